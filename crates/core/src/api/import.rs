@@ -1,0 +1,1 @@
+//! Importing systems from .xlsx, .ods and .csv.

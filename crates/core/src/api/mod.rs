@@ -1,0 +1,91 @@
+//! The API the desktop shell and the CLI both call. Each function is one user-level operation:
+//! it validates, writes the change and its audit entry in one transaction, and returns the result.
+
+mod audit;
+mod import;
+mod systems;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use crate::store::SCHEMA_VERSION;
+use crate::clock::Clock;
+use crate::store::Store;
+use crate::{Error, Result};
+
+pub use audit::AuditQuery;
+pub use systems::Facets;
+
+/// The file name of a workspace inside its data directory.
+pub const DB_FILE: &str = "steward.db";
+
+/// Who is acting and what time it is: passed in, never read inside domain code.
+#[derive(Clone)]
+pub struct Context {
+    pub actor: String,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Context {
+    pub fn new(actor: impl Into<String>, clock: Arc<dyn Clock>) -> Self {
+        Context { actor: actor.into(), clock }
+    }
+
+    /// RFC 3339 UTC timestamp, second precision, for records and the audit log.
+    pub fn timestamp(&self) -> String {
+        self.clock.now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    }
+}
+
+/// An open workspace: the store and the context every operation runs in.
+pub struct Workspace {
+    store: Store,
+    ctx: Context,
+}
+
+impl Workspace {
+    /// Opens the workspace in `dir` (created if missing), i.e. `dir/steward.db`.
+    pub fn open_dir(dir: &Path, ctx: Context) -> Result<Workspace> {
+        if !dir.exists() {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                Error::Workspace(format!("cannot create the data directory {}: {e}", dir.display()))
+            })?;
+        } else if !dir.is_dir() {
+            return Err(Error::Workspace(format!(
+                "the data directory {} is a file, not a directory",
+                dir.display()
+            )));
+        }
+        Self::open(&dir.join(DB_FILE), ctx)
+    }
+
+    pub fn open(path: &Path, ctx: Context) -> Result<Workspace> {
+        Ok(Workspace { store: Store::open(path)?, ctx })
+    }
+
+    pub fn in_memory(ctx: Context) -> Result<Workspace> {
+        Ok(Workspace { store: Store::open_in_memory()?, ctx })
+    }
+
+    pub fn path(&self) -> Option<PathBuf> {
+        self.store.path().map(Path::to_path_buf)
+    }
+
+    pub fn context(&self) -> &Context {
+        &self.ctx
+    }
+
+    pub fn set_actor(&mut self, actor: impl Into<String>) {
+        self.ctx.actor = actor.into();
+    }
+
+    pub fn schema_version(&self) -> Result<i64> {
+        self.store.schema_version()
+    }
+}
+
+/// The default data directory: the platform's per-user data directory for Steward
+/// (`$XDG_DATA_HOME/steward` or `~/.local/share/steward` on Linux).
+pub fn default_data_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "steward").map(|p| p.data_dir().to_path_buf())
+}

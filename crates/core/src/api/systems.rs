@@ -1,0 +1,153 @@
+//! Register operations: add, edit, change stage, retire, show, list.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::Workspace;
+use crate::audit::canonical_json;
+use crate::register::{self, AiSystem, Stage, SystemDraft, SystemQuery};
+use crate::store::Change;
+use crate::{Error, Result};
+
+/// Values in use, for the filters of the register view.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Facets {
+    pub business_units: Vec<String>,
+    pub tags: Vec<String>,
+}
+
+/// Normalizes and validates a draft; Err(Validation) lists every bad field.
+fn checked(mut d: SystemDraft) -> Result<SystemDraft> {
+    register::normalize(&mut d);
+    let fields = register::validate(&d);
+    if fields.is_empty() {
+        Ok(d)
+    } else {
+        Err(Error::Validation { entity: "system", fields })
+    }
+}
+
+impl Workspace {
+    pub fn add_system(&mut self, draft: SystemDraft) -> Result<AiSystem> {
+        let d = checked(draft)?;
+        let now = self.ctx.timestamp();
+        let actor = self.ctx.actor.clone();
+        self.store.write(|tx| {
+            let id = tx.insert_system(&d, &now)?;
+            let saved = tx.system(id)?.ok_or(Error::NotFound { entity: "system", key: id.to_string() })?;
+            tx.append_audit(Change {
+                at: now.clone(),
+                actor: &actor,
+                entity: "system",
+                entity_id: id.to_string(),
+                action: "create",
+                before: None,
+                after: Some(canonical_json(&saved)),
+            })?;
+            Ok(saved)
+        })
+    }
+
+    /// Saves an edited record. A stage change in it must follow the allowed transitions.
+    pub fn update_system(&mut self, id: i64, draft: SystemDraft) -> Result<AiSystem> {
+        let d = checked(draft)?;
+        self.write_system(id, "update", |before| {
+            register::check_transition(before.stage, d.stage).map_err(|reason| Error::Transition {
+                from: before.stage.key().into(),
+                to: d.stage.key().into(),
+                reason,
+            })?;
+            Ok(d)
+        })
+    }
+
+    /// Moves a system to another lifecycle stage along an allowed transition.
+    pub fn set_stage(&mut self, id: i64, stage: Stage) -> Result<AiSystem> {
+        let today = self.ctx.clock.today();
+        self.write_system(id, "stage", |before| {
+            register::check_transition(before.stage, stage).map_err(|reason| Error::Transition {
+                from: before.stage.key().into(),
+                to: stage.key().into(),
+                reason,
+            })?;
+            let mut d = before.clone();
+            if stage == Stage::Production && d.deployment_date.is_none() {
+                d.deployment_date = Some(today);
+            }
+            d.stage = stage;
+            checked(d)
+        })
+    }
+
+    /// Retires a system (a stage change to retired, which a production system reaches through
+    /// deprecated).
+    pub fn retire_system(&mut self, id: i64) -> Result<AiSystem> {
+        self.set_stage(id, Stage::Retired)
+    }
+
+    /// Reads the record, lets `edit` produce the new draft, writes it and the audit entry.
+    fn write_system(
+        &mut self,
+        id: i64,
+        action: &str,
+        edit: impl FnOnce(&SystemDraft) -> Result<SystemDraft>,
+    ) -> Result<AiSystem> {
+        let now = self.ctx.timestamp();
+        let actor = self.ctx.actor.clone();
+        self.store.write(|tx| {
+            let before = tx.system(id)?.ok_or(Error::NotFound { entity: "system", key: id.to_string() })?;
+            let d = edit(&before.draft)?;
+            if d == before.draft {
+                return Ok(before);
+            }
+            tx.update_system(id, &d, &now)?;
+            let after = tx.system(id)?.ok_or(Error::NotFound { entity: "system", key: id.to_string() })?;
+            tx.append_audit(Change {
+                at: now.clone(),
+                actor: &actor,
+                entity: "system",
+                entity_id: id.to_string(),
+                action,
+                before: Some(canonical_json(&before)),
+                after: Some(canonical_json(&after)),
+            })?;
+            Ok(after)
+        })
+    }
+
+    pub fn system(&self, id: i64) -> Result<AiSystem> {
+        self.store.system(id)?.ok_or(Error::NotFound { entity: "system", key: id.to_string() })
+    }
+
+    /// Finds a system by its id (all digits, or "#12") or by its name, ignoring case.
+    pub fn find_system(&self, key: &str) -> Result<AiSystem> {
+        let k = key.trim();
+        if let Some(s) = self.store.system_by_name(k)? {
+            return Ok(s);
+        }
+        if let Ok(id) = k.trim_start_matches('#').parse::<i64>() {
+            if let Some(s) = self.store.system(id)? {
+                return Ok(s);
+            }
+        }
+        Err(Error::NotFound { entity: "system", key: key.to_string() })
+    }
+
+    pub fn list_systems(&self, q: &SystemQuery) -> Result<Vec<AiSystem>> {
+        let mut list: Vec<AiSystem> = self.store.all_systems()?.into_iter().filter(|s| register::matches(s, q)).collect();
+        register::sort(&mut list, q.sort, q.descending);
+        Ok(list)
+    }
+
+    pub fn facets(&self) -> Result<Facets> {
+        let all = self.store.all_systems()?;
+        let mut units: Vec<String> = all.iter().map(|s| s.draft.business_unit.clone()).collect();
+        units.sort_by_key(|u| u.to_lowercase());
+        units.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+        let mut tags: Vec<String> = all.iter().flat_map(|s| s.draft.tags.iter().cloned()).collect();
+        tags.sort_by_key(|t| t.to_lowercase());
+        tags.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+        Ok(Facets { business_units: units, tags })
+    }
+}

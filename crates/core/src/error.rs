@@ -1,0 +1,100 @@
+//! The one error type of core. Third-party errors are wrapped here and never cross the API.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::import::ImportProblem;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// One field of a record that failed validation, and what would have been accepted.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        FieldError { field: field.into(), message: message.into() }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    #[error("{entity} not found: {key}")]
+    NotFound { entity: &'static str, key: String },
+
+    #[error("invalid {entity}: {}", join_fields(.fields))]
+    Validation { entity: &'static str, fields: Vec<FieldError> },
+
+    #[error("{0}")]
+    Conflict(String),
+
+    #[error("stage change refused: {from} -> {to}: {reason}")]
+    Transition { from: String, to: String, reason: String },
+
+    #[error("{}", import_summary(.problems))]
+    Import { problems: Vec<ImportProblem> },
+
+    #[error("{0}")]
+    Workspace(String),
+
+    #[error("{0}")]
+    Integrity(String),
+
+    #[error("storage error: {0}")]
+    Storage(String),
+
+    #[error("{path}: {message}")]
+    Io { path: String, message: String },
+}
+
+impl Error {
+    /// A stable machine-readable code; the UI switches on it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::NotFound { .. } => "not_found",
+            Error::Validation { .. } => "validation",
+            Error::Conflict(_) => "conflict",
+            Error::Transition { .. } => "transition",
+            Error::Import { .. } => "import",
+            Error::Workspace(_) => "workspace",
+            Error::Integrity(_) => "integrity",
+            Error::Storage(_) => "storage",
+            Error::Io { .. } => "io",
+        }
+    }
+
+    pub fn io(path: impl AsRef<std::path::Path>, err: impl std::fmt::Display) -> Self {
+        Error::Io { path: path.as_ref().display().to_string(), message: err.to_string() }
+    }
+}
+
+fn join_fields(fields: &[FieldError]) -> String {
+    fields.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; ")
+}
+
+fn import_summary(problems: &[ImportProblem]) -> String {
+    let mut out = format!(
+        "import refused, nothing was written: {} problem{}",
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" }
+    );
+    for p in problems.iter().take(20) {
+        out.push_str("\n  ");
+        out.push_str(&p.to_string());
+    }
+    if problems.len() > 20 {
+        out.push_str(&format!("\n  ... and {} more", problems.len() - 20));
+    }
+    out
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        Error::Storage(e.to_string())
+    }
+}

@@ -1,0 +1,1 @@
+//! Export: render register rows to .csv and .xlsx.

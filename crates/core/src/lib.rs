@@ -1,0 +1,17 @@
+//! Steward's core: the domain rules, the SQLite store, the audit chain, import and export.
+//!
+//! The desktop shell and the `steward` CLI are adapters over [`api`]; nothing here knows about
+//! tauri or clap. Time and the acting person are passed in through [`api::Context`], so every
+//! result is reproducible in tests.
+
+pub mod api;
+pub mod audit;
+pub mod clock;
+pub mod demo;
+pub mod error;
+pub mod export;
+pub mod import;
+pub mod register;
+mod store;
+
+pub use error::{Error, FieldError, Result};

@@ -1,0 +1,257 @@
+//! The register's record types. They cross the API boundary as they are (the record a user edits
+//! is the record shown), so they derive Serialize and ts-rs `TS`; their JSON form is also what the
+//! audit log stores, so renaming a field is a format change.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Declares a closed set of values with a stable snake_case key, a human label, and the
+/// spellings an import accepts for it.
+macro_rules! string_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $key:literal, $label:literal, [$($syn:literal),*]);+ $(;)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+        #[serde(rename_all = "snake_case")]
+        #[ts(export)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stable key stored in the database and written in exports.
+            pub fn key(self) -> &'static str {
+                match self { $($name::$variant => $key),+ }
+            }
+
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            /// Parses a key, a label or a known synonym, ignoring case, spaces, '-' and '_'.
+            pub fn parse(input: &str) -> Option<$name> {
+                let n = squash(input);
+                $(
+                    if n == squash($key) || n == squash($label) $(|| n == squash($syn))* {
+                        return Some($name::$variant);
+                    }
+                )+
+                None
+            }
+
+            /// What an input may say, for error messages.
+            pub fn expected() -> String {
+                [$($key),+].join(", ")
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.key())
+            }
+        }
+    };
+}
+
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+string_enum! {
+    /// Where a system is in its life. Changes follow `transitions::allowed_next`.
+    Stage {
+        Proposed = "proposed", "Proposed", ["idea", "intake"];
+        Development = "development", "Development", ["dev", "build", "in development"];
+        Validation = "validation", "Validation", ["testing", "test", "validating"];
+        Staging = "staging", "Staging", ["pre-production", "preprod", "pilot"];
+        Production = "production", "Production", ["prod", "live", "deployed", "in production"];
+        Deprecated = "deprecated", "Deprecated", ["sunset", "sunsetting"];
+        Retired = "retired", "Retired", ["decommissioned", "withdrawn"];
+    }
+}
+
+string_enum! {
+    Sourcing {
+        InHouse = "in_house", "In-house", ["internal", "built", "inhouse", "own"];
+        Vendor = "vendor", "Vendor", ["external", "third party", "third-party", "bought", "purchased", "saas"];
+    }
+}
+
+string_enum! {
+    RegulatedDomain {
+        Finance = "finance", "Finance", ["financial", "banking", "insurance", "credit"];
+        Healthcare = "healthcare", "Healthcare", ["health", "medical"];
+        Hr = "hr", "HR", ["human resources", "employment"];
+        PublicSector = "public_sector", "Public sector", ["government", "public"];
+        None = "none", "None", ["n/a", "na", "unregulated", "not regulated"];
+    }
+}
+
+string_enum! {
+    /// Category under Regulation (EU) 2024/1689.
+    EuAiActCategory {
+        Prohibited = "prohibited", "Prohibited", ["unacceptable", "art 5", "article 5"];
+        HighRisk = "high_risk", "High-risk", ["high"];
+        LimitedRisk = "limited_risk", "Limited risk (transparency)", ["limited", "transparency", "limited-risk/transparency"];
+        Minimal = "minimal", "Minimal risk", ["minimal risk", "low"];
+    }
+}
+
+string_enum! {
+    RiskTier {
+        Low = "low", "Low", ["l", "1", "tier 1"];
+        Medium = "medium", "Medium", ["m", "med", "moderate", "2", "tier 2"];
+        High = "high", "High", ["h", "3", "tier 3"];
+    }
+}
+
+string_enum! {
+    DataSensitivity {
+        Public = "public", "Public", ["open"];
+        Internal = "internal", "Internal", ["internal use"];
+        Confidential = "confidential", "Confidential", ["sensitive"];
+        Restricted = "restricted", "Restricted", ["secret", "highly confidential"];
+    }
+}
+
+/// A certification the system holds, e.g. ISO/IEC 42001, with its expiry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Certification {
+    pub name: String,
+    pub expires: NaiveDate,
+}
+
+/// A dataset the system uses, with how long it may be kept.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Dataset {
+    pub name: String,
+    /// The policy in words, e.g. "7 years after account closure".
+    pub retention_policy: String,
+    /// The date by which the data must be deleted or reviewed, when the policy gives one.
+    pub retain_until: Option<NaiveDate>,
+}
+
+/// A strategic assumption the business case rests on, reviewed by a date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Assumption {
+    pub statement: String,
+    pub review_date: NaiveDate,
+}
+
+/// What a user fills in to add or edit a system: every field but the id and timestamps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SystemDraft {
+    pub name: String,
+    pub purpose: String,
+    pub business_unit: String,
+    pub owner: String,
+    pub technical_lead: String,
+    pub sourcing: Sourcing,
+    /// The vendor's name; required when `sourcing` is vendor, empty otherwise.
+    pub vendor: String,
+    /// E.g. "logistic regression", "gradient boosting", "LLM".
+    pub model_approach: String,
+    pub stage: Stage,
+    pub regulated_domain: RegulatedDomain,
+    /// None until the system has been classified.
+    pub eu_ai_act_category: Option<EuAiActCategory>,
+    pub risk_tier: RiskTier,
+    pub data_sensitivity: DataSensitivity,
+    pub deployment_date: Option<NaiveDate>,
+    pub certifications: Vec<Certification>,
+    pub datasets: Vec<Dataset>,
+    pub assumptions: Vec<Assumption>,
+    pub tags: Vec<String>,
+}
+
+/// A system as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AiSystem {
+    #[ts(type = "number")]
+    pub id: i64,
+    #[serde(flatten)]
+    pub draft: SystemDraft,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl SystemDraft {
+    /// An empty draft with the defaults a new-system form starts from.
+    pub fn new(name: impl Into<String>) -> Self {
+        SystemDraft {
+            name: name.into(),
+            purpose: String::new(),
+            business_unit: String::new(),
+            owner: String::new(),
+            technical_lead: String::new(),
+            sourcing: Sourcing::InHouse,
+            vendor: String::new(),
+            model_approach: String::new(),
+            stage: Stage::Proposed,
+            regulated_domain: RegulatedDomain::None,
+            eu_ai_act_category: None,
+            risk_tier: RiskTier::Medium,
+            data_sensitivity: DataSensitivity::Internal,
+            deployment_date: None,
+            certifications: Vec::new(),
+            datasets: Vec::new(),
+            assumptions: Vec::new(),
+            tags: Vec::new(),
+        }
+    }
+}
+
+/// Which column the register list is sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum SortKey {
+    #[default]
+    Name,
+    BusinessUnit,
+    Owner,
+    Stage,
+    RiskTier,
+    DeploymentDate,
+    UpdatedAt,
+}
+
+impl SortKey {
+    pub fn parse(s: &str) -> Option<SortKey> {
+        Some(match squash(s).as_str() {
+            "name" => SortKey::Name,
+            "businessunit" | "unit" | "bu" => SortKey::BusinessUnit,
+            "owner" => SortKey::Owner,
+            "stage" => SortKey::Stage,
+            "risktier" | "risk" | "tier" => SortKey::RiskTier,
+            "deploymentdate" | "deployed" => SortKey::DeploymentDate,
+            "updatedat" | "updated" => SortKey::UpdatedAt,
+            _ => return None,
+        })
+    }
+    pub const EXPECTED: &'static str =
+        "name, business_unit, owner, stage, risk_tier, deployment_date, updated_at";
+}
+
+/// Filter, search and sort for listing the register. Empty means "any".
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct SystemQuery {
+    /// Case-insensitive text matched against name, purpose, owner, technical lead, business
+    /// unit, vendor, model approach and tags.
+    pub text: String,
+    pub stages: Vec<Stage>,
+    pub risk_tiers: Vec<RiskTier>,
+    pub business_units: Vec<String>,
+    pub regulated_domains: Vec<RegulatedDomain>,
+    pub sourcing: Option<Sourcing>,
+    pub tag: Option<String>,
+    pub sort: SortKey,
+    pub descending: bool,
+}
