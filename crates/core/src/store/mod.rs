@@ -7,7 +7,7 @@ mod systems;
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use rusqlite::{Connection, OpenFlags};
 
 use crate::{Error, Result};
 
@@ -132,24 +132,6 @@ impl Store {
         let out = f(&mut tx)?;
         tx.tx.commit().map_err(|e| write_error(&self.path, e))?;
         Ok(out)
-    }
-
-    pub fn setting(&self, key: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
-            .optional()?)
-    }
-}
-
-impl Tx<'_> {
-    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
-        self.tx.execute(
-            "INSERT INTO settings (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [key, value],
-        )?;
-        Ok(())
     }
 }
 

@@ -1,1 +1,5 @@
 //! Integration tests of core's API.
+mod audit;
+mod register;
+mod store;
+mod support;
