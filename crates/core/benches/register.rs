@@ -1,1 +1,238 @@
-fn main() {}
+//! Register benchmarks: importing a 100,000-row .xlsx register (plan, and plan + commit into a
+//! fresh on-disk workspace) against calamine's bare parse of the same file, and listing a
+//! 10,000-system register. Run with `cargo bench -p steward-core --bench register`.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use calamine::{open_workbook_auto, Data, Reader};
+use chrono::{TimeZone, Utc};
+use divan::Bencher;
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+use steward_core::api::{Context, Workspace};
+use steward_core::clock::FixedClock;
+use steward_core::import::systems::headers;
+use steward_core::register::{RiskTier, SortKey, Stage, SystemQuery};
+
+const IMPORT_ROWS: usize = 100_000;
+const LIST_ROWS: usize = 10_000;
+
+/// The generated inputs: the 100k-row file and a workspace holding 10k systems.
+struct Inputs {
+    big_xlsx: PathBuf,
+    list_workspace: PathBuf,
+}
+
+static INPUTS: OnceLock<Inputs> = OnceLock::new();
+
+fn inputs() -> &'static Inputs {
+    INPUTS
+        .get()
+        .expect("inputs are generated before the benchmarks run")
+}
+
+fn main() {
+    let dir = tempfile::tempdir().expect("temp dir for benchmark inputs");
+    let big_xlsx = dir.path().join("register-100k.xlsx");
+    write_register(&big_xlsx, IMPORT_ROWS);
+    let small = dir.path().join("register-10k.xlsx");
+    write_register(&small, LIST_ROWS);
+    let list_workspace = dir.path().join("list-ws");
+    let mut ws = Workspace::open_dir(&list_workspace, ctx()).expect("workspace");
+    ws.import_systems(&small, false)
+        .expect("the 10k register imports");
+    drop(ws);
+    let _ = INPUTS.set(Inputs {
+        big_xlsx,
+        list_workspace,
+    });
+    divan::main();
+}
+
+fn ctx() -> Context {
+    let t = Utc
+        .with_ymd_and_hms(2026, 11, 2, 9, 30, 0)
+        .single()
+        .expect("valid time");
+    Context::new("bench", Arc::new(FixedClock(t)))
+}
+
+/// A register of `n` systems with realistic values in every column.
+fn write_register(path: &Path, n: usize) {
+    const UNITS: &[&str] = &[
+        "Retail Banking",
+        "Payments",
+        "Claims",
+        "Customer Service",
+        "People",
+        "Risk",
+        "Marketing",
+        "Operations",
+    ];
+    const PEOPLE: &[&str] = &[
+        "Dana Whitfield",
+        "Omar Haddad",
+        "Lena Fischer",
+        "Priya Raman",
+        "Tom Becker",
+        "Aiko Tanaka",
+        "João Silva",
+    ];
+    const APPROACH: &[&str] = &[
+        "logistic regression",
+        "gradient boosting",
+        "LLM",
+        "random forest",
+        "rules + ML",
+        "deep learning",
+    ];
+    const STAGES: &[&str] = &[
+        "proposed",
+        "development",
+        "validation",
+        "staging",
+        "production",
+        "deprecated",
+        "retired",
+    ];
+    const DOMAINS: &[&str] = &["finance", "healthcare", "hr", "public_sector", "none"];
+    const EU: &[&str] = &["high_risk", "limited_risk", "minimal", ""];
+    const RISK: &[&str] = &["low", "medium", "high"];
+    const SENS: &[&str] = &["public", "internal", "confidential", "restricted"];
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("Register").expect("sheet name");
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    for (c, h) in headers().iter().enumerate() {
+        ws.write_string(0, c as u16, *h).expect("header");
+    }
+    for i in 0..n {
+        let r = i as u32 + 1;
+        let pick =
+            |list: &[&'static str], salt: usize| list[(i * 7 + salt * 13 + i / 5) % list.len()];
+        let vendor = i % 3 == 0;
+        let stage = pick(STAGES, 1);
+        let live = matches!(stage, "production" | "deprecated");
+        let cells: [String; 18] = [
+            format!("System {i:06} {}", pick(APPROACH, 2)),
+            format!(
+                "Scores {} cases to prioritise review and cut handling time",
+                pick(UNITS, 3).to_lowercase()
+            ),
+            pick(UNITS, 4).to_string(),
+            pick(PEOPLE, 5).to_string(),
+            pick(PEOPLE, 6).to_string(),
+            if vendor { "vendor" } else { "in_house" }.to_string(),
+            if vendor {
+                format!("Vendor {}", i % 40)
+            } else {
+                String::new()
+            },
+            pick(APPROACH, 2).to_string(),
+            stage.to_string(),
+            pick(DOMAINS, 7).to_string(),
+            pick(EU, 8).to_string(),
+            pick(RISK, 9).to_string(),
+            pick(SENS, 10).to_string(),
+            String::new(),
+            if i % 4 == 0 {
+                "ISO/IEC 42001 (2027-03-31); SOC 2 (2026-12-31)".into()
+            } else {
+                String::new()
+            },
+            format!(
+                "cases-{} [7 years after closure] until 2031-12-31; web-logs [90 days]",
+                2020 + i % 6
+            ),
+            if i % 2 == 0 {
+                "Volumes stay within 10% of plan (review 2027-01-15)".into()
+            } else {
+                String::new()
+            },
+            format!("{}; {}", pick(APPROACH, 11), pick(UNITS, 12).to_lowercase()),
+        ];
+        for (c, v) in cells.iter().enumerate() {
+            if !v.is_empty() {
+                ws.write_string(r, c as u16, v).expect("cell");
+            }
+        }
+        if live || i % 5 == 0 {
+            let d = ExcelDateTime::from_ymd(
+                2020 + (i % 6) as u16,
+                1 + (i % 12) as u8,
+                1 + (i % 28) as u8,
+            )
+            .expect("date");
+            ws.write_datetime_with_format(r, 13, &d, &date)
+                .expect("date cell");
+        }
+    }
+    book.save(path).expect("save the benchmark register");
+}
+
+/// Plan and commit 100k rows into a fresh on-disk workspace (the whole `steward systems import`).
+/// Two samples keep the whole run within a few minutes on a 2-core machine.
+#[divan::bench(sample_count = 2, sample_size = 1)]
+fn import_100k_plan_and_commit(bencher: Bencher) {
+    let file = &inputs().big_xlsx;
+    bencher
+        .with_inputs(|| {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let ws = Workspace::open_dir(dir.path(), ctx()).expect("fresh workspace");
+            (dir, ws)
+        })
+        .bench_local_values(|(dir, mut ws)| {
+            let plan = ws
+                .import_systems(file, false)
+                .expect("the register imports");
+            assert_eq!(plan.adds.len(), IMPORT_ROWS);
+            (dir, ws, plan)
+        });
+}
+
+/// Plan only (read, map, validate; what --dry-run does) against an empty workspace.
+#[divan::bench(sample_count = 3, sample_size = 1)]
+fn import_100k_plan_only(bencher: Bencher) {
+    let file = &inputs().big_xlsx;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = Workspace::open_dir(dir.path(), ctx()).expect("fresh workspace");
+    bencher.bench_local(|| ws.plan_import_systems(file).expect("plans"));
+}
+
+/// calamine alone: open, read the first sheet, touch every cell.
+#[divan::bench(sample_count = 3, sample_size = 1)]
+fn calamine_bare_parse_100k(bencher: Bencher) {
+    let file = &inputs().big_xlsx;
+    bencher.bench_local(|| {
+        let mut book = open_workbook_auto(file).expect("opens");
+        let range = book.worksheet_range("Register").expect("sheet");
+        range
+            .rows()
+            .flatten()
+            .filter(|c| !matches!(c, Data::Empty))
+            .count()
+    });
+}
+
+/// Listing a 10,000-system register: no filter, a text search, stage + risk, sorted by unit.
+#[divan::bench(sample_count = 10, args = ["no filter", "text search", "stage + risk", "sort by unit"])]
+fn list_10k(bencher: Bencher, case: &str) {
+    let ws = Workspace::open_dir(&inputs().list_workspace, ctx()).expect("list workspace");
+    let q = match case {
+        "text search" => SystemQuery {
+            text: "omar".into(),
+            ..Default::default()
+        },
+        "stage + risk" => SystemQuery {
+            stages: vec![Stage::Production],
+            risk_tiers: vec![RiskTier::High],
+            ..Default::default()
+        },
+        "sort by unit" => SystemQuery {
+            sort: SortKey::BusinessUnit,
+            ..Default::default()
+        },
+        _ => SystemQuery::default(),
+    };
+    bencher.bench_local(|| ws.list_systems(&q).expect("lists"));
+}

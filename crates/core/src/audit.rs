@@ -33,21 +33,27 @@ pub fn canonical_json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(&v).unwrap_or_default()
 }
 
-/// The hash of an entry: SHA-256 over the canonical JSON of every field but `hash`.
+/// The hash of an entry: SHA-256 over its canonical form, a JSON object of every field but
+/// `hash` with keys sorted. `before` and `after` are stored as canonical JSON text and embedded
+/// verbatim (so re-spacing them counts as an edit), absent ones as `null`.
 pub fn entry_hash(e: &AuditEntry) -> String {
-    let parse = |s: &Option<String>| s.as_deref().map(|t| serde_json::from_str::<Value>(t).unwrap_or(Value::String(t.to_string())));
-    let canonical = serde_json::json!({
-        "seq": e.seq,
-        "at": e.at,
-        "actor": e.actor,
-        "entity": e.entity,
-        "entity_id": e.entity_id,
-        "action": e.action,
-        "before": parse(&e.before),
-        "after": parse(&e.after),
-        "prev_hash": e.prev_hash,
-    });
-    hex::encode(Sha256::digest(canonical_json(&canonical).as_bytes()))
+    fn text(v: &str) -> String {
+        serde_json::to_string(v).unwrap_or_default()
+    }
+    let raw = |v: &Option<String>| v.clone().unwrap_or_else(|| "null".into());
+    let canonical = format!(
+        r#"{{"action":{},"actor":{},"after":{},"at":{},"before":{},"entity":{},"entity_id":{},"prev_hash":{},"seq":{}}}"#,
+        text(&e.action),
+        text(&e.actor),
+        raw(&e.after),
+        text(&e.at),
+        raw(&e.before),
+        text(&e.entity),
+        text(&e.entity_id),
+        text(&e.prev_hash),
+        e.seq
+    );
+    hex::encode(Sha256::digest(canonical.as_bytes()))
 }
 
 /// What `verify` found: the chain's length and head, and the first entry that breaks it.
@@ -91,37 +97,87 @@ pub fn verify(entries: &[AuditEntry]) -> ChainReport {
     let mut expected_seq = 1;
     for (i, e) in entries.iter().enumerate() {
         if let Some(b) = check_entry(entries, i, expected_seq, &prev_hash) {
-            return ChainReport { length: entries.len() as i64, head: prev_hash, first_bad: Some(b) };
+            return ChainReport {
+                length: entries.len() as i64,
+                head: prev_hash,
+                first_bad: Some(b),
+            };
         }
         prev_hash = e.hash.clone();
         expected_seq = e.seq + 1;
     }
-    ChainReport { length: entries.len() as i64, head: prev_hash, first_bad: None }
+    ChainReport {
+        length: entries.len() as i64,
+        head: prev_hash,
+        first_bad: None,
+    }
 }
 
-fn check_entry(all: &[AuditEntry], i: usize, expected_seq: i64, prev_hash: &str) -> Option<ChainBreak> {
+fn check_entry(
+    all: &[AuditEntry],
+    i: usize,
+    expected_seq: i64,
+    prev_hash: &str,
+) -> Option<ChainBreak> {
     let e = &all[i];
-    let brk = |kind, message: String| Some(ChainBreak { seq: e.seq, kind, message });
+    let brk = |kind, message: String| {
+        Some(ChainBreak {
+            seq: e.seq,
+            kind,
+            message,
+        })
+    };
     if e.seq > expected_seq {
         let missing = if e.seq - expected_seq == 1 {
             format!("entry {expected_seq} is missing")
         } else {
             format!("entries {expected_seq} to {} are missing", e.seq - 1)
         };
-        return brk(BreakKind::Deleted, format!("{missing}: the log goes from entry {} to entry {}", expected_seq - 1, e.seq));
+        return brk(
+            BreakKind::Deleted,
+            format!(
+                "{missing}: the log goes from entry {} to entry {}",
+                expected_seq - 1,
+                e.seq
+            ),
+        );
     }
     // Content moved between positions: the entry is intact for another sequence number.
     if entry_hash(e) != e.hash {
-        if let Some(orig) = all.iter().map(|o| o.seq).find(|&s| s != e.seq && entry_hash(&AuditEntry { seq: s, ..e.clone() }) == e.hash) {
-            return brk(BreakKind::Reordered, format!("entry {} holds the content of entry {orig}: entries were reordered", e.seq));
+        if let Some(orig) = all.iter().map(|o| o.seq).find(|&s| {
+            s != e.seq
+                && entry_hash(&AuditEntry {
+                    seq: s,
+                    ..e.clone()
+                }) == e.hash
+        }) {
+            return brk(
+                BreakKind::Reordered,
+                format!(
+                    "entry {} holds the content of entry {orig}: entries were reordered",
+                    e.seq
+                ),
+            );
         }
-        return brk(BreakKind::Edited, format!("entry {} was edited: its content no longer matches its hash", e.seq));
+        return brk(
+            BreakKind::Edited,
+            format!(
+                "entry {} was edited: its content no longer matches its hash",
+                e.seq
+            ),
+        );
     }
     if e.prev_hash != prev_hash {
         if let Some(o) = all.iter().find(|o| o.hash == e.prev_hash && o.seq != e.seq) {
             return brk(BreakKind::Reordered, format!("entry {} claims to follow entry {}, not the entry before it: entries were reordered", e.seq, o.seq));
         }
-        return brk(BreakKind::Edited, format!("entry {} does not link to the entry before it: an earlier entry was rewritten", e.seq));
+        return brk(
+            BreakKind::Edited,
+            format!(
+                "entry {} does not link to the entry before it: an earlier entry was rewritten",
+                e.seq
+            ),
+        );
     }
     None
 }
@@ -163,7 +219,16 @@ mod tests {
         let mut out: Vec<AuditEntry> = Vec::new();
         for i in 1..=n {
             let prev = out.last().map(|e| (e.seq, e.hash.clone()));
-            out.push(next_entry(prev, format!("2026-01-0{i}T00:00:00Z"), "ann".into(), "system", i.to_string(), "create", None, Some(format!("{{\"n\":{i}}}"))));
+            out.push(next_entry(
+                prev,
+                format!("2026-01-0{i}T00:00:00Z"),
+                "ann".into(),
+                "system",
+                i.to_string(),
+                "create",
+                None,
+                Some(format!("{{\"n\":{i}}}")),
+            ));
         }
         out
     }
@@ -179,15 +244,34 @@ mod tests {
     fn tampering_is_found() {
         check(|_| {}, None);
         check(|c| c[2].actor = "eve".into(), Some((3, BreakKind::Edited)));
-        check(|c| c[2].after = Some("{\"n\":99}".into()), Some((3, BreakKind::Edited)));
-        check(|c| { c.remove(1); }, Some((3, BreakKind::Deleted)));
-        check(|c| { c.swap(1, 2); c[1].seq = 2; c[2].seq = 3; }, Some((2, BreakKind::Reordered)));
+        check(
+            |c| c[2].after = Some("{\"n\":99}".into()),
+            Some((3, BreakKind::Edited)),
+        );
+        check(
+            |c| {
+                c.remove(1);
+            },
+            Some((3, BreakKind::Deleted)),
+        );
+        check(
+            |c| {
+                c.swap(1, 2);
+                c[1].seq = 2;
+                c[2].seq = 3;
+            },
+            Some((2, BreakKind::Reordered)),
+        );
         check(|c| c.truncate(3), None); // FIXME-free by design: truncation needs an anchor (audit verify --against)
     }
 
     #[test]
     fn canonical_json_sorts_keys() {
         let v = serde_json::json!({"b": 1, "a": {"d": 2, "c": [3]}});
-        assert_eq!(canonical_json(&v), r#"{"a":{"c":[3],"d":2},"b":1}"#, "keys sorted, compact");
+        assert_eq!(
+            canonical_json(&v),
+            r#"{"a":{"c":[3],"d":2},"b":1}"#,
+            "keys sorted, compact"
+        );
     }
 }

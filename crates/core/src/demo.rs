@@ -77,13 +77,32 @@ fn date(s: &str) -> Option<NaiveDate> {
 }
 
 fn draft(r: &Row) -> SystemDraft {
-    let &(name, purpose, unit, owner, lead, vendor, approach, stage, domain, eu, tier, sens, deployed, tags) = r;
+    let &(
+        name,
+        purpose,
+        unit,
+        owner,
+        lead,
+        vendor,
+        approach,
+        stage,
+        domain,
+        eu,
+        tier,
+        sens,
+        deployed,
+        tags,
+    ) = r;
     let mut d = SystemDraft::new(name);
     d.purpose = purpose.into();
     d.business_unit = unit.into();
     d.owner = owner.into();
     d.technical_lead = lead.into();
-    d.sourcing = if vendor.is_empty() { Sourcing::InHouse } else { Sourcing::Vendor };
+    d.sourcing = if vendor.is_empty() {
+        Sourcing::InHouse
+    } else {
+        Sourcing::Vendor
+    };
     d.vendor = vendor.into();
     d.model_approach = approach.into();
     d.stage = stage;
@@ -102,7 +121,12 @@ fn draft(r: &Row) -> SystemDraft {
     if matches!(sens, Restricted | Confidential) {
         d.datasets.push(Dataset {
             name: format!("{} training data", name),
-            retention_policy: if domain == Finance { "7 years after model retirement" } else { "3 years after collection" }.into(),
+            retention_policy: if domain == Finance {
+                "7 years after model retirement"
+            } else {
+                "3 years after collection"
+            }
+            .into(),
             retain_until: None,
         });
     }
@@ -139,13 +163,21 @@ mod tests {
     fn every_demo_row_is_valid_and_varied() {
         let drafts: Vec<SystemDraft> = PORTFOLIO.iter().map(draft).collect();
         for d in &drafts {
-            assert!(validate(d).is_empty(), "demo system {} must pass validation: {:?}", d.name, validate(d));
+            assert!(
+                validate(d).is_empty(),
+                "demo system {} must pass validation: {:?}",
+                d.name,
+                validate(d)
+            );
         }
         assert!(drafts.len() >= 30, "the issue asks for at least 30 systems");
         let units: HashSet<_> = drafts.iter().map(|d| d.business_unit.as_str()).collect();
         let stages: HashSet<_> = drafts.iter().map(|d| d.stage).collect();
         let tiers: HashSet<_> = drafts.iter().map(|d| d.risk_tier).collect();
-        let vendors = drafts.iter().filter(|d| d.sourcing == Sourcing::Vendor).count();
+        let vendors = drafts
+            .iter()
+            .filter(|d| d.sourcing == Sourcing::Vendor)
+            .count();
         assert!(units.len() >= 8, "several business units");
         assert_eq!(stages.len(), Stage::ALL.len(), "every stage is represented");
         assert_eq!(tiers.len(), 3, "every risk tier is represented");

@@ -17,7 +17,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        FieldError { field: field.into(), message: message.into() }
+        FieldError {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -28,13 +31,20 @@ pub enum Error {
     NotFound { entity: &'static str, key: String },
 
     #[error("invalid {entity}: {}", join_fields(.fields))]
-    Validation { entity: &'static str, fields: Vec<FieldError> },
+    Validation {
+        entity: &'static str,
+        fields: Vec<FieldError>,
+    },
 
     #[error("{0}")]
     Conflict(String),
 
     #[error("stage change refused: {from} -> {to}: {reason}")]
-    Transition { from: String, to: String, reason: String },
+    Transition {
+        from: String,
+        to: String,
+        reason: String,
+    },
 
     #[error("{}", import_summary(.problems))]
     Import { problems: Vec<ImportProblem> },
@@ -69,12 +79,19 @@ impl Error {
     }
 
     pub fn io(path: impl AsRef<std::path::Path>, err: impl std::fmt::Display) -> Self {
-        Error::Io { path: path.as_ref().display().to_string(), message: err.to_string() }
+        Error::Io {
+            path: path.as_ref().display().to_string(),
+            message: err.to_string(),
+        }
     }
 }
 
 fn join_fields(fields: &[FieldError]) -> String {
-    fields.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; ")
+    fields
+        .iter()
+        .map(|f| format!("{}: {}", f.field, f.message))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn import_summary(problems: &[ImportProblem]) -> String {

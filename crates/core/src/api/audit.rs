@@ -20,7 +20,11 @@ pub struct AuditQuery {
 
 impl Workspace {
     pub fn audit_log(&self, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
-        self.store.audit_query(&AuditFilter { entity: q.entity.clone(), entity_id: q.entity_id.clone(), limit: q.limit })
+        self.store.audit_query(&AuditFilter {
+            entity: q.entity.clone(),
+            entity_id: q.entity_id.clone(),
+            limit: q.limit,
+        })
     }
 
     /// Recomputes the whole chain and reports the first entry that breaks it.

@@ -2,15 +2,17 @@
 //! it validates, writes the change and its audit entry in one transaction, and returns the result.
 
 mod audit;
+mod export;
 mod import;
 mod systems;
+pub mod wire;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub use crate::store::SCHEMA_VERSION;
 use crate::clock::Clock;
 use crate::store::Store;
+pub use crate::store::SCHEMA_VERSION;
 use crate::{Error, Result};
 
 pub use audit::AuditQuery;
@@ -28,7 +30,10 @@ pub struct Context {
 
 impl Context {
     pub fn new(actor: impl Into<String>, clock: Arc<dyn Clock>) -> Self {
-        Context { actor: actor.into(), clock }
+        Context {
+            actor: actor.into(),
+            clock,
+        }
     }
 
     /// RFC 3339 UTC timestamp, second precision, for records and the audit log.
@@ -48,7 +53,10 @@ impl Workspace {
     pub fn open_dir(dir: &Path, ctx: Context) -> Result<Workspace> {
         if !dir.exists() {
             std::fs::create_dir_all(dir).map_err(|e| {
-                Error::Workspace(format!("cannot create the data directory {}: {e}", dir.display()))
+                Error::Workspace(format!(
+                    "cannot create the data directory {}: {e}",
+                    dir.display()
+                ))
             })?;
         } else if !dir.is_dir() {
             return Err(Error::Workspace(format!(
@@ -60,11 +68,17 @@ impl Workspace {
     }
 
     pub fn open(path: &Path, ctx: Context) -> Result<Workspace> {
-        Ok(Workspace { store: Store::open(path)?, ctx })
+        Ok(Workspace {
+            store: Store::open(path)?,
+            ctx,
+        })
     }
 
     pub fn in_memory(ctx: Context) -> Result<Workspace> {
-        Ok(Workspace { store: Store::open_in_memory()?, ctx })
+        Ok(Workspace {
+            store: Store::open_in_memory()?,
+            ctx,
+        })
     }
 
     pub fn path(&self) -> Option<PathBuf> {

@@ -6,7 +6,7 @@ use ts_rs::TS;
 use super::Workspace;
 use crate::audit::canonical_json;
 use crate::register::{self, AiSystem, Stage, SystemDraft, SystemQuery};
-use crate::store::Change;
+use crate::store::{Change, Tx};
 use crate::{Error, Result};
 
 /// Values in use, for the filters of the register view.
@@ -24,8 +24,68 @@ fn checked(mut d: SystemDraft) -> Result<SystemDraft> {
     if fields.is_empty() {
         Ok(d)
     } else {
-        Err(Error::Validation { entity: "system", fields })
+        Err(Error::Validation {
+            entity: "system",
+            fields,
+        })
     }
+}
+
+/// Inserts a checked draft and appends its audit entry, in the caller's transaction.
+pub(super) fn insert_audited(
+    tx: &mut Tx<'_>,
+    d: &SystemDraft,
+    now: &str,
+    actor: &str,
+    action: &str,
+) -> Result<AiSystem> {
+    let id = tx.insert_system(d, now)?;
+    // Exactly what the row now holds: the draft as given and both timestamps set to `now`.
+    let saved = AiSystem {
+        id,
+        draft: d.clone(),
+        created_at: now.to_string(),
+        updated_at: now.to_string(),
+    };
+    tx.append_audit(Change {
+        at: now.to_string(),
+        actor,
+        entity: "system",
+        entity_id: id.to_string(),
+        action,
+        before: None,
+        after: Some(canonical_json(&saved)),
+    })?;
+    Ok(saved)
+}
+
+/// Saves a checked draft over `before` and appends the audit entry with both states, in the
+/// caller's transaction.
+pub(super) fn update_audited(
+    tx: &mut Tx<'_>,
+    before: &AiSystem,
+    d: &SystemDraft,
+    now: &str,
+    actor: &str,
+    action: &str,
+) -> Result<AiSystem> {
+    tx.update_system(before.id, d, now)?;
+    let after = AiSystem {
+        id: before.id,
+        draft: d.clone(),
+        created_at: before.created_at.clone(),
+        updated_at: now.to_string(),
+    };
+    tx.append_audit(Change {
+        at: now.to_string(),
+        actor,
+        entity: "system",
+        entity_id: before.id.to_string(),
+        action,
+        before: Some(canonical_json(before)),
+        after: Some(canonical_json(&after)),
+    })?;
+    Ok(after)
 }
 
 impl Workspace {
@@ -33,30 +93,20 @@ impl Workspace {
         let d = checked(draft)?;
         let now = self.ctx.timestamp();
         let actor = self.ctx.actor.clone();
-        self.store.write(|tx| {
-            let id = tx.insert_system(&d, &now)?;
-            let saved = tx.system(id)?.ok_or(Error::NotFound { entity: "system", key: id.to_string() })?;
-            tx.append_audit(Change {
-                at: now.clone(),
-                actor: &actor,
-                entity: "system",
-                entity_id: id.to_string(),
-                action: "create",
-                before: None,
-                after: Some(canonical_json(&saved)),
-            })?;
-            Ok(saved)
-        })
+        self.store
+            .write(|tx| insert_audited(tx, &d, &now, &actor, "create"))
     }
 
     /// Saves an edited record. A stage change in it must follow the allowed transitions.
     pub fn update_system(&mut self, id: i64, draft: SystemDraft) -> Result<AiSystem> {
         let d = checked(draft)?;
         self.write_system(id, "update", |before| {
-            register::check_transition(before.stage, d.stage).map_err(|reason| Error::Transition {
-                from: before.stage.key().into(),
-                to: d.stage.key().into(),
-                reason,
+            register::check_transition(before.stage, d.stage).map_err(|reason| {
+                Error::Transition {
+                    from: before.stage.key().into(),
+                    to: d.stage.key().into(),
+                    reason,
+                }
             })?;
             Ok(d)
         })
@@ -66,10 +116,12 @@ impl Workspace {
     pub fn set_stage(&mut self, id: i64, stage: Stage) -> Result<AiSystem> {
         let today = self.ctx.clock.today();
         self.write_system(id, "stage", |before| {
-            register::check_transition(before.stage, stage).map_err(|reason| Error::Transition {
-                from: before.stage.key().into(),
-                to: stage.key().into(),
-                reason,
+            register::check_transition(before.stage, stage).map_err(|reason| {
+                Error::Transition {
+                    from: before.stage.key().into(),
+                    to: stage.key().into(),
+                    reason,
+                }
             })?;
             let mut d = before.clone();
             if stage == Stage::Production && d.deployment_date.is_none() {
@@ -96,28 +148,23 @@ impl Workspace {
         let now = self.ctx.timestamp();
         let actor = self.ctx.actor.clone();
         self.store.write(|tx| {
-            let before = tx.system(id)?.ok_or(Error::NotFound { entity: "system", key: id.to_string() })?;
+            let before = tx.system(id)?.ok_or(Error::NotFound {
+                entity: "system",
+                key: id.to_string(),
+            })?;
             let d = edit(&before.draft)?;
             if d == before.draft {
                 return Ok(before);
             }
-            tx.update_system(id, &d, &now)?;
-            let after = tx.system(id)?.ok_or(Error::NotFound { entity: "system", key: id.to_string() })?;
-            tx.append_audit(Change {
-                at: now.clone(),
-                actor: &actor,
-                entity: "system",
-                entity_id: id.to_string(),
-                action,
-                before: Some(canonical_json(&before)),
-                after: Some(canonical_json(&after)),
-            })?;
-            Ok(after)
+            update_audited(tx, &before, &d, &now, &actor, action)
         })
     }
 
     pub fn system(&self, id: i64) -> Result<AiSystem> {
-        self.store.system(id)?.ok_or(Error::NotFound { entity: "system", key: id.to_string() })
+        self.store.system(id)?.ok_or(Error::NotFound {
+            entity: "system",
+            key: id.to_string(),
+        })
     }
 
     /// Finds a system by its id (all digits, or "#12") or by its name, ignoring case.
@@ -131,11 +178,19 @@ impl Workspace {
                 return Ok(s);
             }
         }
-        Err(Error::NotFound { entity: "system", key: key.to_string() })
+        Err(Error::NotFound {
+            entity: "system",
+            key: key.to_string(),
+        })
     }
 
     pub fn list_systems(&self, q: &SystemQuery) -> Result<Vec<AiSystem>> {
-        let mut list: Vec<AiSystem> = self.store.all_systems()?.into_iter().filter(|s| register::matches(s, q)).collect();
+        let mut list: Vec<AiSystem> = self
+            .store
+            .all_systems()?
+            .into_iter()
+            .filter(|s| register::matches(s, q))
+            .collect();
         register::sort(&mut list, q.sort, q.descending);
         Ok(list)
     }
@@ -145,9 +200,15 @@ impl Workspace {
         let mut units: Vec<String> = all.iter().map(|s| s.draft.business_unit.clone()).collect();
         units.sort_by_key(|u| u.to_lowercase());
         units.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
-        let mut tags: Vec<String> = all.iter().flat_map(|s| s.draft.tags.iter().cloned()).collect();
+        let mut tags: Vec<String> = all
+            .iter()
+            .flat_map(|s| s.draft.tags.iter().cloned())
+            .collect();
         tags.sort_by_key(|t| t.to_lowercase());
         tags.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
-        Ok(Facets { business_units: units, tags })
+        Ok(Facets {
+            business_units: units,
+            tags,
+        })
     }
 }

@@ -39,7 +39,11 @@ pub fn check_transition(from: Stage, to: Stage) -> Result<(), String> {
 }
 
 fn join(stages: &[Stage]) -> String {
-    stages.iter().map(|s| s.key()).collect::<Vec<_>>().join(", ")
+    stages
+        .iter()
+        .map(|s| s.key())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
@@ -71,9 +75,15 @@ mod tests {
 
     #[test]
     fn refusal_names_the_way_forward() {
-        let err = check_transition(Development, Production).unwrap_err();
-        assert!(err.contains("staging"), "the reason must say production comes from staging: {err}");
-        let err = check_transition(Production, Retired).unwrap_err();
-        assert!(err.contains("deprecated"), "must say to deprecate first: {err}");
+        let err = check_transition(Development, Production).expect_err("development -> production is refused");
+        assert!(
+            err.contains("staging"),
+            "the reason must say production comes from staging: {err}"
+        );
+        let err = check_transition(Production, Retired).expect_err("production -> retired is refused");
+        assert!(
+            err.contains("deprecated"),
+            "must say to deprecate first: {err}"
+        );
     }
 }

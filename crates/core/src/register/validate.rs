@@ -53,15 +53,22 @@ pub fn validate(d: &SystemDraft) -> Vec<FieldError> {
     required("business_unit", &d.business_unit);
     required("owner", &d.owner);
     if d.name.chars().count() > MAX_NAME {
-        errs.push(FieldError::new("name", format!("is longer than {MAX_NAME} characters")));
+        errs.push(FieldError::new(
+            "name",
+            format!("is longer than {MAX_NAME} characters"),
+        ));
     }
     if d.name.chars().any(char::is_control) {
-        errs.push(FieldError::new("name", "must not contain control characters"));
+        errs.push(FieldError::new(
+            "name",
+            "must not contain control characters",
+        ));
     }
     match d.sourcing {
-        Sourcing::Vendor if d.vendor.is_empty() => {
-            errs.push(FieldError::new("vendor", "is required when sourcing is vendor"))
-        }
+        Sourcing::Vendor if d.vendor.is_empty() => errs.push(FieldError::new(
+            "vendor",
+            "is required when sourcing is vendor",
+        )),
         Sourcing::InHouse if !d.vendor.is_empty() => errs.push(FieldError::new(
             "vendor",
             "must be empty for an in-house system (set sourcing to vendor to name one)",
@@ -72,17 +79,26 @@ pub fn validate(d: &SystemDraft) -> Vec<FieldError> {
     if live && d.deployment_date.is_none() {
         errs.push(FieldError::new(
             "deployment_date",
-            format!("is required for a system in {} (when did it go live?)", d.stage.key()),
+            format!(
+                "is required for a system in {} (when did it go live?)",
+                d.stage.key()
+            ),
         ));
     }
     for (i, c) in d.certifications.iter().enumerate() {
         if c.name.is_empty() {
-            errs.push(FieldError::new(format!("certifications[{i}].name"), "is required"));
+            errs.push(FieldError::new(
+                format!("certifications[{i}].name"),
+                "is required",
+            ));
         }
     }
     for (i, ds) in d.datasets.iter().enumerate() {
         if ds.name.is_empty() {
-            errs.push(FieldError::new(format!("datasets[{i}].name"), "is required"));
+            errs.push(FieldError::new(
+                format!("datasets[{i}].name"),
+                "is required",
+            ));
         }
         if ds.retention_policy.is_empty() && ds.retain_until.is_none() {
             errs.push(FieldError::new(
@@ -93,7 +109,10 @@ pub fn validate(d: &SystemDraft) -> Vec<FieldError> {
     }
     for (i, a) in d.assumptions.iter().enumerate() {
         if a.statement.is_empty() {
-            errs.push(FieldError::new(format!("assumptions[{i}].statement"), "is required"));
+            errs.push(FieldError::new(
+                format!("assumptions[{i}].statement"),
+                "is required",
+            ));
         }
     }
     errs
@@ -130,6 +149,10 @@ mod tests {
         let mut d = SystemDraft::new("x");
         d.tags = vec![" nlp ".into(), "NLP".into(), "".into(), "pricing".into()];
         normalize(&mut d);
-        assert_eq!(d.tags, ["nlp", "pricing"], "case-insensitive duplicates and blanks go");
+        assert_eq!(
+            d.tags,
+            ["nlp", "pricing"],
+            "case-insensitive duplicates and blanks go"
+        );
     }
 }

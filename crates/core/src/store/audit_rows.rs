@@ -21,14 +21,24 @@ impl Tx<'_> {
     pub fn append_audit(&mut self, c: Change<'_>) -> Result<AuditEntry> {
         let prev: Option<(i64, String)> = self
             .tx
-            .query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
-        let e = next_entry(prev, c.at, c.actor.to_string(), c.entity, c.entity_id, c.action, c.before, c.after);
-        self.tx.execute(
+        let e = next_entry(
+            prev,
+            c.at,
+            c.actor.to_string(),
+            c.entity,
+            c.entity_id,
+            c.action,
+            c.before,
+            c.after,
+        );
+        self.tx.prepare_cached(
             "INSERT INTO audit_log (seq, at, actor, entity, entity_id, action, before, after, prev_hash, hash)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![e.seq, e.at, e.actor, e.entity, e.entity_id, e.action, e.before, e.after, e.prev_hash, e.hash],
-        )?;
+        )?
+        .execute(params![e.seq, e.at, e.actor, e.entity, e.entity_id, e.action, e.before, e.after, e.prev_hash, e.hash])?;
         Ok(e)
     }
 }

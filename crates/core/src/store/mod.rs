@@ -36,10 +36,15 @@ impl Store {
         check_header(path)?;
         let conn = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| open_error(path, e))?;
-        let mut store = Store { conn, path: Some(path.to_path_buf()) };
+        let mut store = Store {
+            conn,
+            path: Some(path.to_path_buf()),
+        };
         store.prepare().map_err(|e| match e {
             Error::Storage(msg) => Error::Workspace(format!("{}: {msg}", path.display())),
             other => other,
@@ -59,24 +64,28 @@ impl Store {
     }
 
     fn describe(&self) -> String {
-        self.path.as_ref().map_or_else(|| ":memory:".into(), |p| p.display().to_string())
+        self.path
+            .as_ref()
+            .map_or_else(|| ":memory:".into(), |p| p.display().to_string())
     }
 
     /// Checks what the file is, then sets the connection up and applies pending migrations.
     fn prepare(&mut self) -> Result<()> {
         let read = |sql: &str| -> Result<i64> {
-            self.conn.query_row(sql, [], |r| r.get::<_, i64>(0)).map_err(|e| {
-                if let rusqlite::Error::SqliteFailure(f, _) = &e {
-                    if f.code == rusqlite::ErrorCode::NotADatabase {
-                        return Error::Workspace(format!(
-                            "{} is not a Steward workspace: it is not an SQLite database; \
+            self.conn
+                .query_row(sql, [], |r| r.get::<_, i64>(0))
+                .map_err(|e| {
+                    if let rusqlite::Error::SqliteFailure(f, _) = &e {
+                        if f.code == rusqlite::ErrorCode::NotADatabase {
+                            return Error::Workspace(format!(
+                                "{} is not a Steward workspace: it is not an SQLite database; \
                              choose another data directory or move the file away",
-                            self.describe()
-                        ));
+                                self.describe()
+                            ));
+                        }
                     }
-                }
-                Error::from(e)
-            })
+                    Error::from(e)
+                })
         };
         let app_id = read("PRAGMA application_id")?;
         let version = read("PRAGMA user_version")?;
@@ -97,10 +106,17 @@ impl Store {
         }
         self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        // With WAL, NORMAL never corrupts the file; a power cut may lose the last commits only.
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
         if self.path.is_some() {
-            let mode: String = self.conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+            let mode: String = self
+                .conn
+                .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
             if !mode.eq_ignore_ascii_case("wal") {
-                return Err(Error::Storage(format!("could not switch {} to WAL (got {mode})", self.describe())));
+                return Err(Error::Storage(format!(
+                    "could not switch {} to WAL (got {mode})",
+                    self.describe()
+                )));
             }
         }
         self.migrate(version)
@@ -119,7 +135,9 @@ impl Store {
     }
 
     pub fn schema_version(&self) -> Result<i64> {
-        Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
     /// Runs `f` in one write transaction: everything it did commits together or not at all.
@@ -138,10 +156,12 @@ impl Store {
 /// Refuses a non-empty file that does not start with SQLite's header, without opening it.
 fn check_header(path: &Path) -> Result<()> {
     use std::io::Read;
-    let Ok(mut file) = std::fs::File::open(path) else { return Ok(()) };
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return Ok(());
+    };
     let mut head = [0u8; 16];
     let n = file.read(&mut head).map_err(|e| Error::io(path, e))?;
-    if n > 0 && &head[..n.min(16)] != &b"SQLite format 3\0"[..n.min(16)] || (n > 0 && n < 16) {
+    if n > 0 && (n < 16 || head != *b"SQLite format 3\0") {
         return Err(Error::Workspace(format!(
             "{} is not a Steward workspace: it is not an SQLite database; it was left untouched; \
              choose another data directory or move the file away",
@@ -159,7 +179,9 @@ fn open_error(path: &Path, e: rusqlite::Error) -> Error {
 }
 
 fn write_error(path: &Option<PathBuf>, e: rusqlite::Error) -> Error {
-    let where_ = path.as_ref().map_or_else(|| ":memory:".into(), |p| p.display().to_string());
+    let where_ = path
+        .as_ref()
+        .map_or_else(|| ":memory:".into(), |p| p.display().to_string());
     match &e {
         rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ReadOnly => Error::Workspace(format!(
             "the workspace {where_} is read-only; nothing was changed; check the permissions of its data directory"

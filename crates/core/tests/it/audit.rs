@@ -17,9 +17,14 @@ fn check(tamper: &str, expected: Option<(i64, BreakKind)>) {
         let mut d = a.draft.clone();
         d.purpose = "Scores things".into();
         ws.update_system(a.id, d).expect("edit Alpha");
-        ws.set_stage(a.id, steward_core::register::Stage::Development).expect("stage Alpha");
+        ws.set_stage(a.id, steward_core::register::Stage::Development)
+            .expect("stage Alpha");
         ws.add_system(draft("Gamma")).expect("add Gamma");
-        assert_eq!(ws.verify_audit().expect("verify").length, 5, "five changes, five entries");
+        assert_eq!(
+            ws.verify_audit().expect("verify").length,
+            5,
+            "five changes, five entries"
+        );
     }
     if !tamper.is_empty() {
         let conn = Connection::open(dir.path().join(DB_FILE)).expect("open behind Steward's back");
@@ -28,7 +33,10 @@ fn check(tamper: &str, expected: Option<(i64, BreakKind)>) {
     let ws = workspace(dir.path());
     let report = ws.verify_audit().expect("verify runs");
     let got = report.first_bad.as_ref().map(|b| (b.seq, b.kind));
-    assert_eq!(got, expected, "first bad entry after {tamper:?}: {report:?}");
+    assert_eq!(
+        got, expected,
+        "first bad entry after {tamper:?}: {report:?}"
+    );
 }
 
 #[test]
@@ -38,18 +46,30 @@ fn intact_chain_verifies() {
 
 #[test]
 fn edited_entry_is_named() {
-    check("UPDATE audit_log SET actor = 'mallory' WHERE seq = 3", Some((3, BreakKind::Edited)));
+    check(
+        "UPDATE audit_log SET actor = 'mallory' WHERE seq = 3",
+        Some((3, BreakKind::Edited)),
+    );
     check(
         "UPDATE audit_log SET after = replace(after, 'Scores things', 'Scores nothing') WHERE seq = 3",
         Some((3, BreakKind::Edited)),
     );
-    check("UPDATE audit_log SET at = '2020-01-01T00:00:00Z' WHERE seq = 1", Some((1, BreakKind::Edited)));
+    check(
+        "UPDATE audit_log SET at = '2020-01-01T00:00:00Z' WHERE seq = 1",
+        Some((1, BreakKind::Edited)),
+    );
 }
 
 #[test]
 fn deleted_entry_is_named() {
-    check("DELETE FROM audit_log WHERE seq = 2", Some((3, BreakKind::Deleted)));
-    check("DELETE FROM audit_log WHERE seq = 1", Some((2, BreakKind::Deleted)));
+    check(
+        "DELETE FROM audit_log WHERE seq = 2",
+        Some((3, BreakKind::Deleted)),
+    );
+    check(
+        "DELETE FROM audit_log WHERE seq = 1",
+        Some((2, BreakKind::Deleted)),
+    );
 }
 
 #[test]
@@ -73,13 +93,25 @@ fn rewritten_history_with_recomputed_hash_breaks_the_link() {
         ws.add_system(draft("Beta")).expect("add");
     }
     let conn = Connection::open(dir.path().join(DB_FILE)).expect("open");
-    let mut entries = workspace(dir.path()).audit_log(&Default::default()).expect("log");
+    let mut entries = workspace(dir.path())
+        .audit_log(&Default::default())
+        .expect("log");
     entries[0].actor = "mallory".into();
     let forged = steward_core::audit::entry_hash(&entries[0]);
-    conn.execute("UPDATE audit_log SET actor = 'mallory', hash = ?1 WHERE seq = 1", [&forged]).expect("forge");
+    conn.execute(
+        "UPDATE audit_log SET actor = 'mallory', hash = ?1 WHERE seq = 1",
+        [&forged],
+    )
+    .expect("forge");
     let report = workspace(dir.path()).verify_audit().expect("verify");
-    let b = report.first_bad.expect("the forged entry must break the chain");
-    assert_eq!((b.seq, b.kind), (2, BreakKind::Edited), "entry 2 no longer links to the forged entry 1");
+    let b = report
+        .first_bad
+        .expect("the forged entry must break the chain");
+    assert_eq!(
+        (b.seq, b.kind),
+        (2, BreakKind::Edited),
+        "entry 2 no longer links to the forged entry 1"
+    );
 }
 
 #[test]
@@ -87,11 +119,25 @@ fn every_change_is_audited_in_its_transaction() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut ws = workspace(dir.path());
     let a = ws.add_system(draft("Alpha")).expect("add");
-    let err = ws.add_system(draft("alpha")).expect_err("duplicate name, ignoring case");
-    assert_eq!(err.code(), "conflict", "a duplicate name is a conflict: {err}");
+    let err = ws
+        .add_system(draft("alpha"))
+        .expect_err("duplicate name, ignoring case");
+    assert_eq!(
+        err.code(),
+        "conflict",
+        "a duplicate name is a conflict: {err}"
+    );
     let log = ws.audit_log(&Default::default()).expect("log");
     assert_eq!(log.len(), 1, "the refused add left no audit entry");
-    let after: serde_json::Value = serde_json::from_str(log[0].after.as_deref().expect("after")).expect("json");
-    assert_eq!(after["name"], "Alpha", "the entry holds the record as created");
-    assert_eq!((log[0].actor.as_str(), log[0].entity_id.clone()), ("tester", a.id.to_string()), "actor and id recorded");
+    let after: serde_json::Value =
+        serde_json::from_str(log[0].after.as_deref().expect("after")).expect("json");
+    assert_eq!(
+        after["name"], "Alpha",
+        "the entry holds the record as created"
+    );
+    assert_eq!(
+        (log[0].actor.as_str(), log[0].entity_id.clone()),
+        ("tester", a.id.to_string()),
+        "actor and id recorded"
+    );
 }

@@ -1,5 +1,7 @@
 //! Integration tests of core's API.
 mod audit;
+mod export;
+mod import;
 mod register;
 mod store;
 mod support;

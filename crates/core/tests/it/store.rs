@@ -12,7 +12,10 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .expect("read dir")
         .map(|e| {
             let e = e.expect("entry");
-            (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).expect("read"))
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).expect("read"),
+            )
         })
         .collect();
     files.sort();
@@ -25,20 +28,42 @@ fn check_refused(prepare: impl FnOnce(&Path), expected: &str) {
     let dir = tempfile::tempdir().expect("temp dir");
     prepare(&dir.path().join(DB_FILE));
     let before = snapshot(dir.path());
-    let err = Workspace::open_dir(dir.path(), ctx()).err().expect("the open must be refused");
-    assert!(err.to_string().contains(expected), "message {:?} should say {expected:?}", err.to_string());
-    assert_eq!(err.code(), "workspace", "a refused file is a workspace error");
-    assert!(snapshot(dir.path()) == before, "a refused file and its directory are left untouched");
+    let err = Workspace::open_dir(dir.path(), ctx())
+        .err()
+        .expect("the open must be refused");
+    assert!(
+        err.to_string().contains(expected),
+        "message {:?} should say {expected:?}",
+        err.to_string()
+    );
+    assert_eq!(
+        err.code(),
+        "workspace",
+        "a refused file is a workspace error"
+    );
+    assert!(
+        snapshot(dir.path()) == before,
+        "a refused file and its directory are left untouched"
+    );
 }
 
 #[test]
 fn foreign_files_are_refused() {
-    check_refused(|p| std::fs::write(p, "name,owner\nx,y\n").expect("write"), "not an SQLite database");
-    check_refused(|p| std::fs::write(p, b"SQLite format 3\0garbage garbage garbage").expect("write"), "not a Steward workspace");
+    check_refused(
+        |p| std::fs::write(p, "name,owner\nx,y\n").expect("write"),
+        "not an SQLite database",
+    );
+    check_refused(
+        |p| std::fs::write(p, b"SQLite format 3\0garbage garbage garbage").expect("write"),
+        "not a Steward workspace",
+    );
     check_refused(
         |p| {
             let c = Connection::open(p).expect("create");
-            c.execute_batch("CREATE TABLE customers (id INTEGER); INSERT INTO customers VALUES (1);").expect("sql");
+            c.execute_batch(
+                "CREATE TABLE customers (id INTEGER); INSERT INTO customers VALUES (1);",
+            )
+            .expect("sql");
         },
         "not a Steward workspace",
     );
@@ -49,8 +74,12 @@ fn newer_schema_is_refused() {
     check_refused(
         |p| {
             let c = Connection::open(p).expect("create");
-            c.execute_batch(&format!("PRAGMA application_id = {}; PRAGMA user_version = {};", 0x5354_5744, SCHEMA_VERSION + 1))
-                .expect("sql");
+            c.execute_batch(&format!(
+                "PRAGMA application_id = {}; PRAGMA user_version = {};",
+                0x5354_5744,
+                SCHEMA_VERSION + 1
+            ))
+            .expect("sql");
             c.execute_batch("CREATE TABLE future (x)").expect("sql");
         },
         "newer Steward",
@@ -61,12 +90,23 @@ fn newer_schema_is_refused() {
 fn fresh_workspace_is_migrated_with_wal_and_foreign_keys() {
     let dir = tempfile::tempdir().expect("temp dir");
     let ws = workspace(dir.path());
-    assert_eq!(ws.schema_version().expect("version"), SCHEMA_VERSION, "all migrations applied");
+    assert_eq!(
+        ws.schema_version().expect("version"),
+        SCHEMA_VERSION,
+        "all migrations applied"
+    );
     drop(ws);
     let c = Connection::open(dir.path().join(DB_FILE)).expect("open");
-    let mode: String = c.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("mode");
-    assert_eq!(mode, "wal", "workspaces use WAL so the app and CLI can share a file");
-    let app_id: i64 = c.query_row("PRAGMA application_id", [], |r| r.get(0)).expect("id");
+    let mode: String = c
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .expect("mode");
+    assert_eq!(
+        mode, "wal",
+        "workspaces use WAL so the app and CLI can share a file"
+    );
+    let app_id: i64 = c
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .expect("id");
     assert_eq!(app_id, 0x5354_5744, "the file is marked as Steward's");
 }
 
@@ -74,10 +114,18 @@ fn fresh_workspace_is_migrated_with_wal_and_foreign_keys() {
 fn migration_0001_upgrades_an_empty_database() {
     // The schema before 0001 is "no schema": an empty SQLite file made by someone else's tool.
     let dir = tempfile::tempdir().expect("temp dir");
-    Connection::open(dir.path().join(DB_FILE)).expect("create").execute_batch("PRAGMA user_version = 0").expect("sql");
+    Connection::open(dir.path().join(DB_FILE))
+        .expect("create")
+        .execute_batch("PRAGMA user_version = 0")
+        .expect("sql");
     let mut ws = workspace(dir.path());
-    ws.add_system(draft("Alpha")).expect("the upgraded schema takes a system");
-    assert_eq!(ws.schema_version().expect("version"), SCHEMA_VERSION, "upgraded to the latest schema");
+    ws.add_system(draft("Alpha"))
+        .expect("the upgraded schema takes a system");
+    assert_eq!(
+        ws.schema_version().expect("version"),
+        SCHEMA_VERSION,
+        "upgraded to the latest schema"
+    );
 }
 
 #[test]
@@ -86,5 +134,8 @@ fn data_directory_that_is_a_file_is_refused() {
     let file = dir.path().join("not-a-dir");
     std::fs::write(&file, "x").expect("write");
     let err = Workspace::open_dir(&file, ctx()).err().expect("refused");
-    assert!(err.to_string().contains("is a file, not a directory"), "says what is wrong: {err}");
+    assert!(
+        err.to_string().contains("is a file, not a directory"),
+        "says what is wrong: {err}"
+    );
 }

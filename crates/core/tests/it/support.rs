@@ -9,7 +9,10 @@ use steward_core::clock::FixedClock;
 use steward_core::register::SystemDraft;
 
 pub fn ctx() -> Context {
-    let t = Utc.with_ymd_and_hms(2026, 11, 2, 9, 30, 0).single().expect("valid fixed time");
+    let t = Utc
+        .with_ymd_and_hms(2026, 11, 2, 9, 30, 0)
+        .single()
+        .expect("valid fixed time");
     Context::new("tester", Arc::new(FixedClock(t)))
 }
 

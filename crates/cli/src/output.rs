@@ -1,0 +1,223 @@
+//! Printing results as text tables or JSON. Formatting only.
+
+use anyhow::Result;
+use serde::Serialize;
+use steward_core::audit::{AuditEntry, ChainReport};
+use steward_core::import::ImportPlan;
+use steward_core::register::AiSystem;
+
+pub fn json<T: Serialize + ?Sized>(v: &T) -> Result<()> {
+    println!("{}", serde_json::to_string_pretty(v)?);
+    Ok(())
+}
+
+/// Prints `text`, or `value` as JSON.
+pub fn message(as_json: bool, text: &str, value: serde_json::Value) -> Result<()> {
+    if as_json {
+        json(&value)
+    } else {
+        println!("{text}");
+        Ok(())
+    }
+}
+
+/// A plain text table with columns padded to their widest cell.
+pub fn table(headers: &[&str], rows: &[Vec<String>]) {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for r in rows {
+        for (w, c) in widths.iter_mut().zip(r) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let s: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        println!("{}", s.join("  ").trim_end());
+    };
+    line(headers.to_vec());
+    line(
+        widths
+            .iter()
+            .map(|w| "-".repeat(*w))
+            .collect::<Vec<_>>()
+            .iter()
+            .map(String::as_str)
+            .collect(),
+    );
+    for r in rows {
+        line(r.iter().map(String::as_str).collect());
+    }
+}
+
+pub fn systems(list: &[AiSystem], as_json: bool) -> Result<()> {
+    if as_json {
+        return json(list);
+    }
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .map(|s| {
+            let d = &s.draft;
+            vec![
+                s.id.to_string(),
+                d.name.clone(),
+                d.business_unit.clone(),
+                d.owner.clone(),
+                d.stage.key().into(),
+                d.risk_tier.key().into(),
+                if d.vendor.is_empty() {
+                    "in-house".into()
+                } else {
+                    d.vendor.clone()
+                },
+            ]
+        })
+        .collect();
+    table(
+        &[
+            "ID",
+            "NAME",
+            "BUSINESS UNIT",
+            "OWNER",
+            "STAGE",
+            "RISK",
+            "SOURCE",
+        ],
+        &rows,
+    );
+    println!(
+        "{} system{}",
+        list.len(),
+        if list.len() == 1 { "" } else { "s" }
+    );
+    Ok(())
+}
+
+pub fn system(s: &AiSystem, as_json: bool) -> Result<()> {
+    if as_json {
+        return json(s);
+    }
+    let d = &s.draft;
+    let opt = |o: Option<String>| o.unwrap_or_else(|| "-".into());
+    let fields: Vec<(&str, String)> = vec![
+        ("id", s.id.to_string()),
+        ("name", d.name.clone()),
+        ("purpose", d.purpose.clone()),
+        ("business unit", d.business_unit.clone()),
+        ("owner", d.owner.clone()),
+        ("technical lead", d.technical_lead.clone()),
+        ("sourcing", d.sourcing.label().into()),
+        ("vendor", d.vendor.clone()),
+        ("model approach", d.model_approach.clone()),
+        ("stage", d.stage.label().into()),
+        ("regulated domain", d.regulated_domain.label().into()),
+        (
+            "EU AI Act category",
+            opt(d.eu_ai_act_category.map(|c| c.label().to_string())),
+        ),
+        ("risk tier", d.risk_tier.label().into()),
+        ("data sensitivity", d.data_sensitivity.label().into()),
+        (
+            "deployment date",
+            opt(d.deployment_date.map(|x| x.to_string())),
+        ),
+        ("tags", d.tags.join(", ")),
+        ("created", s.created_at.clone()),
+        ("updated", s.updated_at.clone()),
+    ];
+    for (k, v) in fields {
+        println!("{k:>20}  {v}");
+    }
+    for c in &d.certifications {
+        println!(
+            "{:>20}  {} (expires {})",
+            "certification", c.name, c.expires
+        );
+    }
+    for ds in &d.datasets {
+        let until = ds
+            .retain_until
+            .map(|u| format!(", until {u}"))
+            .unwrap_or_default();
+        println!(
+            "{:>20}  {} [{}{until}]",
+            "dataset", ds.name, ds.retention_policy
+        );
+    }
+    for a in &d.assumptions {
+        println!(
+            "{:>20}  {} (review {})",
+            "assumption", a.statement, a.review_date
+        );
+    }
+    Ok(())
+}
+
+pub fn audit_log(entries: &[AuditEntry], as_json: bool) -> Result<()> {
+    if as_json {
+        return json(entries);
+    }
+    let rows: Vec<Vec<String>> = entries
+        .iter()
+        .map(|e| {
+            vec![
+                e.seq.to_string(),
+                e.at.clone(),
+                e.actor.clone(),
+                e.action.clone(),
+                format!("{} {}", e.entity, e.entity_id),
+                e.hash[..12].to_string(),
+            ]
+        })
+        .collect();
+    table(&["SEQ", "AT", "ACTOR", "ACTION", "RECORD", "HASH"], &rows);
+    Ok(())
+}
+
+pub fn chain_report(r: &ChainReport, as_json: bool) -> Result<()> {
+    if as_json {
+        return json(r);
+    }
+    match &r.first_bad {
+        None => println!("audit chain intact: {} entries, head {}", r.length, r.head),
+        Some(b) => println!("audit chain BROKEN at entry {}: {}", b.seq, b.message),
+    }
+    Ok(())
+}
+
+pub fn import_plan(plan: &ImportPlan, dry_run: bool, as_json: bool) -> Result<()> {
+    if as_json {
+        return json(plan);
+    }
+    let sheet = plan
+        .sheet
+        .as_ref()
+        .map(|s| format!(", sheet {s:?}"))
+        .unwrap_or_default();
+    println!("{}{sheet}: {} data rows", plan.file, plan.rows);
+    for w in &plan.warnings {
+        println!("warning: {w}");
+    }
+    let verb = if dry_run { "would add" } else { "added" };
+    for a in &plan.adds {
+        println!("  row {:>5}  {verb} {}", a.row, a.name);
+    }
+    let verb = if dry_run { "would change" } else { "changed" };
+    for c in &plan.changes {
+        println!("  row {:>5}  {verb} {} (#{})", c.row, c.name, c.id);
+        for f in &c.fields {
+            println!("             {}: {:?} -> {:?}", f.field, f.before, f.after);
+        }
+    }
+    println!(
+        "{} {} added, {} changed, {} unchanged{}",
+        if dry_run { "dry run:" } else { "imported:" },
+        plan.adds.len(),
+        plan.changes.len(),
+        plan.unchanged,
+        if dry_run { "; nothing was written" } else { "" }
+    );
+    Ok(())
+}

@@ -1,0 +1,285 @@
+//! `steward systems ...`: the register.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result};
+use chrono::NaiveDate;
+use clap::{Args, Subcommand};
+use steward_core::api::Workspace;
+use steward_core::export::ExportFormat;
+use steward_core::register::*;
+
+use crate::output;
+
+#[derive(Subcommand)]
+pub enum SystemsCmd {
+    /// List systems, filtered, searched and sorted.
+    List(Filter),
+    /// Show one system (by name or id).
+    Show { system: String },
+    /// Register a new system.
+    Add(Fields),
+    /// Change fields of a system (by name or id); fields not given keep their value.
+    Edit {
+        system: String,
+        #[command(flatten)]
+        fields: Fields,
+    },
+    /// Move a system to another lifecycle stage (only along allowed transitions).
+    Stage {
+        system: String,
+        #[arg(value_parser = parse_stage)]
+        stage: Stage,
+    },
+    /// Retire a system.
+    Retire { system: String },
+    /// Import systems from .xlsx, .ods or .csv; any problem and nothing is written.
+    Import {
+        file: PathBuf,
+        /// Show what would be added or changed, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Export the register (or the filtered part of it) as .xlsx or .csv.
+    Export {
+        #[arg(long, value_parser = parse_format)]
+        format: ExportFormat,
+        /// Output file.
+        #[arg(short, long)]
+        output: PathBuf,
+        #[command(flatten)]
+        filter: Filter,
+    },
+}
+
+macro_rules! enum_parser {
+    ($fn:ident, $ty:ty) => {
+        fn $fn(s: &str) -> Result<$ty, String> {
+            <$ty>::parse(s).ok_or_else(|| {
+                format!(
+                    "unknown value {s:?}; expected one of: {}",
+                    <$ty>::expected()
+                )
+            })
+        }
+    };
+}
+enum_parser!(parse_stage, Stage);
+enum_parser!(parse_tier, RiskTier);
+enum_parser!(parse_domain, RegulatedDomain);
+enum_parser!(parse_sourcing, Sourcing);
+enum_parser!(parse_eu, EuAiActCategory);
+enum_parser!(parse_sensitivity, DataSensitivity);
+
+fn parse_format(s: &str) -> Result<ExportFormat, String> {
+    ExportFormat::parse(s).ok_or_else(|| format!("unknown format {s:?}; expected xlsx or csv"))
+}
+
+fn parse_sort(s: &str) -> Result<SortKey, String> {
+    SortKey::parse(s).ok_or_else(|| {
+        format!(
+            "unknown sort key {s:?}; expected one of: {}",
+            SortKey::EXPECTED
+        )
+    })
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("{s:?} is not a date; expected YYYY-MM-DD"))
+}
+
+#[derive(Args, Default)]
+pub struct Filter {
+    /// Text to find in name, purpose, owner, lead, unit, vendor, approach or tags.
+    #[arg(long, short = 'q')]
+    search: Option<String>,
+    /// Only these stages (repeatable).
+    #[arg(long, value_parser = parse_stage)]
+    stage: Vec<Stage>,
+    /// Only these risk tiers (repeatable).
+    #[arg(long = "risk", value_parser = parse_tier)]
+    risk_tier: Vec<RiskTier>,
+    /// Only these business units (repeatable).
+    #[arg(long = "unit")]
+    business_unit: Vec<String>,
+    /// Only these regulated domains (repeatable).
+    #[arg(long = "domain", value_parser = parse_domain)]
+    regulated_domain: Vec<RegulatedDomain>,
+    /// Only in-house or only vendor systems.
+    #[arg(long, value_parser = parse_sourcing)]
+    sourcing: Option<Sourcing>,
+    /// Only systems with this tag.
+    #[arg(long)]
+    tag: Option<String>,
+    /// Sort by: name, business_unit, owner, stage, risk_tier, deployment_date, updated_at.
+    #[arg(long, value_parser = parse_sort, default_value = "name")]
+    sort: SortKey,
+    /// Sort descending.
+    #[arg(long)]
+    desc: bool,
+}
+
+impl Filter {
+    fn query(self) -> SystemQuery {
+        SystemQuery {
+            text: self.search.unwrap_or_default(),
+            stages: self.stage,
+            risk_tiers: self.risk_tier,
+            business_units: self.business_unit,
+            regulated_domains: self.regulated_domain,
+            sourcing: self.sourcing,
+            tag: self.tag,
+            sort: self.sort,
+            descending: self.desc,
+        }
+    }
+}
+
+/// Every field of a system; on `add`, unset fields take the defaults of a new system.
+#[derive(Args)]
+pub struct Fields {
+    #[arg(long)]
+    name: Option<String>,
+    #[arg(long)]
+    purpose: Option<String>,
+    #[arg(long = "unit", visible_alias = "business-unit")]
+    business_unit: Option<String>,
+    #[arg(long)]
+    owner: Option<String>,
+    #[arg(long = "lead", visible_alias = "technical-lead")]
+    technical_lead: Option<String>,
+    /// in_house or vendor (setting --vendor implies vendor).
+    #[arg(long, value_parser = parse_sourcing)]
+    sourcing: Option<Sourcing>,
+    #[arg(long)]
+    vendor: Option<String>,
+    /// E.g. "logistic regression", "gradient boosting", "LLM".
+    #[arg(long = "approach", visible_alias = "model-approach")]
+    model_approach: Option<String>,
+    /// Initial stage on add; on edit, a change must follow the allowed transitions.
+    #[arg(long, value_parser = parse_stage)]
+    stage: Option<Stage>,
+    #[arg(long = "domain", value_parser = parse_domain)]
+    regulated_domain: Option<RegulatedDomain>,
+    /// prohibited, high_risk, limited_risk or minimal.
+    #[arg(long = "eu-category", value_parser = parse_eu)]
+    eu_ai_act_category: Option<EuAiActCategory>,
+    #[arg(long = "risk", value_parser = parse_tier)]
+    risk_tier: Option<RiskTier>,
+    #[arg(long = "sensitivity", value_parser = parse_sensitivity)]
+    data_sensitivity: Option<DataSensitivity>,
+    /// YYYY-MM-DD.
+    #[arg(long = "deployed", value_parser = parse_date)]
+    deployment_date: Option<NaiveDate>,
+    /// Replace the tags with this list, e.g. "credit; scoring".
+    #[arg(long)]
+    tags: Option<String>,
+}
+
+impl Fields {
+    fn apply(self, d: &mut SystemDraft) {
+        macro_rules! set {
+            ($($f:ident),*) => { $( if let Some(v) = self.$f { d.$f = v; } )* };
+        }
+        set!(
+            name,
+            purpose,
+            business_unit,
+            owner,
+            technical_lead,
+            model_approach,
+            regulated_domain,
+            risk_tier,
+            data_sensitivity,
+            stage
+        );
+        if let Some(v) = self.vendor {
+            d.sourcing = if v.trim().is_empty() {
+                Sourcing::InHouse
+            } else {
+                Sourcing::Vendor
+            };
+            d.vendor = v;
+        }
+        if let Some(s) = self.sourcing {
+            d.sourcing = s;
+        }
+        if self.eu_ai_act_category.is_some() {
+            d.eu_ai_act_category = self.eu_ai_act_category;
+        }
+        if self.deployment_date.is_some() {
+            d.deployment_date = self.deployment_date;
+        }
+        if let Some(t) = self.tags {
+            d.tags = t.split([';', ',']).map(str::to_string).collect();
+        }
+    }
+}
+
+pub fn run(ws: &mut Workspace, cmd: SystemsCmd, json: bool) -> Result<ExitCode> {
+    match cmd {
+        SystemsCmd::List(f) => output::systems(&ws.list_systems(&f.query())?, json)?,
+        SystemsCmd::Show { system } => output::system(&ws.find_system(&system)?, json)?,
+        SystemsCmd::Add(fields) => {
+            let mut d = SystemDraft::new("");
+            fields.apply(&mut d);
+            let s = ws.add_system(d)?;
+            if json {
+                output::json(&s)?;
+            } else {
+                println!("added system {} ({})", s.id, s.draft.name);
+            }
+        }
+        SystemsCmd::Edit { system, fields } => {
+            let current = ws.find_system(&system)?;
+            let mut d = current.draft.clone();
+            fields.apply(&mut d);
+            let s = ws
+                .update_system(current.id, d)
+                .with_context(|| format!("saving system {:?}", current.draft.name))?;
+            if json {
+                output::json(&s)?;
+            } else {
+                println!("saved system {} ({})", s.id, s.draft.name);
+            }
+        }
+        SystemsCmd::Stage { system, stage } => {
+            let current = ws.find_system(&system)?;
+            let s = ws.set_stage(current.id, stage)?;
+            stage_done(&s, json)?;
+        }
+        SystemsCmd::Retire { system } => {
+            let current = ws.find_system(&system)?;
+            let s = ws.retire_system(current.id)?;
+            stage_done(&s, json)?;
+        }
+        SystemsCmd::Import { file, dry_run } => {
+            let plan = ws.import_systems(&file, dry_run)?;
+            output::import_plan(&plan, dry_run, json)?;
+        }
+        SystemsCmd::Export {
+            format,
+            output: out,
+            filter,
+        } => {
+            let n = ws.export_systems(&filter.query(), format, &out)?;
+            output::message(
+                json,
+                &format!("wrote {n} systems to {}", out.display()),
+                serde_json::json!({ "rows": n, "path": out }),
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn stage_done(s: &AiSystem, json: bool) -> Result<()> {
+    if json {
+        output::json(s)
+    } else {
+        println!("{} is now {}", s.draft.name, s.draft.stage.label());
+        Ok(())
+    }
+}

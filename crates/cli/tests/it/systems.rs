@@ -1,0 +1,391 @@
+//! `steward systems`: the register from the command line, good and bad input.
+
+use predicates::str::contains;
+
+use crate::support::{repo_root, Ws};
+
+const HEADER: &str = "Name,Business unit,Owner,Risk tier,Stage,Deployment date\n";
+
+#[test]
+fn add_list_show_edit_stage_retire() {
+    let ws = Ws::new();
+    let s = ws.json(&[
+        "systems",
+        "add",
+        "--name",
+        "Churn Predictor",
+        "--unit",
+        "Marketing",
+        "--owner",
+        "Liam",
+        "--risk",
+        "high",
+        "--tags",
+        "retention; marketing",
+    ]);
+    assert_eq!(s["stage"], "proposed", "a new system starts as proposed");
+    assert_eq!(
+        s["tags"],
+        serde_json::json!(["retention", "marketing"]),
+        "tags split on ';'"
+    );
+    ws.cmd()
+        .args(["systems", "list"])
+        .assert()
+        .success()
+        .stdout(contains("Churn Predictor"))
+        .stdout(contains("1 system"));
+    ws.cmd()
+        .args(["systems", "show", "churn predictor"])
+        .assert()
+        .success()
+        .stdout(contains("Marketing"));
+    ws.cmd()
+        .args(["systems", "edit", "Churn Predictor", "--vendor", "Acme AI"])
+        .assert()
+        .success();
+    assert_eq!(
+        ws.json(&["systems", "show", "1"])["sourcing"],
+        "vendor",
+        "naming a vendor makes it a vendor system"
+    );
+    ws.cmd()
+        .args(["systems", "stage", "Churn Predictor", "production"])
+        .assert()
+        .code(1)
+        .stderr(contains("stage change refused: proposed -> production"))
+        .stderr(contains("staging"));
+    ws.cmd()
+        .args(["systems", "stage", "Churn Predictor", "development"])
+        .assert()
+        .success()
+        .stdout(contains("is now Development"));
+    ws.cmd()
+        .args(["systems", "retire", "Churn Predictor"])
+        .assert()
+        .success()
+        .stdout(contains("is now Retired"));
+}
+
+#[test]
+fn list_filters_and_sorts() {
+    let ws = Ws::new();
+    ws.cmd()
+        .arg("demo")
+        .assert()
+        .success()
+        .stdout(contains("added 36 sample systems"));
+    let check = |args: &[&str], first: &str, len: usize| {
+        let mut all = vec!["systems", "list"];
+        all.extend_from_slice(args);
+        let v = ws.json(&all);
+        let list = v.as_array().expect("list");
+        assert_eq!(list.len(), len, "count for {args:?}");
+        assert_eq!(list[0]["name"], first, "first for {args:?}");
+    };
+    check(
+        &[
+            "--stage",
+            "production",
+            "--risk",
+            "high",
+            "--unit",
+            "Retail Lending",
+        ],
+        "Credit Default Scorer",
+        2,
+    );
+    check(
+        &["-q", "chatbot", "--sort", "name", "--desc"],
+        "Public Chat Assistant",
+        2,
+    );
+    check(
+        &["--domain", "hr", "--sourcing", "vendor"],
+        "CV Screening Assistant",
+        2,
+    );
+    ws.cmd()
+        .args(["systems", "list", "--stage", "live-ish"])
+        .assert()
+        .code(2)
+        .stderr(contains("expected one of: proposed"));
+    ws.cmd()
+        .arg("demo")
+        .assert()
+        .code(1)
+        .stderr(contains("empty workspace"));
+}
+
+#[test]
+fn validation_errors_name_fields_and_exit_1() {
+    let ws = Ws::new();
+    ws.cmd()
+        .args(["systems", "add", "--name", "X", "--sourcing", "vendor"])
+        .assert()
+        .code(1)
+        .stderr(contains("business_unit: is required"))
+        .stderr(contains("owner: is required"))
+        .stderr(contains("vendor: is required when sourcing is vendor"));
+    ws.json(&[
+        "systems", "add", "--name", "X", "--unit", "U", "--owner", "O",
+    ]);
+    ws.cmd()
+        .args([
+            "systems", "add", "--name", "x", "--unit", "U", "--owner", "O",
+        ])
+        .assert()
+        .code(1)
+        .stderr(contains("already exists"));
+    let out = ws
+        .cmd()
+        .args([
+            "systems", "add", "--name", "x", "--unit", "U", "--owner", "O", "--json",
+        ])
+        .output()
+        .expect("runs");
+    let v: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("JSON error on stdout with --json");
+    assert_eq!(
+        v["error"]["code"], "conflict",
+        "scripts can switch on the error code"
+    );
+    ws.cmd()
+        .args(["systems", "add", "--deployed", "2024-13-01"])
+        .assert()
+        .code(2)
+        .stderr(contains("expected YYYY-MM-DD"));
+    ws.cmd()
+        .args(["systems", "show", "Nope"])
+        .assert()
+        .code(1)
+        .stderr(contains("system not found: Nope"));
+    ws.cmd().arg("frobnicate").assert().code(2);
+}
+
+#[test]
+fn import_dry_run_then_commit() {
+    let ws = Ws::new();
+    let csv = ws.file("reg.csv", format!("{HEADER}Alpha,Retail,Ann,high,development,\nBeta,Claims,Bob,low,production,2024-02-01\n").as_bytes());
+    ws.cmd()
+        .args(["systems", "import"])
+        .arg(&csv)
+        .arg("--dry-run")
+        .assert()
+        .success()
+        .stdout(contains("would add Alpha"))
+        .stdout(contains("nothing was written"));
+    assert!(ws.names().is_empty(), "a dry run writes nothing");
+    ws.cmd()
+        .args(["systems", "import"])
+        .arg(&csv)
+        .assert()
+        .success()
+        .stdout(contains("imported: 2 added"));
+    assert_eq!(ws.names(), ["Alpha", "Beta"], "both rows imported");
+    let csv2 = ws.file("reg2.csv", format!("{HEADER}Alpha,Retail,Ann,medium,development,\nBeta,Claims,Bob,low,production,2024-02-01\n").as_bytes());
+    let plan = ws.json(&[
+        "systems",
+        "import",
+        csv2.to_str().expect("utf8"),
+        "--dry-run",
+    ]);
+    assert_eq!(
+        plan["changes"][0]["fields"][0],
+        serde_json::json!({"field": "Risk tier", "before": "high", "after": "medium"}),
+        "the change shows before and after"
+    );
+    assert_eq!(plan["unchanged"], 1, "Beta is unchanged");
+}
+
+/// Imports `contents` as `name` into a workspace holding one system, and checks that the
+/// import fails with every `expected` text in its message and leaves the workspace unchanged.
+fn check_bad_import(name: &str, contents: &[u8], expected: &[&str]) {
+    let ws = Ws::new();
+    ws.json(&[
+        "systems", "add", "--name", "Existing", "--unit", "U", "--owner", "O",
+    ]);
+    let before = ws.json(&["audit", "log"]);
+    let file = ws.file(name, contents);
+    let out = ws
+        .cmd()
+        .args(["systems", "import"])
+        .arg(&file)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a bad import of {name} exits 1: {stderr}"
+    );
+    for e in expected {
+        assert!(
+            stderr.contains(e),
+            "the error for {name} should say {e:?}; it said:\n{stderr}"
+        );
+    }
+    assert_eq!(
+        ws.names(),
+        ["Existing"],
+        "a failed import of {name} changes nothing"
+    );
+    assert_eq!(
+        ws.json(&["audit", "log"]),
+        before,
+        "a failed import of {name} audits nothing"
+    );
+}
+
+#[test]
+fn bad_imports_are_refused_with_locations() {
+    check_bad_import(
+        "corrupt.xlsx",
+        b"PK\x03\x04 this is not really a workbook",
+        &["corrupt.xlsx"],
+    );
+    check_bad_import("empty.csv", b"", &["empty.csv", "empty"]);
+    check_bad_import(
+        "cols.csv",
+        b"Name,Purpose\nAlpha,x\n",
+        &["cols.csv", "Business unit", "Owner"],
+    );
+    check_bad_import(
+        "enum.csv",
+        format!("{HEADER}Alpha,Retail,Ann,extreme,development,\n").as_bytes(),
+        &[
+            "row 2",
+            "column D (Risk tier)",
+            "\"extreme\"",
+            "low, medium, high",
+        ],
+    );
+    check_bad_import(
+        "date.csv",
+        format!("{HEADER}Alpha,Retail,Ann,low,production,31/02/2024\n").as_bytes(),
+        &["row 2", "column F", "31/02/2024", "YYYY-MM-DD"],
+    );
+    check_bad_import(
+        "dup.csv",
+        format!("{HEADER}Alpha,Retail,Ann,low,development,\nALPHA,Retail,Ann,low,development,\n")
+            .as_bytes(),
+        &["row 3", "row 2"],
+    );
+    check_bad_import(
+        "many.csv",
+        format!("{HEADER}Alpha,Retail,Ann,low,development,\nBeta,,Bob,low,development,\nGamma,Claims,Cy,huge,development,\n").as_bytes(),
+        &["row 3", "row 4", "2 problems"],
+    );
+    check_bad_import(
+        "stage.csv",
+        format!("{HEADER}Existing,U,O,medium,production,2024-01-01\n").as_bytes(),
+        &["row 2", "column E (Stage)", "from proposed to production"],
+    );
+    check_bad_import("notes.txt", b"hello", &["notes.txt", ".csv"]);
+}
+
+#[test]
+fn ods_and_xlsx_round_trip() {
+    let ws = Ws::new();
+    let ods = repo_root().join("tests/fixtures/register-small.ods");
+    ws.cmd()
+        .args(["systems", "import"])
+        .arg(&ods)
+        .assert()
+        .success()
+        .stdout(contains("added"));
+    let n = ws.names().len();
+    assert!(n >= 2, "the .ods fixture holds several systems");
+    for fmt in ["xlsx", "csv"] {
+        let out = ws.dir.path().join(format!("export.{fmt}"));
+        ws.cmd()
+            .args(["systems", "export", "--format", fmt, "-o"])
+            .arg(&out)
+            .assert()
+            .success()
+            .stdout(contains(format!("wrote {n} systems")));
+        let plan = ws.json(&[
+            "systems",
+            "import",
+            out.to_str().expect("utf8"),
+            "--dry-run",
+        ]);
+        assert_eq!(
+            (
+                plan["adds"].as_array().map(Vec::len),
+                plan["changes"].as_array().map(Vec::len)
+            ),
+            (Some(0), Some(0)),
+            "an exported {fmt} re-imports with no change"
+        );
+        assert_eq!(
+            plan["unchanged"], n,
+            "every exported row matches the register"
+        );
+    }
+}
+
+#[test]
+fn refused_workspaces() {
+    let ws = Ws::new();
+    std::fs::create_dir_all(ws.data()).expect("mkdir");
+    std::fs::write(ws.data().join("steward.db"), b"just some text").expect("write");
+    ws.cmd()
+        .args(["systems", "list"])
+        .assert()
+        .code(1)
+        .stderr(contains("not a Steward workspace"));
+    assert_eq!(
+        std::fs::read(ws.data().join("steward.db")).expect("read"),
+        b"just some text",
+        "left untouched"
+    );
+}
+
+#[test]
+fn read_only_data_directory_is_a_clear_error() {
+    let ws = Ws::new();
+    ws.json(&[
+        "systems", "add", "--name", "A", "--unit", "U", "--owner", "O",
+    ]);
+    let ro = ws.dir.path().join("ro");
+    std::fs::create_dir_all(&ro).expect("mkdir");
+    // Root ignores permission bits, so as root the directory is a read-only tmpfs mount instead.
+    let root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout == b"0\n")
+        .unwrap_or(false);
+    if root {
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "ro", "tmpfs"])
+            .arg(&ro)
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
+        assert!(ok, "as root the test mounts a read-only tmpfs");
+    } else {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).expect("chmod");
+    }
+    let out = ws
+        .cmd_in(&ro.join("ws"))
+        .args(["systems", "list"])
+        .output()
+        .expect("runs");
+    if root {
+        let _ = std::process::Command::new("umount").arg(&ro).status();
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a read-only data directory is an error: {stderr}"
+    );
+    assert!(
+        stderr.contains("cannot create the data directory")
+            && stderr.contains("Read-only file system")
+            || stderr.contains("Permission denied"),
+        "says why: {stderr}"
+    );
+}

@@ -1,0 +1,35 @@
+//! Exporting the register to .csv and .xlsx: picks the rows (the same query as the list view)
+//! and the columns (the import's, so an export imports back unchanged); rendering is `crate::export`.
+
+use std::path::Path;
+
+use super::Workspace;
+use crate::export::{self, ExportFormat, Sheet};
+use crate::import::systems;
+use crate::register::SystemQuery;
+use crate::Result;
+
+impl Workspace {
+    /// Writes the systems `q` selects, in its order, to `out`; returns how many rows were written.
+    pub fn export_systems(
+        &self,
+        q: &SystemQuery,
+        format: ExportFormat,
+        out: &Path,
+    ) -> Result<usize> {
+        let list = self.list_systems(q)?;
+        let sheet = Sheet {
+            name: "Register".into(),
+            title: "AI system register".into(),
+            subject: "The register of AI systems, exported from Steward".into(),
+            created: self.ctx.clock.now(),
+            headers: systems::headers().into_iter().map(String::from).collect(),
+            rows: list
+                .iter()
+                .map(|s| systems::system_cells(&s.draft))
+                .collect(),
+        };
+        export::write_file(&sheet, format, out)?;
+        Ok(list.len())
+    }
+}

@@ -1,0 +1,170 @@
+//! What crosses to the desktop UI besides the records themselves: the error as the UI receives
+//! it, a summary of the open workspace, and the labels of the closed value sets. Serializable
+//! shapes only; no rule is decided here.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::Workspace;
+use crate::import::ImportProblem;
+use crate::register::{
+    DataSensitivity, EuAiActCategory, RegulatedDomain, RiskTier, Sourcing, Stage,
+};
+use crate::{Error, FieldError, Result};
+
+/// An error as the UI receives it. The UI switches on `code` (see [`Error::code`]); `fields`
+/// locates a validation error on the form, `problems` lists what is wrong with an import file.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct WireError {
+    pub code: String,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub fields: Option<Vec<FieldError>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub problems: Option<Vec<ImportProblem>>,
+}
+
+impl WireError {
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+        WireError {
+            code: code.into(),
+            message: message.into(),
+            fields: None,
+            problems: None,
+        }
+    }
+}
+
+impl From<Error> for WireError {
+    fn from(e: Error) -> Self {
+        let mut w = WireError::new(e.code(), e.to_string());
+        match e {
+            Error::Validation { fields, .. } => w.fields = Some(fields),
+            Error::Import { problems } => w.problems = Some(problems),
+            _ => {}
+        }
+        w
+    }
+}
+
+/// The open workspace, for the window title and the first-start welcome.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct WorkspaceInfo {
+    /// The database file.
+    pub path: String,
+    /// Who the changes are recorded as.
+    pub actor: String,
+    /// How many systems the register holds; 0 on first start.
+    #[ts(type = "number")]
+    pub systems: usize,
+}
+
+impl Workspace {
+    pub fn info(&self) -> Result<WorkspaceInfo> {
+        Ok(WorkspaceInfo {
+            path: self
+                .path()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| ":memory:".into()),
+            actor: self.ctx.actor.clone(),
+            systems: self.store.all_systems()?.len(),
+        })
+    }
+}
+
+/// One value of a closed set and how to show it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct Choice<T: TS> {
+    pub key: T,
+    pub label: String,
+}
+
+/// The labels of every closed value set of the register, in their defined order, so the UI
+/// never spells them a second time.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct Vocabulary {
+    pub stages: Vec<Choice<Stage>>,
+    pub sourcing: Vec<Choice<Sourcing>>,
+    pub regulated_domains: Vec<Choice<RegulatedDomain>>,
+    pub eu_ai_act_categories: Vec<Choice<EuAiActCategory>>,
+    pub risk_tiers: Vec<Choice<RiskTier>>,
+    pub data_sensitivities: Vec<Choice<DataSensitivity>>,
+}
+
+macro_rules! choices {
+    ($t:ty) => {
+        <$t>::ALL
+            .iter()
+            .map(|v| Choice {
+                key: *v,
+                label: v.label().to_string(),
+            })
+            .collect()
+    };
+}
+
+impl Vocabulary {
+    pub fn get() -> Vocabulary {
+        Vocabulary {
+            stages: choices!(Stage),
+            sourcing: choices!(Sourcing),
+            regulated_domains: choices!(RegulatedDomain),
+            eu_ai_act_categories: choices!(EuAiActCategory),
+            risk_tiers: choices!(RiskTier),
+            data_sensitivities: choices!(DataSensitivity),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(e: Error, expected: serde_json::Value) {
+        let got = serde_json::to_value(WireError::from(e)).expect("a wire error serializes");
+        assert_eq!(got, expected, "the UI reads exactly this shape");
+    }
+
+    #[test]
+    fn errors_keep_their_code_and_details() {
+        check(
+            Error::NotFound {
+                entity: "system",
+                key: "7".into(),
+            },
+            serde_json::json!({"code": "not_found", "message": "system not found: 7"}),
+        );
+        check(
+            Error::Validation {
+                entity: "system",
+                fields: vec![FieldError::new("owner", "is required")],
+            },
+            serde_json::json!({
+                "code": "validation",
+                "message": "invalid system: owner: is required",
+                "fields": [{"field": "owner", "message": "is required"}],
+            }),
+        );
+    }
+
+    #[test]
+    fn vocabulary_lists_every_value_in_order() {
+        let v = Vocabulary::get();
+        assert_eq!(v.stages.len(), Stage::ALL.len(), "every stage is offered");
+        assert_eq!(
+            v.stages[0].key,
+            Stage::Proposed,
+            "stages keep lifecycle order"
+        );
+        assert_eq!(
+            v.eu_ai_act_categories[1].label, "High-risk",
+            "labels come from the register"
+        );
+    }
+}
