@@ -1,8 +1,12 @@
 //! The `steward` command: parses arguments, calls `steward_core::api`, prints the result.
 //! No business rule lives here; anything longer than glue belongs in core.
 
+mod assess;
+mod identity;
 mod output;
+mod reports;
 mod systems;
+mod tco;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -12,7 +16,7 @@ use anyhow::{Context as _, Result};
 use clap::{Parser, Subcommand};
 use steward_core::api::wire::WireError;
 use steward_core::api::{self, Context, Workspace};
-use steward_core::clock::SystemClock;
+use steward_core::clock::{Clock, SystemClock};
 
 /// Steward: govern an organisation's AI systems, offline.
 #[derive(Parser)]
@@ -25,6 +29,10 @@ struct Cli {
     /// Who is acting, as recorded in the audit log. Default: the login name.
     #[arg(long, global = true, env = "STEWARD_ACTOR", value_name = "NAME")]
     actor: Option<String>,
+
+    /// Where your signing identity is kept. Default: the user's configuration directory.
+    #[arg(long, global = true, env = "STEWARD_IDENTITY_DIR", value_name = "DIR")]
+    identity_dir: Option<PathBuf>,
 
     /// Print machine-readable JSON instead of text.
     #[arg(long, global = true)]
@@ -42,6 +50,32 @@ enum Command {
     /// The tamper-evident audit log.
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// Your signing identity: key pair and certificate.
+    #[command(subcommand)]
+    Identity(identity::IdentityCmd),
+    /// Colleagues' certificates, imported to verify their signatures.
+    #[command(subcommand)]
+    Certs(identity::CertsCmd),
+    /// Reports as PDF (optionally signed) or .xlsx.
+    #[command(subcommand)]
+    Report(reports::ReportCmd),
+    /// Signed audit packs.
+    #[command(subcommand)]
+    Pack(reports::PackCmd),
+    /// Check a signed PDF or an audit pack: hashes, signatures, missing or extra files.
+    Verify {
+        /// A .zip audit pack or a .pdf report.
+        file: PathBuf,
+        /// Also trust signatures by this certificate (PEM or DER); repeatable.
+        #[arg(long, value_name = "CERT")]
+        trust: Vec<PathBuf>,
+    },
+    /// Impact assessments: templates, scoring answer files, template version differences.
+    #[command(subcommand)]
+    Assess(assess::AssessCmd),
+    /// Total cost of ownership: cloud vs on-premises vs hybrid, from a scenario file.
+    #[command(subcommand)]
+    Tco(tco::TcoCmd),
     /// Fill an empty workspace with the sample portfolio.
     Demo,
     /// Where the workspace is and what it holds.
@@ -63,7 +97,11 @@ enum AuditCmd {
         limit: Option<i64>,
     },
     /// Recompute the hash chain; exit 1 and name the first bad entry if it is broken.
-    Verify,
+    Verify {
+        /// Also prove the log still extends the chain head recorded in this audit pack.
+        #[arg(long, value_name = "PACK")]
+        against: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -89,29 +127,70 @@ fn main() -> ExitCode {
     }
 }
 
-fn actor(cli: &Cli) -> String {
-    cli.actor
-        .clone()
+fn actor(explicit: Option<String>) -> String {
+    explicit
         .or_else(|| std::env::var("USER").ok())
         .or_else(|| std::env::var("USERNAME").ok())
         .unwrap_or_else(|| "unknown".into())
 }
 
-fn open(cli: &Cli) -> Result<Workspace> {
-    let dir = match &cli.data_dir {
-        Some(d) => d.clone(),
+/// The workspace in `data_dir` (or the default) if one exists there; never creates one.
+fn existing_workspace(
+    data_dir: Option<PathBuf>,
+    explicit_actor: Option<String>,
+) -> Result<Option<Workspace>> {
+    let dir = data_dir.or_else(api::default_data_dir);
+    match dir {
+        Some(d) if d.join(api::DB_FILE).is_file() => open(Some(d), explicit_actor).map(Some),
+        _ => Ok(None),
+    }
+}
+
+fn open(data_dir: Option<PathBuf>, explicit_actor: Option<String>) -> Result<Workspace> {
+    let dir = match data_dir {
+        Some(d) => d,
         None => api::default_data_dir()
             .context("no home directory to keep the workspace in; pass --data-dir")?,
     };
-    let ctx = Context::new(actor(cli), Arc::new(SystemClock));
+    let ctx = Context::new(actor(explicit_actor), Arc::new(SystemClock));
     Workspace::open_dir(&dir, ctx)
         .with_context(|| format!("opening the workspace in {}", dir.display()))
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
-    let mut ws = open(&cli)?;
-    let json = cli.json;
-    match cli.command {
+    let Cli {
+        data_dir,
+        actor,
+        identity_dir,
+        json,
+        command,
+    } = cli;
+    // The identity belongs to the person, not to a workspace: none is opened for it.
+    let command = match command {
+        Command::Identity(cmd) => {
+            return cmd.run(
+                &identity::identity_dir(identity_dir),
+                SystemClock.now(),
+                json,
+            )
+        }
+        Command::Verify { file, trust } => {
+            // An auditor may have no workspace: use one only if it already exists.
+            let ws = existing_workspace(data_dir.clone(), actor.clone())?;
+            let trusted =
+                reports::trusted(ws.as_ref(), &identity::identity_dir(identity_dir), &trust)?;
+            return reports::verify(&file, &trusted, json);
+        }
+        Command::Tco(cmd) => return tco::run(cmd, json),
+        Command::Assess(cmd) => return assess::run(cmd, json),
+        other => other,
+    };
+    let identity_dir = identity::identity_dir(identity_dir);
+    let mut ws = open(data_dir, actor)?;
+    match command {
+        // Handled above, before a workspace is opened.
+        Command::Identity(_) | Command::Tco(_) | Command::Assess(_) => Ok(ExitCode::SUCCESS),
+        Command::Certs(cmd) => cmd.run(&mut ws, json),
         Command::Systems(cmd) => systems::run(&mut ws, cmd, json),
         Command::Audit(AuditCmd::Log { entity, id, limit }) => {
             let q = api::AuditQuery {
@@ -123,15 +202,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
             output::audit_log(&entries, json)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Audit(AuditCmd::Verify) => {
+        Command::Audit(AuditCmd::Verify { against }) => {
             let report = ws.verify_audit()?;
-            output::chain_report(&report, json)?;
-            Ok(if report.is_intact() {
+            let anchor = against.map(|p| ws.verify_chain_against(&p)).transpose()?;
+            output::chain_report(&report, anchor.as_ref(), json)?;
+            let ok = report.is_intact() && anchor.is_none_or(|a| a.extends);
+            Ok(if ok {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE
             })
         }
+        Command::Report(cmd) => reports::report(&ws, cmd, &identity_dir, json),
+        Command::Pack(cmd) => reports::pack(&ws, cmd, &identity_dir, json),
+        Command::Verify { .. } => Ok(ExitCode::SUCCESS), // handled above
         Command::Demo => {
             let n = steward_core::demo::populate(&mut ws)?;
             output::message(

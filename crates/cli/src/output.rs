@@ -2,6 +2,7 @@
 
 use anyhow::Result;
 use serde::Serialize;
+use steward_core::api::pack::AnchorReport;
 use steward_core::audit::{AuditEntry, ChainReport};
 use steward_core::import::ImportPlan;
 use steward_core::register::AiSystem;
@@ -176,13 +177,27 @@ pub fn audit_log(entries: &[AuditEntry], as_json: bool) -> Result<()> {
     Ok(())
 }
 
-pub fn chain_report(r: &ChainReport, as_json: bool) -> Result<()> {
+pub fn chain_report(r: &ChainReport, anchor: Option<&AnchorReport>, as_json: bool) -> Result<()> {
     if as_json {
-        return json(r);
+        return match anchor {
+            None => json(r),
+            Some(a) => json(&serde_json::json!({ "chain": r, "against": a })),
+        };
     }
     match &r.first_bad {
         None => println!("audit chain intact: {} entries, head {}", r.length, r.head),
         Some(b) => println!("audit chain BROKEN at entry {}: {}", b.seq, b.message),
+    }
+    if let Some(a) = anchor {
+        let verdict = if a.extends {
+            "extends"
+        } else {
+            "DOES NOT extend"
+        };
+        println!(
+            "against {}: the log {verdict} the recorded chain; {}",
+            a.pack, a.message
+        );
     }
     Ok(())
 }

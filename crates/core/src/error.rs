@@ -60,6 +60,26 @@ pub enum Error {
 
     #[error("{path}: {message}")]
     Io { path: String, message: String },
+
+    /// The person cancelled a long operation; nothing was written.
+    #[error("cancelled; nothing was written")]
+    Cancelled,
+
+    /// A signing identity that cannot be used: wrong passphrase, expired certificate, a key that
+    /// does not match its certificate, a .p12 without a private key.
+    #[error("{0}")]
+    Identity(String),
+
+    /// No signing identity has been created yet in the identity directory.
+    #[error(
+        "no signing identity in {dir}: create one with `steward identity init --name NAME --role ROLE --org ORG`, \
+         or import an organisation-issued certificate with `steward identity import-p12 FILE`"
+    )]
+    NoIdentity { dir: String },
+
+    /// A digital signature that is malformed, does not match its content, or cannot be made.
+    #[error("{0}")]
+    Signature(String),
 }
 
 impl Error {
@@ -75,6 +95,10 @@ impl Error {
             Error::Integrity(_) => "integrity",
             Error::Storage(_) => "storage",
             Error::Io { .. } => "io",
+            Error::Cancelled => "cancelled",
+            Error::Identity(_) => "identity",
+            Error::NoIdentity { .. } => "no_identity",
+            Error::Signature(_) => "signature",
         }
     }
 

@@ -5,13 +5,19 @@
 //! result is reproducible in tests.
 
 pub mod api;
+pub mod assess;
 pub mod audit;
 pub mod clock;
 pub mod demo;
 pub mod error;
 pub mod export;
+pub mod identity;
 pub mod import;
+pub mod pack;
 pub mod register;
+pub mod report;
+pub mod sign;
 mod store;
+pub mod tco;
 
 pub use error::{Error, FieldError, Result};

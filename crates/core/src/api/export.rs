@@ -17,6 +17,13 @@ impl Workspace {
         format: ExportFormat,
         out: &Path,
     ) -> Result<usize> {
+        let (sheet, n) = self.register_sheet(q)?;
+        export::write_file(&sheet, format, out)?;
+        Ok(n)
+    }
+
+    /// The register rows `q` selects as a sheet (the import's columns), and how many there are.
+    pub(crate) fn register_sheet(&self, q: &SystemQuery) -> Result<(Sheet, usize)> {
         let list = self.list_systems(q)?;
         let sheet = Sheet {
             name: "Register".into(),
@@ -29,7 +36,6 @@ impl Workspace {
                 .map(|s| systems::system_cells(&s.draft))
                 .collect(),
         };
-        export::write_file(&sheet, format, out)?;
-        Ok(list.len())
+        Ok((sheet, list.len()))
     }
 }

@@ -2,8 +2,10 @@
 //! it validates, writes the change and its audit entry in one transaction, and returns the result.
 
 mod audit;
+mod certs;
 mod export;
 mod import;
+pub mod pack;
 mod systems;
 pub mod wire;
 

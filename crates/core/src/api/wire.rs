@@ -79,7 +79,7 @@ impl Workspace {
 /// One value of a closed set and how to show it.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
-pub struct Choice<T: TS> {
+pub struct Labelled<T: TS> {
     pub key: T,
     pub label: String,
 }
@@ -89,19 +89,19 @@ pub struct Choice<T: TS> {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct Vocabulary {
-    pub stages: Vec<Choice<Stage>>,
-    pub sourcing: Vec<Choice<Sourcing>>,
-    pub regulated_domains: Vec<Choice<RegulatedDomain>>,
-    pub eu_ai_act_categories: Vec<Choice<EuAiActCategory>>,
-    pub risk_tiers: Vec<Choice<RiskTier>>,
-    pub data_sensitivities: Vec<Choice<DataSensitivity>>,
+    pub stages: Vec<Labelled<Stage>>,
+    pub sourcing: Vec<Labelled<Sourcing>>,
+    pub regulated_domains: Vec<Labelled<RegulatedDomain>>,
+    pub eu_ai_act_categories: Vec<Labelled<EuAiActCategory>>,
+    pub risk_tiers: Vec<Labelled<RiskTier>>,
+    pub data_sensitivities: Vec<Labelled<DataSensitivity>>,
 }
 
-macro_rules! choices {
+macro_rules! labelled {
     ($t:ty) => {
         <$t>::ALL
             .iter()
-            .map(|v| Choice {
+            .map(|v| Labelled {
                 key: *v,
                 label: v.label().to_string(),
             })
@@ -112,12 +112,12 @@ macro_rules! choices {
 impl Vocabulary {
     pub fn get() -> Vocabulary {
         Vocabulary {
-            stages: choices!(Stage),
-            sourcing: choices!(Sourcing),
-            regulated_domains: choices!(RegulatedDomain),
-            eu_ai_act_categories: choices!(EuAiActCategory),
-            risk_tiers: choices!(RiskTier),
-            data_sensitivities: choices!(DataSensitivity),
+            stages: labelled!(Stage),
+            sourcing: labelled!(Sourcing),
+            regulated_domains: labelled!(RegulatedDomain),
+            eu_ai_act_categories: labelled!(EuAiActCategory),
+            risk_tiers: labelled!(RiskTier),
+            data_sensitivities: labelled!(DataSensitivity),
         }
     }
 }

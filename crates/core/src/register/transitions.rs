@@ -75,12 +75,14 @@ mod tests {
 
     #[test]
     fn refusal_names_the_way_forward() {
-        let err = check_transition(Development, Production).expect_err("development -> production is refused");
+        let err = check_transition(Development, Production)
+            .expect_err("development -> production is refused");
         assert!(
             err.contains("staging"),
             "the reason must say production comes from staging: {err}"
         );
-        let err = check_transition(Production, Retired).expect_err("production -> retired is refused");
+        let err =
+            check_transition(Production, Retired).expect_err("production -> retired is refused");
         assert!(
             err.contains("deprecated"),
             "must say to deprecate first: {err}"

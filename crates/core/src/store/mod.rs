@@ -2,6 +2,7 @@
 //! The only module that imports rusqlite. SQL is literal with bound parameters.
 
 mod audit_rows;
+mod certs;
 pub use audit_rows::{AuditFilter, Change};
 mod systems;
 
@@ -15,7 +16,10 @@ use crate::{Error, Result};
 const APPLICATION_ID: i32 = 0x5354_5744;
 
 /// Numbered migrations; the schema version is their count, kept in `PRAGMA user_version`.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_certificates.sql"),
+];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 

@@ -1,0 +1,260 @@
+//! Signed reports and audit packs for the workspace: what goes into a pack, and checking that
+//! the workspace's audit log still extends the chain head a pack recorded.
+
+use std::path::Path;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::Workspace;
+use crate::export::{self, Sheet};
+use crate::import::table::Cell;
+use crate::pack::{self, ChainAnchor, PackFile, PackSummary, ProgressFn};
+use crate::register::SystemQuery;
+use crate::report::{self, register_report, SignatureBlock};
+use crate::sign::{pdf, Signer};
+use crate::{Error, Result};
+
+/// Whether the workspace's audit log still extends what a pack recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct AnchorReport {
+    pub pack: String,
+    /// The chain as the pack recorded it.
+    pub anchored: ChainAnchor,
+    /// The workspace's chain now.
+    pub current: ChainAnchor,
+    pub extends: bool,
+    pub message: String,
+}
+
+impl Workspace {
+    /// The register report as a PDF, signed by `signer` when one is given.
+    pub fn register_report_pdf(&self, signer: Option<&Signer>) -> Result<Vec<u8>> {
+        let at = self.ctx.clock.now();
+        let mut model = register_report(self, at, &self.ctx.actor)?;
+        if let Some(s) = signer {
+            model.signature = Some(signature_block(s, at));
+        }
+        let bytes = report::render_pdf(&model)?;
+        match signer {
+            Some(s) => pdf::sign_pdf(&bytes, s, at, "AI system register issued by Steward"),
+            None => Ok(bytes),
+        }
+    }
+
+    /// The register report as an .xlsx workbook.
+    pub fn register_report_xlsx(&self) -> Result<Vec<u8>> {
+        let model = register_report(self, self.ctx.clock.now(), &self.ctx.actor)?;
+        report::render_xlsx(&model)
+    }
+
+    /// The audit chain as it stands: its length and head hash.
+    pub fn chain_anchor(&self) -> Result<ChainAnchor> {
+        let r = self.verify_audit()?;
+        if let Some(b) = r.first_bad {
+            return Err(Error::Integrity(format!(
+                "the audit log is broken at entry {} ({}); a pack must not vouch for it",
+                b.seq, b.message
+            )));
+        }
+        Ok(ChainAnchor {
+            length: r.length,
+            head: r.head,
+        })
+    }
+
+    /// Writes a signed audit pack of the whole workspace to `out`.
+    pub fn create_pack(
+        &self,
+        signer: &Signer,
+        out: &Path,
+        progress: &mut ProgressFn<'_>,
+    ) -> Result<PackSummary> {
+        let anchor = self.chain_anchor()?;
+        let step = |p: &mut ProgressFn<'_>, s: &str, done| {
+            if p(pack::Progress {
+                step: s.into(),
+                done,
+                total: 4,
+            }) {
+                Ok(())
+            } else {
+                Err(Error::Cancelled)
+            }
+        };
+        step(progress, "rendering the register report (PDF)", 0)?;
+        let pdf = self.register_report_pdf(Some(signer))?;
+        step(progress, "rendering the register workbook", 1)?;
+        let xlsx = self.register_report_xlsx()?;
+        step(progress, "writing data files", 2)?;
+        let (sheet, _) = self.register_sheet(&SystemQuery::default())?;
+        let csv =
+            export::to_csv(&sheet).map_err(|e| Error::Integrity(format!("register.csv: {e}")))?;
+        let audit = export::to_csv(&self.audit_sheet()?)
+            .map_err(|e| Error::Integrity(format!("audit-log.csv: {e}")))?;
+        let files = vec![
+            PackFile {
+                path: "reports/register.pdf".into(),
+                bytes: pdf,
+            },
+            PackFile {
+                path: "reports/register.xlsx".into(),
+                bytes: xlsx,
+            },
+            PackFile {
+                path: "data/register.csv".into(),
+                bytes: csv,
+            },
+            PackFile {
+                path: "data/audit-log.csv".into(),
+                bytes: audit,
+            },
+        ];
+        step(progress, "signing and writing the pack", 3)?;
+        let name = self
+            .path()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        pack::write_pack(
+            out,
+            files,
+            (&name, &self.ctx.actor, anchor),
+            signer,
+            self.ctx.clock.now(),
+            progress,
+        )
+    }
+
+    /// Checks that the workspace's audit log still extends the chain head recorded in the pack:
+    /// the entry at the recorded length must have the recorded hash and the chain must be
+    /// intact. Catches truncation and rewriting of older history, not only edits. The pack's own
+    /// signature is checked by `pack::verify_pack`; this reads its manifest.
+    pub fn verify_chain_against(&self, pack_path: &Path) -> Result<AnchorReport> {
+        let manifest = read_manifest(pack_path)?;
+        let anchored = manifest.audit_chain;
+        let report = self.verify_audit()?;
+        let current = ChainAnchor {
+            length: report.length,
+            head: report.head.clone(),
+        };
+        let entries = self.audit_log(&Default::default())?;
+        let at_anchor = entries
+            .iter()
+            .find(|e| e.seq == anchored.length)
+            .map(|e| e.hash.clone());
+        let (extends, message) = if let Some(b) = &report.first_bad {
+            (
+                false,
+                format!(
+                    "the workspace's audit log is broken at entry {}: {}",
+                    b.seq, b.message
+                ),
+            )
+        } else if anchored.length == 0 {
+            (
+                true,
+                "the pack recorded an empty log; any intact log extends it".into(),
+            )
+        } else if report.length < anchored.length {
+            (false, format!("the audit log was truncated: the pack recorded {} entries, the workspace has {}", anchored.length, report.length))
+        } else if at_anchor.as_deref() != Some(anchored.head.as_str()) {
+            (false, format!("the audit log was rewritten: entry {} no longer has the hash the pack recorded ({})", anchored.length, anchored.head))
+        } else {
+            (
+                true,
+                format!(
+                    "the audit log extends the pack's chain: {} entries then, {} now",
+                    anchored.length, report.length
+                ),
+            )
+        };
+        Ok(AnchorReport {
+            pack: pack_path.display().to_string(),
+            anchored,
+            current,
+            extends,
+            message,
+        })
+    }
+
+    fn audit_sheet(&self) -> Result<Sheet> {
+        let entries = self.audit_log(&Default::default())?;
+        let text = |s: &str| Cell::Text(s.to_string());
+        Ok(Sheet {
+            name: "AuditLog".into(),
+            title: "Audit log".into(),
+            subject: "The workspace's hash-chained audit log".into(),
+            created: self.ctx.clock.now(),
+            headers: [
+                "seq",
+                "at",
+                "actor",
+                "entity",
+                "entity_id",
+                "action",
+                "before",
+                "after",
+                "prev_hash",
+                "hash",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows: entries
+                .iter()
+                .map(|e| {
+                    vec![
+                        Cell::Number(e.seq as f64),
+                        text(&e.at),
+                        text(&e.actor),
+                        text(&e.entity),
+                        text(&e.entity_id),
+                        text(&e.action),
+                        text(e.before.as_deref().unwrap_or("")),
+                        text(e.after.as_deref().unwrap_or("")),
+                        text(&e.prev_hash),
+                        text(&e.hash),
+                    ]
+                })
+                .collect(),
+        })
+    }
+}
+
+fn signature_block(s: &Signer, at: chrono::DateTime<chrono::Utc>) -> SignatureBlock {
+    let c = s.certificate_info();
+    let part = |key: &str| {
+        c.subject
+            .split(',')
+            .find_map(|p| p.trim().strip_prefix(key).map(str::to_string))
+            .unwrap_or_default()
+    };
+    SignatureBlock {
+        title: "Digital signature".into(),
+        statement: "This report is digitally signed. Any change to it after signing invalidates the signature.".into(),
+        signer: Some(report::Signer {
+            name: c.common_name(),
+            role: part("OU="),
+            organisation: part("O="),
+            certificate_fingerprint: c.fingerprint_sha256.clone(),
+            signed_at: at,
+        }),
+    }
+}
+
+/// Reads manifest.json from a pack (without checking its signature).
+pub fn read_manifest(path: &Path) -> Result<pack::Manifest> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut zip = zip::ZipArchive::new(file)
+        .map_err(|e| Error::io(path, format!("not a readable zip archive: {e}")))?;
+    let mut entry = zip
+        .by_name(pack::MANIFEST)
+        .map_err(|_| Error::io(path, "no manifest.json: not a Steward audit pack"))?;
+    let mut bytes = Vec::new();
+    entry
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| Error::io(path, format!("manifest.json cannot be read: {e}")))
+}

@@ -1,0 +1,15 @@
+//! TCO comparisons: scenarios (`model`), the cost model (`engine`), the TOML scenario file
+//! (`file`) and the live-formula workbook (`xlsx`). Needs no workspace and touches no store:
+//! callers persist scenarios as they like. docs/tco.md documents the formulas and the file format.
+
+pub mod engine;
+pub mod file;
+pub mod model;
+pub mod xlsx;
+
+pub use engine::{
+    run, BreakEven, CostLine, Driver, OptionResult, SensitivityDriver, SensitivityRow, TcoResult,
+};
+pub use file::{from_toml, read, template, to_toml};
+pub use model::{validate, CostOption, OptionKind, OptionType, Scenario};
+pub use xlsx::to_xlsx;
