@@ -1,1 +1,31 @@
-fn main() { tauri_build::build() }
+//! Embeds tauri.conf.json and generates one permission per command, so the capability in
+//! capabilities/default.json can allow exactly the commands the UI calls.
+
+/// Every command of `src/commands.rs`; keep in step with `generate_handler!` in main.rs.
+const COMMANDS: &[&str] = &[
+    "workspace_info",
+    "vocabulary",
+    "blank_draft",
+    "open_sample",
+    "list_systems",
+    "facets",
+    "get_system",
+    "add_system",
+    "update_system",
+    "set_stage",
+    "next_stages",
+    "plan_import",
+    "import_systems",
+    "export_systems",
+    "audit_log",
+    "verify_audit",
+];
+
+fn main() {
+    let attrs = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(e) = tauri_build::try_build(attrs) {
+        eprintln!("tauri build step failed: {e:#}");
+        std::process::exit(1);
+    }
+}

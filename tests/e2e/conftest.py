@@ -1,0 +1,135 @@
+"""Fixtures for driving the built Steward app through tauri-driver and WebKitWebDriver.
+
+Each test gets a fresh data directory (so a fresh workspace) passed to the app as
+`--data-dir DIR`, and one WebDriver session. run.sh starts tauri-driver under Xvfb.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.options import ArgOptions
+from selenium.webdriver.remote.client_config import ClientConfig
+from selenium.webdriver.remote.file_detector import UselessFileDetector
+from selenium.webdriver.remote.remote_connection import RemoteConnection
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.ui import WebDriverWait
+
+TIMEOUT = 15
+
+
+class App:
+    """The app under test, addressed by the UI's data-testid attributes."""
+
+    def __init__(self, driver: webdriver.Remote, data_dir: Path, shots: Path, test_name: str):
+        self.driver = driver
+        self.data_dir = data_dir
+        self.shots = shots
+        self.test_name = test_name
+
+    def css(self, testid: str) -> str:
+        return f'[data-testid="{testid}"]'
+
+    def find(self, testid: str, within: WebElement | None = None) -> WebElement:
+        """Waits until the element is in the page and visible, and returns it."""
+        root = within or self.driver
+
+        def visible(_):
+            found = root.find_elements(By.CSS_SELECTOR, self.css(testid))
+            return next((e for e in found if e.is_displayed()), False)
+
+        return WebDriverWait(self.driver, TIMEOUT).until(visible, f"no visible {testid!r}")
+
+    def all(self, testid: str) -> list[WebElement]:
+        return self.driver.find_elements(By.CSS_SELECTOR, self.css(testid))
+
+    def present(self, testid: str) -> bool:
+        return len(self.all(testid)) > 0
+
+    def click(self, testid: str) -> None:
+        self.find(testid).click()
+
+    def type(self, testid: str, text: str) -> None:
+        e = self.find(testid)
+        e.clear()
+        e.send_keys(text)
+
+    def select(self, testid: str, value: str) -> None:
+        e = self.find(testid)
+        e.find_element(By.CSS_SELECTOR, f'option[value="{value}"]').click()
+
+    def wait(self, condition, message: str):
+        """Waits for `condition()` to be truthy (retrying over re-rendered elements)."""
+
+        def check(_):
+            try:
+                return condition()
+            except StaleElementReferenceException:
+                return False
+
+        return WebDriverWait(self.driver, TIMEOUT).until(check, message)
+
+    def rows(self) -> list[str]:
+        """The names in the register table, in order."""
+        return [e.text for e in self.all("row-name")]
+
+    def count_text(self) -> str:
+        return self.find("register-count").text
+
+    def shown_count(self) -> int:
+        """How many systems the count above the table says it shows, once it has loaded."""
+        found = self.wait(lambda: re.match(r"(\d+)", self.count_text()), "the register count shows a number")
+        return int(found.group(1))
+
+    def screenshot(self, name: str) -> Path:
+        """Saves a screenshot once the last change has been painted (two animation frames)."""
+        self.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "requestAnimationFrame(() => requestAnimationFrame(() => done()));"
+        )
+        path = self.shots / f"{self.test_name}-{name}.png"
+        self.driver.save_screenshot(str(path))
+        return path
+
+
+@pytest.fixture
+def app(tmp_path: Path, request: pytest.FixtureRequest):
+    binary = os.environ.get("STEWARD_APP_BIN")
+    if not binary:
+        pytest.fail("STEWARD_APP_BIN must name the built steward-app binary (run tests/e2e/run.sh)")
+    port = os.environ.get("STEWARD_WEBDRIVER_PORT", "4444")
+    shots = Path(os.environ.get("STEWARD_E2E_SHOTS") or tmp_path / "shots")
+    shots.mkdir(parents=True, exist_ok=True)
+    data_dir = tmp_path / "data"
+
+    options = ArgOptions()
+    options.set_capability("browserName", "wry")
+    options.set_capability("tauri:options", {"application": binary, "args": ["--data-dir", str(data_dir)]})
+    connection = RemoteConnection(client_config=ClientConfig(remote_server_addr=f"http://127.0.0.1:{port}"))
+    driver = webdriver.Remote(command_executor=connection, options=options)
+    # Paths typed into the import field are text for the app, not files to upload to the driver.
+    driver.file_detector = UselessFileDetector()
+    a = App(driver, data_dir, shots, request.node.name)
+    try:
+        yield a
+        a.screenshot("end")
+    finally:
+        driver.quit()
+
+
+@pytest.fixture
+def files(tmp_path: Path):
+    """Writes fixture files into the test's temporary directory."""
+
+    def write(name: str, text: str) -> Path:
+        p = tmp_path / name
+        p.write_text(text, encoding="utf-8")
+        return p
+
+    return write

@@ -1,0 +1,127 @@
+// The shell of the UI: loads the workspace summary and the vocabulary, shows the welcome on an
+// empty first start, and switches between the areas in the sidebar.
+import { useCallback, useEffect, useState } from "preact/hooks";
+
+import type { Vocabulary } from "./bindings/Vocabulary";
+import type { WireError } from "./bindings/WireError";
+import type { WorkspaceInfo } from "./bindings/WorkspaceInfo";
+import { backend } from "./backend";
+import { ErrorBox } from "./components/ErrorBox";
+import { VocabContext } from "./lib/vocab";
+import { AuditScreen } from "./screens/Audit";
+import { ImportScreen } from "./screens/Import";
+import { RegisterScreen } from "./screens/Register";
+import { Welcome } from "./screens/Welcome";
+
+type Area = "register" | "import" | "audit";
+
+const AREAS: { key: Area; label: string }[] = [
+  { key: "register", label: "Register" },
+  { key: "import", label: "Import" },
+  { key: "audit", label: "Audit log" },
+];
+
+export function App() {
+  const [info, setInfo] = useState<WorkspaceInfo | null>(null);
+  const [vocab, setVocab] = useState<Vocabulary | null>(null);
+  const [error, setError] = useState<WireError | null>(null);
+  const [area, setArea] = useState<Area>("register");
+  const [welcome, setWelcome] = useState(false);
+  // Bumped after anything that changes the register, so open screens reload.
+  const [generation, setGeneration] = useState(0);
+
+  const refreshInfo = useCallback(async () => {
+    try {
+      setInfo(await backend.workspaceInfo());
+    } catch (e) {
+      setError(e as WireError);
+    }
+  }, []);
+
+  useEffect(() => {
+    (async () => {
+      try {
+        const [i, v] = await Promise.all([backend.workspaceInfo(), backend.vocabulary()]);
+        setInfo(i);
+        setVocab(v);
+        setWelcome(i.systems === 0);
+      } catch (e) {
+        setError(e as WireError);
+      }
+    })();
+  }, []);
+
+  const changed = useCallback(() => {
+    setGeneration((g) => g + 1);
+    void refreshInfo();
+  }, [refreshInfo]);
+
+  if (error && !vocab) {
+    return (
+      <main class="startup">
+        <h1>Steward could not open its workspace</h1>
+        <ErrorBox error={error} />
+      </main>
+    );
+  }
+  if (!info || !vocab) {
+    return <main class="startup" aria-busy="true">Opening the workspace…</main>;
+  }
+
+  return (
+    <VocabContext.Provider value={vocab}>
+      <div class="layout">
+        <nav class="sidebar" aria-label="Areas">
+          <div class="brand">
+            <img src="/icon.svg" alt="" width={28} height={28} />
+            <span>Steward</span>
+          </div>
+          <ul>
+            {AREAS.map((a) => (
+              <li key={a.key}>
+                <button
+                  type="button"
+                  class={area === a.key && !welcome ? "nav-item active" : "nav-item"}
+                  aria-current={area === a.key && !welcome ? "page" : undefined}
+                  data-testid={`nav-${a.key}`}
+                  onClick={() => {
+                    setWelcome(false);
+                    setArea(a.key);
+                  }}
+                >
+                  {a.label}
+                </button>
+              </li>
+            ))}
+          </ul>
+          <div class="workspace" title={info.path}>
+            <div class="workspace-label">Workspace</div>
+            <div class="workspace-path" data-testid="workspace-path">{info.path}</div>
+            <div class="workspace-label">Recording changes as</div>
+            <div>{info.actor}</div>
+          </div>
+        </nav>
+        <main class="content">
+          {welcome ? (
+            <Welcome
+              onDone={() => {
+                setWelcome(false);
+                setArea("register");
+                changed();
+              }}
+            />
+          ) : area === "register" ? (
+            <RegisterScreen generation={generation} total={info.systems} onChanged={changed} />
+          ) : area === "import" ? (
+            <ImportScreen
+              onImported={changed}
+              onShowRegister={() => setArea("register")}
+            />
+          ) : (
+            <AuditScreen generation={generation} />
+          )}
+        </main>
+      </div>
+    </VocabContext.Provider>
+  );
+}

@@ -1,0 +1,66 @@
+// The one module that talks to the desktop shell. Every other module calls these functions;
+// each is one Tauri command over steward-core, so the UI and the CLI always agree.
+import { invoke } from "@tauri-apps/api/core";
+import { open, save } from "@tauri-apps/plugin-dialog";
+
+import type { AiSystem } from "./bindings/AiSystem";
+import type { AuditEntry } from "./bindings/AuditEntry";
+import type { AuditQuery } from "./bindings/AuditQuery";
+import type { ChainReport } from "./bindings/ChainReport";
+import type { ExportFormat } from "./bindings/ExportFormat";
+import type { Facets } from "./bindings/Facets";
+import type { ImportPlan } from "./bindings/ImportPlan";
+import type { Stage } from "./bindings/Stage";
+import type { SystemDraft } from "./bindings/SystemDraft";
+import type { SystemQuery } from "./bindings/SystemQuery";
+import type { Vocabulary } from "./bindings/Vocabulary";
+import type { WireError } from "./bindings/WireError";
+import type { WorkspaceInfo } from "./bindings/WorkspaceInfo";
+
+/** Every failure a command reports arrives as a WireError; anything else is wrapped as one. */
+export function asWireError(e: unknown): WireError {
+  if (e && typeof e === "object" && "code" in e && "message" in e) {
+    return e as WireError;
+  }
+  return { code: "internal", message: typeof e === "string" ? e : String(e) };
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    throw asWireError(e);
+  }
+}
+
+export const backend = {
+  workspaceInfo: () => call<WorkspaceInfo>("workspace_info"),
+  vocabulary: () => call<Vocabulary>("vocabulary"),
+  blankDraft: () => call<SystemDraft>("blank_draft"),
+  openSample: () => call<number>("open_sample"),
+  listSystems: (query: SystemQuery) => call<AiSystem[]>("list_systems", { query }),
+  facets: () => call<Facets>("facets"),
+  getSystem: (id: number) => call<AiSystem>("get_system", { id }),
+  addSystem: (draft: SystemDraft) => call<AiSystem>("add_system", { draft }),
+  updateSystem: (id: number, draft: SystemDraft) => call<AiSystem>("update_system", { id, draft }),
+  setStage: (id: number, stage: Stage) => call<AiSystem>("set_stage", { id, stage }),
+  nextStages: (stage: Stage) => call<Stage[]>("next_stages", { stage }),
+  planImport: (path: string) => call<ImportPlan>("plan_import", { path }),
+  importSystems: (path: string) => call<ImportPlan>("import_systems", { path }),
+  exportSystems: (query: SystemQuery, format: ExportFormat, out: string) =>
+    call<number>("export_systems", { query, format, out }),
+  auditLog: (query: AuditQuery) => call<AuditEntry[]>("audit_log", { query }),
+  verifyAudit: () => call<ChainReport>("verify_audit"),
+
+  /** The native file chooser; null when cancelled. */
+  chooseImportFile: async (): Promise<string | null> => {
+    const picked = await open({
+      multiple: false,
+      directory: false,
+      filters: [{ name: "Spreadsheets", extensions: ["xlsx", "ods", "csv"] }],
+    });
+    return typeof picked === "string" ? picked : null;
+  },
+  chooseExportFile: async (format: ExportFormat): Promise<string | null> =>
+    save({ filters: [{ name: format.toUpperCase(), extensions: [format] }] }),
+};

@@ -1,0 +1,61 @@
+// Places each validation error of a save beside the input it concerns. Field paths are the
+// ones core reports: "vendor", "datasets[0].name", "certifications[2].expires".
+import type { FieldError } from "../bindings/FieldError";
+import type { SystemDraft } from "../bindings/SystemDraft";
+
+export type FieldErrorMap = Record<string, string[]>;
+
+export interface PlacedErrors {
+  /** Messages by the path of the input that shows them. */
+  byField: FieldErrorMap;
+  /** Errors whose field has no input on the form; shown above it so none is lost. */
+  unplaced: FieldError[];
+}
+
+/** Every input path of the form for `draft`, list rows included. */
+export function draftPaths(draft: SystemDraft): Set<string> {
+  const paths = new Set<string>(Object.keys(draft));
+  const rows = (list: string, n: number, keys: string[]) => {
+    for (let i = 0; i < n; i++) for (const k of keys) paths.add(`${list}[${i}].${k}`);
+  };
+  rows("certifications", draft.certifications.length, ["name", "expires"]);
+  rows("datasets", draft.datasets.length, ["name", "retention_policy", "retain_until"]);
+  rows("assumptions", draft.assumptions.length, ["statement", "review_date"]);
+  for (let i = 0; i < draft.tags.length; i++) paths.add(`tags[${i}]`);
+  return paths;
+}
+
+/**
+ * Groups errors by the input that shows them: the exact path when the form has it, else the
+ * list it belongs to ("datasets[4].name" beside the datasets editor), else unplaced.
+ */
+export function placeFieldErrors(errors: FieldError[], paths: Set<string>): PlacedErrors {
+  const byField: FieldErrorMap = {};
+  const unplaced: FieldError[] = [];
+  for (const e of errors) {
+    const list = e.field.split(/[[.]/)[0];
+    const at = paths.has(e.field) ? e.field : paths.has(list) ? list : null;
+    if (at === null) {
+      unplaced.push(e);
+    } else {
+      (byField[at] ??= []).push(e.message);
+    }
+  }
+  return { byField, unplaced };
+}
+
+/**
+ * Dates the form cannot send at all: a certification's expiry and an assumption's review date
+ * are required dates, and an empty date input has no value to send. Everything else is
+ * validated by core when saving.
+ */
+export function missingDates(draft: SystemDraft): FieldError[] {
+  const out: FieldError[] = [];
+  draft.certifications.forEach((c, i) => {
+    if (!c.expires) out.push({ field: `certifications[${i}].expires`, message: "needs an expiry date" });
+  });
+  draft.assumptions.forEach((a, i) => {
+    if (!a.review_date) out.push({ field: `assumptions[${i}].review_date`, message: "needs a review date" });
+  });
+  return out;
+}

@@ -1,0 +1,74 @@
+// Export of the register as the table shows it (same filters and order) to .csv or .xlsx.
+import { useState } from "preact/hooks";
+
+import type { ExportFormat } from "../bindings/ExportFormat";
+import type { SystemQuery } from "../bindings/SystemQuery";
+import type { WireError } from "../bindings/WireError";
+import { backend } from "../backend";
+import { ErrorBox } from "../components/ErrorBox";
+import { valueOf } from "../lib/dom";
+
+export function ExportPanel({ query, onClose }: { query: SystemQuery; onClose: () => void }) {
+  const [format, setFormat] = useState<ExportFormat>("xlsx");
+  const [out, setOut] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState<{ rows: number; out: string } | null>(null);
+  const [error, setError] = useState<WireError | null>(null);
+
+  const browse = async () => {
+    const picked = await backend.chooseExportFile(format).catch(() => null);
+    if (picked) setOut(picked);
+  };
+
+  const run = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    setDone(null);
+    try {
+      const rows = await backend.exportSystems(query, format, out.trim());
+      setDone({ rows, out: out.trim() });
+    } catch (err) {
+      setError(err as WireError);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="panel export" data-testid="export-panel" onSubmit={run}>
+      <h2>Export the register</h2>
+      <p class="hint">Exports the systems the table shows, with its filters and order. The file imports back unchanged.</p>
+      <div class="row">
+        <label>
+          Format
+          <select data-testid="export-format" value={format} onChange={(e) => setFormat(valueOf(e) as ExportFormat)}>
+            <option value="xlsx">Excel workbook (.xlsx)</option>
+            <option value="csv">CSV (.csv)</option>
+          </select>
+        </label>
+        <label class="grow">
+          Save to
+          <input
+            type="text"
+            data-testid="export-path"
+            placeholder={`/home/me/register.${format}`}
+            value={out}
+            onInput={(e) => setOut(valueOf(e))}
+          />
+        </label>
+        <button type="button" onClick={browse}>Browse…</button>
+        <button type="submit" class="primary" data-testid="export-run" disabled={busy || out.trim() === ""}>
+          {busy ? "Exporting…" : "Export"}
+        </button>
+        <button type="button" class="link" onClick={onClose}>Close</button>
+      </div>
+      {done && (
+        <p class="ok" role="status" data-testid="export-result">
+          {done.rows} {done.rows === 1 ? "row" : "rows"} written to <code>{done.out}</code>
+        </p>
+      )}
+      {error && <ErrorBox error={error} />}
+    </form>
+  );
+}

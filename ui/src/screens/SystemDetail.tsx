@@ -1,0 +1,148 @@
+// One system: every field, the stage changes core allows from here, and the way into the form.
+import { useEffect, useState } from "preact/hooks";
+
+import type { AiSystem } from "../bindings/AiSystem";
+import type { Stage } from "../bindings/Stage";
+import type { WireError } from "../bindings/WireError";
+import { backend } from "../backend";
+import { RiskBadge, StageBadge } from "../components/Badge";
+import { ErrorBox } from "../components/ErrorBox";
+import { labelOf, useVocab } from "../lib/vocab";
+import { SystemForm } from "./SystemForm";
+
+interface Props {
+  id: number;
+  onBack: () => void;
+  onChanged: () => void;
+}
+
+export function SystemDetail({ id, onBack, onChanged }: Props) {
+  const v = useVocab();
+  const [system, setSystem] = useState<AiSystem | null>(null);
+  const [next, setNext] = useState<Stage[]>([]);
+  const [editing, setEditing] = useState(false);
+  const [error, setError] = useState<WireError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const show = async (s: AiSystem) => {
+    setSystem(s);
+    setNext(await backend.nextStages(s.stage));
+  };
+
+  useEffect(() => {
+    backend.getSystem(id).then(show, setError);
+  }, [id]);
+
+  const moveTo = async (stage: Stage) => {
+    if (!system) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await show(await backend.setStage(system.id, stage));
+      onChanged();
+    } catch (e) {
+      setError(e as WireError);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (!system) {
+    return (
+      <section class="screen">
+        <button type="button" class="link back" onClick={onBack}>← Register</button>
+        {error ? <ErrorBox error={error} /> : <p aria-busy="true">Loading…</p>}
+      </section>
+    );
+  }
+
+  if (editing) {
+    const { id: _id, created_at: _c, updated_at: _u, ...draft } = system;
+    return (
+      <SystemForm
+        id={system.id}
+        initial={draft}
+        onCancel={() => setEditing(false)}
+        onSaved={async (s) => {
+          setEditing(false);
+          await show(s);
+          onChanged();
+        }}
+      />
+    );
+  }
+
+  const s = system;
+  const none = <span class="muted">—</span>;
+  const text = (t: string) => (t ? t : none);
+
+  return (
+    <section class="screen detail" data-testid="system-detail">
+      <button type="button" class="link back" data-testid="back-to-register" onClick={onBack}>← Register</button>
+      <header class="screen-head">
+        <h1 data-testid="detail-name">{s.name}</h1>
+        <StageBadge stage={s.stage} />
+        <RiskBadge tier={s.risk_tier} />
+        <div class="spacer" />
+        <button type="button" class="primary" data-testid="edit-system" onClick={() => setEditing(true)}>
+          Edit
+        </button>
+      </header>
+
+      <div class="stage-bar" data-testid="stage-actions">
+        <span class="stage-bar-label">Move to</span>
+        {next.length === 0 ? (
+          <span class="muted">No further stage: a retired system is final.</span>
+        ) : (
+          next.map((st) => (
+            <button type="button" data-testid={`stage-${st}`} disabled={busy} onClick={() => moveTo(st)}>
+              {labelOf(v.stages, st)}
+            </button>
+          ))
+        )}
+      </div>
+      {error && <ErrorBox error={error} testid="stage-error" />}
+
+      <div class="detail-grid">
+        <dl>
+          <dt>Purpose</dt><dd>{text(s.purpose)}</dd>
+          <dt>Business unit</dt><dd>{text(s.business_unit)}</dd>
+          <dt>Owner</dt><dd>{text(s.owner)}</dd>
+          <dt>Technical lead</dt><dd>{text(s.technical_lead)}</dd>
+          <dt>Sourcing</dt><dd>{labelOf(v.sourcing, s.sourcing)}{s.vendor ? ` — ${s.vendor}` : ""}</dd>
+          <dt>Model approach</dt><dd>{text(s.model_approach)}</dd>
+        </dl>
+        <dl>
+          <dt>Regulated domain</dt><dd>{labelOf(v.regulated_domains, s.regulated_domain)}</dd>
+          <dt>EU AI Act category</dt><dd>{s.eu_ai_act_category ? labelOf(v.eu_ai_act_categories, s.eu_ai_act_category) : <span class="muted">Not classified</span>}</dd>
+          <dt>Data sensitivity</dt><dd>{labelOf(v.data_sensitivities, s.data_sensitivity)}</dd>
+          <dt>Deployment date</dt><dd>{s.deployment_date ?? none}</dd>
+          <dt>Tags</dt><dd>{s.tags.length ? s.tags.map((t) => <span class="tag">{t}</span>) : none}</dd>
+          <dt>Record</dt><dd class="muted">#{s.id} · created {s.created_at} · updated {s.updated_at}</dd>
+        </dl>
+      </div>
+
+      <h2>Certifications</h2>
+      {s.certifications.length === 0 ? <p class="muted">None recorded.</p> : (
+        <table class="grid compact">
+          <thead><tr><th>Certification</th><th class="date">Expires</th></tr></thead>
+          <tbody>{s.certifications.map((c) => <tr><td>{c.name}</td><td class="date">{c.expires}</td></tr>)}</tbody>
+        </table>
+      )}
+      <h2>Datasets</h2>
+      {s.datasets.length === 0 ? <p class="muted">None recorded.</p> : (
+        <table class="grid compact">
+          <thead><tr><th>Dataset</th><th>Retention policy</th><th class="date">Retain until</th></tr></thead>
+          <tbody>{s.datasets.map((d) => <tr><td>{d.name}</td><td>{d.retention_policy}</td><td class="date">{d.retain_until ?? ""}</td></tr>)}</tbody>
+        </table>
+      )}
+      <h2>Strategic assumptions</h2>
+      {s.assumptions.length === 0 ? <p class="muted">None recorded.</p> : (
+        <table class="grid compact">
+          <thead><tr><th>Assumption</th><th class="date">Review by</th></tr></thead>
+          <tbody>{s.assumptions.map((a) => <tr><td>{a.statement}</td><td class="date">{a.review_date}</td></tr>)}</tbody>
+        </table>
+      )}
+    </section>
+  );
+}
