@@ -19,6 +19,12 @@ const COMMANDS: &[&str] = &[
     "export_systems",
     "audit_log",
     "verify_audit",
+    "identity_show",
+    "identity_init",
+    "export_report",
+    "create_pack",
+    "cancel_export",
+    "verify_file",
 ];
 
 fn main() {

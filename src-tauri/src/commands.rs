@@ -2,33 +2,51 @@
 //! `steward_core::api`. Errors cross as `WireError` (`{code, message, fields?, problems?}`).
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use steward_core::api::wire::{Vocabulary, WireError, WorkspaceInfo};
 use steward_core::api::{AuditQuery, Context, Facets, Workspace};
 use steward_core::audit::{AuditEntry, ChainReport};
-use steward_core::clock::SystemClock;
+use steward_core::clock::{Clock, SystemClock};
 use steward_core::export::ExportFormat;
+use steward_core::identity::{self, IdentityInfo, Profile};
 use steward_core::import::ImportPlan;
+use steward_core::pack::{self, PackReport, PackSummary, Progress};
 use steward_core::register::{self, AiSystem, Stage, SystemDraft, SystemQuery};
+use steward_core::sign::Signer;
+use tauri::ipc::Channel;
 use tauri::State;
 
 type Reply<T> = Result<T, WireError>;
 
-/// The app's state: where the workspace lives, and the workspace once opened.
+/// The app's state: where the workspace and the signing identity live, the workspace once
+/// opened, and whether the person asked to cancel the export in progress.
 pub struct Shell {
     dir: PathBuf,
+    identity: PathBuf,
     actor: String,
     ws: Mutex<Option<Workspace>>,
+    cancel: AtomicBool,
 }
 
 impl Shell {
-    pub fn new(dir: PathBuf, actor: String) -> Self {
+    pub fn new(dir: PathBuf, identity: PathBuf, actor: String) -> Self {
         Shell {
             dir,
+            identity,
             actor,
             ws: Mutex::new(None),
+            cancel: AtomicBool::new(false),
         }
+    }
+
+    fn unlock(&self, passphrase: &str) -> Reply<Signer> {
+        Ok(identity::unlock(
+            &self.identity,
+            passphrase,
+            SystemClock.now(),
+        )?)
     }
 
     /// Runs `f` on the workspace, opening it on first use so an unusable data directory reaches
@@ -136,4 +154,69 @@ pub fn audit_log(s: State<Shell>, query: AuditQuery) -> Reply<Vec<AuditEntry>> {
 #[tauri::command]
 pub fn verify_audit(s: State<Shell>) -> Reply<ChainReport> {
     s.with(|ws| ws.verify_audit())
+}
+
+/// The signing identity, or None before one is created.
+#[tauri::command]
+pub fn identity_show(s: State<Shell>) -> Reply<Option<IdentityInfo>> {
+    let dir = &s.identity;
+    Ok(identity::exists(dir)
+        .then(|| identity::show(dir))
+        .transpose()?)
+}
+
+#[tauri::command(async)]
+pub fn identity_init(
+    s: State<'_, Shell>,
+    profile: Profile,
+    passphrase: String,
+) -> Reply<IdentityInfo> {
+    Ok(identity::init(
+        &s.identity,
+        &profile,
+        &passphrase,
+        SystemClock.now(),
+    )?)
+}
+
+/// Writes the register report ("pdf" or "xlsx") to `path`; returns the bytes written.
+#[tauri::command(async)]
+pub fn export_report(
+    s: State<'_, Shell>,
+    format: String,
+    sign: bool,
+    passphrase: Option<String>,
+    path: PathBuf,
+) -> Reply<usize> {
+    let signer = sign
+        .then(|| s.unlock(passphrase.as_deref().unwrap_or("")))
+        .transpose()?;
+    s.with(|ws| ws.write_register_report(&format, signer.as_ref(), &path))
+}
+
+/// Writes a signed audit pack, reporting each step on `on_progress` until `cancel_export`.
+#[tauri::command(async)]
+pub fn create_pack(
+    s: State<'_, Shell>,
+    passphrase: String,
+    path: PathBuf,
+    on_progress: Channel<Progress>,
+) -> Reply<PackSummary> {
+    let signer = s.unlock(&passphrase)?;
+    s.cancel.store(false, Ordering::SeqCst);
+    let mut go_on = |p| on_progress.send(p).is_ok() && !s.cancel.load(Ordering::SeqCst);
+    s.with(|ws| ws.create_pack(&signer, &path, &mut go_on))
+}
+
+#[tauri::command]
+pub fn cancel_export(s: State<Shell>) {
+    s.cancel.store(true, Ordering::SeqCst);
+}
+
+/// Verifies an audit pack or a signed PDF against the workspace's certificates and your own.
+#[tauri::command(async)]
+pub fn verify_file(s: State<'_, Shell>, path: PathBuf) -> Reply<PackReport> {
+    let mut trusted = s.with(|ws| ws.certificates())?;
+    trusted.extend(identity::show(&s.identity).ok().map(|i| i.certificate));
+    Ok(pack::verify_file(&path, &trusted)?)
 }

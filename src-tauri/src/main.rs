@@ -11,11 +11,25 @@ use std::path::PathBuf;
 use commands::Shell;
 
 fn main() {
-    let Some(dir) = data_dir(
-        std::env::args_os().skip(1),
+    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
+    let Some(dir) = dir_arg(
+        &args,
+        "--data-dir",
         std::env::var_os("STEWARD_DATA_DIR"),
+        steward_core::api::default_data_dir,
     ) else {
         eprintln!("steward-app: no data directory: pass --data-dir DIR or set STEWARD_DATA_DIR");
+        std::process::exit(2);
+    };
+    let Some(identity_dir) = dir_arg(
+        &args,
+        "--identity-dir",
+        std::env::var_os("STEWARD_IDENTITY_DIR"),
+        steward_core::identity::default_dir,
+    ) else {
+        eprintln!(
+            "steward-app: no identity directory: pass --identity-dir DIR or set STEWARD_IDENTITY_DIR"
+        );
         std::process::exit(2);
     };
     let actor = std::env::var("USER")
@@ -23,7 +37,7 @@ fn main() {
         .unwrap_or_else(|_| "local user".into());
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
-        .manage(Shell::new(dir, actor))
+        .manage(Shell::new(dir, identity_dir, actor))
         .invoke_handler(tauri::generate_handler![
             commands::workspace_info,
             commands::vocabulary,
@@ -41,6 +55,12 @@ fn main() {
             commands::export_systems,
             commands::audit_log,
             commands::verify_audit,
+            commands::identity_show,
+            commands::identity_init,
+            commands::export_report,
+            commands::create_pack,
+            commands::cancel_export,
+            commands::verify_file,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = app {
@@ -49,21 +69,27 @@ fn main() {
     }
 }
 
-/// The data directory: `--data-dir DIR` (or `--data-dir=DIR`), else `STEWARD_DATA_DIR`, else the
-/// platform default. Other arguments (a WebDriver adds its own) are ignored.
-fn data_dir(args: impl IntoIterator<Item = OsString>, env: Option<OsString>) -> Option<PathBuf> {
-    let mut args = args.into_iter();
+/// A directory given as `FLAG DIR` (or `FLAG=DIR`), else by the environment variable `env`,
+/// else the platform default. Other arguments (a WebDriver adds its own) are ignored.
+fn dir_arg(
+    args: &[OsString],
+    flag: &str,
+    env: Option<OsString>,
+    default: impl FnOnce() -> Option<PathBuf>,
+) -> Option<PathBuf> {
+    let prefix = format!("{flag}=");
+    let mut args = args.iter();
     while let Some(a) = args.next() {
-        if a == "--data-dir" {
+        if a == flag {
             return args.next().map(PathBuf::from);
         }
-        if let Some(v) = a.to_str().and_then(|s| s.strip_prefix("--data-dir=")) {
+        if let Some(v) = a.to_str().and_then(|s| s.strip_prefix(prefix.as_str())) {
             return Some(PathBuf::from(v));
         }
     }
     env.filter(|v| !v.is_empty())
         .map(PathBuf::from)
-        .or_else(steward_core::api::default_data_dir)
+        .or_else(default)
 }
 
 #[cfg(test)]
@@ -71,7 +97,8 @@ mod tests {
     use super::*;
 
     fn check(args: &[&str], env: Option<&str>, expected: &str) {
-        let got = data_dir(args.iter().map(OsString::from), env.map(OsString::from));
+        let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+        let got = dir_arg(&args, "--data-dir", env.map(OsString::from), || None);
         assert_eq!(
             got,
             Some(PathBuf::from(expected)),
@@ -84,5 +111,19 @@ mod tests {
         check(&["--data-dir", "/a"], Some("/b"), "/a");
         check(&["--automation", "--data-dir=/a"], None, "/a");
         check(&["--automation"], Some("/b"), "/b");
+    }
+
+    #[test]
+    fn identity_dir_is_read_like_the_data_dir() {
+        let args: Vec<OsString> = ["--data-dir", "/a", "--identity-dir", "/i"]
+            .iter()
+            .map(OsString::from)
+            .collect();
+        let got = dir_arg(&args, "--identity-dir", None, || None);
+        assert_eq!(
+            got,
+            Some(PathBuf::from("/i")),
+            "each flag finds its own value"
+        );
     }
 }

@@ -1,7 +1,8 @@
 """Fixtures for driving the built Steward app through tauri-driver and WebKitWebDriver.
 
 Each test gets a fresh data directory (so a fresh workspace) passed to the app as
-`--data-dir DIR`, and one WebDriver session. run.sh starts tauri-driver under Xvfb.
+`--data-dir DIR`, a fresh identity directory (so no signing key yet) as `--identity-dir DIR`,
+and one WebDriver session. run.sh starts tauri-driver under Xvfb.
 """
 
 from __future__ import annotations
@@ -107,10 +108,14 @@ def app(tmp_path: Path, request: pytest.FixtureRequest):
     shots = Path(os.environ.get("STEWARD_E2E_SHOTS") or tmp_path / "shots")
     shots.mkdir(parents=True, exist_ok=True)
     data_dir = tmp_path / "data"
+    identity_dir = tmp_path / "identity"
 
     options = ArgOptions()
     options.set_capability("browserName", "wry")
-    options.set_capability("tauri:options", {"application": binary, "args": ["--data-dir", str(data_dir)]})
+    options.set_capability("tauri:options", {
+        "application": binary,
+        "args": ["--data-dir", str(data_dir), "--identity-dir", str(identity_dir)],
+    })
     connection = RemoteConnection(client_config=ClientConfig(remote_server_addr=f"http://127.0.0.1:{port}"))
     driver = webdriver.Remote(command_executor=connection, options=options)
     # Paths typed into the import field are text for the app, not files to upload to the driver.

@@ -1,6 +1,10 @@
-"""The desktop app end to end: first start, the form, the register table, the import wizard."""
+"""The desktop app end to end: first start, the form, the register table, the import wizard,
+signed reports and audit packs."""
 
 from __future__ import annotations
+
+import shutil
+import subprocess
 
 from selenium.webdriver.common.by import By
 
@@ -151,3 +155,90 @@ def test_stage_changes_follow_the_lifecycle_and_are_audited(app, tmp_path):
     app.click("export-run")
     assert app.find("export-result").text.startswith(f"{n} rows written"), "the export says how many rows it wrote"
     assert out.read_text(encoding="utf-8").count("\n") >= n + 1, "the file has a header and a line per system"
+
+
+PASSPHRASE = "correct horse battery"
+
+
+def sign_in_dialog(app) -> None:
+    """Answers the passphrase prompt that signing opens."""
+    app.find("passphrase-dialog")
+    app.type("passphrase-input", PASSPHRASE)
+    app.click("passphrase-ok")
+
+
+def verify_in_app(app, path) -> tuple[str, list[dict[str, str]]]:
+    """Verifies `path` on the Verify screen; returns the verdict's validity and the findings."""
+    app.click("nav-verify")
+    app.type("verify-path", str(path))
+    app.click("verify-run")
+    app.wait(lambda: str(path) in app.find("verify-verdict").text, f"the verdict on {path} is shown")
+    verdict = app.find("verify-verdict")
+    rows = app.all("finding-row")
+    return verdict.get_attribute("data-valid"), [
+        {"level": r.get_attribute("data-level"), "message": app.find("finding-message", r).text} for r in rows
+    ]
+
+
+def test_a_signed_register_report_and_audit_pack_verify(app, tmp_path):
+    open_sample(app)
+
+    app.click("nav-profile")
+    app.type("identity-name", "Ann Lee")
+    app.type("identity-role", "Risk officer")
+    app.type("identity-organisation", "Acme Mutual")
+    app.type("identity-email", "ann.lee@example.org")
+    app.type("identity-passphrase", PASSPHRASE)
+    app.type("identity-passphrase2", PASSPHRASE)
+    app.click("identity-create")
+    assert app.find("profile-name").text == "Ann Lee", "the new identity is shown"
+    fingerprint = app.find("profile-fingerprint").text
+    assert len(fingerprint) == 64, f"the certificate fingerprint is a SHA-256 in hex: {fingerprint!r}"
+    assert "from" in app.find("profile-validity").text, "the certificate's validity is shown"
+    app.screenshot("profile")
+
+    pdf = tmp_path / "register-signed.pdf"
+    app.click("nav-reports")
+    app.select("report-format", "pdf")
+    assert app.find("report-sign").is_selected(), "a PDF is signed unless the box is cleared"
+    app.type("report-path", str(pdf))
+    app.click("report-run")
+    sign_in_dialog(app)
+    result = app.find("report-result")
+    assert app.find("result-signer", result).text == "Ann Lee", "the result names the signer"
+    assert app.find("result-fingerprint", result).text == fingerprint, "and the certificate that signed"
+    assert pdf.read_bytes().startswith(b"%PDF"), "a PDF was written where asked"
+    app.screenshot("signed-pdf")
+
+    valid, findings = verify_in_app(app, pdf)
+    assert valid == "true", f"the signed PDF verifies: {findings}"
+    assert any(f["level"] == "ok" and "Ann Lee" in f["message"] for f in findings), (
+        f"a finding names the signer: {findings}"
+    )
+    app.screenshot("verify-pdf")
+
+    pdfsig = shutil.which("pdfsig")
+    assert pdfsig, "pdfsig (poppler-utils) checks the signature independently of Steward"
+    out = subprocess.run([pdfsig, str(pdf)], capture_output=True, text=True, check=False).stdout
+    assert "Signature is Valid." in out, f"pdfsig accepts the signature: {out}"
+
+    pack = tmp_path / "audit-pack.zip"
+    app.click("nav-reports")
+    app.select("report-format", "pack")
+    app.type("report-path", str(pack))
+    app.click("report-run")
+    sign_in_dialog(app)
+    result = app.find("report-result")
+    assert "files" in result.text, f"the pack result says what it holds: {result.text!r}"
+    assert pack.exists(), "the pack was written where asked"
+
+    valid, findings = verify_in_app(app, pack)
+    assert valid == "true", f"the pack verifies file by file: {findings}"
+    assert len(findings) > 4, "each file of the pack has its own finding"
+    app.screenshot("verify-pack")
+
+    tampered = tmp_path / "tampered.pdf"
+    tampered.write_bytes(pdf.read_bytes() + b"\n% appended after signing\n")
+    valid, findings = verify_in_app(app, tampered)
+    assert valid == "false", "a PDF changed after signing is NOT VALID"
+    assert any(f["level"] == "error" for f in findings), f"an error finding says why: {findings}"

@@ -10,15 +10,21 @@ import { ErrorBox } from "./components/ErrorBox";
 import { VocabContext } from "./lib/vocab";
 import { AuditScreen } from "./screens/Audit";
 import { ImportScreen } from "./screens/Import";
+import { ProfileScreen } from "./screens/Profile";
 import { RegisterScreen } from "./screens/Register";
+import { SignExportScreen } from "./screens/SignExport";
+import { VerifyScreen } from "./screens/Verify";
 import { Welcome } from "./screens/Welcome";
 
-type Area = "register" | "import" | "audit";
+type Area = "register" | "import" | "audit" | "reports" | "verify" | "profile";
 
 const AREAS: { key: Area; label: string }[] = [
   { key: "register", label: "Register" },
   { key: "import", label: "Import" },
   { key: "audit", label: "Audit log" },
+  { key: "reports", label: "Sign & export" },
+  { key: "verify", label: "Verify" },
+  { key: "profile", label: "Profile" },
 ];
 
 export function App() {
@@ -117,6 +123,12 @@ export function App() {
               onImported={changed}
               onShowRegister={() => setArea("register")}
             />
+          ) : area === "reports" ? (
+            <SignExportScreen />
+          ) : area === "verify" ? (
+            <VerifyScreen />
+          ) : area === "profile" ? (
+            <ProfileScreen />
           ) : (
             <AuditScreen generation={generation} />
           )}

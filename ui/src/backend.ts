@@ -1,6 +1,6 @@
 // The one module that talks to the desktop shell. Every other module calls these functions;
 // each is one Tauri command over steward-core, so the UI and the CLI always agree.
-import { invoke } from "@tauri-apps/api/core";
+import { Channel, invoke } from "@tauri-apps/api/core";
 import { open, save } from "@tauri-apps/plugin-dialog";
 
 import type { AiSystem } from "./bindings/AiSystem";
@@ -9,7 +9,12 @@ import type { AuditQuery } from "./bindings/AuditQuery";
 import type { ChainReport } from "./bindings/ChainReport";
 import type { ExportFormat } from "./bindings/ExportFormat";
 import type { Facets } from "./bindings/Facets";
+import type { IdentityInfo } from "./bindings/IdentityInfo";
 import type { ImportPlan } from "./bindings/ImportPlan";
+import type { PackReport } from "./bindings/PackReport";
+import type { PackSummary } from "./bindings/PackSummary";
+import type { Profile } from "./bindings/Profile";
+import type { Progress } from "./bindings/Progress";
 import type { Stage } from "./bindings/Stage";
 import type { SystemDraft } from "./bindings/SystemDraft";
 import type { SystemQuery } from "./bindings/SystemQuery";
@@ -51,6 +56,20 @@ export const backend = {
     call<number>("export_systems", { query, format, out }),
   auditLog: (query: AuditQuery) => call<AuditEntry[]>("audit_log", { query }),
   verifyAudit: () => call<ChainReport>("verify_audit"),
+  identityShow: () => call<IdentityInfo | null>("identity_show"),
+  identityInit: (profile: Profile, passphrase: string) =>
+    call<IdentityInfo>("identity_init", { profile, passphrase }),
+  /** Writes the register report; resolves to the number of bytes written. */
+  exportReport: (format: "pdf" | "xlsx", sign: boolean, passphrase: string | null, path: string) =>
+    call<number>("export_report", { format, sign, passphrase, path }),
+  /** Writes a signed audit pack, calling `onProgress` at each step. */
+  createPack: (passphrase: string, path: string, onProgress: (p: Progress) => void) => {
+    const channel = new Channel<Progress>();
+    channel.onmessage = onProgress;
+    return call<PackSummary>("create_pack", { passphrase, path, onProgress: channel });
+  },
+  cancelExport: () => call<void>("cancel_export"),
+  verifyFile: (path: string) => call<PackReport>("verify_file", { path }),
 
   /** The native file chooser; null when cancelled. */
   chooseImportFile: async (): Promise<string | null> => {
@@ -63,4 +82,14 @@ export const backend = {
   },
   chooseExportFile: async (format: ExportFormat): Promise<string | null> =>
     save({ filters: [{ name: format.toUpperCase(), extensions: [format] }] }),
+  chooseSaveFile: async (name: string, extension: string): Promise<string | null> =>
+    save({ filters: [{ name, extensions: [extension] }] }),
+  chooseVerifyFile: async (): Promise<string | null> => {
+    const picked = await open({
+      multiple: false,
+      directory: false,
+      filters: [{ name: "Audit pack or signed PDF", extensions: ["zip", "pdf"] }],
+    });
+    return typeof picked === "string" ? picked : null;
+  },
 };

@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 use steward_core::api::Workspace;
 use steward_core::clock::{Clock, SystemClock};
 use steward_core::identity;
-use steward_core::pack::{self, FindingLevel, PackReport};
+use steward_core::pack::{self, FindingLevel};
 use steward_core::sign::{self, CertInfo, Signer};
 
 use crate::identity::passphrase;
@@ -74,20 +74,19 @@ pub fn report(ws: &Workspace, cmd: ReportCmd, identity_dir: &Path, json: bool) -
             sign,
             signer,
         } => {
-            let bytes = match format.to_ascii_lowercase().trim_start_matches('.') {
-                "pdf" => {
-                    let s = if sign { Some(signer.signer(identity_dir)?) } else { None };
-                    ws.register_report_pdf(s.as_ref())?
-                }
-                "xlsx" if sign => bail!("only PDF reports carry a signature; sign .xlsx files by putting them in an audit pack"),
-                "xlsx" => ws.register_report_xlsx()?,
-                other => bail!("unknown format {other:?}; expected pdf or xlsx"),
+            if sign && !format.eq_ignore_ascii_case("pdf") {
+                bail!("only PDF reports carry a signature; sign .xlsx files by putting them in an audit pack");
+            }
+            let s = if sign {
+                Some(signer.signer(identity_dir)?)
+            } else {
+                None
             };
-            pack::write_atomically(&out, &bytes)?;
+            let bytes = ws.write_register_report(&format, s.as_ref(), &out)?;
             output::message(
                 json,
-                &format!("wrote {} ({} bytes)", out.display(), bytes.len()),
-                serde_json::json!({ "path": out, "bytes": bytes.len(), "signed": sign }),
+                &format!("wrote {} ({bytes} bytes)", out.display()),
+                serde_json::json!({ "path": out, "bytes": bytes, "signed": sign }),
             )?;
         }
     }
@@ -152,14 +151,7 @@ pub fn trusted(
 
 /// `steward verify FILE`: a pack (.zip) or a single signed PDF.
 pub fn verify(file: &Path, trusted: &[CertInfo], json: bool) -> Result<ExitCode> {
-    let report = if file
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
-    {
-        verify_pdf_file(file, trusted)?
-    } else {
-        pack::verify_pack(file, trusted)?
-    };
+    let report = pack::verify_file(file, trusted)?;
     if json {
         output::json(&report)?;
     } else {
@@ -188,21 +180,5 @@ pub fn verify(file: &Path, trusted: &[CertInfo], json: bool) -> Result<ExitCode>
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
-    })
-}
-
-fn verify_pdf_file(file: &Path, trusted: &[CertInfo]) -> Result<PackReport> {
-    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
-    let name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let findings = pack::verify_pdf_findings(&name, &bytes, trusted);
-    let valid = !findings.is_empty() && findings.iter().all(|f| f.level == FindingLevel::Ok);
-    Ok(PackReport {
-        pack: file.display().to_string(),
-        valid,
-        manifest: None,
-        findings,
     })
 }

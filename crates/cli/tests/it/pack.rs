@@ -320,3 +320,32 @@ fn signing_without_identity_names_the_command() {
         "a failed pack leaves no file"
     );
 }
+
+#[test]
+fn report_formats_are_pdf_and_xlsx_and_only_pdf_is_signed() {
+    let ws = Ws::new();
+    ws.cmd().arg("demo").assert().success();
+    let xlsx = ws.dir.path().join("register.xlsx");
+    ws.cmd()
+        .args(["report", "register", "--format", "xlsx", "-o"])
+        .arg(&xlsx)
+        .assert()
+        .success()
+        .stdout(contains("bytes"));
+    assert!(
+        std::fs::read(&xlsx).expect("written").starts_with(b"PK"),
+        "an .xlsx is a zip archive"
+    );
+    ws.cmd()
+        .args(["report", "register", "--format", "docx", "-o", "x.docx"])
+        .assert()
+        .code(1)
+        .stderr(contains("expected pdf or xlsx"));
+    ws.cmd()
+        .args([
+            "report", "register", "--format", "xlsx", "--sign", "-o", "x.xlsx",
+        ])
+        .assert()
+        .code(1)
+        .stderr(contains("only PDF reports carry a signature"));
+}

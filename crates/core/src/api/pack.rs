@@ -49,6 +49,30 @@ impl Workspace {
         report::render_xlsx(&model)
     }
 
+    /// Writes the register report to `out` in `format` ("pdf" or "xlsx"), signed by `signer`
+    /// when one is given; returns the number of bytes written. Only a PDF carries a signature.
+    pub fn write_register_report(
+        &self,
+        format: &str,
+        signer: Option<&Signer>,
+        out: &Path,
+    ) -> Result<usize> {
+        let bytes = match (format.to_ascii_lowercase().trim_start_matches('.'), signer) {
+            ("pdf", s) => self.register_report_pdf(s)?,
+            ("xlsx", None) => self.register_report_xlsx()?,
+            ("xlsx", Some(_)) => return Err(report_format_error(
+                "only PDF reports carry a signature; sign an .xlsx by putting it in an audit pack",
+            )),
+            (other, _) => {
+                return Err(report_format_error(format!(
+                    "unknown report format {other:?}; expected pdf or xlsx"
+                )))
+            }
+        };
+        pack::write_atomically(out, &bytes)?;
+        Ok(bytes.len())
+    }
+
     /// The audit chain as it stands: its length and head hash.
     pub fn chain_anchor(&self) -> Result<ChainAnchor> {
         let r = self.verify_audit()?;
@@ -218,6 +242,13 @@ impl Workspace {
                 })
                 .collect(),
         })
+    }
+}
+
+fn report_format_error(message: impl Into<String>) -> Error {
+    Error::Validation {
+        entity: "report",
+        fields: vec![crate::FieldError::new("format", message)],
     }
 }
 

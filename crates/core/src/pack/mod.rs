@@ -16,7 +16,9 @@ use ts_rs::TS;
 use crate::sign::Signer;
 use crate::{Error, Result};
 
-pub use verify::{verify_pack, verify_pdf_findings, Finding, FindingLevel, PackReport};
+pub use verify::{
+    verify_file, verify_pack, verify_pdf_findings, Finding, FindingLevel, PackReport,
+};
 
 /// The manifest's `format` value.
 pub const FORMAT: &str = "steward-audit-pack";

@@ -258,6 +258,30 @@ fn check_sums(
     }
 }
 
+/// Verifies `path` as `steward verify` and the app's Verify screen do: a file ending in .pdf as
+/// one signed PDF, anything else as an audit pack.
+pub fn verify_file(path: &Path, trusted: &[CertInfo]) -> Result<PackReport> {
+    if !path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
+    {
+        return verify_pack(path, trusted);
+    }
+    let bytes = std::fs::read(path).map_err(|e| crate::Error::io(path, e))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let findings = verify_pdf_findings(&name, &bytes, trusted);
+    let valid = !findings.is_empty() && findings.iter().all(|f| f.level == FindingLevel::Ok);
+    Ok(PackReport {
+        pack: path.display().to_string(),
+        valid,
+        manifest: None,
+        findings,
+    })
+}
+
 /// The findings for one signed PDF on its own (as `steward verify FILE.pdf` shows them).
 pub fn verify_pdf_findings(name: &str, data: &[u8], trusted: &[CertInfo]) -> Vec<Finding> {
     let mut f = Findings(Vec::new());
