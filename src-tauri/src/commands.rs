@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use steward_core::api::wire::{Vocabulary, WireError, WorkspaceInfo};
-use steward_core::api::{AuditQuery, Context, Facets, Workspace};
+use steward_core::api::{self, AuditQuery, Context, Facets, Workspace};
 use steward_core::audit::{AuditEntry, ChainReport};
 use steward_core::clock::{Clock, SystemClock};
 use steward_core::export::ExportFormat;
@@ -216,7 +216,6 @@ pub fn cancel_export(s: State<Shell>) {
 /// Verifies an audit pack or a signed PDF against the workspace's certificates and your own.
 #[tauri::command(async)]
 pub fn verify_file(s: State<'_, Shell>, path: PathBuf) -> Reply<PackReport> {
-    let mut trusted = s.with(|ws| ws.certificates())?;
-    trusted.extend(identity::show(&s.identity).ok().map(|i| i.certificate));
+    let trusted = s.with(|ws| api::pack::trusted_certificates(Some(ws), &s.identity))?;
     Ok(pack::verify_file(&path, &trusted)?)
 }

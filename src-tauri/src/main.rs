@@ -32,9 +32,7 @@ fn main() {
         );
         std::process::exit(2);
     };
-    let actor = std::env::var("USER")
-        .or_else(|_| std::env::var("USERNAME"))
-        .unwrap_or_else(|_| "local user".into());
+    let actor = steward_core::api::default_actor(&identity_dir);
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(Shell::new(dir, identity_dir, actor))

@@ -127,32 +127,22 @@ fn main() -> ExitCode {
     }
 }
 
-fn actor(explicit: Option<String>) -> String {
-    explicit
-        .or_else(|| std::env::var("USER").ok())
-        .or_else(|| std::env::var("USERNAME").ok())
-        .unwrap_or_else(|| "unknown".into())
-}
-
 /// The workspace in `data_dir` (or the default) if one exists there; never creates one.
-fn existing_workspace(
-    data_dir: Option<PathBuf>,
-    explicit_actor: Option<String>,
-) -> Result<Option<Workspace>> {
+fn existing_workspace(data_dir: Option<PathBuf>, actor: String) -> Result<Option<Workspace>> {
     let dir = data_dir.or_else(api::default_data_dir);
     match dir {
-        Some(d) if d.join(api::DB_FILE).is_file() => open(Some(d), explicit_actor).map(Some),
+        Some(d) if d.join(api::DB_FILE).is_file() => open(Some(d), actor).map(Some),
         _ => Ok(None),
     }
 }
 
-fn open(data_dir: Option<PathBuf>, explicit_actor: Option<String>) -> Result<Workspace> {
+fn open(data_dir: Option<PathBuf>, actor: String) -> Result<Workspace> {
     let dir = match data_dir {
         Some(d) => d,
         None => api::default_data_dir()
             .context("no home directory to keep the workspace in; pass --data-dir")?,
     };
-    let ctx = Context::new(actor(explicit_actor), Arc::new(SystemClock));
+    let ctx = Context::new(actor, Arc::new(SystemClock));
     Workspace::open_dir(&dir, ctx)
         .with_context(|| format!("opening the workspace in {}", dir.display()))
 }
@@ -165,27 +155,21 @@ fn run(cli: Cli) -> Result<ExitCode> {
         json,
         command,
     } = cli;
+    let identity_dir = identity::identity_dir(identity_dir);
+    let actor = actor.unwrap_or_else(|| api::default_actor(&identity_dir));
     // The identity belongs to the person, not to a workspace: none is opened for it.
     let command = match command {
-        Command::Identity(cmd) => {
-            return cmd.run(
-                &identity::identity_dir(identity_dir),
-                SystemClock.now(),
-                json,
-            )
-        }
+        Command::Identity(cmd) => return cmd.run(&identity_dir, SystemClock.now(), json),
         Command::Verify { file, trust } => {
             // An auditor may have no workspace: use one only if it already exists.
             let ws = existing_workspace(data_dir.clone(), actor.clone())?;
-            let trusted =
-                reports::trusted(ws.as_ref(), &identity::identity_dir(identity_dir), &trust)?;
+            let trusted = reports::trusted(ws.as_ref(), &identity_dir, &trust)?;
             return reports::verify(&file, &trusted, json);
         }
         Command::Tco(cmd) => return tco::run(cmd, json),
         Command::Assess(cmd) => return assess::run(cmd, json),
         other => other,
     };
-    let identity_dir = identity::identity_dir(identity_dir);
     let mut ws = open(data_dir, actor)?;
     match command {
         // Handled above, before a workspace is opened.

@@ -133,13 +133,7 @@ pub fn trusted(
     identity_dir: &Path,
     extra: &[PathBuf],
 ) -> Result<Vec<CertInfo>> {
-    let mut out = match ws {
-        Some(ws) => ws.certificates()?,
-        None => Vec::new(),
-    };
-    if let Ok(me) = identity::show(identity_dir) {
-        out.push(me.certificate);
-    }
+    let mut out = steward_core::api::pack::trusted_certificates(ws, identity_dir)?;
     for p in extra {
         let bytes = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
         let cert = sign::parse_certificate(&bytes)

@@ -349,3 +349,21 @@ fn report_formats_are_pdf_and_xlsx_and_only_pdf_is_signed() {
         .code(1)
         .stderr(contains("only PDF reports carry a signature"));
 }
+
+#[test]
+fn changes_are_recorded_as_the_signing_identity() {
+    let ws = signed_ws("Ann Lee");
+    signing(&ws)
+        .env_remove("STEWARD_ACTOR")
+        .args([
+            "systems", "add", "--name", "Mine", "--unit", "U", "--owner", "O",
+        ])
+        .assert()
+        .success();
+    let log = ws.json(&["audit", "log"]);
+    let last = log.as_array().and_then(|l| l.last()).expect("an entry");
+    assert_eq!(
+        last["actor"], "Ann Lee",
+        "with an identity and no --actor, the audit log names the signer, as signatures do"
+    );
+}

@@ -105,3 +105,15 @@ impl Workspace {
 pub fn default_data_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "steward").map(|p| p.data_dir().to_path_buf())
 }
+
+/// Who changes are recorded as when nobody says: the name of the signing identity in
+/// `identity_dir` when there is one (so the audit log and signatures name the same person), else
+/// the login name.
+pub fn default_actor(identity_dir: &Path) -> String {
+    if let Ok(me) = crate::identity::show(identity_dir) {
+        return me.profile.name;
+    }
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown user".into())
+}

@@ -12,7 +12,7 @@ use crate::import::table::Cell;
 use crate::pack::{self, ChainAnchor, PackFile, PackSummary, ProgressFn};
 use crate::register::SystemQuery;
 use crate::report::{self, register_report, SignatureBlock};
-use crate::sign::{pdf, Signer};
+use crate::sign::{pdf, CertInfo, Signer};
 use crate::{Error, Result};
 
 /// Whether the workspace's audit log still extends what a pack recorded.
@@ -271,6 +271,22 @@ fn signature_block(s: &Signer, at: chrono::DateTime<chrono::Utc>) -> SignatureBl
             signed_at: at,
         }),
     }
+}
+
+/// The certificates whose signatures a person on this machine accepts: those imported into the
+/// workspace (when one is open) and their own identity's. The app and the CLI both verify with
+/// this; the CLI adds any given with `--trust`.
+pub fn trusted_certificates(ws: Option<&Workspace>, identity_dir: &Path) -> Result<Vec<CertInfo>> {
+    let mut out = match ws {
+        Some(ws) => ws.certificates()?,
+        None => Vec::new(),
+    };
+    out.extend(
+        crate::identity::show(identity_dir)
+            .ok()
+            .map(|me| me.certificate),
+    );
+    Ok(out)
 }
 
 /// Reads manifest.json from a pack (without checking its signature).
