@@ -44,6 +44,8 @@ fi
 export STEWARD_E2E_SHOTS="${STEWARD_E2E_SHOTS:-$(mktemp -d -t steward-e2e-shots.XXXXXX)}"
 mkdir -p "$STEWARD_E2E_SHOTS"
 export STEWARD_WEBDRIVER_PORT="${STEWARD_WEBDRIVER_PORT:-4444}"
+# WebKitWebDriver listens on the next port, so two runs on distinct ports do not collide.
+export STEWARD_NATIVE_PORT="${STEWARD_NATIVE_PORT:-$((STEWARD_WEBDRIVER_PORT + 1))}"
 
 driver_log="$STEWARD_E2E_SHOTS/tauri-driver.log"
 
@@ -52,7 +54,7 @@ driver_log="$STEWARD_E2E_SHOTS/tauri-driver.log"
 status=0
 xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
   set -u
-  tauri-driver --port "$STEWARD_WEBDRIVER_PORT" >"$0" 2>&1 &
+  tauri-driver --port "$STEWARD_WEBDRIVER_PORT" --native-port "$STEWARD_NATIVE_PORT" >"$0" 2>&1 &
   driver=$!
   trap "kill $driver 2>/dev/null; wait $driver 2>/dev/null" EXIT
   for _ in $(seq 1 50); do
