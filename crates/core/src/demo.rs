@@ -139,7 +139,25 @@ fn draft(r: &Row) -> SystemDraft {
     d
 }
 
-/// Fills an empty workspace with the demo portfolio; returns how many systems it added.
+/// The sample TCO scenarios (the files in tests/fixtures/tco/) and the demo systems each is
+/// about: a GPU-served LLM and a fleet of batch-scoring models.
+const TCO_SCENARIOS: &[(&str, &[&str])] = &[
+    (
+        include_str!("../../../tests/fixtures/tco/llm-service.toml"),
+        &["Customer Service Copilot", "Voice Call Summariser"],
+    ),
+    (
+        include_str!("../../../tests/fixtures/tco/batch-scoring.toml"),
+        &[
+            "Customer Churn Predictor",
+            "Credit Default Scorer",
+            "Next Best Offer Engine",
+        ],
+    ),
+];
+
+/// Fills an empty workspace with the demo portfolio and its TCO scenarios; returns how many
+/// systems it added.
 pub fn populate(ws: &mut Workspace) -> Result<usize> {
     if !ws.list_systems(&SystemQuery::default())?.is_empty() {
         return Err(Error::Conflict(
@@ -150,6 +168,11 @@ pub fn populate(ws: &mut Workspace) -> Result<usize> {
     }
     for r in PORTFOLIO {
         ws.add_system(draft(r))?;
+    }
+    for (toml, systems) in TCO_SCENARIOS {
+        let mut s = crate::tco::from_toml(toml)?;
+        s.systems = systems.iter().map(|n| n.to_string()).collect();
+        ws.create_tco(s)?;
     }
     Ok(PORTFOLIO.len())
 }

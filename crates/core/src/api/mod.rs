@@ -7,6 +7,7 @@ mod export;
 mod import;
 pub mod pack;
 mod systems;
+pub mod tco;
 pub mod wire;
 
 use std::path::{Path, PathBuf};

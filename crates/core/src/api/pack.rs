@@ -96,11 +96,13 @@ impl Workspace {
         progress: &mut ProgressFn<'_>,
     ) -> Result<PackSummary> {
         let anchor = self.chain_anchor()?;
+        let scenarios = self.tco_pack_stems()?;
+        let total = 4 + scenarios.len() as u32;
         let step = |p: &mut ProgressFn<'_>, s: &str, done| {
             if p(pack::Progress {
                 step: s.into(),
                 done,
-                total: 4,
+                total,
             }) {
                 Ok(())
             } else {
@@ -117,7 +119,7 @@ impl Workspace {
             export::to_csv(&sheet).map_err(|e| Error::Integrity(format!("register.csv: {e}")))?;
         let audit = export::to_csv(&self.audit_sheet()?)
             .map_err(|e| Error::Integrity(format!("audit-log.csv: {e}")))?;
-        let files = vec![
+        let mut files = vec![
             PackFile {
                 path: "reports/register.pdf".into(),
                 bytes: pdf,
@@ -135,7 +137,24 @@ impl Workspace {
                 bytes: audit,
             },
         ];
-        step(progress, "signing and writing the pack", 3)?;
+        // Each stored TCO scenario: its signed report and its live-formula workbook.
+        for (i, (st, stem)) in scenarios.iter().enumerate() {
+            let key = st.id.to_string();
+            step(
+                progress,
+                &format!("rendering the TCO report of {:?}", st.scenario.name),
+                3 + i as u32,
+            )?;
+            files.push(PackFile {
+                path: format!("reports/{stem}.pdf"),
+                bytes: self.tco_report_pdf(&key, Some(signer))?,
+            });
+            files.push(PackFile {
+                path: format!("reports/{stem}.xlsx"),
+                bytes: self.tco_workbook(&key)?,
+            });
+        }
+        step(progress, "signing and writing the pack", total - 1)?;
         let name = self
             .path()
             .map(|p| p.display().to_string())
@@ -252,7 +271,7 @@ fn report_format_error(message: impl Into<String>) -> Error {
     }
 }
 
-fn signature_block(s: &Signer, at: chrono::DateTime<chrono::Utc>) -> SignatureBlock {
+pub(crate) fn signature_block(s: &Signer, at: chrono::DateTime<chrono::Utc>) -> SignatureBlock {
     let c = s.certificate_info();
     let part = |key: &str| {
         c.subject

@@ -9,6 +9,7 @@
 pub mod chart;
 mod pdf;
 mod register;
+mod tco;
 mod xlsx;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -19,6 +20,8 @@ use crate::{Error, FieldError, Result};
 
 pub use pdf::render_pdf;
 pub use register::register_report;
+pub(crate) use register::workspace_name as workspace_label;
+pub use tco::{tco_cumulative_chart, tco_inputs, tco_report, tco_tornado_chart};
 pub use xlsx::render_xlsx;
 
 /// The font every writer uses, shipped in `assets/fonts/` (DejaVu Sans, Bitstream Vera licence):

@@ -166,7 +166,7 @@ pub fn register_report(
 }
 
 /// The data directory of a workspace file named `steward.db`, else the file's path.
-fn workspace_name(ws: &Workspace) -> String {
+pub(crate) fn workspace_name(ws: &Workspace) -> String {
     match ws.path() {
         Some(p) if p.file_name().is_some_and(|f| f == DB_FILE) => p
             .parent()

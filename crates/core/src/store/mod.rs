@@ -5,6 +5,7 @@ mod audit_rows;
 mod certs;
 pub use audit_rows::{AuditFilter, Change};
 mod systems;
+mod tco;
 
 use std::path::{Path, PathBuf};
 
@@ -19,6 +20,7 @@ const APPLICATION_ID: i32 = 0x5354_5744;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_certificates.sql"),
+    include_str!("migrations/0003_tco.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

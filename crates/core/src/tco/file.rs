@@ -26,8 +26,47 @@ pub fn from_toml(text: &str) -> Result<Scenario> {
     let table: Table = text
         .parse()
         .map_err(|e: toml::de::Error| syntax_error(text, &e))?;
+    from_table(&table)
+}
+
+/// Reads and validates a scenario given as JSON in the file's shape (what the app's editor
+/// sends): the same reader as for files, so a value typed as text where a number belongs, a
+/// missing key or an unknown one is named exactly as in a file. `null` counts as absent.
+pub fn from_json(value: &serde_json::Value) -> Result<Scenario> {
+    match json_to_toml(value) {
+        Some(Value::Table(table)) => from_table(&table),
+        _ => Err(Error::Validation {
+            entity: ENTITY,
+            fields: vec![FieldError::new(
+                "scenario",
+                "expected an object with the keys of a scenario file",
+            )],
+        }),
+    }
+}
+
+fn json_to_toml(v: &serde_json::Value) -> Option<Value> {
+    use serde_json::Value as J;
+    Some(match v {
+        J::Null => return None,
+        J::Bool(b) => Value::Boolean(*b),
+        J::Number(n) => match n.as_i64() {
+            Some(i) => Value::Integer(i),
+            None => Value::Float(n.as_f64()?),
+        },
+        J::String(s) => Value::String(s.clone()),
+        J::Array(a) => Value::Array(a.iter().filter_map(json_to_toml).collect()),
+        J::Object(o) => Value::Table(
+            o.iter()
+                .filter_map(|(k, v)| Some((k.clone(), json_to_toml(v)?)))
+                .collect(),
+        ),
+    })
+}
+
+fn from_table(table: &Table) -> Result<Scenario> {
     let mut r = Reader::default();
-    let scenario = r.scenario(&table);
+    let scenario = r.scenario(table);
     let mut fields = r.errors;
     if let Err(Error::Validation {
         fields: semantic, ..

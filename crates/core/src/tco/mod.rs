@@ -10,6 +10,6 @@ pub mod xlsx;
 pub use engine::{
     run, BreakEven, CostLine, Driver, OptionResult, SensitivityDriver, SensitivityRow, TcoResult,
 };
-pub use file::{from_toml, read, template, to_toml};
-pub use model::{validate, CostOption, OptionKind, OptionType, Scenario};
+pub use file::{from_json, from_toml, read, template, to_toml};
+pub use model::{validate, CostOption, OptionKind, OptionType, Scenario, StoredScenario};
 pub use xlsx::to_xlsx;

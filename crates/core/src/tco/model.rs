@@ -560,3 +560,17 @@ impl Check {
         }
     }
 }
+
+/// A scenario kept in a workspace: its id, the systems of the register it is tied to (their
+/// names are in `scenario.systems`, in the same order) and when it was created and last saved.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export, export_to = "tco/")]
+pub struct StoredScenario {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub scenario: Scenario,
+    #[ts(type = "Array<number>")]
+    pub system_ids: Vec<i64>,
+    pub created_at: String,
+    pub updated_at: String,
+}

@@ -10,3 +10,4 @@ mod sign;
 mod store;
 mod support;
 mod tco;
+mod tco_store;
