@@ -73,7 +73,8 @@ enum Command {
     /// Impact assessments: templates, scoring answer files, template version differences.
     #[command(subcommand)]
     Assess(assess::AssessCmd),
-    /// Total cost of ownership: cloud vs on-premises vs hybrid, from a scenario file.
+    /// Total cost of ownership: cloud vs on-premises vs hybrid, from scenario files or kept in
+    /// the workspace.
     #[command(subcommand)]
     Tco(tco::TcoCmd),
     /// Fill an empty workspace with the sample portfolio.
@@ -166,7 +167,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let trusted = reports::trusted(ws.as_ref(), &identity_dir, &trust)?;
             return reports::verify(&file, &trusted, json);
         }
-        Command::Tco(cmd) => return tco::run(cmd, json),
+        Command::Tco(cmd) => {
+            // Scenario files need no workspace; stored scenarios open it when asked.
+            let workspace = || open(data_dir.clone(), actor.clone());
+            let needs = tco::Needs {
+                workspace: &workspace,
+                identity_dir: &identity_dir,
+            };
+            return tco::run(cmd, json, needs);
+        }
         Command::Assess(cmd) => return assess::run(cmd, json),
         other => other,
     };

@@ -5,3 +5,4 @@ mod audit;
 mod pack;
 mod support;
 mod systems;
+mod tco;

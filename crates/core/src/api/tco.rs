@@ -242,16 +242,16 @@ impl Workspace {
 
     /// The report of a stored scenario as a PDF, signed by `signer` when one is given.
     pub fn tco_report_pdf(&self, key: &str, signer: Option<&Signer>) -> Result<Vec<u8>> {
-        let at = self.ctx.clock.now();
-        let mut model = self.tco_report(key)?;
-        if let Some(s) = signer {
-            model.signature = Some(signature_block(s, at));
-        }
-        let bytes = report::render_pdf(&model)?;
-        match signer {
-            Some(s) => pdf::sign_pdf(&bytes, s, at, "TCO comparison issued by Steward"),
-            None => Ok(bytes),
-        }
+        let st = self.tco_scenario(key)?;
+        let r = tco::run(&st.scenario)?;
+        file_report_pdf(
+            &st.scenario,
+            &r,
+            &report::workspace_label(self),
+            self.ctx.clock.now(),
+            &self.ctx.actor,
+            signer,
+        )
     }
 
     /// The live-formula workbook of a stored scenario.
@@ -374,6 +374,27 @@ impl Workspace {
                 fields,
             })
         }
+    }
+}
+
+/// The report of a scenario that is not stored (e.g. a file), as a PDF signed by `signer` when
+/// one is given; `source` says where it came from in place of a workspace.
+pub fn file_report_pdf(
+    scenario: &Scenario,
+    result: &TcoResult,
+    source: &str,
+    at: chrono::DateTime<chrono::Utc>,
+    by: &str,
+    signer: Option<&Signer>,
+) -> Result<Vec<u8>> {
+    let mut model = tco_report(scenario, result, source, at, by);
+    if let Some(s) = signer {
+        model.signature = Some(signature_block(s, at));
+    }
+    let bytes = report::render_pdf(&model)?;
+    match signer {
+        Some(s) => pdf::sign_pdf(&bytes, s, at, "TCO comparison issued by Steward"),
+        None => Ok(bytes),
     }
 }
 
