@@ -1,7 +1,7 @@
 //! Embeds tauri.conf.json and generates one permission per command, so the capability in
 //! capabilities/default.json can allow exactly the commands the UI calls.
 
-/// Every command of `src/commands.rs`; keep in step with `generate_handler!` in main.rs.
+/// Every command of `src/commands.rs` and `src/tco.rs`; keep in step with `generate_handler!` in main.rs.
 const COMMANDS: &[&str] = &[
     "workspace_info",
     "vocabulary",
@@ -25,6 +25,13 @@ const COMMANDS: &[&str] = &[
     "create_pack",
     "cancel_export",
     "verify_file",
+    "tco_list",
+    "tco_get",
+    "tco_new_draft",
+    "tco_evaluate",
+    "tco_save",
+    "tco_delete",
+    "tco_export",
 ];
 
 fn main() {

@@ -18,7 +18,7 @@ use steward_core::sign::Signer;
 use tauri::ipc::Channel;
 use tauri::State;
 
-type Reply<T> = Result<T, WireError>;
+pub(crate) type Reply<T> = Result<T, WireError>;
 
 /// The app's state: where the workspace and the signing identity live, the workspace once
 /// opened, and whether the person asked to cancel the export in progress.
@@ -41,7 +41,7 @@ impl Shell {
         }
     }
 
-    fn unlock(&self, passphrase: &str) -> Reply<Signer> {
+    pub(crate) fn unlock(&self, passphrase: &str) -> Reply<Signer> {
         Ok(identity::unlock(
             &self.identity,
             passphrase,
@@ -51,7 +51,10 @@ impl Shell {
 
     /// Runs `f` on the workspace, opening it on first use so an unusable data directory reaches
     /// the UI as an error instead of stopping the app.
-    fn with<T>(&self, f: impl FnOnce(&mut Workspace) -> steward_core::Result<T>) -> Reply<T> {
+    pub(crate) fn with<T>(
+        &self,
+        f: impl FnOnce(&mut Workspace) -> steward_core::Result<T>,
+    ) -> Reply<T> {
         let mut guard = self.ws.lock().map_err(|_| {
             WireError::new(
                 "workspace",

@@ -4,6 +4,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod tco;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -59,6 +60,13 @@ fn main() {
             commands::create_pack,
             commands::cancel_export,
             commands::verify_file,
+            tco::tco_list,
+            tco::tco_get,
+            tco::tco_new_draft,
+            tco::tco_evaluate,
+            tco::tco_save,
+            tco::tco_delete,
+            tco::tco_export,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = app {

@@ -13,15 +13,17 @@ import { ImportScreen } from "./screens/Import";
 import { ProfileScreen } from "./screens/Profile";
 import { RegisterScreen } from "./screens/Register";
 import { SignExportScreen } from "./screens/SignExport";
+import { TcoScreen } from "./screens/Tco";
 import { VerifyScreen } from "./screens/Verify";
 import { Welcome } from "./screens/Welcome";
 
-type Area = "register" | "import" | "audit" | "reports" | "verify" | "profile";
+type Area = "register" | "import" | "audit" | "reports" | "verify" | "profile" | "tco";
 
 const AREAS: { key: Area; label: string }[] = [
   { key: "register", label: "Register" },
   { key: "import", label: "Import" },
   { key: "audit", label: "Audit log" },
+  { key: "tco", label: "TCO" },
   { key: "reports", label: "Sign & export" },
   { key: "verify", label: "Verify" },
   { key: "profile", label: "Profile" },
@@ -127,6 +129,8 @@ export function App() {
             <SignExportScreen />
           ) : area === "verify" ? (
             <VerifyScreen />
+          ) : area === "tco" ? (
+            <TcoScreen key={generation} />
           ) : area === "profile" ? (
             <ProfileScreen />
           ) : (

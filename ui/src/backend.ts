@@ -18,6 +18,10 @@ import type { Progress } from "./bindings/Progress";
 import type { Stage } from "./bindings/Stage";
 import type { SystemDraft } from "./bindings/SystemDraft";
 import type { SystemQuery } from "./bindings/SystemQuery";
+import type { Scenario } from "./bindings/tco/Scenario";
+import type { StoredScenario } from "./bindings/tco/StoredScenario";
+import type { TcoEvaluation } from "./bindings/tco/TcoEvaluation";
+import type { TcoSummary } from "./bindings/tco/TcoSummary";
 import type { Vocabulary } from "./bindings/Vocabulary";
 import type { WireError } from "./bindings/WireError";
 import type { WorkspaceInfo } from "./bindings/WorkspaceInfo";
@@ -70,6 +74,16 @@ export const backend = {
   },
   cancelExport: () => call<void>("cancel_export"),
   verifyFile: (path: string) => call<PackReport>("verify_file", { path }),
+  tcoList: () => call<TcoSummary[]>("tco_list"),
+  tcoGet: (id: number) => call<StoredScenario>("tco_get", { id }),
+  tcoNewDraft: () => call<Scenario>("tco_new_draft"),
+  /** Checks a draft (JSON in the scenario file's shape) and computes it; writes nothing. */
+  tcoEvaluate: (draft: unknown) => call<TcoEvaluation>("tco_evaluate", { draft }),
+  tcoSave: (id: number | null, draft: unknown) => call<StoredScenario>("tco_save", { id, draft }),
+  tcoDelete: (id: number) => call<StoredScenario>("tco_delete", { id }),
+  /** Writes a stored scenario as toml, xlsx or pdf; resolves to the number of bytes written. */
+  tcoExport: (id: number, format: "toml" | "xlsx" | "pdf", sign: boolean, passphrase: string | null, path: string) =>
+    call<number>("tco_export", { id, format, sign, passphrase, path }),
 
   /** The native file chooser; null when cancelled. */
   chooseImportFile: async (): Promise<string | null> => {

@@ -22,7 +22,7 @@ const KINDS: { key: ReportKind; label: string }[] = [
   { key: "pack", label: "Audit pack (.zip, always signed)" },
 ];
 
-function PassphraseDialog({ onOk, onCancel }: { onOk: (p: string) => void; onCancel: () => void }) {
+export function PassphraseDialog({ onOk, onCancel }: { onOk: (p: string) => void; onCancel: () => void }) {
   const [passphrase, setPassphrase] = useState("");
   return (
     <div class="modal-backdrop">

@@ -377,6 +377,16 @@ impl Workspace {
     }
 }
 
+/// What a new scenario starts from in the editor: the commented example (every option kind),
+/// renamed and tied to no system.
+pub fn new_tco_draft() -> Result<Scenario> {
+    let mut s = tco::from_toml(tco::template())?;
+    s.name = "New scenario".into();
+    s.description = String::new();
+    s.systems.clear();
+    Ok(s)
+}
+
 /// The report of a scenario that is not stored (e.g. a file), as a PDF signed by `signer` when
 /// one is given; `source` says where it came from in place of a workspace.
 pub fn file_report_pdf(
