@@ -1,6 +1,6 @@
 //! Benchmark of the TCO engine: 1,000 scenarios of 60 months, four options each (on demand,
 //! reserved, on premises, hybrid), with the full sensitivity (16 drivers x 2 re-runs).
-//! Run: `cargo bench -p steward-core --bench tco`.
+//! Also the editor's round trip for one draft. Run: `cargo bench -p steward-core --bench tco`.
 
 use steward_core::tco::{from_toml, run, Scenario};
 
@@ -35,5 +35,30 @@ fn thousand_scenarios_60_months_with_sensitivity(bencher: divan::Bencher) {
         for s in &all {
             divan::black_box(run(divan::black_box(s)).unwrap_or_else(|e| panic!("runs: {e}")));
         }
+    });
+}
+
+/// What the editor waits for after each pause in typing: the draft read from JSON, validated,
+/// computed with its sensitivity, and its cumulative and tornado charts drawn as SVG.
+#[divan::bench(sample_count = 20)]
+fn editor_evaluates_one_draft(bencher: divan::Bencher) {
+    use std::sync::Arc;
+    use steward_core::api::{Context, Workspace};
+    use steward_core::clock::SystemClock;
+
+    let ws = Workspace::in_memory(Context::new("bench", Arc::new(SystemClock)))
+        .unwrap_or_else(|e| panic!("an in-memory workspace opens: {e}"));
+    let mut scenario = scenarios().swap_remove(0);
+    // The fixture names a system this empty workspace does not have.
+    scenario.systems.clear();
+    let draft =
+        serde_json::to_value(&scenario).unwrap_or_else(|e| panic!("a scenario is JSON: {e}"));
+    // A workspace holds an SQLite connection, which is not Sync: run on this thread only.
+    bencher.bench_local(|| {
+        let e = ws
+            .evaluate_tco_draft(divan::black_box(&draft))
+            .unwrap_or_else(|e| panic!("evaluates: {e}"));
+        assert!(e.errors.is_empty(), "the draft is valid: {:?}", e.errors);
+        divan::black_box(e)
     });
 }

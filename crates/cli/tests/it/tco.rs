@@ -216,6 +216,15 @@ fn signed_reports_and_packs_carry_the_scenarios() {
         .assert()
         .success()
         .stdout(contains("Ann Lee"));
+    let pdfsig = std::process::Command::new("pdfsig")
+        .arg(&pdf)
+        .output()
+        .unwrap_or_else(|e| panic!("pdfsig must be installed (./x.sh test installs it): {e}"));
+    let said = String::from_utf8_lossy(&pdfsig.stdout);
+    assert!(
+        said.contains("Signature is Valid."),
+        "poppler accepts the TCO report's signature too: {said}"
+    );
     signing(&ws)
         .args(["tco", "export", "Support assistant LLM", "--sign", "-o"])
         .arg(ws.dir.path().join("llm.xlsx"))

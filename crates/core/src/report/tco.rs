@@ -71,7 +71,7 @@ pub fn tco_tornado_chart(r: &TcoResult, option: usize) -> Chart {
     }
 }
 
-/// Every input of the scenario as (key path, value), in file order: what the report lists as
+/// Every input of the scenario as (key path, value), sorted by key path: what the report lists as
 /// its assumptions.
 pub fn tco_inputs(s: &Scenario) -> Vec<(String, String)> {
     fn walk(path: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>) {

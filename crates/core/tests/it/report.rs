@@ -636,3 +636,17 @@ fn report_with_every_block_kind_renders() {
         "dates are dates"
     );
 }
+
+#[test]
+fn tco_model_of_the_llm_fixture() {
+    let s = steward_core::tco::from_toml(include_str!(
+        "../../../../tests/fixtures/tco/llm-service.toml"
+    ))
+    .expect("the fixture is valid");
+    let r = steward_core::tco::run(&s).expect("runs");
+    let model = report::tco_report(&s, &r, "test workspace", at(), "tester");
+    model
+        .check()
+        .expect("the builder makes a model the writers accept");
+    insta::assert_snapshot!("tco_report_model", dump(&model));
+}
