@@ -32,6 +32,7 @@ const COMMANDS: &[&str] = &[
     "tco_save",
     "tco_delete",
     "tco_export",
+    "tco_import",
 ];
 
 fn main() {

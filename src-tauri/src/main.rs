@@ -67,6 +67,7 @@ fn main() {
             tco::tco_save,
             tco::tco_delete,
             tco::tco_export,
+            tco::tco_import,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = app {

@@ -60,3 +60,9 @@ pub fn tco_export(
         .transpose()?;
     s.with(|ws| ws.write_tco_export(&id.to_string(), &format, signer.as_ref(), &path))
 }
+
+/// Stores a scenario file (its `systems` must name systems of the register).
+#[tauri::command(async)]
+pub fn tco_import(s: State<'_, Shell>, path: PathBuf) -> Reply<StoredScenario> {
+    s.with(|ws| ws.import_tco(&path, &[]))
+}

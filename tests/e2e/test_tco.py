@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from selenium.webdriver.common.keys import Keys
+
 RATE = "options[0].cloud_on_demand.instance_rate_per_hour"
 
 
@@ -76,3 +78,23 @@ def test_two_scenarios_side_by_side(app):
     right = app.find("tco-side-1").text
     assert "Cloud reserved 3 years" in left and "On-premises H100" in right, "each side shows its own options"
     app.screenshot("compare")
+
+
+def test_egress_bands_are_added_and_removed_with_errors_beside_the_band(app):
+    open_tco(app)
+    open_scenario(app, "Support assistant LLM")
+    bands = "options[0].cloud_on_demand.egress_tiers"
+    assert app.present(f"tco-field-{bands}[3].price_per_gb"), "the fixture has four egress bands"
+    app.click(f"tco-remove-row-{bands}")
+    app.wait(lambda: not app.present(f"tco-field-{bands}[3].price_per_gb"), "the last band goes")
+    error = app.find(f"tco-error-{bands}[2].up_to_gb")
+    assert "last tier" in error.text, f"core says the new last band must be open-ended: {error.text!r}"
+    field = app.find(f"tco-field-{bands}[2].up_to_gb")
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys(Keys.BACKSPACE)
+    app.wait(lambda: not app.present(f"tco-error-{bands}[2].up_to_gb") and app.present("tco-npv-0"),
+             "an open-ended last band is valid again and the results return")
+    app.click(f"tco-add-row-{bands}")
+    app.wait(lambda: app.present(f"tco-field-{bands}[3].price_per_gb"), "a band is added")
+    error = app.find(f"tco-error-{bands}[2].up_to_gb")
+    assert "only the last tier" in error.text, f"now the band before the last needs a bound: {error.text!r}"

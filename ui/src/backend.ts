@@ -84,6 +84,8 @@ export const backend = {
   /** Writes a stored scenario as toml, xlsx or pdf; resolves to the number of bytes written. */
   tcoExport: (id: number, format: "toml" | "xlsx" | "pdf", sign: boolean, passphrase: string | null, path: string) =>
     call<number>("tco_export", { id, format, sign, passphrase, path }),
+  /** Stores a scenario file; its problems come back naming the file and the key. */
+  tcoImport: (path: string) => call<StoredScenario>("tco_import", { path }),
 
   /** The native file chooser; null when cancelled. */
   chooseImportFile: async (): Promise<string | null> => {
@@ -98,6 +100,14 @@ export const backend = {
     save({ filters: [{ name: format.toUpperCase(), extensions: [format] }] }),
   chooseSaveFile: async (name: string, extension: string): Promise<string | null> =>
     save({ filters: [{ name, extensions: [extension] }] }),
+  chooseScenarioFile: async (): Promise<string | null> => {
+    const picked = await open({
+      multiple: false,
+      directory: false,
+      filters: [{ name: "TCO scenario", extensions: ["toml"] }],
+    });
+    return typeof picked === "string" ? picked : null;
+  },
   chooseVerifyFile: async (): Promise<string | null> => {
     const picked = await open({
       multiple: false,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { fieldLabel, fromInput, getAt, lastKey, leafPaths, optionKind, parsePath, placeErrors, setAt, toInput, type Draft } from "./tco";
+import { fieldLabel, fromInput, rowLists, getAt, lastKey, leafPaths, optionKind, parsePath, placeErrors, setAt, toInput, type Draft } from "./tco";
 
 const draft: Draft = {
   name: "S",
@@ -84,5 +84,12 @@ describe("labels", () => {
     expect(fieldLabel("options[0].cloud_on_demand.shared.egress_tiers[1].up_to_gb")).toBe("Egress band 2: up to GB");
     expect(fieldLabel("options[3].hybrid.parts[0].share")).toBe("Part 1: share");
     expect(fieldLabel("workload.storage_gb")).toBe("Storage GB");
+  });
+});
+
+describe("lists of rows", () => {
+  it("finds the egress bands and hybrid parts of the options", () => {
+    expect(rowLists(draft, "")).toEqual(["options", "options[0].cloud_on_demand.shared.egress_tiers"]);
+    expect(rowLists({ parts: [], other: [] }, "")).toEqual(["parts"]);
   });
 });

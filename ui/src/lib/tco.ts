@@ -145,3 +145,20 @@ export function svgSource(svg: string): string {
 export function formatMoney(v: number): string {
   return new Intl.NumberFormat("en-GB", { maximumFractionDigits: 0 }).format(v);
 }
+
+/** The lists of rows (egress bands, hybrid parts) under `node`, by path, e.g.
+ * "options[0].cloud_on_demand.egress_tiers". */
+export function rowLists(node: Json, prefix: string): string[] {
+  if (node === null || typeof node !== "object") return [];
+  if (Array.isArray(node)) {
+    const objects = node.every((x) => x !== null && typeof x === "object" && !Array.isArray(x));
+    const rows = objects && (node.length > 0 || /(egress_tiers|parts)$/.test(prefix));
+    return [...(rows ? [prefix] : []), ...node.flatMap((x, i) => rowLists(x, `${prefix}[${i}]`))];
+  }
+  return Object.entries(node).flatMap(([k, v]) => rowLists(v, prefix ? `${prefix}.${k}` : k));
+}
+
+/** A new row for an empty list: an egress band (everything above, free) or a hybrid part. */
+export function blankRow(list: string): Json {
+  return list.endsWith("parts") ? { option: "", share: 0 } : { price_per_gb: 0 };
+}

@@ -36,6 +36,19 @@ export function TcoScreen() {
     }
   };
 
+  const importFile = async () => {
+    setError(null);
+    const path = await backend.chooseScenarioFile().catch(() => null);
+    if (!path) return;
+    try {
+      const st = await backend.tcoImport(path);
+      void reload();
+      setView({ kind: "edit", id: st.id, draft: st.scenario as unknown as Draft });
+    } catch (e) {
+      setError(e as WireError);
+    }
+  };
+
   if (view.kind === "edit" && template) {
     return (
       <TcoEditor
@@ -69,6 +82,9 @@ export function TcoScreen() {
         >
           Compare two
         </button>
+        <button type="button" data-testid="tco-import" onClick={() => void importFile()}>
+          Import TOML…
+        </button>
         <button
           type="button"
           class="primary"
@@ -81,7 +97,8 @@ export function TcoScreen() {
       </header>
       <p class="hint">
         Cloud on demand, reserved, on-premises and hybrid options compared over a horizon: cost by month and driver,
-        NPV, break-even and sensitivity. Scenarios also import from TOML files with <code>steward tco import</code>.
+        NPV, break-even and sensitivity. Scenario files (TOML, see <code>steward tco template</code>) import here or with{" "}
+        <code>steward tco import</code>; their <code>systems</code> must name systems of the register.
       </p>
       {error && <ErrorBox error={error} />}
       <div class="table-wrap">

@@ -23,7 +23,9 @@ import {
   fieldLabel,
   leafPaths,
   optionKind,
+  blankRow,
   placeErrors,
+  rowLists,
   setAt,
   svgSource,
   toInput,
@@ -319,6 +321,29 @@ export function TcoEditor({ id: initialId, initial, template, onSaved, onBack }:
                   Option {i + 1}: {label}
                 </legend>
                 <div class="tco-grid">{fieldPaths.filter((p) => p.startsWith(`options[${i}].`)).map((p) => field(p))}</div>
+                {rowLists(o, `options[${i}]`).map((list) => {
+                  const rows = (getAt(draft, list) as Json[] | undefined) ?? [];
+                  const what = list.endsWith("parts") ? "part" : "egress band";
+                  return (
+                    <div class="row" key={list}>
+                      <button
+                        type="button"
+                        data-testid={`tco-add-row-${list}`}
+                        onClick={() => replace(setAt(draft, list, [...rows, rows[rows.length - 1] ?? blankRow(list)]))}
+                      >
+                        Add {what}
+                      </button>
+                      <button
+                        type="button"
+                        data-testid={`tco-remove-row-${list}`}
+                        disabled={rows.length === 0}
+                        onClick={() => replace(setAt(draft, list, rows.slice(0, -1)))}
+                      >
+                        Remove last {what}
+                      </button>
+                    </div>
+                  );
+                })}
                 <button
                   type="button"
                   data-testid={`tco-remove-option-${i}`}
