@@ -64,5 +64,5 @@ pub fn tco_export(
 /// Stores a scenario file (its `systems` must name systems of the register).
 #[tauri::command(async)]
 pub fn tco_import(s: State<'_, Shell>, path: PathBuf) -> Reply<StoredScenario> {
-    s.with(|ws| ws.import_tco(&path, &[]))
+    s.with(|ws| ws.import_tco(&path, &[], false))
 }

@@ -46,13 +46,17 @@ pub enum TcoCmd {
         output: PathBuf,
     },
     /// Store a scenario file in the workspace (audited). Its `systems` must name systems of the
-    /// register; --system (repeatable) replaces them.
+    /// register; --system (repeatable) replaces them. --replace updates the stored scenario of
+    /// the same name.
     Import {
         /// The scenario (.toml).
         file: PathBuf,
         /// Tie the scenario to this system (name or id) instead of the file's `systems`.
         #[arg(long = "system", value_name = "NAME")]
         systems: Vec<String>,
+        /// Update the stored scenario of the same name instead of refusing the import.
+        #[arg(long)]
+        replace: bool,
     },
     /// List the scenarios stored in the workspace.
     List,
@@ -189,10 +193,14 @@ pub fn run(cmd: TcoCmd, json: bool, needs: Needs<'_>) -> Result<ExitCode> {
                 serde_json::json!({ "written": out.display().to_string() }),
             )?;
         }
-        TcoCmd::Import { file, systems } => {
+        TcoCmd::Import {
+            file,
+            systems,
+            replace,
+        } => {
             let mut ws = (needs.workspace)()?;
             let st = ws
-                .import_tco(&file, &systems)
+                .import_tco(&file, &systems, replace)
                 .map_err(|e| problems("import refused, nothing was written", e))?;
             if json {
                 output::json(&st)?;

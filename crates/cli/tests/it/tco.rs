@@ -198,6 +198,27 @@ fn a_bad_import_names_the_key_and_writes_nothing() {
         Some(2),
         "only the demo's scenarios"
     );
+    let st = ws.json(&[
+        "tco",
+        "import",
+        &fixture("llm-service.toml"),
+        "--system",
+        "Customer Service Copilot",
+        "--replace",
+    ]);
+    assert_eq!(
+        st["scenario"]["systems"],
+        serde_json::json!(["Customer Service Copilot"]),
+        "--replace updates the stored scenario of the same name"
+    );
+    let log = ws.json(&["audit", "log", "--entity", "tco_scenario"]);
+    assert_eq!(
+        log.as_array()
+            .and_then(|l| l.last())
+            .map(|e| e["action"].clone()),
+        Some(serde_json::json!("update")),
+        "and the update is audited"
+    );
 }
 
 #[test]

@@ -99,11 +99,7 @@ impl Workspace {
     /// Checks a draft as the editor holds it (JSON in the scenario file's shape) and, when it is
     /// valid, computes it. Writes nothing.
     pub fn evaluate_tco_draft(&self, draft: &serde_json::Value) -> Result<TcoEvaluation> {
-        let checked = tco::from_json(draft).and_then(|s| {
-            self.resolve_systems(&s.systems)?;
-            Ok(s)
-        });
-        let scenario = match checked {
+        let scenario = match self.read_draft(draft) {
             Ok(s) => s,
             Err(Error::Validation { fields, .. }) => {
                 return Ok(TcoEvaluation {
@@ -141,7 +137,7 @@ impl Workspace {
         id: Option<i64>,
         draft: &serde_json::Value,
     ) -> Result<StoredScenario> {
-        let s = tco::from_json(draft)?;
+        let s = self.read_draft(draft)?;
         match id {
             None => self.create_tco(s),
             Some(id) => self.update_tco(id, s),
@@ -217,14 +213,63 @@ impl Workspace {
         })
     }
 
-    /// Imports a scenario file as a new stored scenario. When `systems` is not empty it replaces
-    /// the file's own `systems` list. Problems name the file and the key; nothing is written.
-    pub fn import_tco(&mut self, path: &Path, systems: &[String]) -> Result<StoredScenario> {
+    /// Imports a scenario file as a new stored scenario, or, with `replace`, over the stored
+    /// scenario of the same name when there is one. When `systems` is not empty it replaces the
+    /// file's own `systems` list. Problems name the file and the key; nothing is written.
+    pub fn import_tco(
+        &mut self,
+        path: &Path,
+        systems: &[String],
+        replace: bool,
+    ) -> Result<StoredScenario> {
         let mut s = tco::read(path).map_err(|e| in_file(path, e))?;
         if !systems.is_empty() {
             s.systems = systems.to_vec();
         }
-        self.create_tco(s).map_err(|e| in_file(path, e))
+        let existing = match replace {
+            true => self.store.tco_by_name(&s.name)?.map(|st| st.id),
+            false => None,
+        };
+        match existing {
+            Some(id) => self.update_tco(id, s),
+            None => self.create_tco(s),
+        }
+        .map_err(|e| in_file(path, e))
+    }
+
+    /// Reads a draft from the editor: every problem of the file format and of its ties to
+    /// systems at once.
+    fn read_draft(&self, draft: &serde_json::Value) -> Result<Scenario> {
+        let systems: Vec<String> = draft
+            .get("systems")
+            .and_then(|v| v.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let ties = match self.resolve_systems(&systems) {
+            Ok(_) => Vec::new(),
+            Err(Error::Validation { fields, .. }) => fields,
+            Err(other) => return Err(other),
+        };
+        match tco::from_json(draft) {
+            Ok(s) if ties.is_empty() => Ok(s),
+            Ok(_) => Err(Error::Validation {
+                entity: "TCO scenario",
+                fields: ties,
+            }),
+            Err(Error::Validation { mut fields, entity }) => {
+                let new: Vec<FieldError> = ties
+                    .into_iter()
+                    .filter(|t| !fields.iter().any(|f| f.field == t.field))
+                    .collect();
+                fields.extend(new);
+                Err(Error::Validation { entity, fields })
+            }
+            Err(other) => Err(other),
+        }
     }
 
     /// The report model of a stored scenario.

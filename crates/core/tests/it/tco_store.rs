@@ -233,6 +233,10 @@ fn drafts_are_checked_and_evaluated_as_the_editor_sends_them() {
         "the message shows what was typed: {}",
         n.message
     );
+    assert!(
+        got.contains(&"systems[0]".to_string()),
+        "an unknown system is named along with the other problems: {got:?}"
+    );
     let unknown = ws
         .evaluate_tco_draft(&serde_json::to_value(llm(&["Unknown system"])).expect("json"))
         .expect("evaluate");
@@ -260,7 +264,7 @@ fn imports_name_the_file_and_the_key() {
     )
     .expect("write");
     let got = fields(
-        ws.import_tco(&bad, &[])
+        ws.import_tco(&bad, &[], false)
             .expect_err("an unknown key is refused"),
     );
     let shown = bad.display().to_string();
@@ -273,7 +277,7 @@ fn imports_name_the_file_and_the_key() {
     let file = dir.path().join("batch.toml");
     std::fs::write(&file, BATCH).expect("write");
     let got = fields(
-        ws.import_tco(&file, &[])
+        ws.import_tco(&file, &[], false)
             .expect_err("the file's systems are not in this register"),
     );
     assert!(
@@ -287,10 +291,40 @@ fn imports_name_the_file_and_the_key() {
     assert_eq!(audit_len(&ws), 1, "only the system was audited");
 
     let st = ws
-        .import_tco(&file, &["Churn".to_string()])
+        .import_tco(&file, &["Churn".to_string()], false)
         .expect("--system replaces the file's ties");
     assert_eq!(st.scenario.systems, vec!["Churn"]);
     assert_eq!(st.scenario.name, "Batch scoring fleet");
+
+    let err = ws
+        .import_tco(&file, &["Churn".to_string()], false)
+        .expect_err("the name is taken");
+    assert_eq!(err.code(), "conflict");
+    std::fs::write(
+        &file,
+        BATCH.replace("discount_rate = 0.07", "discount_rate = 0.09"),
+    )
+    .expect("write");
+    let again = ws
+        .import_tco(&file, &["Churn".to_string()], true)
+        .expect("--replace updates the stored scenario of that name");
+    assert_eq!(again.id, st.id, "the same scenario");
+    assert_eq!(again.scenario.discount_rate, 0.09);
+    let actions: Vec<String> = ws
+        .audit_log(&steward_core::api::AuditQuery {
+            entity: Some("tco_scenario".into()),
+            entity_id: None,
+            limit: None,
+        })
+        .expect("log")
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        actions,
+        ["create", "update"],
+        "the replace is audited as an update"
+    );
 }
 
 #[test]
