@@ -244,8 +244,10 @@ impl Workspace {
             .get("systems")
             .and_then(|v| v.as_array())
             .map(|a| {
+                // A value that is not text keeps its place (so positions match the draft's) and
+                // is reported by the file reader.
                 a.iter()
-                    .filter_map(|x| x.as_str().map(String::from))
+                    .map(|x| x.as_str().unwrap_or_default().to_string())
                     .collect()
             })
             .unwrap_or_default();
