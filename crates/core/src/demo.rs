@@ -151,6 +151,7 @@ pub fn populate(ws: &mut Workspace) -> Result<usize> {
     for r in PORTFOLIO {
         ws.add_system(draft(r))?;
     }
+    crate::calendar::demo::populate(ws)?;
     Ok(PORTFOLIO.len())
 }
 

@@ -2,6 +2,7 @@
 //! The only module that imports rusqlite. SQL is literal with bound parameters.
 
 mod audit_rows;
+mod calendar;
 mod certs;
 pub use audit_rows::{AuditFilter, Change};
 mod systems;
@@ -19,6 +20,7 @@ const APPLICATION_ID: i32 = 0x5354_5744;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_certificates.sql"),
+    include_str!("migrations/0003_calendar.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
