@@ -127,12 +127,46 @@ pub fn to_ics(events: &[Event], name: &str, stamp: DateTime<Utc>) -> String {
             cal.push(v.done());
         }
     }
-    cal.done().to_string()
+    refold(&cal.done().to_string())
+}
+
+/// Folds content lines at 75 octets, continuation lines included (RFC 5545, 3.1). The crate
+/// folds too, but lets a last continuation line reach 76 octets with its leading space, which
+/// strict readers reject; its output is unfolded and folded again here.
+fn refold(text: &str) -> String {
+    const LIMIT: usize = 75;
+    let unfolded = text.replace("\r\n ", "");
+    let mut out = String::with_capacity(unfolded.len() + unfolded.len() / 24);
+    for line in unfolded.split_terminator("\r\n") {
+        let mut rest = line;
+        let mut room = LIMIT;
+        while rest.len() > room {
+            let mut cut = room;
+            while !rest.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            out.push_str(&rest[..cut]);
+            out.push_str("\r\n ");
+            rest = &rest[cut..];
+            room = LIMIT - 1;
+        }
+        out.push_str(rest);
+        out.push_str("\r\n");
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folds_every_line_within_75_octets() {
+        let long = format!("DESCRIPTION:{}é{}\r\n", "a".repeat(73), "b".repeat(150));
+        let folded = refold(&long);
+        assert!(folded.split("\r\n").all(|l| l.len() <= 75), "{folded}");
+        assert_eq!(folded.replace("\r\n ", ""), long, "unfolds to the same line");
+    }
 
     #[test]
     fn rrule_keeps_month_ends() {
