@@ -3,6 +3,7 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod calendar;
 mod commands;
 
 use std::ffi::OsString;
@@ -59,6 +60,14 @@ fn main() {
             commands::create_pack,
             commands::cancel_export,
             commands::verify_file,
+            calendar::calendar_list,
+            calendar::calendar_done,
+            calendar::calendar_export,
+            calendar::milestones_get,
+            calendar::milestones_set,
+            calendar::checklist_get,
+            calendar::checklist_close,
+            calendar::retire_system,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = app {

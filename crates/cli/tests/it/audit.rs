@@ -9,7 +9,11 @@ fn verify_names_the_first_bad_entry() {
     let ws = Ws::new();
     ws.cmd().arg("demo").assert().success();
     // However many entries the sample writes, verify counts every one of them.
-    let n = ws.json(&["audit", "log"]).as_array().map(Vec::len).expect("a list");
+    let n = ws
+        .json(&["audit", "log"])
+        .as_array()
+        .map(Vec::len)
+        .expect("a list");
     assert!(n >= 36, "at least one entry per sample system: {n}");
     ws.cmd()
         .args(["audit", "verify"])

@@ -260,7 +260,11 @@ fn signature_from_an_unknown_certificate_is_refused() {
 fn audit_chain_is_anchored_by_a_pack() {
     let ws = signed_ws("Ann Lee");
     let pack = make_pack(&ws);
-    let then = ws.json(&["audit", "log"]).as_array().map(Vec::len).expect("a list");
+    let then = ws
+        .json(&["audit", "log"])
+        .as_array()
+        .map(Vec::len)
+        .expect("a list");
     ws.cmd()
         .args(["audit", "verify", "--against"])
         .arg(&pack)

@@ -165,7 +165,11 @@ mod tests {
         let long = format!("DESCRIPTION:{}é{}\r\n", "a".repeat(73), "b".repeat(150));
         let folded = refold(&long);
         assert!(folded.split("\r\n").all(|l| l.len() <= 75), "{folded}");
-        assert_eq!(folded.replace("\r\n ", ""), long, "unfolds to the same line");
+        assert_eq!(
+            folded.replace("\r\n ", ""),
+            long,
+            "unfolds to the same line"
+        );
     }
 
     #[test]
