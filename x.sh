@@ -66,6 +66,8 @@ cmd_test() {
   cargo clippy --workspace --all-targets -- -D warnings
   step "core and CLI tests"
   cargo test
+  step "exports read back by independent libraries (Python icalendar, dateutil)"
+  STEWARD_BIN="$CARGO_TARGET_DIR/debug/steward" bash tests/interop/run.sh
   step "checking the generated TypeScript types are committed"
   git diff --exit-code --stat -- ui/src/bindings || { echo "ui/src/bindings changed: commit the regenerated types"; exit 1; }
   build_app

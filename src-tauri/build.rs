@@ -1,7 +1,8 @@
 //! Embeds tauri.conf.json and generates one permission per command, so the capability in
 //! capabilities/default.json can allow exactly the commands the UI calls.
 
-/// Every command of `src/commands.rs` and `src/tco.rs`; keep in step with `generate_handler!` in main.rs.
+/// Every command of `src/commands.rs` and the area modules (`src/tco.rs`, `src/calendar.rs`);
+/// keep in step with `generate_handler!` in main.rs.
 const COMMANDS: &[&str] = &[
     "workspace_info",
     "vocabulary",
@@ -33,6 +34,14 @@ const COMMANDS: &[&str] = &[
     "tco_delete",
     "tco_export",
     "tco_import",
+    "calendar_list",
+    "calendar_done",
+    "calendar_export",
+    "milestones_get",
+    "milestones_set",
+    "checklist_get",
+    "checklist_close",
+    "retire_system",
 ];
 
 fn main() {

@@ -3,6 +3,7 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod calendar;
 mod commands;
 mod tco;
 
@@ -68,6 +69,14 @@ fn main() {
             tco::tco_delete,
             tco::tco_export,
             tco::tco_import,
+            calendar::calendar_list,
+            calendar::calendar_done,
+            calendar::calendar_export,
+            calendar::milestones_get,
+            calendar::milestones_set,
+            calendar::checklist_get,
+            calendar::checklist_close,
+            calendar::retire_system,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = app {

@@ -9,6 +9,7 @@ import { backend } from "./backend";
 import { ErrorBox } from "./components/ErrorBox";
 import { VocabContext } from "./lib/vocab";
 import { AuditScreen } from "./screens/Audit";
+import { CalendarScreen } from "./screens/Calendar";
 import { ImportScreen } from "./screens/Import";
 import { ProfileScreen } from "./screens/Profile";
 import { RegisterScreen } from "./screens/Register";
@@ -17,10 +18,11 @@ import { TcoScreen } from "./screens/Tco";
 import { VerifyScreen } from "./screens/Verify";
 import { Welcome } from "./screens/Welcome";
 
-type Area = "register" | "import" | "audit" | "reports" | "verify" | "profile" | "tco";
+type Area = "register" | "calendar" | "import" | "audit" | "reports" | "verify" | "profile" | "tco";
 
 const AREAS: { key: Area; label: string }[] = [
   { key: "register", label: "Register" },
+  { key: "calendar", label: "Calendar" },
   { key: "import", label: "Import" },
   { key: "audit", label: "Audit log" },
   { key: "tco", label: "TCO" },
@@ -120,6 +122,8 @@ export function App() {
             />
           ) : area === "register" ? (
             <RegisterScreen generation={generation} total={info.systems} onChanged={changed} />
+          ) : area === "calendar" ? (
+            <CalendarScreen generation={generation} onChanged={changed} />
           ) : area === "import" ? (
             <ImportScreen
               onImported={changed}

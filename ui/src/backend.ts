@@ -6,6 +6,12 @@ import { open, save } from "@tauri-apps/plugin-dialog";
 import type { AiSystem } from "./bindings/AiSystem";
 import type { AuditEntry } from "./bindings/AuditEntry";
 import type { AuditQuery } from "./bindings/AuditQuery";
+import type { CalendarQuery } from "./bindings/CalendarQuery";
+import type { ChecklistItem } from "./bindings/ChecklistItem";
+import type { ItemState } from "./bindings/ItemState";
+import type { Milestone } from "./bindings/Milestone";
+import type { Occurrence } from "./bindings/Occurrence";
+import type { RetireOutcome } from "./bindings/RetireOutcome";
 import type { ChainReport } from "./bindings/ChainReport";
 import type { ExportFormat } from "./bindings/ExportFormat";
 import type { Facets } from "./bindings/Facets";
@@ -86,6 +92,21 @@ export const backend = {
     call<number>("tco_export", { id, format, sign, passphrase, path }),
   /** Stores a scenario file; its problems come back naming the file and the key. */
   tcoImport: (path: string) => call<StoredScenario>("tco_import", { path }),
+
+  // The lifecycle calendar.
+  calendarList: (query: CalendarQuery) => call<Occurrence[]>("calendar_list", { query }),
+  calendarDone: (uid: string, occurrence: string | null, doneOn: string | null, note: string) =>
+    call<Occurrence>("calendar_done", { uid, occurrence, doneOn, note }),
+  /** Writes the .ics; resolves to the number of events in it. */
+  calendarExport: (query: CalendarQuery, out: string) => call<number>("calendar_export", { query, out }),
+  milestones: (id: number) => call<Milestone[]>("milestones_get", { id }),
+  setMilestones: (id: number, milestones: Milestone[]) =>
+    call<Milestone[]>("milestones_set", { id, milestones }),
+  checklist: (id: number) => call<ChecklistItem[]>("checklist_get", { id }),
+  closeChecklistItem: (id: number, key: string, state: ItemState, note: string) =>
+    call<ChecklistItem>("checklist_close", { id, key, state, note }),
+  /** Starts the decommissioning checklist, or retires the system once it is complete. */
+  retireSystem: (id: number, date: string | null) => call<RetireOutcome>("retire_system", { id, date }),
 
   /** The native file chooser; null when cancelled. */
   chooseImportFile: async (): Promise<string | null> => {

@@ -2,6 +2,7 @@
 //! No business rule lives here; anything longer than glue belongs in core.
 
 mod assess;
+mod calendar;
 mod identity;
 mod output;
 mod reports;
@@ -77,6 +78,10 @@ enum Command {
     /// the workspace.
     #[command(subcommand)]
     Tco(tco::TcoCmd),
+    /// The lifecycle calendar: milestones, derived reviews and deadlines, decommissioning
+    /// checklists, iCalendar export.
+    #[command(subcommand)]
+    Calendar(calendar::CalendarCmd),
     /// Fill an empty workspace with the sample portfolio.
     Demo,
     /// Where the workspace is and what it holds.
@@ -185,6 +190,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Identity(_) | Command::Tco(_) | Command::Assess(_) => Ok(ExitCode::SUCCESS),
         Command::Certs(cmd) => cmd.run(&mut ws, json),
         Command::Systems(cmd) => systems::run(&mut ws, cmd, json),
+        Command::Calendar(cmd) => calendar::run(&mut ws, cmd, json),
         Command::Audit(AuditCmd::Log { entity, id, limit }) => {
             let q = api::AuditQuery {
                 entity,

@@ -32,8 +32,15 @@ pub enum SystemsCmd {
         #[arg(value_parser = parse_stage)]
         stage: Stage,
     },
-    /// Retire a system.
-    Retire { system: String },
+    /// Retire a system: the first time, start its decommissioning checklist (the system keeps
+    /// its stage); once every item is done or waived, move it to retired.
+    Retire {
+        system: String,
+        /// The planned decommission date the checklist is due around (default: today plus the
+        /// rules' notice period).
+        #[arg(long, value_parser = parse_date)]
+        date: Option<NaiveDate>,
+    },
     /// Import systems from .xlsx, .ods or .csv; any problem and nothing is written.
     Import {
         file: PathBuf,
@@ -250,10 +257,27 @@ pub fn run(ws: &mut Workspace, cmd: SystemsCmd, json: bool) -> Result<ExitCode> 
             let s = ws.set_stage(current.id, stage)?;
             stage_done(&s, json)?;
         }
-        SystemsCmd::Retire { system } => {
+        SystemsCmd::Retire { system, date } => {
             let current = ws.find_system(&system)?;
-            let s = ws.retire_system(current.id)?;
-            stage_done(&s, json)?;
+            let out = ws.retire_system(current.id, date)?;
+            if json {
+                output::json(&out)?;
+            } else if out.retired {
+                stage_done(&out.system, json)?;
+            } else {
+                println!(
+                    "started the decommissioning checklist of {} ({} items); it stays {} until each                      item is done or waived:",
+                    out.system.draft.name,
+                    out.checklist.len(),
+                    out.system.draft.stage.label()
+                );
+                for i in &out.checklist {
+                    println!(
+                        "  {:<22} {} (owner {}, due {})",
+                        i.key, i.title, i.owner, i.due
+                    );
+                }
+            }
         }
         SystemsCmd::Import { file, dry_run } => {
             let plan = ws.import_systems(&file, dry_run)?;

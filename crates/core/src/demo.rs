@@ -174,6 +174,7 @@ pub fn populate(ws: &mut Workspace) -> Result<usize> {
         s.systems = systems.iter().map(|n| n.to_string()).collect();
         ws.create_tco(s)?;
     }
+    crate::calendar::demo::populate(ws)?;
     Ok(PORTFOLIO.len())
 }
 

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod assess;
 pub mod audit;
+pub mod calendar;
 pub mod clock;
 pub mod demo;
 pub mod error;

@@ -9,6 +9,7 @@ import { RiskBadge, StageBadge } from "../components/Badge";
 import { ErrorBox } from "../components/ErrorBox";
 import { labelOf, useVocab } from "../lib/vocab";
 import { SystemForm } from "./SystemForm";
+import { SystemLifecycle } from "./SystemLifecycle";
 
 interface Props {
   id: number;
@@ -23,6 +24,9 @@ export function SystemDetail({ id, onBack, onChanged }: Props) {
   const [editing, setEditing] = useState(false);
   const [error, setError] = useState<WireError | null>(null);
   const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  // Bumped when something the lifecycle panel shows changed here.
+  const [lifecycleGen, setLifecycleGen] = useState(0);
 
   const show = async (s: AiSystem) => {
     setSystem(s);
@@ -37,8 +41,19 @@ export function SystemDetail({ id, onBack, onChanged }: Props) {
     if (!system) return;
     setBusy(true);
     setError(null);
+    setNotice(null);
     try {
-      await show(await backend.setStage(system.id, stage));
+      if (stage === "retired") {
+        // Retirement goes through the decommissioning checklist: the first call starts it.
+        const out = await backend.retireSystem(system.id, null);
+        await show(out.system);
+        setNotice(out.retired
+          ? `${out.system.name} is retired.`
+          : `Started the decommissioning checklist (${out.checklist.length} items); ${out.system.name} is retired once each is done or waived.`);
+        setLifecycleGen((g) => g + 1);
+      } else {
+        await show(await backend.setStage(system.id, stage));
+      }
       onChanged();
     } catch (e) {
       setError(e as WireError);
@@ -102,6 +117,7 @@ export function SystemDetail({ id, onBack, onChanged }: Props) {
         )}
       </div>
       {error && <ErrorBox error={error} testid="stage-error" />}
+      {notice && <p class="notice" role="status" data-testid="stage-notice">{notice}</p>}
 
       <div class="detail-grid">
         <dl>
@@ -143,6 +159,7 @@ export function SystemDetail({ id, onBack, onChanged }: Props) {
           <tbody>{s.assumptions.map((a) => <tr><td>{a.statement}</td><td class="date">{a.review_date}</td></tr>)}</tbody>
         </table>
       )}
+      <SystemLifecycle system={s} generation={lifecycleGen} onChanged={onChanged} />
     </section>
   );
 }

@@ -8,11 +8,18 @@ use crate::support::Ws;
 fn verify_names_the_first_bad_entry() {
     let ws = Ws::new();
     ws.cmd().arg("demo").assert().success();
+    // However many entries the sample writes, verify counts every one of them.
+    let n = ws
+        .json(&["audit", "log"])
+        .as_array()
+        .map(Vec::len)
+        .expect("a list");
+    assert!(n >= 36, "at least one entry per sample system: {n}");
     ws.cmd()
         .args(["audit", "verify"])
         .assert()
         .success()
-        .stdout(contains("audit chain intact: 38 entries"));
+        .stdout(contains(format!("audit chain intact: {n} entries")));
     let log = ws.json(&["audit", "log", "--limit", "3"]);
     assert_eq!(log.as_array().map(Vec::len), Some(3), "--limit limits");
     let db = ws.data().join("steward.db");

@@ -2,6 +2,7 @@
 
 mod areas;
 mod audit;
+mod calendar;
 mod pack;
 mod support;
 mod systems;

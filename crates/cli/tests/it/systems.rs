@@ -61,6 +61,31 @@ fn add_list_show_edit_stage_retire() {
         .success()
         .stdout(contains("is now Development"));
     ws.cmd()
+        .args([
+            "systems",
+            "retire",
+            "Churn Predictor",
+            "--date",
+            "2030-01-31",
+        ])
+        .assert()
+        .success()
+        .stdout(contains("started the decommissioning checklist"))
+        .stdout(contains("post_mortem"));
+    ws.cmd()
+        .args(["systems", "retire", "Churn Predictor"])
+        .assert()
+        .code(1)
+        .stderr(contains("6 open item"));
+    let items = ws.json(&["calendar", "checklist", "Churn Predictor"]);
+    for item in items.as_array().expect("items") {
+        let key = item["key"].as_str().expect("key");
+        ws.cmd()
+            .args(["calendar", "checklist", "Churn Predictor", key, "--done"])
+            .assert()
+            .success();
+    }
+    ws.cmd()
         .args(["systems", "retire", "Churn Predictor"])
         .assert()
         .success()

@@ -2,6 +2,7 @@
 //! it validates, writes the change and its audit entry in one transaction, and returns the result.
 
 mod audit;
+mod calendar;
 mod certs;
 mod export;
 mod import;
@@ -19,6 +20,7 @@ pub use crate::store::SCHEMA_VERSION;
 use crate::{Error, Result};
 
 pub use audit::AuditQuery;
+pub use calendar::RetireOutcome;
 pub use systems::Facets;
 
 /// The file name of a workspace inside its data directory.

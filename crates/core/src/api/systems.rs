@@ -69,6 +69,9 @@ pub(super) fn update_audited(
     actor: &str,
     action: &str,
 ) -> Result<AiSystem> {
+    if before.draft.stage != d.stage {
+        super::calendar::check_gates(tx, before, d.stage)?;
+    }
     tx.update_system(before.id, d, now)?;
     let after = AiSystem {
         id: before.id,
@@ -130,12 +133,6 @@ impl Workspace {
             d.stage = stage;
             checked(d)
         })
-    }
-
-    /// Retires a system (a stage change to retired, which a production system reaches through
-    /// deprecated).
-    pub fn retire_system(&mut self, id: i64) -> Result<AiSystem> {
-        self.set_stage(id, Stage::Retired)
     }
 
     /// Reads the record, lets `edit` produce the new draft, writes it and the audit entry.

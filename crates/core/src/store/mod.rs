@@ -2,6 +2,7 @@
 //! The only module that imports rusqlite. SQL is literal with bound parameters.
 
 mod audit_rows;
+mod calendar;
 mod certs;
 pub use audit_rows::{AuditFilter, Change};
 mod systems;
@@ -21,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_certificates.sql"),
     include_str!("migrations/0003_tco.sql"),
+    include_str!("migrations/0004_calendar.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -1,6 +1,7 @@
 //! Integration tests of core's API.
 mod assess;
 mod audit;
+mod calendar;
 mod export;
 mod identity;
 mod import;

@@ -57,13 +57,18 @@ fn stage_changes_follow_the_transitions() {
         "going live records the date"
     );
     assert_eq!(
-        ws.retire_system(s.id)
+        ws.retire_system(s.id, None)
             .expect_err("production cannot retire directly")
             .code(),
         "transition"
     );
     ws.set_stage(s.id, Stage::Deprecated).expect("deprecate");
-    ws.retire_system(s.id).expect("retire");
+    let started = ws.retire_system(s.id, None).expect("checklist");
+    for item in started.checklist {
+        ws.close_checklist_item(s.id, &item.key, steward_core::calendar::ItemState::Done, "")
+            .expect("done");
+    }
+    assert!(ws.retire_system(s.id, None).expect("retire").retired);
     let mut d = ws.system(s.id).expect("get").draft;
     d.stage = Stage::Development;
     assert_eq!(

@@ -466,12 +466,15 @@ fn migration_0003_upgrades_a_schema_2_workspace() {
         let mut ws = workspace(dir.path());
         ws.add_system(draft("Copilot")).expect("system").id
     };
-    // Back to schema 2: drop what 0003 made, as a workspace of the previous release had it.
+    // Back to schema 2: drop what 0003 and later migrations made, as a workspace of the
+    // previous release had it.
     let db = dir.path().join(DB_FILE);
     Connection::open(&db)
         .expect("open")
         .execute_batch(
-            "DROP TABLE tco_scenario_systems; DROP TABLE tco_scenarios; PRAGMA user_version = 2;",
+            "DROP TABLE milestones; DROP TABLE decommission_items; DROP TABLE event_completions;
+             DELETE FROM settings WHERE key = 'workspace_id';
+             DROP TABLE tco_scenario_systems; DROP TABLE tco_scenarios; PRAGMA user_version = 2;",
         )
         .expect("downgrade");
     let mut ws = workspace(dir.path());
