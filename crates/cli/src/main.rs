@@ -167,13 +167,21 @@ fn run(cli: Cli) -> Result<ExitCode> {
             return reports::verify(&file, &trusted, json);
         }
         Command::Tco(cmd) => return tco::run(cmd, json),
-        Command::Assess(cmd) => return assess::run(cmd, json),
+        Command::Assess(cmd) if cmd.standalone() => return assess::run(cmd, json),
+        Command::Assess(assess::AssessCmd::Templates) => {
+            // Listing templates needs no workspace; with one, it shows the workspace's versions.
+            return match existing_workspace(data_dir.clone(), actor.clone())? {
+                Some(mut ws) => assess::run_in(&mut ws, assess::AssessCmd::Templates, json),
+                None => assess::run(assess::AssessCmd::Templates, json),
+            };
+        }
         other => other,
     };
     let mut ws = open(data_dir, actor)?;
     match command {
         // Handled above, before a workspace is opened.
-        Command::Identity(_) | Command::Tco(_) | Command::Assess(_) => Ok(ExitCode::SUCCESS),
+        Command::Identity(_) | Command::Tco(_) => Ok(ExitCode::SUCCESS),
+        Command::Assess(cmd) => assess::run_in(&mut ws, cmd, json),
         Command::Certs(cmd) => cmd.run(&mut ws, json),
         Command::Systems(cmd) => systems::run(&mut ws, cmd, json),
         Command::Audit(AuditCmd::Log { entity, id, limit }) => {

@@ -1,8 +1,10 @@
 //! The SQLite store: opening and migrating a workspace file, and the SQL for each record kind.
 //! The only module that imports rusqlite. SQL is literal with bound parameters.
 
+mod assessments;
 mod audit_rows;
 mod certs;
+pub use assessments::{AssessmentRow, TemplateRow};
 pub use audit_rows::{AuditFilter, Change};
 mod systems;
 
@@ -19,6 +21,7 @@ const APPLICATION_ID: i32 = 0x5354_5744;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_certificates.sql"),
+    include_str!("migrations/0003_assess.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
