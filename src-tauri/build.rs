@@ -25,6 +25,16 @@ const COMMANDS: &[&str] = &[
     "create_pack",
     "cancel_export",
     "verify_file",
+    "assessment_templates",
+    "list_assessments",
+    "get_assessment",
+    "assessment_template",
+    "evaluate_answers",
+    "start_assessment",
+    "save_answers",
+    "complete_assessment",
+    "decide_assessment",
+    "export_assessment",
 ];
 
 fn main() {

@@ -3,6 +3,7 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod assess;
 mod commands;
 
 use std::ffi::OsString;
@@ -59,6 +60,16 @@ fn main() {
             commands::create_pack,
             commands::cancel_export,
             commands::verify_file,
+            assess::assessment_templates,
+            assess::list_assessments,
+            assess::get_assessment,
+            assess::assessment_template,
+            assess::evaluate_answers,
+            assess::start_assessment,
+            assess::save_answers,
+            assess::complete_assessment,
+            assess::decide_assessment,
+            assess::export_assessment,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = app {

@@ -4,6 +4,12 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import { open, save } from "@tauri-apps/plugin-dialog";
 
 import type { AiSystem } from "./bindings/AiSystem";
+import type { Assessment } from "./bindings/Assessment";
+import type { AssessmentSummary } from "./bindings/AssessmentSummary";
+import type { Evaluation } from "./bindings/Evaluation";
+import type { Template } from "./bindings/Template";
+import type { TemplateStatus } from "./bindings/TemplateStatus";
+import type { TierChoice } from "./bindings/TierChoice";
 import type { AuditEntry } from "./bindings/AuditEntry";
 import type { AuditQuery } from "./bindings/AuditQuery";
 import type { ChainReport } from "./bindings/ChainReport";
@@ -70,6 +76,21 @@ export const backend = {
   },
   cancelExport: () => call<void>("cancel_export"),
   verifyFile: (path: string) => call<PackReport>("verify_file", { path }),
+
+  assessmentTemplates: () => call<TemplateStatus[]>("assessment_templates"),
+  listAssessments: (systemId: number | null) => call<AssessmentSummary[]>("list_assessments", { systemId }),
+  getAssessment: (id: number) => call<Assessment>("get_assessment", { id }),
+  assessmentTemplate: (templateId: string, version: string) =>
+    call<Template>("assessment_template", { templateId, version }),
+  evaluateAnswers: (templateId: string, version: string, answers: Record<string, unknown>) =>
+    call<Evaluation>("evaluate_answers", { templateId, version, answers }),
+  startAssessment: (systemId: number, templateId: string) =>
+    call<Assessment>("start_assessment", { systemId, templateId }),
+  saveAnswers: (id: number, answers: Record<string, unknown>) => call<Assessment>("save_answers", { id, answers }),
+  completeAssessment: (id: number) => call<Assessment>("complete_assessment", { id }),
+  decideAssessment: (id: number, choice: TierChoice) => call<Assessment>("decide_assessment", { id, choice }),
+  exportAssessment: (id: number, format: ExportFormat, out: string) =>
+    call<void>("export_assessment", { id, format, out }),
 
   /** The native file chooser; null when cancelled. */
   chooseImportFile: async (): Promise<string | null> => {

@@ -7,7 +7,7 @@ import type { TierDecision } from "./TierDecision";
 /**
  * One assessment with its answers and its result.
  */
-export type Assessment = { id: bigint, system_id: bigint, system_name: string, 
+export type Assessment = { id: number, system_id: number, system_name: string, 
 /**
  * The template version it is answered against.
  */
@@ -28,4 +28,4 @@ result: AssessmentResult,
  * Shown single-choice questions answered, and how many are shown (all of them must be
  * answered to complete).
  */
-answered: number, shown: number, decision: TierDecision | null, created_at: string, created_by: string, updated_at: string, completed_at: string | null, completed_by: string | null, superseded_by: bigint | null, };
+answered: number, shown: number, decision: TierDecision | null, created_at: string, created_by: string, updated_at: string, completed_at: string | null, completed_by: string | null, superseded_by: number | null, };

@@ -6,7 +6,7 @@ import type { TierDecision } from "./TierDecision";
 /**
  * One line of an assessment list.
  */
-export type AssessmentSummary = { id: bigint, system_id: bigint, system_name: string, template_id: string, template_title: string, template_version: string, current_version: string, status: AssessmentStatus, needs_review: boolean, 
+export type AssessmentSummary = { id: number, system_id: number, system_name: string, template_id: string, template_title: string, template_version: string, current_version: string, status: AssessmentStatus, needs_review: boolean, 
 /**
  * The headline of the result: "Level III", "High-risk", "GOVERN 2.1 MAP 1.8 ...".
  */

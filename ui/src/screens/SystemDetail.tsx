@@ -8,6 +8,8 @@ import { backend } from "../backend";
 import { RiskBadge, StageBadge } from "../components/Badge";
 import { ErrorBox } from "../components/ErrorBox";
 import { labelOf, useVocab } from "../lib/vocab";
+import { SystemAssessments } from "./AssessList";
+import { AssessmentScreen } from "./AssessForm";
 import { SystemForm } from "./SystemForm";
 
 interface Props {
@@ -23,6 +25,7 @@ export function SystemDetail({ id, onBack, onChanged }: Props) {
   const [editing, setEditing] = useState(false);
   const [error, setError] = useState<WireError | null>(null);
   const [busy, setBusy] = useState(false);
+  const [assessment, setAssessment] = useState<number | null>(null);
 
   const show = async (s: AiSystem) => {
     setSystem(s);
@@ -53,6 +56,19 @@ export function SystemDetail({ id, onBack, onChanged }: Props) {
         <button type="button" class="link back" onClick={onBack}>← Register</button>
         {error ? <ErrorBox error={error} /> : <p aria-busy="true">Loading…</p>}
       </section>
+    );
+  }
+
+  if (assessment !== null) {
+    return (
+      <AssessmentScreen
+        id={assessment}
+        onBack={() => {
+          setAssessment(null);
+          backend.getSystem(id).then(show, setError);
+        }}
+        onChanged={onChanged}
+      />
     );
   }
 
@@ -143,6 +159,7 @@ export function SystemDetail({ id, onBack, onChanged }: Props) {
           <tbody>{s.assumptions.map((a) => <tr><td>{a.statement}</td><td class="date">{a.review_date}</td></tr>)}</tbody>
         </table>
       )}
+      <SystemAssessments systemId={s.id} onOpen={setAssessment} />
     </section>
   );
 }

@@ -90,7 +90,9 @@ pub struct TierChoice {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct Assessment {
+    #[ts(type = "number")]
     pub id: i64,
+    #[ts(type = "number")]
     pub system_id: i64,
     pub system_name: String,
     /// The template version it is answered against.
@@ -114,6 +116,7 @@ pub struct Assessment {
     pub updated_at: String,
     pub completed_at: Option<String>,
     pub completed_by: Option<String>,
+    #[ts(type = "number | null")]
     pub superseded_by: Option<i64>,
 }
 
@@ -121,7 +124,9 @@ pub struct Assessment {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct AssessmentSummary {
+    #[ts(type = "number")]
     pub id: i64,
+    #[ts(type = "number")]
     pub system_id: i64,
     pub system_name: String,
     pub template_id: String,
