@@ -35,6 +35,7 @@ const COMMANDS: &[&str] = &[
     "complete_assessment",
     "decide_assessment",
     "export_assessment",
+    "add_template",
 ];
 
 fn main() {

@@ -7,7 +7,7 @@ use steward_core::api::assess::{
     Assessment, AssessmentSummary, Evaluation, TemplateStatus, TierChoice,
 };
 use steward_core::api::wire::WireError;
-use steward_core::assess::{Answers, Template};
+use steward_core::assess::{Answers, Template, TemplateInfo};
 use steward_core::export::ExportFormat;
 use tauri::State;
 
@@ -77,4 +77,9 @@ pub fn export_assessment(
     out: PathBuf,
 ) -> Reply<()> {
     s.with(|ws| ws.export_assessment(id, format, &out))
+}
+
+#[tauri::command]
+pub fn add_template(s: State<Shell>, path: PathBuf) -> Reply<TemplateInfo> {
+    s.with(|ws| ws.add_template(&path))
 }

@@ -70,6 +70,7 @@ fn main() {
             assess::complete_assessment,
             assess::decide_assessment,
             assess::export_assessment,
+            assess::add_template,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = app {

@@ -39,6 +39,12 @@ def progress(app) -> tuple[int, int]:
     return int(m.group(1)), int(m.group(2))
 
 
+def settled(app) -> None:
+    """Waits until core's evaluation of the latest answers is shown (which questions appear)."""
+    app.wait(lambda: app.find("assessment-screen").get_attribute("data-evaluating") == "false",
+             "the live evaluation has caught up")
+
+
 def click_fresh(app, testid: str) -> None:
     """Clicks an element that a live re-render (the score arriving) may replace meanwhile."""
     def attempt():
@@ -52,6 +58,7 @@ def answer_current_page(app) -> int:
     answers are given; returns how many were answered."""
     n = 0
     while True:
+        settled(app)
         target = app.driver.execute_script(NEXT_UNANSWERED)
         if target is None:
             return n
@@ -146,3 +153,20 @@ def test_an_override_needs_a_reason(app):
     app.type("override-reason", "Decisions are reviewed by two underwriters")
     app.click("override-submit")
     app.wait(lambda: "Overridden to Medium" in app.find("decision").text, "the override is recorded")
+
+
+def test_the_assessments_area_lists_templates_and_every_assessment(app):
+    open_sample(app)
+    app.click("nav-assess")
+    templates = app.find("template-list").text
+    for title in ("Algorithmic Impact Assessment", "EU AI Act classification screening", "NIST AI"):
+        assert title in templates, f"{title} is listed"
+    assert "English, French" in templates, "the AIA is bilingual"
+    rows = app.find("all-assessments").find_elements("css selector", "tbody tr")
+    assert len(rows) == 3, "the sample has three assessments"
+    text = app.find("all-assessments").text
+    assert "Draft" in text and "Complete" in text, "with their status"
+    eu = next(r for r in rows if "CV Screening Assistant" in r.text)
+    eu.find_element("css selector", "button").click()
+    assert app.find("result-level").text == "High-risk", "the EU screening's category is shown"
+    assert "Article 14" in app.find("requirements").text, "with what a high-risk system requires"

@@ -8,6 +8,7 @@ import type { WorkspaceInfo } from "./bindings/WorkspaceInfo";
 import { backend } from "./backend";
 import { ErrorBox } from "./components/ErrorBox";
 import { VocabContext } from "./lib/vocab";
+import { AssessOverview } from "./screens/AssessOverview";
 import { AuditScreen } from "./screens/Audit";
 import { ImportScreen } from "./screens/Import";
 import { ProfileScreen } from "./screens/Profile";
@@ -16,11 +17,12 @@ import { SignExportScreen } from "./screens/SignExport";
 import { VerifyScreen } from "./screens/Verify";
 import { Welcome } from "./screens/Welcome";
 
-type Area = "register" | "import" | "audit" | "reports" | "verify" | "profile";
+type Area = "register" | "import" | "audit" | "reports" | "verify" | "profile" | "assess";
 
 const AREAS: { key: Area; label: string }[] = [
   { key: "register", label: "Register" },
   { key: "import", label: "Import" },
+  { key: "assess", label: "Assessments" },
   { key: "audit", label: "Audit log" },
   { key: "reports", label: "Sign & export" },
   { key: "verify", label: "Verify" },
@@ -127,6 +129,8 @@ export function App() {
             <SignExportScreen />
           ) : area === "verify" ? (
             <VerifyScreen />
+          ) : area === "assess" ? (
+            <AssessOverview generation={generation} onChanged={changed} />
           ) : area === "profile" ? (
             <ProfileScreen />
           ) : (

@@ -8,6 +8,7 @@ import type { Assessment } from "./bindings/Assessment";
 import type { AssessmentSummary } from "./bindings/AssessmentSummary";
 import type { Evaluation } from "./bindings/Evaluation";
 import type { Template } from "./bindings/Template";
+import type { TemplateInfo } from "./bindings/TemplateInfo";
 import type { TemplateStatus } from "./bindings/TemplateStatus";
 import type { TierChoice } from "./bindings/TierChoice";
 import type { AuditEntry } from "./bindings/AuditEntry";
@@ -89,6 +90,15 @@ export const backend = {
   saveAnswers: (id: number, answers: Record<string, unknown>) => call<Assessment>("save_answers", { id, answers }),
   completeAssessment: (id: number) => call<Assessment>("complete_assessment", { id }),
   decideAssessment: (id: number, choice: TierChoice) => call<Assessment>("decide_assessment", { id, choice }),
+  addTemplate: (path: string) => call<TemplateInfo>("add_template", { path }),
+  chooseTemplateFile: async (): Promise<string | null> => {
+    const picked = await open({
+      multiple: false,
+      directory: false,
+      filters: [{ name: "Questionnaire template", extensions: ["json"] }],
+    });
+    return typeof picked === "string" ? picked : null;
+  },
   exportAssessment: (id: number, format: ExportFormat, out: string) =>
     call<void>("export_assessment", { id, format, out }),
 

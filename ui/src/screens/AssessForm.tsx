@@ -36,6 +36,8 @@ export function AssessmentScreen({ id, onBack, onChanged }: Props) {
   const [error, setError] = useState<WireError | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const latest = useRef(0);
+  // True from a change of answers until core's evaluation of them has arrived.
+  const [evaluating, setEvaluating] = useState(false);
 
   const load = async () => {
     const x = await backend.getAssessment(id);
@@ -55,8 +57,12 @@ export function AssessmentScreen({ id, onBack, onChanged }: Props) {
   useEffect(() => {
     if (!a) return;
     const n = ++latest.current;
+    setEvaluating(true);
     backend.evaluateAnswers(a.template.id, a.template.version, answers).then((e) => {
-      if (n === latest.current) setEv(e);
+      if (n === latest.current) {
+        setEv(e);
+        setEvaluating(false);
+      }
     }, setError);
   }, [a, answers]);
 
@@ -111,7 +117,7 @@ export function AssessmentScreen({ id, onBack, onChanged }: Props) {
     });
 
   return (
-    <section class="screen assessment" data-testid="assessment-screen">
+    <section class="screen assessment" data-testid="assessment-screen" data-evaluating={evaluating ? "true" : "false"}>
       <button type="button" class="link back" data-testid="back-to-system" onClick={onBack}>← {a.system_name}</button>
       <header class="screen-head">
         <h1>{a.template.title}</h1>
