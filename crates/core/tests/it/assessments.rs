@@ -552,3 +552,129 @@ fn export_writes_xlsx_and_csv_with_answers_points_and_requirements() {
         "a bad path is an error"
     );
 }
+
+#[test]
+fn a_nist_self_assessment_completes_but_suggests_no_tier() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut ws = workspace(dir.path());
+    let sys = ws.add_system(draft("Forecaster")).expect("adds").id;
+    let a = ws.start_assessment(sys, "nist-ai-rmf").expect("starts");
+    let t = ws
+        .load_template("nist-ai-rmf", &a.template.version)
+        .expect("loads");
+    // Rate every subcategory at the first level of the scale.
+    let all: Answers = t
+        .questions
+        .iter()
+        .filter(|q| q.kind == assess::QuestionType::Radiogroup)
+        .map(|q| (q.name.clone(), Value::String(q.choices[0].value.clone())))
+        .collect();
+    ws.replace_answers(a.id, all).expect("answers save");
+    let done = ws.complete_assessment(a.id).expect("completes");
+    assert!(
+        done.result.suggested_risk_tier().is_none(),
+        "NIST suggests no tier"
+    );
+    let before = audit_count(&ws);
+    let err = ws
+        .decide_assessment(a.id, accept())
+        .expect_err("nothing to accept");
+    assert_eq!(err.code(), "validation", "a validation error");
+    assert!(
+        err.to_string().contains("suggests no risk tier"),
+        "says why: {err}"
+    );
+    assert_eq!(audit_count(&ws), before, "nothing written");
+}
+
+#[test]
+fn evaluation_shows_conditional_questions_and_lists_problems() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = workspace(dir.path());
+    let version = ws
+        .current_template("eu-ai-act")
+        .expect("loads")
+        .info
+        .version;
+    let check = |a: Value, shown: &[&str], hidden: &[&str]| {
+        let e = ws
+            .evaluate_answers("eu-ai-act", &version, &answers(a.clone()))
+            .expect("evaluates");
+        for q in shown {
+            assert!(e.visible.iter().any(|v| v == q), "{q} is shown for {a}");
+        }
+        for q in hidden {
+            assert!(!e.visible.iter().any(|v| v == q), "{q} is hidden for {a}");
+        }
+        e
+    };
+    let e = check(json!({}), &["annex3_applies"], &["annex3_4"]);
+    assert!(
+        e.result.is_some() && e.problems.is_empty(),
+        "empty answers are valid and scored"
+    );
+    check(
+        json!({"annex3_applies": "yes"}),
+        &["annex3_1", "annex3_4"],
+        &[],
+    );
+    check(
+        json!({"annex3_applies": "no"}),
+        &["annex3_applies"],
+        &["annex3_4"],
+    );
+    let e = ws
+        .evaluate_answers(
+            "eu-ai-act",
+            &version,
+            &answers(json!({"annex3_applies": "perhaps"})),
+        )
+        .expect("evaluates");
+    assert!(e.result.is_none(), "no score while an answer is invalid");
+    assert_eq!(e.problems.len(), 1, "the bad answer is listed");
+    assert_eq!(
+        e.problems[0].choice.as_deref(),
+        Some("perhaps"),
+        "naming the choice"
+    );
+    assert_eq!(
+        ws.evaluate_answers("eu-ai-act", "0.0", &Answers::new())
+            .expect_err("no such version")
+            .code(),
+        "not_found",
+        "an unknown version is not found"
+    );
+}
+
+#[test]
+fn a_template_file_that_clashes_with_a_built_in_version_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut ws = workspace(dir.path());
+    let mut eu: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../assets/templates/eu-ai-act-screening.json"),
+        )
+        .expect("reads"),
+    )
+    .expect("json");
+    eu["template"]["title"] = "Edited".into();
+    let file = dir.path().join("eu.json");
+    std::fs::write(&file, eu.to_string()).expect("writes");
+    let before = audit_count(&ws);
+    let err = ws
+        .add_template(&file)
+        .expect_err("same version as the built-in one");
+    assert_eq!(err.code(), "conflict", "a clash: {err}");
+    assert!(
+        err.to_string().contains("built into Steward"),
+        "says with what: {err}"
+    );
+    let missing = dir.path().join("missing.json");
+    let err = ws.add_template(&missing).expect_err("no file");
+    assert!(
+        err.to_string().contains("missing.json"),
+        "names the file: {err}"
+    );
+    assert_eq!(audit_count(&ws), before, "nothing written");
+}
