@@ -275,28 +275,6 @@ pub fn run_in(ws: &mut Workspace, cmd: AssessCmd, json: bool) -> Result<ExitCode
 /// The commands that need no workspace.
 pub fn run(cmd: AssessCmd, json: bool) -> Result<ExitCode> {
     match cmd {
-        AssessCmd::Templates => {
-            let templates =
-                assess::builtin_templates().context("loading the built-in templates")?;
-            let infos: Vec<_> = templates.iter().map(|t| &t.info).collect();
-            if json {
-                output::json(&infos)?;
-            } else {
-                let rows: Vec<Vec<String>> = templates
-                    .iter()
-                    .map(|t| {
-                        vec![
-                            t.info.id.clone(),
-                            t.info.version.clone(),
-                            t.info.date.clone(),
-                            t.questions.len().to_string(),
-                            t.info.title.clone(),
-                        ]
-                    })
-                    .collect();
-                output::table(&["id", "version", "date", "questions", "title"], &rows);
-            }
-        }
         AssessCmd::Score { template, file } => {
             let t = template_arg(&template)?;
             let answers = assess::read_answers_file(&file)?;

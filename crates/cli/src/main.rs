@@ -172,7 +172,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             // Listing templates needs no workspace; with one, it shows the workspace's versions.
             return match existing_workspace(data_dir.clone(), actor.clone())? {
                 Some(mut ws) => assess::run_in(&mut ws, assess::AssessCmd::Templates, json),
-                None => assess::run(assess::AssessCmd::Templates, json),
+                None => {
+                    // Without a workspace: the built-in templates, listed the same way.
+                    let ctx = Context::new(actor.clone(), Arc::new(SystemClock));
+                    let mut ws = Workspace::in_memory(ctx)?;
+                    assess::run_in(&mut ws, assess::AssessCmd::Templates, json)
+                }
             };
         }
         other => other,
