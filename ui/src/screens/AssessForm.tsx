@@ -160,9 +160,17 @@ export function AssessmentScreen({ id, onBack, onChanged }: Props) {
             <div class="panel" data-testid="assess-page" data-page={current}>
               <h2>{textIn(pageSection?.title, lang) || current}</h2>
               {questions.length === 0 && <p class="muted">No question on this page applies to the answers so far.</p>}
-              {questions.map((q) => (
-                <QuestionField q={q} lang={lang} value={answers[q.name]} onChange={(v) => set(q.name, v)} />
-              ))}
+              {questions.map((q, i) => {
+                // A panel's title heads its first shown question.
+                const panel = t.sections[q.section];
+                const opens = panel.kind === "panel" && panel.title && (i === 0 || questions[i - 1].section !== q.section);
+                return (
+                  <>
+                    {opens && <h3 class="panel-title">{textIn(panel.title, lang)}</h3>}
+                    <QuestionField q={q} lang={lang} value={answers[q.name]} onChange={(v) => set(q.name, v)} />
+                  </>
+                );
+              })}
               <div class="row">
                 <button type="button" data-testid="prev-page" disabled={page === 0} onClick={() => setPage(page - 1)}>Previous</button>
                 <button type="button" data-testid="next-page" disabled={page >= pages.length - 1} onClick={() => setPage(page + 1)}>Next</button>
@@ -195,6 +203,7 @@ function QuestionField({ q, lang, value, onChange }: { q: TemplateQuestion; lang
     <fieldset class="question" data-testid={`q-${q.name}`}>
       <legend>{title}</legend>
       {description && <p class="hint">{description}</p>}
+      {q.help && <details class="hint"><summary>Help</summary>{textIn(q.help, lang)}</details>}
       {q.type === "radiogroup" &&
         q.choices.map((c) => (
           <label class="choice">
