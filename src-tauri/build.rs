@@ -42,6 +42,17 @@ const COMMANDS: &[&str] = &[
     "checklist_get",
     "checklist_close",
     "retire_system",
+    "assessment_templates",
+    "list_assessments",
+    "get_assessment",
+    "assessment_template",
+    "evaluate_answers",
+    "start_assessment",
+    "save_answers",
+    "complete_assessment",
+    "decide_assessment",
+    "export_assessment",
+    "add_template",
 ];
 
 fn main() {

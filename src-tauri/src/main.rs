@@ -3,6 +3,7 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod assess;
 mod calendar;
 mod commands;
 mod tco;
@@ -77,6 +78,17 @@ fn main() {
             calendar::checklist_get,
             calendar::checklist_close,
             calendar::retire_system,
+            assess::assessment_templates,
+            assess::list_assessments,
+            assess::get_assessment,
+            assess::assessment_template,
+            assess::evaluate_answers,
+            assess::start_assessment,
+            assess::save_answers,
+            assess::complete_assessment,
+            assess::decide_assessment,
+            assess::export_assessment,
+            assess::add_template,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = app {

@@ -8,6 +8,7 @@ import type { WorkspaceInfo } from "./bindings/WorkspaceInfo";
 import { backend } from "./backend";
 import { ErrorBox } from "./components/ErrorBox";
 import { VocabContext } from "./lib/vocab";
+import { AssessOverview } from "./screens/AssessOverview";
 import { AuditScreen } from "./screens/Audit";
 import { CalendarScreen } from "./screens/Calendar";
 import { ImportScreen } from "./screens/Import";
@@ -18,12 +19,13 @@ import { TcoScreen } from "./screens/Tco";
 import { VerifyScreen } from "./screens/Verify";
 import { Welcome } from "./screens/Welcome";
 
-type Area = "register" | "calendar" | "import" | "audit" | "reports" | "verify" | "profile" | "tco";
+type Area = "register" | "calendar" | "import" | "audit" | "reports" | "verify" | "profile" | "tco" | "assess";
 
 const AREAS: { key: Area; label: string }[] = [
   { key: "register", label: "Register" },
   { key: "calendar", label: "Calendar" },
   { key: "import", label: "Import" },
+  { key: "assess", label: "Assessments" },
   { key: "audit", label: "Audit log" },
   { key: "tco", label: "TCO" },
   { key: "reports", label: "Sign & export" },
@@ -135,6 +137,8 @@ export function App() {
             <VerifyScreen />
           ) : area === "tco" ? (
             <TcoScreen key={generation} />
+          ) : area === "assess" ? (
+            <AssessOverview generation={generation} onChanged={changed} />
           ) : area === "profile" ? (
             <ProfileScreen />
           ) : (

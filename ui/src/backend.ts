@@ -4,6 +4,13 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import { open, save } from "@tauri-apps/plugin-dialog";
 
 import type { AiSystem } from "./bindings/AiSystem";
+import type { Assessment } from "./bindings/Assessment";
+import type { AssessmentSummary } from "./bindings/AssessmentSummary";
+import type { Evaluation } from "./bindings/Evaluation";
+import type { Template } from "./bindings/Template";
+import type { TemplateInfo } from "./bindings/TemplateInfo";
+import type { TemplateStatus } from "./bindings/TemplateStatus";
+import type { TierChoice } from "./bindings/TierChoice";
 import type { AuditEntry } from "./bindings/AuditEntry";
 import type { AuditQuery } from "./bindings/AuditQuery";
 import type { CalendarQuery } from "./bindings/CalendarQuery";
@@ -107,6 +114,30 @@ export const backend = {
     call<ChecklistItem>("checklist_close", { id, key, state, note }),
   /** Starts the decommissioning checklist, or retires the system once it is complete. */
   retireSystem: (id: number, date: string | null) => call<RetireOutcome>("retire_system", { id, date }),
+
+  assessmentTemplates: () => call<TemplateStatus[]>("assessment_templates"),
+  listAssessments: (systemId: number | null) => call<AssessmentSummary[]>("list_assessments", { systemId }),
+  getAssessment: (id: number) => call<Assessment>("get_assessment", { id }),
+  assessmentTemplate: (templateId: string, version: string) =>
+    call<Template>("assessment_template", { templateId, version }),
+  evaluateAnswers: (templateId: string, version: string, answers: Record<string, unknown>) =>
+    call<Evaluation>("evaluate_answers", { templateId, version, answers }),
+  startAssessment: (systemId: number, templateId: string) =>
+    call<Assessment>("start_assessment", { systemId, templateId }),
+  saveAnswers: (id: number, answers: Record<string, unknown>) => call<Assessment>("save_answers", { id, answers }),
+  completeAssessment: (id: number) => call<Assessment>("complete_assessment", { id }),
+  decideAssessment: (id: number, choice: TierChoice) => call<Assessment>("decide_assessment", { id, choice }),
+  addTemplate: (path: string) => call<TemplateInfo>("add_template", { path }),
+  chooseTemplateFile: async (): Promise<string | null> => {
+    const picked = await open({
+      multiple: false,
+      directory: false,
+      filters: [{ name: "Questionnaire template", extensions: ["json"] }],
+    });
+    return typeof picked === "string" ? picked : null;
+  },
+  exportAssessment: (id: number, format: ExportFormat, out: string) =>
+    call<void>("export_assessment", { id, format, out }),
 
   /** The native file chooser; null when cancelled. */
   chooseImportFile: async (): Promise<string | null> => {

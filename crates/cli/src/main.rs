@@ -181,13 +181,26 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             return tco::run(cmd, json, needs);
         }
-        Command::Assess(cmd) => return assess::run(cmd, json),
+        Command::Assess(cmd) if cmd.standalone() => return assess::run(cmd, json),
+        Command::Assess(assess::AssessCmd::Templates) => {
+            // Listing templates needs no workspace; with one, it shows the workspace's versions.
+            return match existing_workspace(data_dir.clone(), actor.clone())? {
+                Some(mut ws) => assess::run_in(&mut ws, assess::AssessCmd::Templates, json),
+                None => {
+                    // Without a workspace: the built-in templates, listed the same way.
+                    let ctx = Context::new(actor.clone(), Arc::new(SystemClock));
+                    let mut ws = Workspace::in_memory(ctx)?;
+                    assess::run_in(&mut ws, assess::AssessCmd::Templates, json)
+                }
+            };
+        }
         other => other,
     };
     let mut ws = open(data_dir, actor)?;
     match command {
         // Handled above, before a workspace is opened.
-        Command::Identity(_) | Command::Tco(_) | Command::Assess(_) => Ok(ExitCode::SUCCESS),
+        Command::Identity(_) | Command::Tco(_) => Ok(ExitCode::SUCCESS),
+        Command::Assess(cmd) => assess::run_in(&mut ws, cmd, json),
         Command::Certs(cmd) => cmd.run(&mut ws, json),
         Command::Systems(cmd) => systems::run(&mut ws, cmd, json),
         Command::Calendar(cmd) => calendar::run(&mut ws, cmd, json),

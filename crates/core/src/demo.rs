@@ -174,8 +174,49 @@ pub fn populate(ws: &mut Workspace) -> Result<usize> {
         s.systems = systems.iter().map(|n| n.to_string()).collect();
         ws.create_tco(s)?;
     }
+    assessments(ws)?;
     crate::calendar::demo::populate(ws)?;
     Ok(PORTFOLIO.len())
+}
+
+/// AIA answers for the credit scorer, in the official tool's saved format (a level III result).
+const DEMO_AIA: &str = include_str!("../../../assets/demo/aia-credit-default-scorer.json");
+
+/// A few assessments: a complete AIA on a high-impact system with its tier accepted, a draft AIA
+/// half answered, and a complete EU AI Act screening of a recruitment system.
+fn assessments(ws: &mut Workspace) -> Result<()> {
+    use crate::api::assess::TierChoice;
+    let aia = crate::assess::parse_answers(DEMO_AIA)?;
+    let credit = ws.find_system("Credit Default Scorer")?.id;
+    let a = ws.import_assessment(credit, "aia", aia.clone())?;
+    let a = ws.complete_assessment(a.id)?;
+    ws.decide_assessment(
+        a.id,
+        TierChoice {
+            accept: true,
+            risk_tier: None,
+            eu_ai_act_category: None,
+            reason: String::new(),
+        },
+    )?;
+    let sme = ws.find_system("SME Loan Early Warning")?.id;
+    let half: crate::assess::Answers = aia.into_iter().take(40).collect();
+    ws.import_assessment(sme, "aia", half)?;
+    let cv = ws.find_system("CV Screening Assistant")?.id;
+    let mut eu = serde_json::json!({
+        "annex1_product": "no", "annex3_applies": "yes", "annex3_4": ["4(a)"],
+        "art6_3_claimed": "no", "art50_applies": "no", "profiling": "yes"
+    });
+    for p in ["a", "b", "ba", "bb", "c", "d", "e", "f", "g", "h"] {
+        eu[format!("art5_1_{p}")] = "no".into();
+    }
+    let eu = match eu {
+        serde_json::Value::Object(m) => m,
+        _ => crate::assess::Answers::new(),
+    };
+    let e = ws.import_assessment(cv, "eu-ai-act", eu)?;
+    ws.complete_assessment(e.id)?;
+    Ok(())
 }
 
 #[cfg(test)]

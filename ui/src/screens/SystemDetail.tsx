@@ -8,6 +8,8 @@ import { backend } from "../backend";
 import { RiskBadge, StageBadge } from "../components/Badge";
 import { ErrorBox } from "../components/ErrorBox";
 import { labelOf, useVocab } from "../lib/vocab";
+import { SystemAssessments } from "./AssessList";
+import { AssessmentScreen } from "./AssessForm";
 import { SystemForm } from "./SystemForm";
 import { SystemLifecycle } from "./SystemLifecycle";
 
@@ -27,6 +29,7 @@ export function SystemDetail({ id, onBack, onChanged }: Props) {
   const [notice, setNotice] = useState<string | null>(null);
   // Bumped when something the lifecycle panel shows changed here.
   const [lifecycleGen, setLifecycleGen] = useState(0);
+  const [assessment, setAssessment] = useState<number | null>(null);
 
   const show = async (s: AiSystem) => {
     setSystem(s);
@@ -68,6 +71,19 @@ export function SystemDetail({ id, onBack, onChanged }: Props) {
         <button type="button" class="link back" onClick={onBack}>← Register</button>
         {error ? <ErrorBox error={error} /> : <p aria-busy="true">Loading…</p>}
       </section>
+    );
+  }
+
+  if (assessment !== null) {
+    return (
+      <AssessmentScreen
+        id={assessment}
+        onBack={() => {
+          setAssessment(null);
+          backend.getSystem(id).then(show, setError);
+        }}
+        onChanged={onChanged}
+      />
     );
   }
 
@@ -160,6 +176,7 @@ export function SystemDetail({ id, onBack, onChanged }: Props) {
         </table>
       )}
       <SystemLifecycle system={s} generation={lifecycleGen} onChanged={onChanged} />
+      <SystemAssessments systemId={s.id} onOpen={setAssessment} />
     </section>
   );
 }

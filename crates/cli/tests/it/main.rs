@@ -1,6 +1,7 @@
 //! End-to-end tests of the `steward` command with temporary data directories.
 
 mod areas;
+mod assess;
 mod audit;
 mod calendar;
 mod pack;

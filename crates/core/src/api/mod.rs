@@ -1,6 +1,7 @@
 //! The API the desktop shell and the CLI both call. Each function is one user-level operation:
 //! it validates, writes the change and its audit entry in one transaction, and returns the result.
 
+pub mod assess;
 mod audit;
 mod calendar;
 mod certs;

@@ -18,7 +18,7 @@ pub struct Facets {
 }
 
 /// Normalizes and validates a draft; Err(Validation) lists every bad field.
-fn checked(mut d: SystemDraft) -> Result<SystemDraft> {
+pub(super) fn checked(mut d: SystemDraft) -> Result<SystemDraft> {
     register::normalize(&mut d);
     let fields = register::validate(&d);
     if fields.is_empty() {

@@ -16,8 +16,9 @@ use serde::Serialize;
 use ts_rs::TS;
 
 pub use template::{
-    builtin, builtin_templates, load_template_file, Question, QuestionType, Template, TemplateInfo,
-    TemplateKind, BUILTIN_IDS,
+    builtin, builtin_source, builtin_templates, from_snapshot, load_template_file,
+    template_file_source, Question, QuestionType, Template, TemplateInfo, TemplateKind,
+    TemplateSource, BUILTIN_IDS,
 };
 
 use crate::register::{EuAiActCategory, RiskTier};

@@ -310,6 +310,68 @@ pub fn load_template_file(path: &Path) -> Result<Template> {
     })
 }
 
+/// A template with everything needed to load it again as one JSON text: the header and, for an
+/// AIA, the SurveyJS questionnaire inline. A workspace keeps this snapshot of every template
+/// version an assessment was answered against, so the version stays readable (and comparable
+/// with a newer one) after Steward itself ships a newer version.
+#[derive(Debug, Clone)]
+pub struct TemplateSource {
+    pub template: Template,
+    pub json: String,
+}
+
+/// Loads a template from a self-contained snapshot (see [`TemplateSource`]).
+pub fn from_snapshot(text: &str, origin: &str) -> Result<Template> {
+    from_json_str(text, origin, &no_files)
+}
+
+/// A built-in template and its self-contained snapshot.
+pub fn builtin_source(id: &str) -> Result<TemplateSource> {
+    let template = builtin(id)?;
+    let json = match id {
+        "aia" => snapshot_aia(&template.info, AIA_SURVEY, "assets/templates/aia")?,
+        "eu-ai-act" => EU_AI_ACT.to_string(),
+        _ => NIST_AI_RMF.to_string(),
+    };
+    Ok(TemplateSource { template, json })
+}
+
+/// A template file (see [`load_template_file`]) and its self-contained snapshot.
+pub fn template_file_source(path: &Path) -> Result<TemplateSource> {
+    let template = load_template_file(path)?;
+    let origin = path.display().to_string();
+    let json = if template.info.kind == TemplateKind::Aia {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let json: Json =
+            serde_json::from_str(&text).map_err(|e| template_error(&origin, e.to_string()))?;
+        let survey = match json.get("survey").and_then(Json::as_str) {
+            Some(file) => {
+                let p = path
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default()
+                    .join(file);
+                std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?
+            }
+            None => match json.get("survey") {
+                Some(inline @ Json::Object(_)) => inline.to_string(),
+                _ => text,
+            },
+        };
+        snapshot_aia(&template.info, &survey, &origin)?
+    } else {
+        std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?
+    };
+    Ok(TemplateSource { template, json })
+}
+
+fn snapshot_aia(info: &TemplateInfo, survey: &str, origin: &str) -> Result<String> {
+    let survey: Json =
+        serde_json::from_str(survey).map_err(|e| template_error(origin, e.to_string()))?;
+    let header = serde_json::to_value(info).map_err(|e| template_error(origin, e.to_string()))?;
+    Ok(serde_json::json!({ "template": header, "survey": survey }).to_string())
+}
+
 /// Builds an AIA template from a SurveyJS questionnaire's text, with the given identity.
 pub fn aia_from_survey(info: TemplateInfo, survey_json: &str) -> Result<Template> {
     let origin = format!("{} {}", info.id, info.version);
@@ -352,10 +414,14 @@ fn from_json(
         .map_err(|e| template_error(origin, format!("template header: {e}")))?;
     match info.kind {
         TemplateKind::Aia => {
+            // A snapshot kept in a workspace carries its questionnaire inline.
+            if let Some(survey @ Json::Object(_)) = json.get("survey") {
+                return aia_from_json(info, survey, origin);
+            }
             let Some(file) = json.get("survey").and_then(Json::as_str) else {
                 return Err(template_error(
                     origin,
-                    "an aia template names its SurveyJS file in \"survey\"",
+                    "an aia template names its SurveyJS file in \"survey\" (or holds it there)",
                 ));
             };
             let text = read_sibling(file)?;

@@ -6,6 +6,7 @@
 //! the model: they never query the store, read the clock or touch the file system, so the same
 //! model and time always give the same bytes.
 
+mod assessment;
 pub mod chart;
 mod pdf;
 mod register;
@@ -18,6 +19,7 @@ use ts_rs::TS;
 
 use crate::{Error, FieldError, Result};
 
+pub use assessment::{assessment_report, assessment_sheet};
 pub use pdf::render_pdf;
 pub use register::register_report;
 pub(crate) use register::workspace_name as workspace_label;

@@ -1,9 +1,11 @@
 //! The SQLite store: opening and migrating a workspace file, and the SQL for each record kind.
 //! The only module that imports rusqlite. SQL is literal with bound parameters.
 
+mod assessments;
 mod audit_rows;
 mod calendar;
 mod certs;
+pub use assessments::{AssessmentRow, TemplateRow};
 pub use audit_rows::{AuditFilter, Change};
 mod systems;
 mod tco;
@@ -23,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_certificates.sql"),
     include_str!("migrations/0003_tco.sql"),
     include_str!("migrations/0004_calendar.sql"),
+    include_str!("migrations/0005_assess.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -1,5 +1,6 @@
 //! Integration tests of core's API.
 mod assess;
+mod assessments;
 mod audit;
 mod calendar;
 mod export;

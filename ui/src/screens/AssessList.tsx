@@ -1,0 +1,79 @@
+// The assessments of one system, with their status, and the way to start one on each template.
+import { useEffect, useState } from "preact/hooks";
+
+import type { AssessmentSummary } from "../bindings/AssessmentSummary";
+import type { TemplateStatus } from "../bindings/TemplateStatus";
+import type { WireError } from "../bindings/WireError";
+import { backend } from "../backend";
+import { ErrorBox } from "../components/ErrorBox";
+import { statusLabel } from "../lib/assess";
+
+interface Props {
+  systemId: number;
+  onOpen: (id: number) => void;
+}
+
+export function SystemAssessments({ systemId, onOpen }: Props) {
+  const [list, setList] = useState<AssessmentSummary[] | null>(null);
+  const [templates, setTemplates] = useState<TemplateStatus[]>([]);
+  const [error, setError] = useState<WireError | null>(null);
+
+  useEffect(() => {
+    Promise.all([backend.listAssessments(systemId), backend.assessmentTemplates()]).then(([l, t]) => {
+      setList(l);
+      setTemplates(t);
+    }, setError);
+  }, [systemId]);
+
+  const start = async (templateId: string) => {
+    setError(null);
+    try {
+      const a = await backend.startAssessment(systemId, templateId);
+      onOpen(a.id);
+    } catch (e) {
+      setError(e as WireError);
+    }
+  };
+
+  return (
+    <div data-testid="system-assessments">
+      <h2>Impact assessments</h2>
+      <div class="row">
+        {templates.map((t) => (
+          <button type="button" data-testid={`start-${t.info.id}`} onClick={() => start(t.info.id)}>
+            Start {t.info.title}
+          </button>
+        ))}
+      </div>
+      {error && <ErrorBox error={error} testid="assess-error" />}
+      {list === null ? (
+        <p aria-busy="true">Loading…</p>
+      ) : list.length === 0 ? (
+        <p class="muted">No assessment yet.</p>
+      ) : (
+        <table class="grid compact" data-testid="assessment-list">
+          <thead>
+            <tr><th>#</th><th>Template</th><th>Version</th><th>Status</th><th>Outcome</th><th>Tier decision</th><th>Updated</th></tr>
+          </thead>
+          <tbody>
+            {list.map((a) => (
+              <tr class="clickable" data-testid={`assessment-${a.id}`} onClick={() => onOpen(a.id)}>
+                <td>
+                  <button type="button" class="link" data-testid={`open-assessment-${a.id}`} onClick={() => onOpen(a.id)}>
+                    #{a.id}
+                  </button>
+                </td>
+                <td>{a.template_title}</td>
+                <td>{a.template_version}{a.needs_review ? ` (current ${a.current_version})` : ""}</td>
+                <td data-testid={`assessment-status-${a.id}`}>{statusLabel(a.status, a.needs_review)}</td>
+                <td>{a.outcome}</td>
+                <td>{a.decision ? `${a.decision.accepted ? "accepted" : "overridden"}: ${a.decision.risk_tier}` : ""}</td>
+                <td class="date">{a.updated_at}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
