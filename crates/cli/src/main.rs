@@ -3,6 +3,7 @@
 
 mod assess;
 mod identity;
+mod kpi;
 mod output;
 mod reports;
 mod systems;
@@ -76,6 +77,12 @@ enum Command {
     /// Total cost of ownership: cloud vs on-premises vs hybrid, from a scenario file.
     #[command(subcommand)]
     Tco(tco::TcoCmd),
+    /// KPIs per system, links to business outcomes, measurements and their status.
+    #[command(subcommand)]
+    Kpi(kpi::KpiCmd),
+    /// Escalations opened by consecutive KPI breaches: list, acknowledge, resolve.
+    #[command(subcommand)]
+    Escalations(kpi::EscalationsCmd),
     /// Fill an empty workspace with the sample portfolio.
     Demo,
     /// Where the workspace is and what it holds.
@@ -176,6 +183,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Identity(_) | Command::Tco(_) | Command::Assess(_) => Ok(ExitCode::SUCCESS),
         Command::Certs(cmd) => cmd.run(&mut ws, json),
         Command::Systems(cmd) => systems::run(&mut ws, cmd, json),
+        Command::Kpi(cmd) => kpi::run(&mut ws, cmd, json),
+        Command::Escalations(cmd) => kpi::run_escalations(&mut ws, cmd, json),
         Command::Audit(AuditCmd::Log { entity, id, limit }) => {
             let q = api::AuditQuery {
                 entity,

@@ -5,6 +5,7 @@ mod audit;
 mod certs;
 mod export;
 mod import;
+pub mod kpi;
 pub mod pack;
 mod systems;
 pub mod wire;

@@ -3,7 +3,9 @@
 
 mod audit_rows;
 mod certs;
+mod kpi;
 pub use audit_rows::{AuditFilter, Change};
+pub use kpi::{MeasurementRow, StoredValue};
 mod systems;
 
 use std::path::{Path, PathBuf};
@@ -19,6 +21,7 @@ const APPLICATION_ID: i32 = 0x5354_5744;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_certificates.sql"),
+    include_str!("migrations/0003_kpi.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

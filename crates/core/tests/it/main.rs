@@ -4,6 +4,7 @@ mod audit;
 mod export;
 mod identity;
 mod import;
+mod kpi;
 mod register;
 mod report;
 mod sign;
