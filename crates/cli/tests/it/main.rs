@@ -2,6 +2,7 @@
 
 mod areas;
 mod audit;
+mod kpi;
 mod pack;
 mod support;
 mod systems;
