@@ -25,6 +25,12 @@ const COMMANDS: &[&str] = &[
     "create_pack",
     "cancel_export",
     "verify_file",
+    "kpi_status",
+    "kpi_portfolio",
+    "kpi_linkage",
+    "record_measurement",
+    "acknowledge_escalation",
+    "resolve_escalation",
 ];
 
 fn main() {

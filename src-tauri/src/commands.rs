@@ -51,7 +51,10 @@ impl Shell {
 
     /// Runs `f` on the workspace, opening it on first use so an unusable data directory reaches
     /// the UI as an error instead of stopping the app.
-    fn with<T>(&self, f: impl FnOnce(&mut Workspace) -> steward_core::Result<T>) -> Reply<T> {
+    pub(crate) fn with<T>(
+        &self,
+        f: impl FnOnce(&mut Workspace) -> steward_core::Result<T>,
+    ) -> Reply<T> {
         let mut guard = self.ws.lock().map_err(|_| {
             WireError::new(
                 "workspace",

@@ -4,6 +4,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod kpi;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -59,6 +60,12 @@ fn main() {
             commands::create_pack,
             commands::cancel_export,
             commands::verify_file,
+            kpi::kpi_status,
+            kpi::kpi_portfolio,
+            kpi::kpi_linkage,
+            kpi::record_measurement,
+            kpi::acknowledge_escalation,
+            kpi::resolve_escalation,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = app {

@@ -10,16 +10,18 @@ import { ErrorBox } from "./components/ErrorBox";
 import { VocabContext } from "./lib/vocab";
 import { AuditScreen } from "./screens/Audit";
 import { ImportScreen } from "./screens/Import";
+import { KpiScreen } from "./screens/Kpi";
 import { ProfileScreen } from "./screens/Profile";
 import { RegisterScreen } from "./screens/Register";
 import { SignExportScreen } from "./screens/SignExport";
 import { VerifyScreen } from "./screens/Verify";
 import { Welcome } from "./screens/Welcome";
 
-type Area = "register" | "import" | "audit" | "reports" | "verify" | "profile";
+type Area = "register" | "kpi" | "import" | "audit" | "reports" | "verify" | "profile";
 
 const AREAS: { key: Area; label: string }[] = [
   { key: "register", label: "Register" },
+  { key: "kpi", label: "KPIs" },
   { key: "import", label: "Import" },
   { key: "audit", label: "Audit log" },
   { key: "reports", label: "Sign & export" },
@@ -118,6 +120,8 @@ export function App() {
             />
           ) : area === "register" ? (
             <RegisterScreen generation={generation} total={info.systems} onChanged={changed} />
+          ) : area === "kpi" ? (
+            <KpiScreen generation={generation} onChanged={changed} />
           ) : area === "import" ? (
             <ImportScreen
               onImported={changed}
