@@ -12,7 +12,7 @@ fn verify_names_the_first_bad_entry() {
         .args(["audit", "verify"])
         .assert()
         .success()
-        .stdout(contains("audit chain intact: 36 entries"));
+        .stdout(contains("audit chain intact: 357 entries"));
     let log = ws.json(&["audit", "log", "--limit", "3"]);
     assert_eq!(log.as_array().map(Vec::len), Some(3), "--limit limits");
     let db = ws.data().join("steward.db");

@@ -277,7 +277,7 @@ fn audit_chain_is_anchored_by_a_pack() {
         .arg(&pack)
         .assert()
         .success()
-        .stdout(contains("36 entries then, 37 now"));
+        .stdout(contains("357 entries then, 358 now"));
     // Truncation: the newest entries vanish; the chain itself still verifies on its own.
     let db = ws.data().join("steward.db");
     let sql = |q: &str| {
