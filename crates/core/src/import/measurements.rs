@@ -106,6 +106,15 @@ pub struct PlannedMeasurement {
     pub note: String,
 }
 
+/// A cell's text, borrowed when the cell holds text (the common case, with no copy per row).
+fn text_of(c: &Cell) -> std::borrow::Cow<'_, str> {
+    match c {
+        Cell::Text(s) => std::borrow::Cow::Borrowed(s.as_str()),
+        Cell::Empty => std::borrow::Cow::Borrowed(""),
+        other => std::borrow::Cow::Owned(other.text()),
+    }
+}
+
 /// What is stored for a (KPI, period), to tell an update from an unchanged row.
 pub struct Existing<'a> {
     pub value: f64,
@@ -173,8 +182,8 @@ pub fn plan<'e>(
                 dropped += 1;
             }
         };
-        let sys_text = cell(c_sys).text();
-        let kpi_text = cell(c_kpi).text();
+        let sys_text = text_of(cell(c_sys));
+        let kpi_text = text_of(cell(c_kpi));
         let (sys_text, kpi_text) = (sys_text.trim(), kpi_text.trim());
         // Long files repeat the same system and KPI for many periods: reuse the last lookup.
         let k = match &last_kpi {
@@ -292,11 +301,12 @@ pub fn plan<'e>(
             continue;
         }
         touched[k] = true;
-        let source = match cell(c_source).text().trim() {
+        let source = match text_of(cell(c_source)).trim() {
             "" => default_source.to_string(),
             s => s.to_string(),
         };
-        let note = cell(c_note).text().trim().to_string();
+        let note = text_of(cell(c_note)).trim().to_string();
+        let label = period_label(period_index, kpi.draft.cadence);
         match existing(kpi.id, period_index) {
             Some(e) if e.value == value && e.source == source && e.note == note => {
                 plan.unchanged += 1;
@@ -306,7 +316,7 @@ pub fn plan<'e>(
                 row,
                 system: sys_text.to_string(),
                 kpi: kpi.draft.name.clone(),
-                period: period_label(period_index, kpi.draft.cadence),
+                period: label.clone(),
                 before: e.value,
                 after: value,
                 before_source: e.source.to_string(),
@@ -317,7 +327,7 @@ pub fn plan<'e>(
         writes.push(PlannedMeasurement {
             kpi_id: kpi.id,
             period_index,
-            period: period_label(period_index, kpi.draft.cadence),
+            period: label,
             value,
             source,
             note,
