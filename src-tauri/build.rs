@@ -53,6 +53,12 @@ const COMMANDS: &[&str] = &[
     "decide_assessment",
     "export_assessment",
     "add_template",
+    "kpi_status",
+    "kpi_portfolio",
+    "kpi_linkage",
+    "record_measurement",
+    "acknowledge_escalation",
+    "resolve_escalation",
 ];
 
 fn main() {

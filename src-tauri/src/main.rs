@@ -6,6 +6,7 @@
 mod assess;
 mod calendar;
 mod commands;
+mod kpi;
 mod tco;
 
 use std::ffi::OsString;
@@ -89,6 +90,12 @@ fn main() {
             assess::decide_assessment,
             assess::export_assessment,
             assess::add_template,
+            kpi::kpi_status,
+            kpi::kpi_portfolio,
+            kpi::kpi_linkage,
+            kpi::record_measurement,
+            kpi::acknowledge_escalation,
+            kpi::resolve_escalation,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = app {

@@ -141,8 +141,8 @@ def test_stage_changes_follow_the_lifecycle_and_are_audited(app, tmp_path):
     assert not app.present("stage-production"), "production is reached from staging only"
 
     app.click("nav-audit")
-    # The sample writes one entry per system and more for its other records (calendar, scenarios,
-    # assessments).
+    # The sample writes one entry per system and more for its other records (KPI history, calendar,
+    # scenarios, assessments).
     app.wait(lambda: len(app.all("audit-row")) > n, "every sample system and the stage change are logged")
     assert "stage" in app.all("audit-row")[-1].text, "the last entry is the stage change"
     app.click("audit-verify")

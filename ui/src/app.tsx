@@ -12,6 +12,7 @@ import { AssessOverview } from "./screens/AssessOverview";
 import { AuditScreen } from "./screens/Audit";
 import { CalendarScreen } from "./screens/Calendar";
 import { ImportScreen } from "./screens/Import";
+import { KpiScreen } from "./screens/Kpi";
 import { ProfileScreen } from "./screens/Profile";
 import { RegisterScreen } from "./screens/Register";
 import { SignExportScreen } from "./screens/SignExport";
@@ -19,11 +20,12 @@ import { TcoScreen } from "./screens/Tco";
 import { VerifyScreen } from "./screens/Verify";
 import { Welcome } from "./screens/Welcome";
 
-type Area = "register" | "calendar" | "import" | "audit" | "reports" | "verify" | "profile" | "tco" | "assess";
+type Area = "register" | "calendar" | "import" | "audit" | "reports" | "verify" | "profile" | "tco" | "assess" | "kpi";
 
 const AREAS: { key: Area; label: string }[] = [
   { key: "register", label: "Register" },
   { key: "calendar", label: "Calendar" },
+  { key: "kpi", label: "KPIs" },
   { key: "import", label: "Import" },
   { key: "assess", label: "Assessments" },
   { key: "audit", label: "Audit log" },
@@ -126,6 +128,8 @@ export function App() {
             <RegisterScreen generation={generation} total={info.systems} onChanged={changed} />
           ) : area === "calendar" ? (
             <CalendarScreen generation={generation} onChanged={changed} />
+          ) : area === "kpi" ? (
+            <KpiScreen generation={generation} onChanged={changed} />
           ) : area === "import" ? (
             <ImportScreen
               onImported={changed}

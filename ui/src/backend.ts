@@ -23,7 +23,13 @@ import type { ChainReport } from "./bindings/ChainReport";
 import type { ExportFormat } from "./bindings/ExportFormat";
 import type { Facets } from "./bindings/Facets";
 import type { IdentityInfo } from "./bindings/IdentityInfo";
+import type { Escalation } from "./bindings/Escalation";
 import type { ImportPlan } from "./bindings/ImportPlan";
+import type { KpiStatus } from "./bindings/KpiStatus";
+import type { Linkage } from "./bindings/Linkage";
+import type { MeasurementInput } from "./bindings/MeasurementInput";
+import type { Portfolio } from "./bindings/Portfolio";
+import type { RecordedMeasurement } from "./bindings/RecordedMeasurement";
 import type { PackReport } from "./bindings/PackReport";
 import type { PackSummary } from "./bindings/PackSummary";
 import type { Profile } from "./bindings/Profile";
@@ -168,4 +174,10 @@ export const backend = {
     });
     return typeof picked === "string" ? picked : null;
   },
+  kpiStatus: () => call<KpiStatus[]>("kpi_status"),
+  kpiPortfolio: () => call<Portfolio>("kpi_portfolio"),
+  kpiLinkage: (systemId: number) => call<Linkage>("kpi_linkage", { systemId }),
+  recordMeasurement: (input: MeasurementInput) => call<RecordedMeasurement>("record_measurement", { input }),
+  acknowledgeEscalation: (id: number, note: string) => call<Escalation>("acknowledge_escalation", { id, note }),
+  resolveEscalation: (id: number, note: string) => call<Escalation>("resolve_escalation", { id, note }),
 };

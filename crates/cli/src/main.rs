@@ -4,6 +4,7 @@
 mod assess;
 mod calendar;
 mod identity;
+mod kpi;
 mod output;
 mod reports;
 mod systems;
@@ -82,6 +83,12 @@ enum Command {
     /// checklists, iCalendar export.
     #[command(subcommand)]
     Calendar(calendar::CalendarCmd),
+    /// KPIs per system, links to business outcomes, measurements and their status.
+    #[command(subcommand)]
+    Kpi(kpi::KpiCmd),
+    /// Escalations opened by consecutive KPI breaches: list, acknowledge, resolve.
+    #[command(subcommand)]
+    Escalations(kpi::EscalationsCmd),
     /// Fill an empty workspace with the sample portfolio.
     Demo,
     /// Where the workspace is and what it holds.
@@ -204,6 +211,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Certs(cmd) => cmd.run(&mut ws, json),
         Command::Systems(cmd) => systems::run(&mut ws, cmd, json),
         Command::Calendar(cmd) => calendar::run(&mut ws, cmd, json),
+        Command::Kpi(cmd) => kpi::run(&mut ws, cmd, json),
+        Command::Escalations(cmd) => kpi::run_escalations(&mut ws, cmd, json),
         Command::Audit(AuditCmd::Log { entity, id, limit }) => {
             let q = api::AuditQuery {
                 entity,

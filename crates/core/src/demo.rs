@@ -175,6 +175,7 @@ pub fn populate(ws: &mut Workspace) -> Result<usize> {
         ws.create_tco(s)?;
     }
     assessments(ws)?;
+    populate_kpis(ws)?;
     crate::calendar::demo::populate(ws)?;
     Ok(PORTFOLIO.len())
 }
@@ -216,6 +217,142 @@ fn assessments(ws: &mut Workspace) -> Result<()> {
     };
     let e = ws.import_assessment(cv, "eu-ai-act", eu)?;
     ws.complete_assessment(e.id)?;
+    Ok(())
+}
+
+/// One demo KPI: system, name, kind, unit, direction, target, warning, breach, cadence, base
+/// value, wiggle, and a drift added over the last `drift_len` periods (reaching `drift`).
+type KpiRow = (
+    &'static str,
+    &'static str,
+    crate::kpi::KpiKind,
+    &'static str,
+    crate::kpi::Direction,
+    f64,
+    f64,
+    f64,
+    crate::kpi::Cadence,
+    f64,
+    f64,
+    usize,
+    f64,
+);
+
+use crate::kpi::Cadence::{Monthly, Quarterly};
+use crate::kpi::Direction::{HigherIsBetter as Up, LowerIsBetter as Down};
+use crate::kpi::KpiKind::{BusinessOutcome, ModelMetric, Operational};
+
+#[rustfmt::skip]
+const KPIS: &[KpiRow] = &[
+    ("Customer Churn Predictor", "AUC", ModelMetric, "AUC points", Up, 80.0, 76.0, 72.0, Monthly, 82.5, 0.8, 7, -16.0),
+    ("Customer Churn Predictor", "12-month retention", BusinessOutcome, "%", Up, 92.0, 90.0, 88.0, Monthly, 92.8, 0.3, 5, -5.5),
+    ("Card Fraud Detector", "Fraud recall", ModelMetric, "%", Up, 90.0, 85.0, 80.0, Monthly, 91.5, 1.0, 5, -20.0),
+    ("Card Fraud Detector", "Fraud losses", BusinessOutcome, "kEUR", Down, 400.0, 480.0, 550.0, Monthly, 380.0, 15.0, 4, 190.0),
+    ("Card Fraud Detector", "Scoring latency p99", Operational, "ms", Down, 50.0, 80.0, 120.0, Monthly, 42.0, 4.0, 0, 0.0),
+    ("Credit Default Scorer", "Gini", ModelMetric, "Gini points", Up, 60.0, 55.0, 50.0, Monthly, 63.0, 1.0, 0, 0.0),
+    ("Credit Default Scorer", "Default rate", BusinessOutcome, "%", Down, 2.0, 2.4, 2.8, Quarterly, 1.85, 0.08, 0, 0.0),
+    ("Customer Service Copilot", "Draft acceptance", ModelMetric, "%", Up, 70.0, 65.0, 60.0, Monthly, 72.0, 1.5, 4, -13.0),
+    ("Customer Service Copilot", "Average handling time", BusinessOutcome, "minutes", Down, 6.0, 7.0, 8.0, Monthly, 5.8, 0.2, 4, 1.3),
+    ("Claims Triage Assistant", "Fast-track precision", ModelMetric, "%", Up, 92.0, 88.0, 85.0, Monthly, 93.0, 0.7, 0, 0.0),
+    ("Claims Triage Assistant", "Claims cycle time", BusinessOutcome, "days", Down, 12.0, 14.0, 16.0, Monthly, 11.2, 0.5, 0, 0.0),
+    ("Next Best Offer Engine", "Offer uptake", ModelMetric, "%", Up, 8.0, 7.0, 6.0, Monthly, 8.6, 0.3, 0, 0.0),
+    ("HR Policy Chatbot", "Answers resolved without escalation", Operational, "%", Up, 80.0, 75.0, 70.0, Monthly, 83.0, 1.2, 0, 0.0),
+];
+
+/// (driver system, driver KPI, outcome system, outcome KPI, effect per unit, note).
+#[rustfmt::skip]
+const LINKS: &[(&str, &str, &str, &str, f64, &str)] = &[
+    ("Customer Churn Predictor", "AUC", "Customer Churn Predictor", "12-month retention", 0.3, "+1 AUC point lifts 12-month retention by about 0.3 points (2024 retention campaign test)"),
+    ("Card Fraud Detector", "Fraud recall", "Card Fraud Detector", "Fraud losses", -9.0, "each recall point avoids about 9 kEUR of monthly losses"),
+    ("Credit Default Scorer", "Gini", "Credit Default Scorer", "Default rate", -0.02, "a Gini point lowers the default rate of approved loans by about 0.02 points"),
+    ("Customer Service Copilot", "Draft acceptance", "Customer Service Copilot", "Average handling time", -0.05, "each accepted-draft point saves about 3 seconds per contact"),
+    ("Claims Triage Assistant", "Fast-track precision", "Claims Triage Assistant", "Claims cycle time", -0.25, "fewer wrong fast-tracks, fewer reopened claims"),
+    ("Next Best Offer Engine", "Offer uptake", "Customer Churn Predictor", "12-month retention", 0.4, "customers holding one more product stay longer (shared outcome)"),
+];
+
+/// How many months of measurements the sample has.
+const DEMO_MONTHS: i32 = 24;
+
+/// A deterministic series: base, a wiggle, and the drift over the last periods; the claims KPI
+/// also has a two-month dip a year ago, so the sample shows a resolved escalation.
+fn demo_value(r: &KpiRow, i: usize, n: usize) -> f64 {
+    let (_, name, .., base, wiggle, drift_len, drift) = *r;
+    let seed = name.len() as f64;
+    let mut v = base + wiggle * ((i as f64) * 1.3 + seed).sin();
+    if drift_len > 0 && i + drift_len >= n {
+        let step = i + drift_len + 1 - n;
+        v += drift * step as f64 / drift_len as f64;
+    }
+    if name == "Fast-track precision" && (n - 13..n - 11).contains(&i) {
+        v = 83.5 + 0.5 * (i % 2) as f64;
+    }
+    (v * 100.0).round() / 100.0
+}
+
+/// Adds the sample KPIs, their links and 24 months of measurements ending last month; the
+/// rules open escalations where KPIs drift into breach, and the claims dip of a year ago is
+/// resolved with a note.
+fn populate_kpis(ws: &mut Workspace) -> Result<()> {
+    use crate::api::kpi::MeasurementInput;
+    use crate::kpi::{period_label, EscalationState, KpiDraft};
+    use chrono::Datelike;
+
+    let today = ws.context().clock.today();
+    let last_month = today.year() * 12 + today.month0() as i32 - 1;
+    let first_month = last_month - DEMO_MONTHS + 1;
+    for r in KPIS {
+        let (system, name, kind, unit, direction, target, warning, breach, cadence, ..) = *r;
+        let s = ws.find_system(system)?;
+        let k = ws.add_kpi(KpiDraft {
+            system_id: s.id,
+            name: name.into(),
+            kind,
+            unit: unit.into(),
+            direction,
+            target,
+            warning,
+            breach,
+            cadence,
+        })?;
+        let periods: Vec<i32> = match cadence {
+            Monthly => (first_month..=last_month).collect(),
+            // The quarters that end within the 24 months.
+            Quarterly => (first_month..=last_month)
+                .filter(|m| m.rem_euclid(3) == 2)
+                .map(|m| m.div_euclid(3))
+                .collect(),
+        };
+        let n = periods.len();
+        for (i, p) in periods.into_iter().enumerate() {
+            ws.record_measurement(MeasurementInput {
+                kpi_id: k.id,
+                period: period_label(p, cadence),
+                value: demo_value(r, i, n),
+                source: match kind {
+                    ModelMetric => "monitoring pipeline",
+                    BusinessOutcome => "finance data warehouse",
+                    Operational => "service metrics",
+                }
+                .into(),
+                note: String::new(),
+            })?;
+        }
+    }
+    for (fs, fk, ts, tk, effect, note) in LINKS {
+        let a = ws.find_kpi(fs, fk)?;
+        let b = ws.find_kpi(ts, tk)?;
+        ws.link_kpis(a.id, b.id, *effect, note)?;
+    }
+    let claims = ws.find_kpi("Claims Triage Assistant", "Fast-track precision")?;
+    for e in ws.escalations(Some(EscalationState::Open))? {
+        if e.kpi_id == claims.id {
+            ws.acknowledge_escalation(e.id, "Hannah Schmidt: retraining on last quarter's claims")?;
+            ws.resolve_escalation(
+                e.id,
+                "Retrained model deployed; precision back above 92% for two months",
+            )?;
+        }
+    }
     Ok(())
 }
 

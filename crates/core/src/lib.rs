@@ -14,6 +14,7 @@ pub mod error;
 pub mod export;
 pub mod identity;
 pub mod import;
+pub mod kpi;
 pub mod pack;
 pub mod register;
 pub mod report;

@@ -4,6 +4,7 @@ mod areas;
 mod assess;
 mod audit;
 mod calendar;
+mod kpi;
 mod pack;
 mod support;
 mod systems;

@@ -7,6 +7,7 @@ mod calendar;
 mod certs;
 mod export;
 mod import;
+pub mod kpi;
 pub mod pack;
 mod systems;
 pub mod tco;

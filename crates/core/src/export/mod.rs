@@ -2,6 +2,7 @@
 //! files so a failed export leaves nothing behind. Writers only render what they are given; which
 //! rows and columns go out is decided by the caller (`api`), and nothing here reads the store.
 
+mod kpi_book;
 mod to_csv;
 mod to_xlsx;
 
@@ -14,6 +15,7 @@ use ts_rs::TS;
 use crate::import::table::Cell;
 use crate::{Error, Result};
 
+pub use kpi_book::{kpi_workbook, SeriesChart};
 pub use to_csv::to_csv;
 pub use to_xlsx::to_xlsx;
 
@@ -78,6 +80,12 @@ pub fn write_file(sheet: &Sheet, format: ExportFormat, out: &Path) -> Result<()>
             format!("cannot write the {} export: {e}", format.extension()),
         )
     })?;
+    write_bytes(&bytes, out)
+}
+
+/// Writes `bytes` to `out` through a temporary file in the same directory that is renamed into
+/// place, so a failed write leaves neither a half-written file nor a stale one.
+pub fn write_bytes(bytes: &[u8], out: &Path) -> Result<()> {
     let file_name = out.file_name().ok_or_else(|| {
         Error::io(
             out,
@@ -89,7 +97,7 @@ pub fn write_file(sheet: &Sheet, format: ExportFormat, out: &Path) -> Result<()>
         file_name.to_string_lossy(),
         std::process::id()
     ));
-    std::fs::write(&tmp, &bytes).map_err(|e| {
+    std::fs::write(&tmp, bytes).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         Error::io(
             out,

@@ -25,8 +25,16 @@ fn render(sheet: &Sheet) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
             .set_author("Steward")
             .set_creation_datetime(&created),
     );
+    write_table(book.add_worksheet(), sheet)?;
+    book.save_to_buffer()
+}
+
+/// Writes `sheet` into `ws` as a named Excel table with a frozen header and sized columns.
+pub(super) fn write_table(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    sheet: &Sheet,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
     let date_format = Format::new().set_num_format("yyyy-mm-dd");
-    let ws = book.add_worksheet();
     ws.set_name(&sheet.name)?;
     let mut widths: Vec<usize> = sheet
         .headers
@@ -81,5 +89,5 @@ fn render(sheet: &Sheet) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let last_row = sheet.rows.len().max(1) as u32;
     ws.add_table(0, 0, last_row, last_col, &table)?;
     ws.set_freeze_panes(1, 0)?;
-    book.save_to_buffer()
+    Ok(())
 }

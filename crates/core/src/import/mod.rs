@@ -3,6 +3,7 @@
 //! Validation problems are data (sheet, row, column, value, message), never a half-written import.
 
 pub mod lists;
+pub mod measurements;
 pub mod systems;
 pub mod table;
 

@@ -6,7 +6,9 @@ mod audit_rows;
 mod calendar;
 mod certs;
 pub use assessments::{AssessmentRow, TemplateRow};
+mod kpi;
 pub use audit_rows::{AuditFilter, Change};
+pub use kpi::{MeasurementRow, StoredValue};
 mod systems;
 mod tco;
 
@@ -26,6 +28,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_tco.sql"),
     include_str!("migrations/0004_calendar.sql"),
     include_str!("migrations/0005_assess.sql"),
+    include_str!("migrations/0006_kpi.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -6,6 +6,7 @@ mod calendar;
 mod export;
 mod identity;
 mod import;
+mod kpi;
 mod register;
 mod report;
 mod sign;

@@ -472,7 +472,8 @@ fn migration_0003_upgrades_a_schema_2_workspace() {
     Connection::open(&db)
         .expect("open")
         .execute_batch(
-            "DROP TABLE IF EXISTS assessments; DROP TABLE IF EXISTS assessment_templates;
+            "DROP TABLE IF EXISTS escalations; DROP TABLE IF EXISTS escalation_rules; DROP TABLE IF EXISTS measurements; DROP TABLE IF EXISTS kpi_links; DROP TABLE IF EXISTS kpis;
+             DROP TABLE IF EXISTS assessments; DROP TABLE IF EXISTS assessment_templates;
              DROP TABLE milestones; DROP TABLE decommission_items; DROP TABLE event_completions;
              DELETE FROM settings WHERE key = 'workspace_id';
              DROP TABLE tco_scenario_systems; DROP TABLE tco_scenarios; PRAGMA user_version = 2;",

@@ -1,0 +1,217 @@
+//! KPI linkage: the KPI record and its closed value sets, periods, and the pure rules (threshold
+//! validation, status, consecutive breaches, escalation levels, link cycles). Storage lives in
+//! `store`, orchestration in `api::kpi`; nothing here reads the store, the clock or a file.
+
+pub mod period;
+pub mod rules;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+pub use period::{parse_period, period_end, period_label};
+pub use rules::{
+    check_thresholds, derive_escalations, find_cycle, status, streak, DerivedEscalation,
+    EscalationRule, Point,
+};
+
+/// Declares a closed set with a stable snake_case key, a label and accepted spellings.
+macro_rules! kpi_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $key:literal, $label:literal, [$($syn:literal),*]);+ $(;)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+        #[serde(rename_all = "snake_case")]
+        #[ts(export)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stable key stored in the database and written in exports.
+            pub fn key(self) -> &'static str {
+                match self { $($name::$variant => $key),+ }
+            }
+
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            /// Parses a key, a label or a known synonym, ignoring case, spaces, '-' and '_'.
+            pub fn parse(input: &str) -> Option<$name> {
+                let n = squash(input);
+                $(
+                    if n == squash($key) || n == squash($label) $(|| n == squash($syn))* {
+                        return Some($name::$variant);
+                    }
+                )+
+                None
+            }
+
+            /// What an input may say, for error messages.
+            pub fn expected() -> String {
+                [$($key),+].join(", ")
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.key())
+            }
+        }
+    };
+}
+
+fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+kpi_enum! {
+    /// What a KPI measures: the model itself, the business result it should move, or running it.
+    KpiKind {
+        ModelMetric = "model_metric", "Model metric", ["model", "metric"];
+        BusinessOutcome = "business_outcome", "Business outcome", ["outcome", "business"];
+        Operational = "operational", "Operational", ["ops", "operations"];
+    }
+}
+
+kpi_enum! {
+    Direction {
+        HigherIsBetter = "higher_is_better", "Higher is better", ["higher", "up", "max"];
+        LowerIsBetter = "lower_is_better", "Lower is better", ["lower", "down", "min"];
+    }
+}
+
+kpi_enum! {
+    /// How often a KPI is measured; a measurement's period must be of this cadence.
+    Cadence {
+        Monthly = "monthly", "Monthly", ["month", "m"];
+        Quarterly = "quarterly", "Quarterly", ["quarter", "q"];
+    }
+}
+
+kpi_enum! {
+    /// Where a measurement stands against its KPI's thresholds.
+    Status {
+        OnTarget = "on_target", "On target", ["ok", "green"];
+        Warning = "warning", "Warning", ["amber"];
+        Breach = "breach", "Breach", ["red"];
+    }
+}
+
+kpi_enum! {
+    /// Where an escalation is: a recovered KPI closes nothing; a person acknowledges and resolves.
+    EscalationState {
+        Open = "open", "Open", [];
+        Acknowledged = "acknowledged", "Acknowledged", ["ack"];
+        Resolved = "resolved", "Resolved", ["closed"];
+    }
+}
+
+/// What a user fills in to add a KPI to a system.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct KpiDraft {
+    #[ts(type = "number")]
+    pub system_id: i64,
+    pub name: String,
+    pub kind: KpiKind,
+    /// E.g. "AUC", "%", "EUR", "ms".
+    pub unit: String,
+    pub direction: Direction,
+    pub target: f64,
+    /// A value at or beyond this (in the bad direction) is a warning.
+    pub warning: f64,
+    /// A value at or beyond this (in the bad direction) is a breach.
+    pub breach: f64,
+    pub cadence: Cadence,
+}
+
+/// A KPI as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Kpi {
+    #[ts(type = "number")]
+    pub id: i64,
+    #[serde(flatten)]
+    pub draft: KpiDraft,
+    pub created_at: String,
+}
+
+/// A model metric (or any KPI) driving a business outcome, with the expected effect per unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct KpiLink {
+    #[ts(type = "number")]
+    pub id: i64,
+    #[ts(type = "number")]
+    pub from_kpi: i64,
+    #[ts(type = "number")]
+    pub to_kpi: i64,
+    /// The change in the outcome per unit change of the driver, e.g. 0.3 (% retention per AUC
+    /// point).
+    pub effect_per_unit: f64,
+    pub note: String,
+    pub created_at: String,
+}
+
+/// One stored measurement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Measurement {
+    #[ts(type = "number")]
+    pub kpi_id: i64,
+    /// As written, e.g. "2025-03" (monthly) or "2025-Q1" (quarterly).
+    pub period: String,
+    pub value: f64,
+    pub source: String,
+    pub note: String,
+    pub recorded_at: String,
+    pub recorded_by: String,
+}
+
+/// An escalation as stored: opened by the rules, acknowledged and resolved by a person.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Escalation {
+    #[ts(type = "number")]
+    pub id: i64,
+    #[ts(type = "number")]
+    pub kpi_id: i64,
+    #[ts(type = "number")]
+    pub system_id: i64,
+    pub system: String,
+    pub kpi: String,
+    /// 1 owner, 2 sponsor, 3 portfolio board.
+    pub level: u8,
+    /// Who level `level` goes to.
+    pub level_name: String,
+    /// The first breach of the run.
+    pub run_start: String,
+    /// The period in which the run reached level 1.
+    pub opened_period: String,
+    /// The period in which the run reached its current level.
+    pub level_period: String,
+    /// Consecutive breaches in the run so far.
+    pub breaches: u32,
+    /// The current level's period end plus the rule's days to respond (YYYY-MM-DD).
+    pub due_date: String,
+    pub state: EscalationState,
+    pub opened_at: String,
+    pub acknowledged_by: Option<String>,
+    pub acknowledged_at: Option<String>,
+    pub acknowledged_note: Option<String>,
+    pub resolved_by: Option<String>,
+    pub resolved_at: Option<String>,
+    pub resolved_note: Option<String>,
+}
+
+/// Who an escalation level goes to.
+pub fn level_name(level: u8) -> &'static str {
+    match level {
+        1 => "owner",
+        2 => "sponsor",
+        _ => "portfolio board",
+    }
+}
