@@ -53,5 +53,6 @@ describe("grouping", () => {
     expect(canMarkDone(o("2026-01-01", "overdue"))).toBe(true);
     expect(canMarkDone(o("2026-01-01", "done"))).toBe(false);
     expect(canMarkDone(o("2026-01-01", "waived"))).toBe(false);
+    expect(canMarkDone({ ...o("2026-01-01", "overdue"), kind: "escalation" })).toBe(false);
   });
 });

@@ -67,9 +67,12 @@ export function byDate(list: Occurrence[]): Map<string, Occurrence[]> {
   return out;
 }
 
-/** Whether a person can mark this occurrence done from the views. */
+/**
+ * Whether a person can mark this occurrence done from the views. A KPI escalation is closed by
+ * resolving it with a note in the KPIs area, not from the calendar.
+ */
 export function canMarkDone(o: Occurrence): boolean {
-  return o.state === "open" || o.state === "overdue";
+  return (o.state === "open" || o.state === "overdue") && o.kind !== "escalation";
 }
 
 export const KIND_LABELS: Record<EventKind, string> = {
@@ -80,4 +83,5 @@ export const KIND_LABELS: Record<EventKind, string> = {
   certification_expiry: "Certification expiry",
   data_retention: "Data retention deadline",
   decommission: "Decommissioning task",
+  escalation: "KPI escalation due",
 };

@@ -117,12 +117,14 @@ impl Workspace {
         let milestones = self.store.milestones(None)?;
         let checklist = self.store.checklist(None)?;
         let completions = self.store.completions()?;
+        let escalations = self.escalations(None)?;
         Ok(derive_events(&Inputs {
             workspace_id: &ws,
             systems: &systems,
             milestones: &milestones,
             checklist: &checklist,
             completions: &completions,
+            escalations: &escalations,
             rules: &rules,
         }))
     }
@@ -473,6 +475,17 @@ impl Workspace {
         let completions = self.store.completions()?;
         let date = pick_occurrence(event, &completions, occurrence, today)?;
         match event.kind {
+            EventKind::Escalation => {
+                let id = uid
+                    .strip_prefix("escalation-")
+                    .and_then(|r| r.split('@').next())
+                    .unwrap_or_default();
+                return Err(Error::Conflict(format!(
+                    "{} is closed by resolving the escalation with a note: \
+                     `steward escalations resolve {id} --note TEXT` (or in the KPIs area)",
+                    event.title
+                )));
+            }
             EventKind::Decommission => {
                 let key = uid
                     .split('@')

@@ -9,6 +9,7 @@ use super::{
     nth_date, series_date, tag, CalendarQuery, ChecklistItem, Closed, Completion, Event, EventKind,
     EventState, ItemState, Milestone, Occurrence, Rules,
 };
+use crate::kpi::{Escalation, EscalationState};
 use crate::register::{AiSystem, Stage};
 
 /// A stored milestone with who last set it.
@@ -28,6 +29,8 @@ pub struct Inputs<'a> {
     pub milestones: &'a [StoredMilestone],
     pub checklist: &'a [ChecklistItem],
     pub completions: &'a [Completion],
+    /// KPI escalations: each one's due date is on the calendar until it is resolved.
+    pub escalations: &'a [Escalation],
     pub rules: &'a Rules,
 }
 
@@ -257,6 +260,43 @@ pub fn derive_events(inp: &Inputs<'_>) -> Vec<Event> {
                 by: m.updated_by.clone(),
                 at: a.to_string(),
                 note: String::new(),
+            });
+            out.push(e);
+        }
+
+        for esc in inp.escalations.iter().filter(|e| e.system_id == s.id) {
+            let Ok(due) = esc.due_date.parse::<NaiveDate>() else {
+                continue;
+            };
+            let mut e = sys(
+                format!("escalation-{}@{ws}", esc.id),
+                EventKind::Escalation,
+                "kpi_escalation",
+                format!(
+                    "Escalation level {} ({}): {} of {name}",
+                    esc.level, esc.level_name, esc.kpi
+                ),
+                format!(
+                    "{name}: KPI \"{}\" in breach {} periods running since {}, level {} reached in {} \
+                     (escalation rules); {}",
+                    esc.kpi,
+                    esc.breaches,
+                    esc.run_start,
+                    esc.level,
+                    esc.level_period,
+                    esc.state.label().to_lowercase()
+                ),
+            );
+            if esc.level > 1 {
+                e.owner = Some(esc.level_name.clone());
+            }
+            e.start = due;
+            e.task = true;
+            e.closed = (esc.state == EscalationState::Resolved).then(|| Closed {
+                state: EventState::Done,
+                by: esc.resolved_by.clone().unwrap_or_default(),
+                at: esc.resolved_at.clone().unwrap_or_default(),
+                note: esc.resolved_note.clone().unwrap_or_default(),
             });
             out.push(e);
         }

@@ -57,6 +57,7 @@ keyed_enum! {
         CertificationExpiry = "certification_expiry", "Certification expiry";
         DataRetention = "data_retention", "Data retention deadline";
         Decommission = "decommission", "Decommissioning task";
+        Escalation = "escalation", "KPI escalation due";
     }
 }
 

@@ -54,6 +54,7 @@ fn dates(
         milestones: &[],
         checklist: &[],
         completions,
+        escalations: &[],
         rules: &rules,
     });
     let q = CalendarQuery {
@@ -170,6 +171,7 @@ fn a_changed_risk_tier_moves_the_review_and_keeps_its_uid() {
             milestones: &[],
             checklist: &[],
             completions: &[],
+            escalations: &[],
             rules: &rules,
         })
         .into_iter()
@@ -294,6 +296,7 @@ fn certifications_and_retention_are_single_dates_with_their_sources() {
         }],
         checklist: &[],
         completions: &[],
+        escalations: &[],
         rules: &rules,
     });
     let cert = events
@@ -720,4 +723,55 @@ fn migration_0004_upgrades_a_schema_3_workspace() {
         .any(|e| e.uid == format!("model-review-{id}@{ws_id}")));
     ws.set_stage(id, Stage::Deprecated).expect("deprecate");
     assert!(!ws.retire_system(id, None).expect("checklist").retired);
+}
+
+#[test]
+fn kpi_escalations_are_on_the_calendar_until_resolved() {
+    use steward_core::kpi::EscalationState;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut ws = workspace(dir.path());
+    steward_core::demo::populate(&mut ws).expect("sample");
+    let open = ws
+        .escalations(Some(EscalationState::Open))
+        .expect("escalations");
+    assert!(!open.is_empty(), "the sample has open escalations");
+    let esc = &open[0];
+    let all = ws
+        .calendar(&CalendarQuery {
+            kinds: vec![EventKind::Escalation],
+            from: Some(d("2000-01-01")),
+            to: Some(d("2100-01-01")),
+            ..Default::default()
+        })
+        .expect("calendar");
+    let uid_prefix = format!("escalation-{}@", esc.id);
+    let ev = all
+        .iter()
+        .find(|o| o.uid.starts_with(&uid_prefix))
+        .expect("the escalation is on the calendar");
+    assert_eq!(ev.date.to_string(), esc.due_date);
+    assert!(ev.source.contains(&esc.kpi), "{}", ev.source);
+    assert!(ev.task);
+    // Done on the calendar is refused: an escalation is resolved with a note.
+    let err = ws
+        .mark_done(&ev.uid, None, None, "")
+        .expect_err("resolve instead");
+    assert!(err.to_string().contains("escalations resolve"), "{err}");
+    // Resolved, it shows as done with who resolved it.
+    ws.resolve_escalation(esc.id, "retrained on the last 12 months")
+        .expect("resolve");
+    let after = ws
+        .calendar(&CalendarQuery {
+            kinds: vec![EventKind::Escalation],
+            from: Some(d("2000-01-01")),
+            to: Some(d("2100-01-01")),
+            ..Default::default()
+        })
+        .expect("calendar");
+    let ev = after
+        .iter()
+        .find(|o| o.uid.starts_with(&uid_prefix))
+        .expect("still listed");
+    assert_eq!(ev.state, EventState::Done);
+    assert_eq!(ev.done_by.as_deref(), Some("tester"));
 }
