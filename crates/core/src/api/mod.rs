@@ -6,6 +6,7 @@ mod certs;
 mod export;
 mod import;
 pub mod pack;
+pub mod signoff;
 mod systems;
 pub mod tco;
 pub mod wire;

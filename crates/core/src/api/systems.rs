@@ -69,6 +69,12 @@ pub(super) fn update_audited(
     actor: &str,
     action: &str,
 ) -> Result<AiSystem> {
+    let today = chrono::DateTime::parse_from_rfc3339(now)
+        .map(|t| t.date_naive())
+        .map_err(|e| {
+            Error::Integrity(format!("the time of a change {now:?} is not RFC 3339: {e}"))
+        })?;
+    super::signoff::check_gate(tx, before, d, today)?;
     tx.update_system(before.id, d, now)?;
     let after = AiSystem {
         id: before.id,

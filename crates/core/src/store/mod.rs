@@ -4,6 +4,8 @@
 mod audit_rows;
 mod certs;
 pub use audit_rows::{AuditFilter, Change};
+mod signoff;
+pub use signoff::{ActionRow, BoardRow, RequestRow, RuleRow, SignatureRow};
 mod systems;
 mod tco;
 
@@ -21,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_certificates.sql"),
     include_str!("migrations/0003_tco.sql"),
+    include_str!("migrations/0004_signoff.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -7,6 +7,7 @@ mod import;
 mod register;
 mod report;
 mod sign;
+mod signoff;
 mod store;
 mod support;
 mod tco;

@@ -471,7 +471,9 @@ fn migration_0003_upgrades_a_schema_2_workspace() {
     Connection::open(&db)
         .expect("open")
         .execute_batch(
-            "DROP TABLE tco_scenario_systems; DROP TABLE tco_scenarios; PRAGMA user_version = 2;",
+            "DROP TABLE signoff_actions; DROP TABLE signoff_signatures; DROP TABLE signoff_requests;
+             DROP TABLE signoff_rules; DROP TABLE signoff_members; DROP TABLE signoff_boards;
+             DROP TABLE tco_scenario_systems; DROP TABLE tco_scenarios; PRAGMA user_version = 2;",
         )
         .expect("downgrade");
     let mut ws = workspace(dir.path());
