@@ -5,6 +5,7 @@ mod assess;
 mod identity;
 mod output;
 mod reports;
+mod signoff;
 mod systems;
 mod tco;
 
@@ -77,6 +78,9 @@ enum Command {
     /// the workspace.
     #[command(subcommand)]
     Tco(tco::TcoCmd),
+    /// Sign-off forms: review boards, rules, requests, signature files, status.
+    #[command(subcommand)]
+    Signoff(signoff::SignoffCmd),
     /// Fill an empty workspace with the sample portfolio.
     Demo,
     /// Where the workspace is and what it holds.
@@ -177,6 +181,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             return tco::run(cmd, json, needs);
         }
         Command::Assess(cmd) => return assess::run(cmd, json),
+        // A signer signs a request file on their own laptop, with no workspace.
+        Command::Signoff(cmd) => match signoff::run_without_workspace(cmd, &identity_dir, json)? {
+            Ok(code) => return Ok(code),
+            Err(cmd) => Command::Signoff(cmd),
+        },
         other => other,
     };
     let mut ws = open(data_dir, actor)?;
@@ -184,6 +193,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         // Handled above, before a workspace is opened.
         Command::Identity(_) | Command::Tco(_) | Command::Assess(_) => Ok(ExitCode::SUCCESS),
         Command::Certs(cmd) => cmd.run(&mut ws, json),
+        Command::Signoff(cmd) => signoff::run(&mut ws, cmd, &identity_dir, json),
         Command::Systems(cmd) => systems::run(&mut ws, cmd, json),
         Command::Audit(AuditCmd::Log { entity, id, limit }) => {
             let q = api::AuditQuery {

@@ -3,6 +3,7 @@
 mod areas;
 mod audit;
 mod pack;
+mod signoff;
 mod support;
 mod systems;
 mod tco;
