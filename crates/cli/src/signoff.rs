@@ -116,6 +116,22 @@ pub enum SignoffCmd {
     },
     /// Actions made from the conditions of approvals, by due date.
     Actions,
+    /// Write a request's sign-off certificate: pdf (signed with --sign) or xlsx, by the output's
+    /// extension or --format.
+    Certificate {
+        /// The request's number or uid.
+        request: String,
+        #[arg(short, long)]
+        output: PathBuf,
+        /// pdf or xlsx; default: the output's extension.
+        #[arg(long)]
+        format: Option<String>,
+        /// Sign the PDF with your identity (or --p12).
+        #[arg(long)]
+        sign: bool,
+        #[command(flatten)]
+        signer: SignerArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -410,6 +426,41 @@ pub fn run(
                     &rows,
                 );
             }
+        }
+        SignoffCmd::Certificate {
+            request,
+            output: out,
+            format,
+            sign,
+            signer,
+        } => {
+            let format = format
+                .or_else(|| out.extension().map(|e| e.to_string_lossy().into_owned()))
+                .ok_or_else(|| {
+                    anyhow!(
+                        "{} has no extension: give --format pdf or xlsx",
+                        out.display()
+                    )
+                })?;
+            let s = if sign {
+                Some(signer.signer(identity_dir)?)
+            } else {
+                None
+            };
+            let n = ws
+                .write_signoff_report(&request, &format, s.as_ref(), &out)
+                .with_context(|| {
+                    format!("writing the sign-off certificate to {}", out.display())
+                })?;
+            output::message(
+                json,
+                &format!(
+                    "wrote {} ({n} bytes){}",
+                    out.display(),
+                    if sign { ", signed" } else { "" }
+                ),
+                serde_json::json!({ "file": out, "bytes": n, "signed": sign }),
+            )?;
         }
         SignoffCmd::Actions => {
             let list = ws.signoff_actions()?;

@@ -710,3 +710,100 @@ pub(super) fn check_gate(
         ),
     })
 }
+
+impl Workspace {
+    /// The sign-off certificate of a request as a PDF, signed by `signer` when one is given.
+    pub fn signoff_report_pdf(&self, key: &str, signer: Option<&Signer>) -> Result<Vec<u8>> {
+        let at = self.ctx.clock.now();
+        let v = self.request(key)?;
+        let mut model = crate::report::signoff_report(
+            &v,
+            &crate::report::workspace_label(self),
+            at,
+            &self.ctx.actor,
+        );
+        if let Some(s) = signer {
+            model.signature = Some(super::pack::signature_block(s, at));
+        }
+        let bytes = crate::report::render_pdf(&model)?;
+        match signer {
+            Some(s) => sign::pdf::sign_pdf(&bytes, s, at, "Sign-off certificate issued by Steward"),
+            None => Ok(bytes),
+        }
+    }
+
+    /// The sign-off certificate of a request as an .xlsx workbook.
+    pub fn signoff_report_xlsx(&self, key: &str) -> Result<Vec<u8>> {
+        let v = self.request(key)?;
+        let model = crate::report::signoff_report(
+            &v,
+            &crate::report::workspace_label(self),
+            self.ctx.clock.now(),
+            &self.ctx.actor,
+        );
+        crate::report::render_xlsx(&model)
+    }
+
+    /// Writes the sign-off certificate to `out` as `format` (pdf or xlsx); only a PDF is signed.
+    pub fn write_signoff_report(
+        &self,
+        key: &str,
+        format: &str,
+        signer: Option<&Signer>,
+        out: &std::path::Path,
+    ) -> Result<usize> {
+        let bytes = match (format.trim_start_matches('.').to_ascii_lowercase().as_str(), signer) {
+            ("pdf", s) => self.signoff_report_pdf(key, s)?,
+            ("xlsx", None) => self.signoff_report_xlsx(key)?,
+            ("xlsx", Some(_)) => {
+                return Err(Error::Validation {
+                    entity: "report",
+                    fields: vec![FieldError::new("format", "only PDF reports carry a signature; sign an .xlsx by putting it in an audit pack")],
+                })
+            }
+            (other, _) => {
+                return Err(Error::Validation {
+                    entity: "report",
+                    fields: vec![FieldError::new("format", format!("unknown report format {other:?}; expected pdf or xlsx"))],
+                })
+            }
+        };
+        crate::pack::write_atomically(out, &bytes)?;
+        Ok(bytes.len())
+    }
+
+    /// The sign-off files of an audit pack: for each request with signatures, the request
+    /// (`signoffs/request-N.json`), each signature file as imported
+    /// (`signoffs/request-N/sig-K.json`), and the certificate as `reports/signoff-N.pdf`
+    /// (signed) and `.xlsx`.
+    pub(crate) fn signoff_pack_files(&self, signer: &Signer) -> Result<Vec<crate::pack::PackFile>> {
+        let mut out = Vec::new();
+        for r in self.store.signoff_requests()? {
+            let sigs = self.store.signoff_signatures(r.id)?;
+            if sigs.is_empty() {
+                continue;
+            }
+            let key = r.id.to_string();
+            out.push(crate::pack::PackFile {
+                path: format!("signoffs/request-{}.json", r.id),
+                bytes: serde_json::to_vec_pretty(&r.doc)
+                    .map_err(|e| Error::Integrity(format!("request {}: {e}", r.id)))?,
+            });
+            for (k, s) in sigs.iter().enumerate() {
+                out.push(crate::pack::PackFile {
+                    path: format!("signoffs/request-{}/sig-{}.json", r.id, k + 1),
+                    bytes: file::signature_file(&s.statement, &s.cms)?,
+                });
+            }
+            out.push(crate::pack::PackFile {
+                path: format!("reports/signoff-{}.pdf", r.id),
+                bytes: self.signoff_report_pdf(&key, Some(signer))?,
+            });
+            out.push(crate::pack::PackFile {
+                path: format!("reports/signoff-{}.xlsx", r.id),
+                bytes: self.signoff_report_xlsx(&key)?,
+            });
+        }
+        Ok(out)
+    }
+}

@@ -9,6 +9,7 @@
 pub mod chart;
 mod pdf;
 mod register;
+mod signoff;
 mod tco;
 mod xlsx;
 
@@ -21,6 +22,7 @@ use crate::{Error, FieldError, Result};
 pub use pdf::render_pdf;
 pub use register::register_report;
 pub(crate) use register::workspace_name as workspace_label;
+pub use signoff::signoff_report;
 pub use tco::{tco_cumulative_chart, tco_inputs, tco_report, tco_tornado_chart};
 pub use xlsx::render_xlsx;
 

@@ -128,6 +128,17 @@ pub fn write_signature(
         .map_err(|e| Error::Signature(format!("cannot write the signature file: {e}")))
 }
 
+/// The signature file for a statement and its CMS as kept in the workspace (for audit packs).
+pub fn signature_file(statement: &Statement, cms: &[u8]) -> Result<Vec<u8>> {
+    let file = SignatureFile {
+        format: SIGNATURE_FORMAT.into(),
+        statement: statement.clone(),
+        signature: hex::encode(cms),
+    };
+    serde_json::to_vec_pretty(&file)
+        .map_err(|e| Error::Signature(format!("cannot write the signature file: {e}")))
+}
+
 /// A signature file once read and its signature checked.
 #[derive(Debug, Clone)]
 pub struct SignedStatement {

@@ -582,3 +582,172 @@ fn migration_0004_upgrades_a_schema_3_workspace() {
         "data made under schema 3 is kept"
     );
 }
+
+/// An approved request (Ann legal, Bob compliance with conditions) in `s`; returns its id.
+fn approved(s: &mut Setup) -> i64 {
+    let (id, req) = s.request_file();
+    let a = s.sign(&req, &s.ann, Role::Legal, Decision::Approve, "");
+    let b = s.sign(
+        &req,
+        &s.bob,
+        Role::Compliance,
+        Decision::ApproveWithConditions,
+        "Monthly drift report",
+    );
+    s.ws.import_signature(&a, "a").expect("a");
+    s.ws.import_signature(&b, "b").expect("b");
+    id
+}
+
+#[test]
+fn the_sign_off_certificate_is_a_signed_pdf_and_a_workbook() {
+    use calamine::{Reader, Xlsx};
+    let mut s = setup();
+    let id = approved(&mut s);
+    let model = {
+        let v = s.ws.request(&id.to_string()).expect("view");
+        steward_core::report::signoff_report(&v, "test", ctx().clock.now(), "tester")
+    };
+    model.check().expect("the model is well formed");
+    let kv: Vec<(String, String)> = model
+        .metadata
+        .iter()
+        .map(|k| (k.key.clone(), k.value.clone()))
+        .collect();
+    assert!(
+        kv.contains(&("Status".into(), "Approved".into())),
+        "the status is on the certificate: {kv:?}"
+    );
+    let sigs = model
+        .tables()
+        .find(|t| t.name == "Signatures")
+        .expect("signatures table");
+    assert_eq!(sigs.rows.len(), 2, "one row per signature");
+    let row = format!("{:?}", sigs.rows[1]);
+    for want in [
+        "Bob Compliance",
+        "Compliance",
+        "Approve with conditions",
+        "Monthly drift report",
+        "2026-11-02T09:30:00Z",
+        &s.bob.certificate_info().fingerprint_sha256,
+    ] {
+        assert!(row.contains(want), "the signature row shows {want}: {row}");
+    }
+    let reviewed = model
+        .tables()
+        .find(|t| t.name == "Under review")
+        .expect("snapshot table");
+    assert!(
+        format!("{:?}", reviewed.rows).contains("Credit Scorer"),
+        "the snapshot's content is printed"
+    );
+
+    let pdf =
+        s.ws.signoff_report_pdf(&id.to_string(), Some(&s.ann))
+            .expect("pdf");
+    let path = s.root.join("signoff.pdf");
+    std::fs::write(&path, &pdf).expect("write");
+    let said = crate::identity::run_ok(&s.root, "pdfsig", &[path.to_str().expect("utf-8")]);
+    assert!(
+        said.contains("Signature is Valid."),
+        "pdfsig accepts the certificate's signature: {said}"
+    );
+
+    let xlsx = s.ws.signoff_report_xlsx(&id.to_string()).expect("xlsx");
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(xlsx)).expect("calamine reads it");
+    let names = book.sheet_names().to_vec();
+    assert!(
+        names.iter().any(|n| n == "Signatures"),
+        "a sheet of signatures: {names:?}"
+    );
+    let range = book.worksheet_range("Signatures").expect("sheet");
+    assert!(
+        format!("{range:?}").contains("Monthly drift report"),
+        "the conditions are in the workbook"
+    );
+}
+
+#[test]
+fn audit_packs_carry_sign_offs_and_verify_checks_their_signatures() {
+    use steward_core::pack::{self, FindingLevel, PackFile};
+    let mut s = setup();
+    let id = approved(&mut s);
+    let out = s.root.join("pack.zip");
+    let summary = s.ws.create_pack(&s.ann, &out, &mut |_| true).expect("pack");
+    let paths: Vec<&str> = summary.files.iter().map(|f| f.path.as_str()).collect();
+    for p in [
+        format!("reports/signoff-{id}.pdf"),
+        format!("reports/signoff-{id}.xlsx"),
+        format!("signoffs/request-{id}.json"),
+        format!("signoffs/request-{id}/sig-1.json"),
+        format!("signoffs/request-{id}/sig-2.json"),
+    ] {
+        assert!(paths.contains(&p.as_str()), "{p} is in the pack: {paths:?}");
+    }
+    let trusted = vec![s.ann.certificate_info()];
+    let report = pack::verify_pack(&out, &trusted).expect("verify");
+    assert!(report.valid, "the pack verifies: {:?}", report.findings);
+    let ok: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.message.starts_with("valid sign-off signature"))
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(ok.len(), 2, "each sign-off signature is checked: {ok:?}");
+
+    // A pack made by someone else, correctly hashed and signed as a pack, whose sign-off
+    // signature was made with a key that is not the board member's: verify says so.
+    let (req_doc, _) = {
+        let bytes =
+            s.ws.export_request(&id.to_string(), &s.ann)
+                .expect("export");
+        steward_core::signoff::file::read_request(&bytes, "r").expect("read")
+    };
+    let mallory = signer(&s.root, "Mallory");
+    let st = Statement {
+        request: req_doc.uid.clone(),
+        snapshot_hash: req_doc.snapshot_hash.clone(),
+        system: req_doc.system_name.clone(),
+        gate: req_doc.gate,
+        decision: Decision::Approve,
+        conditions: String::new(),
+        role: Role::Legal,
+        signer: "Ann Legal".into(),
+        signed_at: "2026-11-02T09:30:00Z".into(),
+    };
+    let files = vec![
+        PackFile {
+            path: "signoffs/request-1.json".into(),
+            bytes: serde_json::to_vec(&req_doc).expect("json"),
+        },
+        PackFile {
+            path: "signoffs/request-1/sig-1.json".into(),
+            bytes: write_signature(&st, &mallory, ctx().clock.now()).expect("sig"),
+        },
+    ];
+    let forged = s.root.join("forged.zip");
+    let anchor = s.ws.chain_anchor().expect("anchor");
+    pack::write_pack(
+        &forged,
+        files,
+        ("forged", "mallory", anchor),
+        &s.ann,
+        ctx().clock.now(),
+        &mut |_| true,
+    )
+    .expect("write");
+    let report = pack::verify_pack(&forged, &trusted).expect("verify");
+    assert!(!report.valid, "a forged sign-off makes the pack invalid");
+    let bad: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.level == FindingLevel::Error)
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(bad.len(), 1, "{bad:?}");
+    assert!(
+        bad[0].contains("not a board member's for the role legal"),
+        "{bad:?}"
+    );
+}
