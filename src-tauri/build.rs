@@ -1,7 +1,7 @@
 //! Embeds tauri.conf.json and generates one permission per command, so the capability in
 //! capabilities/default.json can allow exactly the commands the UI calls.
 
-/// Every command of `src/commands.rs` and `src/tco.rs`; keep in step with `generate_handler!` in main.rs.
+/// Every command of `src/commands.rs`, `src/tco.rs` and `src/signoff.rs`; keep in step with `generate_handler!` in main.rs.
 const COMMANDS: &[&str] = &[
     "workspace_info",
     "vocabulary",
@@ -33,6 +33,19 @@ const COMMANDS: &[&str] = &[
     "tco_delete",
     "tco_export",
     "tco_import",
+    "signoff_boards",
+    "signoff_create_board",
+    "signoff_add_member",
+    "signoff_rules",
+    "signoff_save_rule",
+    "signoff_requests",
+    "signoff_create_request",
+    "signoff_export_request",
+    "signoff_review",
+    "signoff_sign",
+    "signoff_import_signature",
+    "signoff_actions",
+    "signoff_certificate",
 ];
 
 fn main() {

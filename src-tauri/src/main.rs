@@ -4,6 +4,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod signoff;
 mod tco;
 
 use std::ffi::OsString;
@@ -68,6 +69,19 @@ fn main() {
             tco::tco_delete,
             tco::tco_export,
             tco::tco_import,
+            signoff::signoff_boards,
+            signoff::signoff_create_board,
+            signoff::signoff_add_member,
+            signoff::signoff_rules,
+            signoff::signoff_save_rule,
+            signoff::signoff_requests,
+            signoff::signoff_create_request,
+            signoff::signoff_export_request,
+            signoff::signoff_review,
+            signoff::signoff_sign,
+            signoff::signoff_import_signature,
+            signoff::signoff_actions,
+            signoff::signoff_certificate,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = app {

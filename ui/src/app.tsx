@@ -13,17 +13,19 @@ import { ImportScreen } from "./screens/Import";
 import { ProfileScreen } from "./screens/Profile";
 import { RegisterScreen } from "./screens/Register";
 import { SignExportScreen } from "./screens/SignExport";
+import { SignoffScreen } from "./screens/Signoff";
 import { TcoScreen } from "./screens/Tco";
 import { VerifyScreen } from "./screens/Verify";
 import { Welcome } from "./screens/Welcome";
 
-type Area = "register" | "import" | "audit" | "reports" | "verify" | "profile" | "tco";
+type Area = "register" | "import" | "audit" | "reports" | "verify" | "profile" | "tco" | "signoff";
 
 const AREAS: { key: Area; label: string }[] = [
   { key: "register", label: "Register" },
   { key: "import", label: "Import" },
   { key: "audit", label: "Audit log" },
   { key: "tco", label: "TCO" },
+  { key: "signoff", label: "Sign-offs" },
   { key: "reports", label: "Sign & export" },
   { key: "verify", label: "Verify" },
   { key: "profile", label: "Profile" },
@@ -131,6 +133,8 @@ export function App() {
             <VerifyScreen />
           ) : area === "tco" ? (
             <TcoScreen key={generation} />
+          ) : area === "signoff" ? (
+            <SignoffScreen onChanged={changed} />
           ) : area === "profile" ? (
             <ProfileScreen />
           ) : (
