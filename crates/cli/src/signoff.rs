@@ -136,9 +136,8 @@ pub enum SignoffCmd {
 
 #[derive(Subcommand)]
 pub enum BoardCmd {
-    Create {
-        name: String,
-    },
+    /// Create an empty review board.
+    Create { name: String },
     /// Add a member in a role; their certificate is imported into the workspace if new.
     AddMember {
         board: String,
@@ -150,6 +149,7 @@ pub enum BoardCmd {
         #[arg(long, value_name = "FILE")]
         cert: PathBuf,
     },
+    /// List every board and its members.
     List,
 }
 
@@ -173,6 +173,7 @@ pub enum RuleCmd {
         #[arg(long, default_value_t = 30)]
         days: u32,
     },
+    /// List the rules.
     List,
 }
 

@@ -751,3 +751,33 @@ fn audit_packs_carry_sign_offs_and_verify_checks_their_signatures() {
         "{bad:?}"
     );
 }
+
+#[test]
+fn an_import_cannot_promote_a_system_past_its_gate() {
+    let mut s = setup();
+    let csv = s.root.join("promote.csv");
+    std::fs::write(
+        &csv,
+        "Name,Business unit,Owner,Stage,Risk tier,Regulated domain,Deployment date\n\
+         Credit Scorer,Retail,Ann Owner,production,high,none,2026-11-02\n",
+    )
+    .expect("write");
+    let e = s.ws.import_systems(&csv, false).expect_err("gated");
+    assert!(
+        e.to_string()
+            .contains("needs an approved pre-deployment sign-off"),
+        "the import names the gate: {e}"
+    );
+    assert_eq!(
+        s.ws.system(s.system).expect("system").draft.stage,
+        Stage::Staging,
+        "nothing was imported"
+    );
+    approved(&mut s);
+    s.ws.import_systems(&csv, false)
+        .expect("approved: the import promotes it");
+    assert_eq!(
+        s.ws.system(s.system).expect("system").draft.stage,
+        Stage::Production
+    );
+}
