@@ -186,7 +186,7 @@ pub fn signoff_report(v: &RequestView, workspace: &str, at: DateTime<Utc>, by: &
             .collect();
         let mut cs = Section::new("Changed since the snapshot");
         cs.blocks.push(Block::Paragraph {
-            text: "The record no longer matches what was put up for review; the request must be signed again on a new request.".into(),
+            text: "The record no longer matches what was put up for review: open a new request and sign it again.".into(),
         });
         cs.blocks.push(Block::Table(c));
         sections.push(cs);

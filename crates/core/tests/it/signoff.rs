@@ -781,3 +781,25 @@ fn an_import_cannot_promote_a_system_past_its_gate() {
         Stage::Production
     );
 }
+
+#[test]
+fn the_sign_off_certificate_model_snapshot() {
+    let mut s = setup();
+    let id = approved(&mut s);
+    let mut d = s.ws.system(s.system).expect("system").draft;
+    d.purpose = "Scores consumer loans".into();
+    s.ws.update_system(s.system, d).expect("edit after signing");
+    let v = s.ws.request(&id.to_string()).expect("view");
+    let model =
+        steward_core::report::signoff_report(&v, "test workspace", ctx().clock.now(), "tester");
+    model.check().expect("the writers accept the model");
+    // Keys are made fresh for each run and the uid depends on the workspace's path.
+    let mut text = crate::report::dump(&model).replace(&v.request.uid, "<uid>");
+    for (who, signer) in [("ann", &s.ann), ("bob", &s.bob), ("owner", &s.owner)] {
+        text = text.replace(
+            &signer.certificate_info().fingerprint_sha256,
+            &format!("<{who}-fingerprint>"),
+        );
+    }
+    insta::assert_snapshot!("signoff_report_model", text);
+}
