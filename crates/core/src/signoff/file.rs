@@ -235,7 +235,8 @@ pub fn check_statement<'a>(
                 "approve_with_conditions needs the conditions text; give them or approve".into(),
             )
         }
-        (Decision::Approve | Decision::Reject, false) if s.decision == Decision::Approve => {
+        // A rejection may give its reasons; a plain approval has no conditions.
+        (Decision::Approve, false) => {
             return refuse(
                 "conditions were given with a plain approval; use approve_with_conditions".into(),
             )

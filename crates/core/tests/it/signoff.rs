@@ -325,6 +325,35 @@ fn every_bad_signature_file_is_refused_with_its_reason() {
         "{e}"
     );
 
+    // Conditions go with approve_with_conditions, and only with it.
+    let now = ctx().clock.now();
+    let e = sign_request(
+        &req,
+        "r",
+        &s.ann,
+        Role::Legal,
+        Decision::ApproveWithConditions,
+        " ",
+        now,
+    )
+    .expect_err("no conditions");
+    assert!(
+        e.to_string()
+            .contains("approve_with_conditions needs the conditions text"),
+        "{e}"
+    );
+    let e = sign_request(
+        &req,
+        "r",
+        &s.ann,
+        Role::Legal,
+        Decision::Approve,
+        "Fix X",
+        now,
+    )
+    .expect_err("conditions");
+    assert!(e.to_string().contains("use approve_with_conditions"), "{e}");
+
     // Forged files, made by hand with a valid key, must still be refused on import.
     let (doc, _) = steward_core::signoff::file::read_request(&req, "r").expect("reads");
     let forge = |who: &Signer, edit: &dyn Fn(&mut Statement)| {
