@@ -3,6 +3,7 @@
 
 /// Every command of `src/commands.rs` and the area modules (`src/tco.rs`, `src/calendar.rs`);
 /// keep in step with `generate_handler!` in main.rs.
+/// Every command of `src/commands.rs`, `src/tco.rs` and `src/signoff.rs`; keep in step with `generate_handler!` in main.rs.
 const COMMANDS: &[&str] = &[
     "workspace_info",
     "vocabulary",
@@ -59,6 +60,19 @@ const COMMANDS: &[&str] = &[
     "record_measurement",
     "acknowledge_escalation",
     "resolve_escalation",
+    "signoff_boards",
+    "signoff_create_board",
+    "signoff_add_member",
+    "signoff_rules",
+    "signoff_save_rule",
+    "signoff_requests",
+    "signoff_create_request",
+    "signoff_export_request",
+    "signoff_review",
+    "signoff_sign",
+    "signoff_import_signature",
+    "signoff_actions",
+    "signoff_certificate",
 ];
 
 fn main() {

@@ -7,6 +7,7 @@ mod assess;
 mod calendar;
 mod commands;
 mod kpi;
+mod signoff;
 mod tco;
 
 use std::ffi::OsString;
@@ -96,6 +97,19 @@ fn main() {
             kpi::record_measurement,
             kpi::acknowledge_escalation,
             kpi::resolve_escalation,
+            signoff::signoff_boards,
+            signoff::signoff_create_board,
+            signoff::signoff_add_member,
+            signoff::signoff_rules,
+            signoff::signoff_save_rule,
+            signoff::signoff_requests,
+            signoff::signoff_create_request,
+            signoff::signoff_export_request,
+            signoff::signoff_review,
+            signoff::signoff_sign,
+            signoff::signoff_import_signature,
+            signoff::signoff_actions,
+            signoff::signoff_certificate,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = app {

@@ -16,11 +16,12 @@ import { KpiScreen } from "./screens/Kpi";
 import { ProfileScreen } from "./screens/Profile";
 import { RegisterScreen } from "./screens/Register";
 import { SignExportScreen } from "./screens/SignExport";
+import { SignoffScreen } from "./screens/Signoff";
 import { TcoScreen } from "./screens/Tco";
 import { VerifyScreen } from "./screens/Verify";
 import { Welcome } from "./screens/Welcome";
 
-type Area = "register" | "calendar" | "import" | "audit" | "reports" | "verify" | "profile" | "tco" | "assess" | "kpi";
+type Area = "register" | "calendar" | "import" | "audit" | "reports" | "verify" | "profile" | "tco" | "assess" | "kpi" | "signoff";
 
 const AREAS: { key: Area; label: string }[] = [
   { key: "register", label: "Register" },
@@ -30,6 +31,7 @@ const AREAS: { key: Area; label: string }[] = [
   { key: "assess", label: "Assessments" },
   { key: "audit", label: "Audit log" },
   { key: "tco", label: "TCO" },
+  { key: "signoff", label: "Sign-offs" },
   { key: "reports", label: "Sign & export" },
   { key: "verify", label: "Verify" },
   { key: "profile", label: "Profile" },
@@ -143,6 +145,8 @@ export function App() {
             <TcoScreen key={generation} />
           ) : area === "assess" ? (
             <AssessOverview generation={generation} onChanged={changed} />
+          ) : area === "signoff" ? (
+            <SignoffScreen onChanged={changed} />
           ) : area === "profile" ? (
             <ProfileScreen />
           ) : (

@@ -3,6 +3,7 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { open, save } from "@tauri-apps/plugin-dialog";
 
+import type { ActionView } from "./bindings/ActionView";
 import type { AiSystem } from "./bindings/AiSystem";
 import type { Assessment } from "./bindings/Assessment";
 import type { AssessmentSummary } from "./bindings/AssessmentSummary";
@@ -11,6 +12,15 @@ import type { Template } from "./bindings/Template";
 import type { TemplateInfo } from "./bindings/TemplateInfo";
 import type { TemplateStatus } from "./bindings/TemplateStatus";
 import type { TierChoice } from "./bindings/TierChoice";
+import type { BoardView } from "./bindings/BoardView";
+import type { RequestReview } from "./bindings/RequestReview";
+import type { RequestView } from "./bindings/RequestView";
+import type { RuleSpec } from "./bindings/RuleSpec";
+import type { RuleView } from "./bindings/RuleView";
+import type { SignoffDecision } from "./bindings/SignoffDecision";
+import type { SignoffGate } from "./bindings/SignoffGate";
+import type { SignoffRole } from "./bindings/SignoffRole";
+import type { RiskTier } from "./bindings/RiskTier";
 import type { AuditEntry } from "./bindings/AuditEntry";
 import type { AuditQuery } from "./bindings/AuditQuery";
 import type { CalendarQuery } from "./bindings/CalendarQuery";
@@ -105,6 +115,35 @@ export const backend = {
     call<number>("tco_export", { id, format, sign, passphrase, path }),
   /** Stores a scenario file; its problems come back naming the file and the key. */
   tcoImport: (path: string) => call<StoredScenario>("tco_import", { path }),
+  signoffBoards: () => call<BoardView[]>("signoff_boards"),
+  signoffCreateBoard: (name: string) => call<BoardView>("signoff_create_board", { name }),
+  signoffAddMember: (board: string, name: string, role: SignoffRole, cert: string) =>
+    call<BoardView>("signoff_add_member", { board, name, role, cert }),
+  signoffRules: () => call<RuleView[]>("signoff_rules"),
+  signoffSaveRule: (gate: SignoffGate, tier: RiskTier, board: string, spec: RuleSpec) =>
+    call<RuleView>("signoff_save_rule", { gate, tier, board, spec }),
+  signoffRequests: () => call<RequestView[]>("signoff_requests"),
+  signoffCreateRequest: (system: string, gate: SignoffGate) =>
+    call<RequestView>("signoff_create_request", { system, gate }),
+  /** Writes the request file, signed with your identity; resolves to the bytes written. */
+  signoffExportRequest: (id: number, passphrase: string, path: string) =>
+    call<number>("signoff_export_request", { id, passphrase, path }),
+  /** Reads and checks a request file for review before signing. */
+  signoffReview: (path: string) => call<RequestReview>("signoff_review", { path }),
+  /** Signs a request file with your identity, or with `p12` and its password; writes `out`. */
+  signoffSign: (
+    path: string,
+    role: SignoffRole,
+    decision: SignoffDecision,
+    conditions: string,
+    passphrase: string,
+    p12: string | null,
+    out: string,
+  ) => call<number>("signoff_sign", { path, role, decision, conditions, passphrase, p12, out }),
+  signoffImportSignature: (path: string) => call<RequestView>("signoff_import_signature", { path }),
+  signoffActions: () => call<ActionView[]>("signoff_actions"),
+  signoffCertificate: (id: number, format: "pdf" | "xlsx", sign: boolean, passphrase: string | null, path: string) =>
+    call<number>("signoff_certificate", { id, format, sign, passphrase, path }),
 
   // The lifecycle calendar.
   calendarList: (query: CalendarQuery) => call<Occurrence[]>("calendar_list", { query }),

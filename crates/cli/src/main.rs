@@ -7,6 +7,7 @@ mod identity;
 mod kpi;
 mod output;
 mod reports;
+mod signoff;
 mod systems;
 mod tco;
 
@@ -89,6 +90,9 @@ enum Command {
     /// Escalations opened by consecutive KPI breaches: list, acknowledge, resolve.
     #[command(subcommand)]
     Escalations(kpi::EscalationsCmd),
+    /// Sign-off forms: review boards, rules, requests, signature files, status.
+    #[command(subcommand)]
+    Signoff(signoff::SignoffCmd),
     /// Fill an empty workspace with the sample portfolio.
     Demo,
     /// Where the workspace is and what it holds.
@@ -201,6 +205,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
             };
         }
+        // A signer signs a request file on their own laptop, with no workspace.
+        Command::Signoff(cmd) => match signoff::run_without_workspace(cmd, &identity_dir, json)? {
+            Ok(code) => return Ok(code),
+            Err(cmd) => Command::Signoff(cmd),
+        },
         other => other,
     };
     let mut ws = open(data_dir, actor)?;
@@ -209,6 +218,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Identity(_) | Command::Tco(_) => Ok(ExitCode::SUCCESS),
         Command::Assess(cmd) => assess::run_in(&mut ws, cmd, json),
         Command::Certs(cmd) => cmd.run(&mut ws, json),
+        Command::Signoff(cmd) => signoff::run(&mut ws, cmd, &identity_dir, json),
         Command::Systems(cmd) => systems::run(&mut ws, cmd, json),
         Command::Calendar(cmd) => calendar::run(&mut ws, cmd, json),
         Command::Kpi(cmd) => kpi::run(&mut ws, cmd, json),

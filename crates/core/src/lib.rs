@@ -19,6 +19,7 @@ pub mod pack;
 pub mod register;
 pub mod report;
 pub mod sign;
+pub mod signoff;
 mod store;
 pub mod tco;
 

@@ -154,6 +154,8 @@ impl Workspace {
                 bytes: self.tco_workbook(&key)?,
             });
         }
+        // Each sign-off request with signatures: the request, its signature files, its certificate.
+        files.extend(self.signoff_pack_files(signer)?);
         step(progress, "signing and writing the pack", total - 1)?;
         let name = self
             .path()

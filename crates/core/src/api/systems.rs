@@ -72,6 +72,12 @@ pub(super) fn update_audited(
     if before.draft.stage != d.stage {
         super::calendar::check_gates(tx, before, d.stage)?;
     }
+    let today = chrono::DateTime::parse_from_rfc3339(now)
+        .map(|t| t.date_naive())
+        .map_err(|e| {
+            Error::Integrity(format!("the time of a change {now:?} is not RFC 3339: {e}"))
+        })?;
+    super::signoff::check_gate(tx, before, d, today)?;
     tx.update_system(before.id, d, now)?;
     let after = AiSystem {
         id: before.id,

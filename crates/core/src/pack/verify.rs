@@ -163,6 +163,7 @@ fn check(bytes: &[u8], trusted: &[CertInfo], f: &mut Findings) -> Option<Manifes
             }
         }
     }
+    check_signoffs(&contents, f);
     for name in contents.keys() {
         if !listed.contains(name.as_str()) && !CONTROL_FILES.contains(&name.as_str()) {
             f.error(
@@ -172,6 +173,57 @@ fn check(bytes: &[u8], trusted: &[CertInfo], f: &mut Findings) -> Option<Manifes
         }
     }
     Some(manifest)
+}
+
+/// Each sign-off signature file (`signoffs/request-N/sig-K.json`): its signature over its
+/// statement, and that the statement is one its request (`signoffs/request-N.json`) accepts:
+/// same request and snapshot, signed with the board member's certificate in the stated role.
+fn check_signoffs(contents: &std::collections::BTreeMap<String, Vec<u8>>, f: &mut Findings) {
+    use crate::signoff::file::{check_statement, read_signature, RequestDoc};
+    for (name, data) in contents {
+        let Some(rest) = name.strip_prefix("signoffs/request-") else {
+            continue;
+        };
+        let Some((req, _)) = rest.split_once("/sig-") else {
+            continue;
+        };
+        let req_file = format!("signoffs/request-{req}.json");
+        let Some(doc_bytes) = contents.get(&req_file) else {
+            f.error(
+                Some(name),
+                format!("the request it signs, {req_file}, is missing"),
+            );
+            continue;
+        };
+        let doc: RequestDoc = match serde_json::from_slice(doc_bytes) {
+            Ok(d) => d,
+            Err(e) => {
+                f.error(
+                    Some(&req_file),
+                    format!("not a readable sign-off request: {e}"),
+                );
+                continue;
+            }
+        };
+        let checked = read_signature(data, name).and_then(|s| {
+            check_statement(&doc, &s.statement, &s.signer, name).map(|m| (m.clone(), s))
+        });
+        match checked {
+            Ok((m, s)) => f.ok(
+                Some(name),
+                format!(
+                    "valid sign-off signature by {} as {}: {} on {} of {}, certificate {}",
+                    m.name,
+                    m.role,
+                    s.statement.decision,
+                    doc.gate,
+                    doc.system_name,
+                    short(&m.fingerprint)
+                ),
+            ),
+            Err(e) => f.error(Some(name), e.to_string()),
+        }
+    }
 }
 
 fn check_signature(

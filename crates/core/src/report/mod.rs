@@ -10,6 +10,7 @@ mod assessment;
 pub mod chart;
 mod pdf;
 mod register;
+mod signoff;
 mod tco;
 mod xlsx;
 
@@ -23,6 +24,7 @@ pub use assessment::{assessment_report, assessment_sheet};
 pub use pdf::render_pdf;
 pub use register::register_report;
 pub(crate) use register::workspace_name as workspace_label;
+pub use signoff::signoff_report;
 pub use tco::{tco_cumulative_chart, tco_inputs, tco_report, tco_tornado_chart};
 pub use xlsx::render_xlsx;
 

@@ -9,6 +9,8 @@ pub use assessments::{AssessmentRow, TemplateRow};
 mod kpi;
 pub use audit_rows::{AuditFilter, Change};
 pub use kpi::{MeasurementRow, StoredValue};
+mod signoff;
+pub use signoff::{ActionRow, BoardRow, RequestRow, RuleRow, SignatureRow};
 mod systems;
 mod tco;
 
@@ -29,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_calendar.sql"),
     include_str!("migrations/0005_assess.sql"),
     include_str!("migrations/0006_kpi.sql"),
+    include_str!("migrations/0007_signoff.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

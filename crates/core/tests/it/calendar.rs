@@ -704,7 +704,10 @@ fn migration_0004_upgrades_a_schema_3_workspace() {
     rusqlite::Connection::open(&db)
         .expect("open")
         .execute_batch(
-            "DROP TABLE IF EXISTS escalations; DROP TABLE IF EXISTS escalation_rules; DROP TABLE IF EXISTS measurements; DROP TABLE IF EXISTS kpi_links; DROP TABLE IF EXISTS kpis;
+            "DROP TABLE IF EXISTS signoff_actions; DROP TABLE IF EXISTS signoff_signatures;
+             DROP TABLE IF EXISTS signoff_requests; DROP TABLE IF EXISTS signoff_rules;
+             DROP TABLE IF EXISTS signoff_members; DROP TABLE IF EXISTS signoff_boards;
+             DROP TABLE IF EXISTS escalations; DROP TABLE IF EXISTS escalation_rules; DROP TABLE IF EXISTS measurements; DROP TABLE IF EXISTS kpi_links; DROP TABLE IF EXISTS kpis;
              DROP TABLE IF EXISTS assessments; DROP TABLE IF EXISTS assessment_templates;
              DROP TABLE milestones; DROP TABLE decommission_items; DROP TABLE event_completions;
              DELETE FROM settings WHERE key = 'workspace_id'; PRAGMA user_version = 3;",

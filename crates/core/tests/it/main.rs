@@ -10,6 +10,7 @@ mod kpi;
 mod register;
 mod report;
 mod sign;
+mod signoff;
 mod store;
 mod support;
 mod tco;

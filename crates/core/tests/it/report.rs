@@ -105,7 +105,7 @@ fn redact_head(text: &str) -> String {
 }
 
 /// The model as text: every block, every table row with its cells formatted for their column.
-fn dump(r: &report::Report) -> String {
+pub fn dump(r: &report::Report) -> String {
     let mut out = format!(
         "# {}\n{}\nworkspace: {} | at: {} | by: {} | {:?}\n",
         r.title, r.subtitle, r.workspace, r.generated_at, r.generated_by, r.orientation

@@ -1,0 +1,809 @@
+//! Sign-off forms: review boards, rules, requests bound to a snapshot, signature files from
+//! each signer's laptop, the computed status, the gates on lifecycle stage changes, and the
+//! actions that conditions become. Rules live in `crate::signoff`; this module stores and audits.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+
+use super::Workspace;
+use crate::audit::canonical_json;
+use crate::register::{AiSystem, RiskTier, Stage, SystemDraft};
+use crate::sign::{self, CertInfo, Signer};
+use crate::signoff::file::{self, RequestDoc};
+use crate::signoff::{
+    self as so, Decision, FieldChange, Gate, Member, Role, RuleSpec, Snapshot, Statement, Status,
+    Tally, Vote,
+};
+use crate::store::{ActionRow, BoardRow, Change, RequestRow, RuleRow, SignatureRow, Tx};
+use crate::{Error, FieldError, Result};
+
+/// Days an action made from conditions has, from the day the approval was signed.
+pub const ACTION_DAYS: i64 = 30;
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct BoardView {
+    pub name: String,
+    pub members: Vec<MemberView>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct MemberView {
+    pub name: String,
+    pub role: Role,
+    pub fingerprint: String,
+    /// The certificate's subject, when the certificate is in the workspace.
+    pub subject: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct RuleView {
+    pub gate: Gate,
+    pub risk_tier: RiskTier,
+    pub board: String,
+    pub spec: RuleSpec,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct SignatureView {
+    pub signer: String,
+    pub role: Role,
+    pub decision: Decision,
+    pub conditions: String,
+    pub signed_at: String,
+    pub fingerprint: String,
+    pub subject: String,
+    pub imported_at: String,
+    pub imported_by: String,
+}
+
+/// A request with everything computed: status, tally, signatures, and what changed when stale.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct RequestView {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub request: RequestDoc,
+    pub status: Status,
+    pub tally: Tally,
+    pub signatures: Vec<SignatureView>,
+    /// When stale: each field of the record that differs from the snapshot under review.
+    pub changes: Vec<FieldChange>,
+    pub current_hash: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ActionView {
+    #[ts(type = "number")]
+    pub id: i64,
+    #[ts(type = "number")]
+    pub request_id: i64,
+    pub system: String,
+    pub text: String,
+    pub owner: String,
+    pub due: String,
+    pub created_at: String,
+}
+
+/// What a signer sees before signing a request file.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct RequestReview {
+    pub request: RequestDoc,
+    pub requester: CertInfo,
+}
+
+fn board_view(ws: &Workspace, b: BoardRow) -> Result<BoardView> {
+    let mut members = Vec::new();
+    for m in b.members {
+        let subject = ws
+            .store
+            .certificate(&m.fingerprint)?
+            .map(|(c, _, _)| c.subject)
+            .unwrap_or_default();
+        members.push(MemberView {
+            name: m.name,
+            role: m.role,
+            fingerprint: m.fingerprint,
+            subject,
+        });
+    }
+    Ok(BoardView {
+        name: b.name,
+        members,
+    })
+}
+
+fn rule_view(r: RuleRow) -> Result<RuleView> {
+    Ok(RuleView {
+        gate: Gate::parse(&r.gate)
+            .ok_or_else(|| Error::Integrity(format!("unknown gate {:?}", r.gate)))?,
+        risk_tier: RiskTier::parse(&r.risk_tier)
+            .ok_or_else(|| Error::Integrity(format!("unknown risk tier {:?}", r.risk_tier)))?,
+        board: r.board,
+        spec: r.spec,
+    })
+}
+
+fn votes(sigs: &[SignatureRow]) -> Vec<Vote> {
+    sigs.iter()
+        .map(|s| Vote {
+            fingerprint: s.fingerprint.clone(),
+            role: s.statement.role,
+            decision: s.statement.decision,
+        })
+        .collect()
+}
+
+/// The snapshot of a system as it would be after `draft` is saved.
+fn snapshot_of(id: i64, draft: &SystemDraft) -> Snapshot {
+    Snapshot::of(&AiSystem {
+        id,
+        draft: draft.clone(),
+        created_at: String::new(),
+        updated_at: String::new(),
+    })
+}
+
+fn status_of(
+    r: &RequestRow,
+    sigs: &[SignatureRow],
+    current: &Snapshot,
+    today: NaiveDate,
+) -> Status {
+    so::status(
+        &r.doc.rule,
+        &r.doc.members,
+        &votes(sigs),
+        &r.doc.snapshot_hash,
+        &current.hash(),
+        r.doc.deadline,
+        today,
+    )
+}
+
+fn board_not_found(name: &str) -> Error {
+    Error::NotFound {
+        entity: "review board",
+        key: format!("{name} (create it with `steward signoff board create NAME`)"),
+    }
+}
+
+impl Workspace {
+    /// Creates an empty review board.
+    pub fn create_board(&mut self, name: &str) -> Result<BoardView> {
+        let name = name.trim().to_string();
+        if name.is_empty() {
+            return Err(Error::Validation {
+                entity: "review board",
+                fields: vec![FieldError::new("name", "must not be empty")],
+            });
+        }
+        let (now, actor) = (self.ctx.timestamp(), self.ctx.actor.clone());
+        self.store.write(|tx| {
+            let id = tx.insert_board(&name, &now)?;
+            tx.append_audit(Change {
+                at: now.clone(),
+                actor: &actor,
+                entity: "signoff_board",
+                entity_id: id.to_string(),
+                action: "create",
+                before: None,
+                after: Some(canonical_json(&serde_json::json!({ "name": name }))),
+            })
+        })?;
+        self.board(&name)
+    }
+
+    /// Adds a member in a role, identified by their certificate (PEM or DER). The certificate is
+    /// imported into the workspace (audited) unless it is there already.
+    pub fn add_board_member(
+        &mut self,
+        board: &str,
+        name: &str,
+        role: Role,
+        certificate: &[u8],
+    ) -> Result<BoardView> {
+        let name = name.trim().to_string();
+        if name.is_empty() {
+            return Err(Error::Validation {
+                entity: "board member",
+                fields: vec![FieldError::new("name", "must not be empty")],
+            });
+        }
+        let info = sign::cert_info(&sign::parse_certificate(certificate)?)?;
+        let b = self
+            .store
+            .board_by_name(board)?
+            .ok_or_else(|| board_not_found(board))?;
+        let known = self.store.certificate(&info.fingerprint_sha256)?.is_some();
+        let member = Member {
+            name: name.clone(),
+            role,
+            fingerprint: info.fingerprint_sha256.clone(),
+        };
+        let (now, actor) = (self.ctx.timestamp(), self.ctx.actor.clone());
+        self.store.write(|tx| {
+            if !known && tx.insert_certificate(&info, &now, &actor)? {
+                tx.append_audit(Change {
+                    at: now.clone(),
+                    actor: &actor,
+                    entity: "certificate",
+                    entity_id: info.fingerprint_sha256.clone(),
+                    action: "import",
+                    before: None,
+                    after: Some(canonical_json(&info)),
+                })?;
+            }
+            if !tx.insert_member(b.id, &member)? {
+                return Err(Error::Conflict(format!(
+                    "the certificate {} already holds the role {role} on board {:?}; nothing was changed",
+                    info.fingerprint_sha256, b.name
+                )));
+            }
+            tx.append_audit(Change {
+                at: now.clone(),
+                actor: &actor,
+                entity: "signoff_board",
+                entity_id: b.id.to_string(),
+                action: "add_member",
+                before: None,
+                after: Some(canonical_json(&member)),
+            })
+        })?;
+        self.board(board)
+    }
+
+    pub fn board(&self, name: &str) -> Result<BoardView> {
+        let b = self
+            .store
+            .board_by_name(name)?
+            .ok_or_else(|| board_not_found(name))?;
+        board_view(self, b)
+    }
+
+    pub fn boards(&self) -> Result<Vec<BoardView>> {
+        self.store
+            .boards()?
+            .into_iter()
+            .map(|b| board_view(self, b))
+            .collect()
+    }
+
+    /// Saves the rule for a gate and risk tier (replacing any). A rule the board can never meet
+    /// is refused with each reason.
+    pub fn save_rule(
+        &mut self,
+        gate: Gate,
+        tier: RiskTier,
+        board: &str,
+        spec: RuleSpec,
+    ) -> Result<RuleView> {
+        let b = self
+            .store
+            .board_by_name(board)?
+            .ok_or_else(|| board_not_found(board))?;
+        let problems = so::unsatisfiable(&spec, &b.members, &[]);
+        if !problems.is_empty() {
+            return Err(Error::Validation {
+                entity: "sign-off rule",
+                fields: problems,
+            });
+        }
+        let json = canonical_json(&spec);
+        let (now, actor) = (self.ctx.timestamp(), self.ctx.actor.clone());
+        let before = self.store.signoff_rule(gate, tier.key())?;
+        self.store.write(|tx| {
+            tx.upsert_rule(gate.key(), tier.key(), b.id, &json, &now)?;
+            tx.append_audit(Change {
+                at: now.clone(),
+                actor: &actor,
+                entity: "signoff_rule",
+                entity_id: format!("{gate}/{tier}"),
+                action: if before.is_some() { "update" } else { "create" },
+                before: before.as_ref().map(|r| canonical_json(&r.spec)),
+                after: Some(canonical_json(
+                    &serde_json::json!({ "board": b.name, "spec": spec }),
+                )),
+            })
+        })?;
+        rule_view(
+            self.store
+                .signoff_rule(gate, tier.key())?
+                .ok_or_else(|| Error::Integrity("a saved rule cannot be read back".into()))?,
+        )
+    }
+
+    pub fn rules(&self) -> Result<Vec<RuleView>> {
+        self.store
+            .signoff_rules()?
+            .into_iter()
+            .map(rule_view)
+            .collect()
+    }
+
+    /// Opens a sign-off request for one gate of one system, bound to a snapshot of the record
+    /// now, under the workspace's rule for that gate and the system's risk tier. The deadline
+    /// defaults to the rule's `valid_days` from today.
+    pub fn create_request(
+        &mut self,
+        system: &str,
+        gate: Gate,
+        deadline: Option<NaiveDate>,
+    ) -> Result<RequestView> {
+        let sys = self.find_system(system)?;
+        let tier = sys.draft.risk_tier;
+        let rule = self.store.signoff_rule(gate, tier.key())?.ok_or_else(|| Error::NotFound {
+            entity: "sign-off rule",
+            key: format!(
+                "{gate} at risk tier {tier} (add one with `steward signoff rule set --gate {gate} --tier {tier} ...`)"
+            ),
+        })?;
+        let board = self
+            .store
+            .board_by_name(&rule.board)?
+            .ok_or_else(|| board_not_found(&rule.board))?;
+        let excluded = so::segregated(&sys);
+        let problems = so::unsatisfiable(&rule.spec, &board.members, &excluded);
+        if !problems.is_empty() {
+            return Err(Error::Validation {
+                entity: "sign-off request",
+                fields: problems,
+            });
+        }
+        let today = self.ctx.clock.today();
+        let deadline = deadline.unwrap_or(today + Duration::days(i64::from(rule.spec.valid_days)));
+        if deadline < today {
+            return Err(Error::Validation {
+                entity: "sign-off request",
+                fields: vec![FieldError::new(
+                    "deadline",
+                    format!("{deadline} is in the past; give today ({today}) or later"),
+                )],
+            });
+        }
+        let snapshot = Snapshot::of(&sys);
+        let now = self.ctx.timestamp();
+        let actor = self.ctx.actor.clone();
+        let mut doc = RequestDoc {
+            uid: String::new(),
+            system_id: sys.id,
+            system_name: sys.draft.name.clone(),
+            gate,
+            risk_tier: tier,
+            board: board.name.clone(),
+            members: board.members.clone(),
+            rule: rule.spec.clone(),
+            excluded,
+            snapshot_hash: snapshot.hash(),
+            snapshot,
+            requested_by: actor.clone(),
+            requested_at: now.clone(),
+            deadline,
+        };
+        let count = self.store.signoff_requests()?.len();
+        // Unique across workspaces: the content, who asked, when, and this workspace's count.
+        let seed = format!("{}|{count}|{:?}", canonical_json(&doc), self.path());
+        doc.uid = hex::encode(&Sha256::digest(seed.as_bytes())[..16]);
+        let json = canonical_json(&doc);
+        let id = self.store.write(|tx| {
+            let id = tx.insert_request(&doc, &json, &now)?;
+            tx.append_audit(Change {
+                at: now.clone(),
+                actor: &actor,
+                entity: "signoff_request",
+                entity_id: id.to_string(),
+                action: "create",
+                before: None,
+                after: Some(json.clone()),
+            })?;
+            Ok(id)
+        })?;
+        self.request(&id.to_string())
+    }
+
+    fn request_row(&self, key: &str) -> Result<RequestRow> {
+        let k = key.trim().trim_start_matches('#');
+        let found = match k.parse::<i64>() {
+            Ok(id) if k.len() < 16 => self.store.signoff_request(id)?,
+            _ => self.store.signoff_request_by_uid(&k.to_ascii_lowercase())?,
+        };
+        found.ok_or_else(|| Error::NotFound {
+            entity: "sign-off request",
+            key: format!("{key} (give its number, e.g. 3, or its uid; list them with `steward signoff status`)"),
+        })
+    }
+
+    fn request_view(&self, r: RequestRow) -> Result<RequestView> {
+        let sigs = self.store.signoff_signatures(r.id)?;
+        let current = match self.store.system(r.doc.system_id)? {
+            Some(s) => Snapshot::of(&s),
+            None => {
+                return Err(Error::Integrity(format!(
+                    "request {} names a system that is gone",
+                    r.id
+                )))
+            }
+        };
+        let status = status_of(&r, &sigs, &current, self.ctx.clock.today());
+        let changes = if status == Status::Stale {
+            so::diff(&r.doc.snapshot, &current)
+        } else {
+            Vec::new()
+        };
+        let mut signatures = Vec::new();
+        for s in &sigs {
+            let subject =
+                sign::cms::verify_detached(canonical_json(&s.statement).as_bytes(), &s.cms)
+                    .map(|c| c.subject)
+                    .map_err(|e| {
+                        Error::Integrity(format!(
+                            "the stored signature of {} on request {} no longer verifies: {e}",
+                            s.statement.signer, r.id
+                        ))
+                    })?;
+            signatures.push(SignatureView {
+                signer: s.statement.signer.clone(),
+                role: s.statement.role,
+                decision: s.statement.decision,
+                conditions: s.statement.conditions.clone(),
+                signed_at: s.statement.signed_at.clone(),
+                fingerprint: s.fingerprint.clone(),
+                subject,
+                imported_at: s.imported_at.clone(),
+                imported_by: s.imported_by.clone(),
+            });
+        }
+        Ok(RequestView {
+            id: r.id,
+            tally: so::tally(&r.doc.rule, &r.doc.members, &votes(&sigs)),
+            status,
+            signatures,
+            changes,
+            current_hash: current.hash(),
+            request: r.doc,
+        })
+    }
+
+    /// A request with its computed status.
+    pub fn request(&self, key: &str) -> Result<RequestView> {
+        let r = self.request_row(key)?;
+        self.request_view(r)
+    }
+
+    /// Every request, newest last, optionally of one system.
+    pub fn requests(&self, system: Option<&str>) -> Result<Vec<RequestView>> {
+        let only = system.map(|s| self.find_system(s)).transpose()?;
+        self.store
+            .signoff_requests()?
+            .into_iter()
+            .filter(|r| only.as_ref().is_none_or(|s| s.id == r.doc.system_id))
+            .map(|r| self.request_view(r))
+            .collect()
+    }
+
+    /// The request file for `key`, signed by the requester.
+    pub fn export_request(&self, key: &str, signer: &Signer) -> Result<Vec<u8>> {
+        let r = self.request_row(key)?;
+        file::write_request(&r.doc, signer, self.ctx.clock.now())
+    }
+
+    /// Imports one signer's signature file after every check: its signature over its content,
+    /// that it is for a request of this workspace and for that request's snapshot, made with the
+    /// board member's certificate in the stated role, not replayed. Conditions of an approval
+    /// become an action for the system's owner.
+    pub fn import_signature(&mut self, bytes: &[u8], name: &str) -> Result<RequestView> {
+        let signed = file::read_signature(bytes, name)?;
+        let st = &signed.statement;
+        let Some(r) = self.store.signoff_request_by_uid(&st.request)? else {
+            return Err(Error::Signature(format!(
+                "{name}: signature for another request: request {} ({} of {}) is not in this workspace",
+                st.request, st.gate, st.system
+            )));
+        };
+        let member = file::check_statement(&r.doc, st, &signed.signer, name)?.clone();
+        let cms_hash = hex::encode(Sha256::digest(&signed.cms));
+        let sys = self.system(r.doc.system_id)?;
+        let (now, actor) = (self.ctx.timestamp(), self.ctx.actor.clone());
+        let json = canonical_json(st);
+        self.store.write(|tx| {
+            if let Some((req, at, by)) = tx.signature_by_cms_hash(&cms_hash)? {
+                return Err(Error::Conflict(format!(
+                    "{name}: replayed signature: this exact signature was already imported on {at} by {by} \
+                     (request {req}); nothing was changed"
+                )));
+            }
+            if let Some(prev) = tx
+                .signoff_signatures(r.id)?
+                .into_iter()
+                .find(|s| s.fingerprint == member.fingerprint && s.statement.role == member.role)
+            {
+                return Err(Error::Conflict(format!(
+                    "{name}: replayed signer: {} already signed request {} as {} ({} at {}); a member \
+                     signs a request once; if the record changed, open a new request",
+                    member.name, r.id, member.role, prev.statement.decision, prev.statement.signed_at
+                )));
+            }
+            let sid = tx.insert_signature(
+                r.id,
+                &member.fingerprint,
+                st,
+                &json,
+                &signed.cms,
+                &cms_hash,
+                &now,
+                &actor,
+            )?;
+            tx.append_audit(Change {
+                at: now.clone(),
+                actor: &actor,
+                entity: "signoff_request",
+                entity_id: r.id.to_string(),
+                action: "import_signature",
+                before: None,
+                after: Some(json.clone()),
+            })?;
+            if st.decision == Decision::ApproveWithConditions {
+                let signed_on = DateTime::parse_from_rfc3339(&st.signed_at)
+                    .map(|t| t.with_timezone(&Utc).date_naive())
+                    .map_err(|e| Error::Signature(format!("{name}: signed_at: {e}")))?;
+                let action = ActionRow {
+                    id: 0,
+                    request_id: r.id,
+                    system_id: sys.id,
+                    text: st.conditions.trim().to_string(),
+                    owner: if sys.draft.owner.trim().is_empty() {
+                        actor.clone()
+                    } else {
+                        sys.draft.owner.clone()
+                    },
+                    due: (signed_on + Duration::days(ACTION_DAYS)).to_string(),
+                    created_at: now.clone(),
+                };
+                let aid = tx.insert_action(&action, sid)?;
+                tx.append_audit(Change {
+                    at: now.clone(),
+                    actor: &actor,
+                    entity: "signoff_action",
+                    entity_id: aid.to_string(),
+                    action: "create",
+                    before: None,
+                    after: Some(canonical_json(&serde_json::json!({
+                        "request": r.id, "text": action.text, "owner": action.owner, "due": action.due
+                    }))),
+                })?;
+            }
+            Ok(())
+        })?;
+        self.request(&r.id.to_string())
+    }
+
+    /// Actions made from conditions of approvals, by due date.
+    pub fn signoff_actions(&self) -> Result<Vec<ActionView>> {
+        self.store
+            .signoff_actions()?
+            .into_iter()
+            .map(|a| {
+                Ok(ActionView {
+                    system: self.system(a.system_id)?.draft.name,
+                    id: a.id,
+                    request_id: a.request_id,
+                    text: a.text,
+                    owner: a.owner,
+                    due: a.due,
+                    created_at: a.created_at,
+                })
+            })
+            .collect()
+    }
+}
+
+/// Reads and checks a request file (the requester's signature, the snapshot's hash) for review.
+pub fn review_request(bytes: &[u8], name: &str) -> Result<RequestReview> {
+    let (request, requester) = file::read_request(bytes, name)?;
+    Ok(RequestReview { request, requester })
+}
+
+/// Signs a request file on the signer's own laptop: checks the file, then that `signer`'s
+/// certificate is the board member's for `role` (and not the owner's or lead's when approving),
+/// and returns the signature file's bytes.
+pub fn sign_request(
+    bytes: &[u8],
+    name: &str,
+    signer: &Signer,
+    role: Role,
+    decision: Decision,
+    conditions: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<u8>> {
+    let (doc, _) = file::read_request(bytes, name)?;
+    let cert = signer.certificate_info();
+    let member_name = doc
+        .members
+        .iter()
+        .find(|m| m.fingerprint == cert.fingerprint_sha256 && m.role == role)
+        .map(|m| m.name.clone())
+        .unwrap_or_else(|| cert.common_name());
+    let statement = Statement {
+        request: doc.uid.clone(),
+        snapshot_hash: doc.snapshot_hash.clone(),
+        system: doc.system_name.clone(),
+        gate: doc.gate,
+        decision,
+        conditions: conditions.trim().to_string(),
+        role,
+        signer: member_name,
+        signed_at: now.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+    };
+    file::check_statement(&doc, &statement, &cert, name)?;
+    file::write_signature(&statement, signer, now)
+}
+
+/// The gate on lifecycle stage changes, called for every saved change of a system: moving to
+/// production needs an approved (hence not stale) pre-deployment sign-off, moving to retired an
+/// approved retirement sign-off, whenever the workspace has a rule for that gate and the
+/// system's risk tier (before or after the change). Without such a rule the gate is open.
+pub(super) fn check_gate(
+    tx: &Tx<'_>,
+    before: &AiSystem,
+    after: &SystemDraft,
+    today: NaiveDate,
+) -> Result<()> {
+    let gate = match after.stage {
+        s if s == before.draft.stage => return Ok(()),
+        Stage::Production => Gate::PreDeployment,
+        Stage::Retired => Gate::Retirement,
+        _ => return Ok(()),
+    };
+    let mut tiers = vec![before.draft.risk_tier];
+    if after.risk_tier != before.draft.risk_tier {
+        tiers.push(after.risk_tier);
+    }
+    let mut governed = Vec::new();
+    for t in tiers {
+        if tx.signoff_rule(gate, t.key())?.is_some() {
+            governed.push(t);
+        }
+    }
+    if governed.is_empty() {
+        return Ok(());
+    }
+    let current = snapshot_of(before.id, after);
+    let requests = tx.signoff_requests_for(before.id, gate)?;
+    let mut seen = Vec::new();
+    for r in &requests {
+        let sigs = tx.signoff_signatures(r.id)?;
+        let st = status_of(r, &sigs, &current, today);
+        if st == Status::Approved {
+            return Ok(());
+        }
+        let mut line = format!("request {} is {st}", r.id);
+        if st == Status::Stale {
+            let fields: Vec<String> = so::diff(&r.doc.snapshot, &current)
+                .into_iter()
+                .map(|c| c.field)
+                .collect();
+            line.push_str(&format!(" (changed since: {})", fields.join(", ")));
+        }
+        seen.push(line);
+    }
+    let tiers: Vec<&str> = governed.iter().map(|t| t.key()).collect();
+    Err(Error::Transition {
+        from: before.draft.stage.key().into(),
+        to: after.stage.key().into(),
+        reason: format!(
+            "{} needs an approved {} sign-off (the workspace has a rule for risk tier {}); {}",
+            before.draft.name,
+            gate.label().to_lowercase(),
+            tiers.join(", "),
+            if seen.is_empty() {
+                format!("there is no request yet: open one with `steward signoff request \"{}\" --gate {gate}`", before.draft.name)
+            } else {
+                seen.join("; ")
+            }
+        ),
+    })
+}
+
+impl Workspace {
+    /// The sign-off certificate of a request as a PDF, signed by `signer` when one is given.
+    pub fn signoff_report_pdf(&self, key: &str, signer: Option<&Signer>) -> Result<Vec<u8>> {
+        let at = self.ctx.clock.now();
+        let v = self.request(key)?;
+        let mut model = crate::report::signoff_report(
+            &v,
+            &crate::report::workspace_label(self),
+            at,
+            &self.ctx.actor,
+        );
+        if let Some(s) = signer {
+            model.signature = Some(super::pack::signature_block(s, at));
+        }
+        let bytes = crate::report::render_pdf(&model)?;
+        match signer {
+            Some(s) => sign::pdf::sign_pdf(&bytes, s, at, "Sign-off certificate issued by Steward"),
+            None => Ok(bytes),
+        }
+    }
+
+    /// The sign-off certificate of a request as an .xlsx workbook.
+    pub fn signoff_report_xlsx(&self, key: &str) -> Result<Vec<u8>> {
+        let v = self.request(key)?;
+        let model = crate::report::signoff_report(
+            &v,
+            &crate::report::workspace_label(self),
+            self.ctx.clock.now(),
+            &self.ctx.actor,
+        );
+        crate::report::render_xlsx(&model)
+    }
+
+    /// Writes the sign-off certificate to `out` as `format` (pdf or xlsx); only a PDF is signed.
+    pub fn write_signoff_report(
+        &self,
+        key: &str,
+        format: &str,
+        signer: Option<&Signer>,
+        out: &std::path::Path,
+    ) -> Result<usize> {
+        let bytes = match (format.trim_start_matches('.').to_ascii_lowercase().as_str(), signer) {
+            ("pdf", s) => self.signoff_report_pdf(key, s)?,
+            ("xlsx", None) => self.signoff_report_xlsx(key)?,
+            ("xlsx", Some(_)) => {
+                return Err(Error::Validation {
+                    entity: "report",
+                    fields: vec![FieldError::new("format", "only PDF reports carry a signature; sign an .xlsx by putting it in an audit pack")],
+                })
+            }
+            (other, _) => {
+                return Err(Error::Validation {
+                    entity: "report",
+                    fields: vec![FieldError::new("format", format!("unknown report format {other:?}; expected pdf or xlsx"))],
+                })
+            }
+        };
+        crate::pack::write_atomically(out, &bytes)?;
+        Ok(bytes.len())
+    }
+
+    /// The sign-off files of an audit pack: for each request with signatures, the request
+    /// (`signoffs/request-N.json`), each signature file as imported
+    /// (`signoffs/request-N/sig-K.json`), and the certificate as `reports/signoff-N.pdf`
+    /// (signed) and `.xlsx`.
+    pub(crate) fn signoff_pack_files(&self, signer: &Signer) -> Result<Vec<crate::pack::PackFile>> {
+        let mut out = Vec::new();
+        for r in self.store.signoff_requests()? {
+            let sigs = self.store.signoff_signatures(r.id)?;
+            if sigs.is_empty() {
+                continue;
+            }
+            let key = r.id.to_string();
+            out.push(crate::pack::PackFile {
+                path: format!("signoffs/request-{}.json", r.id),
+                bytes: serde_json::to_vec_pretty(&r.doc)
+                    .map_err(|e| Error::Integrity(format!("request {}: {e}", r.id)))?,
+            });
+            for (k, s) in sigs.iter().enumerate() {
+                out.push(crate::pack::PackFile {
+                    path: format!("signoffs/request-{}/sig-{}.json", r.id, k + 1),
+                    bytes: file::signature_file(&s.statement, &s.cms)?,
+                });
+            }
+            out.push(crate::pack::PackFile {
+                path: format!("reports/signoff-{}.pdf", r.id),
+                bytes: self.signoff_report_pdf(&key, Some(signer))?,
+            });
+            out.push(crate::pack::PackFile {
+                path: format!("reports/signoff-{}.xlsx", r.id),
+                bytes: self.signoff_report_xlsx(&key)?,
+            });
+        }
+        Ok(out)
+    }
+}

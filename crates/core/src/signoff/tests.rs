@@ -1,0 +1,276 @@
+use chrono::NaiveDate;
+
+use super::*;
+
+fn m(name: &str, role: Role, fp: &str) -> Member {
+    Member {
+        name: name.into(),
+        role,
+        fingerprint: fp.into(),
+    }
+}
+
+/// Legal: ann, bob; compliance: cat; risk: dan, eve; business owner: fay (also the owner).
+fn board() -> Vec<Member> {
+    vec![
+        m("Ann", Role::Legal, "a"),
+        m("Bob", Role::Legal, "b"),
+        m("Cat", Role::Compliance, "c"),
+        m("Dan", Role::Risk, "d"),
+        m("Eve", Role::Risk, "e"),
+        m("Fay", Role::BusinessOwner, "f"),
+    ]
+}
+
+fn rule(roles: &[(Role, u32)], quorum: u32) -> RuleSpec {
+    RuleSpec {
+        roles: roles
+            .iter()
+            .map(|(role, required)| RoleRequirement {
+                role: *role,
+                required: *required,
+            })
+            .collect(),
+        quorum,
+        valid_days: 30,
+    }
+}
+
+fn day(d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 3, d).expect("a date")
+}
+
+/// Votes as "fingerprint:role-key:decision-key".
+fn votes(spec: &[&str]) -> Vec<Vote> {
+    spec.iter()
+        .map(|s| {
+            let p: Vec<&str> = s.split(':').collect();
+            Vote {
+                fingerprint: p[0].into(),
+                role: Role::parse(p[1]).expect("role"),
+                decision: Decision::parse(p[2]).expect("decision"),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn status_follows_quorum_n_of_m_and_rejection() {
+    let standard = rule(&[(Role::Legal, 1), (Role::Compliance, 1)], 3);
+    let two_legal = rule(&[(Role::Legal, 2)], 2);
+    let check = |r: &RuleSpec, v: &[&str], expected: Status, why: &str| {
+        let got = status(r, &board(), &votes(v), "h", "h", day(20), day(10));
+        assert_eq!(got, expected, "{why}: votes {v:?}");
+    };
+    check(&standard, &[], Status::Pending, "no signatures yet");
+    check(
+        &standard,
+        &["a:legal:approve", "c:compliance:approve"],
+        Status::Pending,
+        "roles met but quorum 3 not reached",
+    );
+    check(
+        &standard,
+        &["a:legal:approve", "c:compliance:approve", "d:risk:approve"],
+        Status::Approved,
+        "roles met and quorum reached",
+    );
+    check(
+        &standard,
+        &["a:legal:approve", "b:legal:approve", "d:risk:approve"],
+        Status::Pending,
+        "quorum reached but compliance missing",
+    );
+    check(
+        &standard,
+        &[
+            "a:legal:approve",
+            "c:compliance:approve_with_conditions",
+            "d:risk:approve",
+        ],
+        Status::Approved,
+        "approval with conditions counts",
+    );
+    check(
+        &standard,
+        &[
+            "a:legal:approve",
+            "c:compliance:approve",
+            "d:risk:approve",
+            "e:risk:reject",
+        ],
+        Status::Rejected,
+        "one rejection rejects, whatever else",
+    );
+    check(
+        &standard,
+        &["e:risk:reject"],
+        Status::Rejected,
+        "a lone rejection rejects",
+    );
+    check(
+        &two_legal,
+        &["a:legal:approve", "d:risk:approve"],
+        Status::Pending,
+        "legal needs 2 of 2",
+    );
+    check(
+        &two_legal,
+        &["a:legal:approve", "b:legal:approve"],
+        Status::Approved,
+        "2 of 2 legal",
+    );
+    check(
+        &two_legal,
+        &["a:legal:approve", "a:legal:approve"],
+        Status::Pending,
+        "the same person twice counts once",
+    );
+}
+
+#[test]
+fn stale_wins_and_expiry_applies_only_without_a_decision() {
+    let r = rule(&[(Role::Legal, 1)], 1);
+    let approved = votes(&["a:legal:approve"]);
+    let check = |v: &[Vote], current: &str, today: NaiveDate, expected: Status, why: &str| {
+        assert_eq!(
+            status(&r, &board(), v, "h", current, day(20), today),
+            expected,
+            "{why}"
+        );
+    };
+    check(
+        &approved,
+        "other",
+        day(10),
+        Status::Stale,
+        "the record changed after signing",
+    );
+    check(
+        &[],
+        "other",
+        day(10),
+        Status::Stale,
+        "the record changed before anyone signed",
+    );
+    check(
+        &[],
+        "h",
+        day(21),
+        Status::Expired,
+        "past the deadline, nobody signed",
+    );
+    check(
+        &[],
+        "h",
+        day(20),
+        Status::Pending,
+        "the deadline day itself is still open",
+    );
+    check(
+        &approved,
+        "h",
+        day(25),
+        Status::Approved,
+        "an approval stays approved after the deadline",
+    );
+}
+
+#[test]
+fn unsatisfiable_rules_say_why() {
+    let check = |r: RuleSpec, excluded: &[&str], expected: &[&str]| {
+        let ex: Vec<String> = excluded.iter().map(|s| s.to_string()).collect();
+        let got = unsatisfiable(&r, &board(), &ex);
+        let got: Vec<String> = got
+            .iter()
+            .map(|f| format!("{}: {}", f.field, f.message))
+            .collect();
+        assert_eq!(got.len(), expected.len(), "problems: {got:?}");
+        for (g, e) in got.iter().zip(expected) {
+            assert!(g.contains(e), "{g:?} should contain {e:?}");
+        }
+    };
+    check(
+        rule(&[(Role::Legal, 2), (Role::Compliance, 1)], 3),
+        &[],
+        &[],
+    );
+    check(
+        rule(&[(Role::Legal, 3)], 3),
+        &[],
+        &["roles[0]: 3 legal of 2 required but the board has 2 legal members"],
+    );
+    check(
+        rule(&[(Role::DataProtection, 1)], 1),
+        &[],
+        &["roles[0]: 1 data_protection of 0 required"],
+    );
+    check(
+        rule(&[(Role::Legal, 1)], 7),
+        &[],
+        &["quorum: 7 approvals required but only 6 board members"],
+    );
+    check(
+        rule(&[(Role::Legal, 0)], 1),
+        &[],
+        &["roles[0]: legal: 0 signers required"],
+    );
+    check(
+        rule(&[(Role::Legal, 1), (Role::Legal, 1)], 1),
+        &[],
+        &["roles[1]: legal is listed twice"],
+    );
+    check(rule(&[], 0), &[], &["quorum: must be at least 1"]);
+    check(
+        rule(&[(Role::BusinessOwner, 1)], 1),
+        &["fay"],
+        &["roles[0]: 1 business_owner of 1 required but the board has 0 business_owner members who can approve (1 of them may not approve this system: Fay is the system's owner"],
+    );
+    check(
+        rule(&[(Role::Legal, 1)], 6),
+        &["Ann"],
+        &["quorum: 6 approvals required but only 5"],
+    );
+}
+
+#[test]
+fn diff_names_each_changed_field() {
+    let mut sys = crate::register::AiSystem {
+        id: 7,
+        draft: crate::register::SystemDraft::new("Scorer"),
+        created_at: "2026-01-01T00:00:00Z".into(),
+        updated_at: "2026-01-01T00:00:00Z".into(),
+    };
+    let before = Snapshot::of(&sys);
+    sys.draft.stage = crate::register::Stage::Staging;
+    sys.updated_at = "2026-02-01T00:00:00Z".into();
+    assert_eq!(
+        Snapshot::of(&sys).hash(),
+        before.hash(),
+        "stage and timestamps are not under review: moving a system does not make its sign-off stale"
+    );
+    sys.draft.owner = "Maria Okafor".into();
+    sys.draft.tags = vec!["credit".into()];
+    let changes = diff(&before, &Snapshot::of(&sys));
+    assert_eq!(
+        changes,
+        vec![
+            FieldChange {
+                field: "system.owner".into(),
+                signed: Some("\"\"".into()),
+                now: Some("\"Maria Okafor\"".into())
+            },
+            FieldChange {
+                field: "system.tags".into(),
+                signed: Some("[]".into()),
+                now: Some("[\"credit\"]".into())
+            },
+        ],
+        "each changed field, with the value signed and the value now"
+    );
+    assert_ne!(
+        Snapshot::of(&sys).hash(),
+        before.hash(),
+        "a content change changes the hash"
+    );
+}
