@@ -84,7 +84,7 @@ pub struct Filter {
     #[arg(long)]
     owner: Option<String>,
     /// Only these kinds (repeatable): milestone, portfolio_review, model_review,
-    /// assumption_review, certification_expiry, data_retention, decommission, escalation.
+    /// assumption_review, certification_expiry, data_retention, decommission, escalation, action.
     #[arg(long, value_parser = parse_kind)]
     kind: Vec<EventKind>,
 }

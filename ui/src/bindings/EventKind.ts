@@ -3,4 +3,4 @@
 /**
  * What produced an event.
  */
-export type EventKind = "milestone" | "portfolio_review" | "model_review" | "assumption_review" | "certification_expiry" | "data_retention" | "decommission" | "escalation";
+export type EventKind = "milestone" | "portfolio_review" | "model_review" | "assumption_review" | "certification_expiry" | "data_retention" | "decommission" | "escalation" | "action";

@@ -84,4 +84,5 @@ export const KIND_LABELS: Record<EventKind, string> = {
   data_retention: "Data retention deadline",
   decommission: "Decommissioning task",
   escalation: "KPI escalation due",
+  action: "Action",
 };

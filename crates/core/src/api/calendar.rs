@@ -10,9 +10,9 @@ use crate::audit::canonical_json;
 use crate::calendar::derive::{is_rolling, StoredMilestone};
 use crate::calendar::rules::OwnerRole;
 use crate::calendar::{
-    check_milestones, derive_events, ics, occurrences, series_date, CalendarQuery, ChecklistItem,
-    Completion, Event, EventKind, EventState, Inputs, ItemState, Milestone, MilestoneKind,
-    Occurrence, Rules,
+    check_milestones, derive_events, ics, occurrences, series_date, Action, CalendarQuery,
+    ChecklistItem, Completion, Event, EventKind, EventState, Inputs, ItemState, Milestone,
+    MilestoneKind, Occurrence, Rules,
 };
 use crate::error::FieldError;
 use crate::register::{AiSystem, Stage};
@@ -118,6 +118,24 @@ impl Workspace {
         let checklist = self.store.checklist(None)?;
         let completions = self.store.completions()?;
         let escalations = self.escalations(None)?;
+        let actions: Vec<Action> = self
+            .signoff_actions()?
+            .into_iter()
+            .filter_map(|a| {
+                Some(Action {
+                    key: format!("signoff-action-{}", a.id),
+                    due: a.due.parse().ok()?,
+                    title: format!("Condition of sign-off #{}: {}", a.request_id, a.text),
+                    source: format!(
+                        "{}: condition of the approval in sign-off request #{} (owner {}, recorded {})",
+                        a.system, a.request_id, a.owner, a.created_at
+                    ),
+                    system: a.system,
+                    owner: a.owner,
+                    rule: "signoff_condition".into(),
+                })
+            })
+            .collect();
         Ok(derive_events(&Inputs {
             workspace_id: &ws,
             systems: &systems,
@@ -125,6 +143,7 @@ impl Workspace {
             checklist: &checklist,
             completions: &completions,
             escalations: &escalations,
+            actions: &actions,
             rules: &rules,
         }))
     }

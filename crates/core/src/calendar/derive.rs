@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use chrono::{Datelike, Duration, NaiveDate};
 
 use super::{
-    nth_date, series_date, tag, CalendarQuery, ChecklistItem, Closed, Completion, Event, EventKind,
-    EventState, ItemState, Milestone, Occurrence, Rules,
+    nth_date, series_date, tag, Action, CalendarQuery, ChecklistItem, Closed, Completion, Event,
+    EventKind, EventState, ItemState, Milestone, Occurrence, Rules,
 };
 use crate::kpi::{Escalation, EscalationState};
 use crate::register::{AiSystem, Stage};
@@ -31,6 +31,8 @@ pub struct Inputs<'a> {
     pub completions: &'a [Completion],
     /// KPI escalations: each one's due date is on the calendar until it is resolved.
     pub escalations: &'a [Escalation],
+    /// Actions from other areas (conditions of sign-offs).
+    pub actions: &'a [Action],
     pub rules: &'a Rules,
 }
 
@@ -298,6 +300,26 @@ pub fn derive_events(inp: &Inputs<'_>) -> Vec<Event> {
                 at: esc.resolved_at.clone().unwrap_or_default(),
                 note: esc.resolved_note.clone().unwrap_or_default(),
             });
+            out.push(e);
+        }
+
+        for a in inp
+            .actions
+            .iter()
+            .filter(|a| a.system.eq_ignore_ascii_case(name))
+        {
+            let uid = format!("{}@{ws}", a.key);
+            let mut e = sys(
+                uid.clone(),
+                EventKind::Action,
+                &a.rule,
+                format!("{} ({name})", a.title),
+                a.source.clone(),
+            );
+            e.owner = Some(a.owner.clone());
+            e.start = a.due;
+            e.task = true;
+            e.closed = closed_single(&uid, a.due);
             out.push(e);
         }
 

@@ -58,6 +58,7 @@ keyed_enum! {
         DataRetention = "data_retention", "Data retention deadline";
         Decommission = "decommission", "Decommissioning task";
         Escalation = "escalation", "KPI escalation due";
+        Action = "action", "Action";
     }
 }
 
@@ -175,6 +176,22 @@ pub struct ChecklistItem {
     pub note: String,
     pub closed_by: Option<String>,
     pub closed_at: Option<String>,
+}
+
+/// An action another area asks for, with an owner and a due date (e.g. a condition of an
+/// "approve with conditions" sign-off); on the calendar as a task until marked done.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Action {
+    /// Unique among actions, stable: part of the event's UID (e.g. "signoff-action-7").
+    pub key: String,
+    #[doc = "The system it concerns (by name)."]
+    pub system: String,
+    pub title: String,
+    pub owner: String,
+    pub due: NaiveDate,
+    /// The rule and record it came from.
+    pub rule: String,
+    pub source: String,
 }
 
 /// Which occurrences a view asks for.

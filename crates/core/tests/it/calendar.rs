@@ -55,6 +55,7 @@ fn dates(
         checklist: &[],
         completions,
         escalations: &[],
+        actions: &[],
         rules: &rules,
     });
     let q = CalendarQuery {
@@ -172,6 +173,7 @@ fn a_changed_risk_tier_moves_the_review_and_keeps_its_uid() {
             checklist: &[],
             completions: &[],
             escalations: &[],
+            actions: &[],
             rules: &rules,
         })
         .into_iter()
@@ -297,6 +299,7 @@ fn certifications_and_retention_are_single_dates_with_their_sources() {
         checklist: &[],
         completions: &[],
         escalations: &[],
+        actions: &[],
         rules: &rules,
     });
     let cert = events

@@ -843,3 +843,33 @@ fn the_sign_off_certificate_model_snapshot() {
     }
     insta::assert_snapshot!("signoff_report_model", text);
 }
+
+#[test]
+fn conditions_of_an_approval_are_actions_on_the_calendar() {
+    use steward_core::calendar::{CalendarQuery, EventKind, EventState};
+    let mut s = setup();
+    approved(&mut s);
+    let actions = s.ws.signoff_actions().expect("actions");
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    let q = CalendarQuery {
+        kinds: vec![EventKind::Action],
+        from: Some("2000-01-01".parse().expect("date")),
+        to: Some("2100-01-01".parse().expect("date")),
+        ..Default::default()
+    };
+    let listed = s.ws.calendar(&q).expect("calendar");
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    let a = &listed[0];
+    assert_eq!(a.date.to_string(), actions[0].due);
+    assert!(a.title.contains("Monthly drift report"), "{}", a.title);
+    assert_eq!(a.owner.as_deref(), Some(actions[0].owner.as_str()));
+    assert!(a.task);
+    let done =
+        s.ws.mark_done(&a.uid, None, None, "first report sent")
+            .expect("done");
+    assert_eq!(done.state, EventState::Done);
+    assert_eq!(
+        s.ws.calendar(&q).expect("calendar")[0].state,
+        EventState::Done
+    );
+}
