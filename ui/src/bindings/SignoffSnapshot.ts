@@ -2,7 +2,8 @@
 
 /**
  * What a request is bound to. `system` is the record without its lifecycle fields (stage and
- * deployment date change *because of* the sign-off, not under it). `assessment` and `kpis` are
- * filled by those areas once they keep their results in the workspace; until then they are None.
+ * deployment date change *because of* the sign-off, not under it). `assessment` (the latest
+ * complete assessment per template) and `kpis` (each KPI's latest status) are filled by
+ * `api::signoff` from the workspace; None when the system has none.
  */
 export type SignoffSnapshot = { system: Record<string, unknown>, assessment: Record<string, unknown> | null, kpis: Record<string, unknown> | null, };

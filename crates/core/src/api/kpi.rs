@@ -334,7 +334,10 @@ fn recompute_one(tx: &mut Tx<'_>, k: &Kpi, now: &str, actor: &str) -> Result<Rec
 }
 
 /// Per KPI: (latest period, latest value, streak, count) from a series sorted by (kpi, period).
-fn latest_by_kpi(kpis: &[Kpi], series: &[(i64, i32, f64)]) -> HashMap<i64, (i32, f64, u32, u32)> {
+pub(super) fn latest_by_kpi(
+    kpis: &[Kpi],
+    series: &[(i64, i32, f64)],
+) -> HashMap<i64, (i32, f64, u32, u32)> {
     let by_id: HashMap<i64, &Kpi> = kpis.iter().map(|k| (k.id, k)).collect();
     let mut out = HashMap::with_capacity(kpis.len());
     let mut points = Vec::new();
@@ -365,7 +368,11 @@ fn latest_by_kpi(kpis: &[Kpi], series: &[(i64, i32, f64)]) -> HashMap<i64, (i32,
     out
 }
 
-fn kpi_status_row(k: &Kpi, system: &str, latest: Option<&(i32, f64, u32, u32)>) -> KpiStatus {
+pub(super) fn kpi_status_row(
+    k: &Kpi,
+    system: &str,
+    latest: Option<&(i32, f64, u32, u32)>,
+) -> KpiStatus {
     KpiStatus {
         kpi_id: k.id,
         system_id: k.draft.system_id,

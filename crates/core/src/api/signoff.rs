@@ -142,13 +142,79 @@ fn votes(sigs: &[SignatureRow]) -> Vec<Vote> {
 }
 
 /// The snapshot of a system as it would be after `draft` is saved.
-fn snapshot_of(id: i64, draft: &SystemDraft) -> Snapshot {
-    Snapshot::of(&AiSystem {
-        id,
-        draft: draft.clone(),
-        created_at: String::new(),
-        updated_at: String::new(),
-    })
+fn snapshot_of(tx: &Tx<'_>, id: i64, draft: &SystemDraft) -> Result<Snapshot> {
+    snapshot_in(
+        tx,
+        &AiSystem {
+            id,
+            draft: draft.clone(),
+            created_at: String::new(),
+            updated_at: String::new(),
+        },
+    )
+}
+
+/// What a sign-off is bound to: the system record, its latest complete assessment per template
+/// (the result as computed when it was completed) and its KPI summary (each KPI's latest period,
+/// value, status and consecutive breaches). A new measurement or assessment after signing makes
+/// the request stale, as an edit of the record does.
+fn snapshot_in(tx: &Tx<'_>, sys: &AiSystem) -> Result<Snapshot> {
+    let mut snap = Snapshot::of(sys);
+    let mut assessments = serde_json::Map::new();
+    for a in tx.complete_assessments(sys.id)? {
+        let result = match &a.result {
+            Some(text) => serde_json::from_str(text).map_err(|e| {
+                Error::Integrity(format!("assessment {} has an unreadable result: {e}", a.id))
+            })?,
+            None => serde_json::Value::Null,
+        };
+        // Oldest first, so the latest of each template is the one kept.
+        assessments.insert(
+            a.template_id.clone(),
+            serde_json::json!({
+                "assessment": a.id,
+                "template_version": a.template_version,
+                "completed_at": a.completed_at,
+                "result": result,
+            }),
+        );
+    }
+    if !assessments.is_empty() {
+        snap.assessment = Some(serde_json::Value::Object(assessments));
+    }
+    let kpis: Vec<_> = tx
+        .all_kpis()?
+        .into_iter()
+        .filter(|k| k.draft.system_id == sys.id)
+        .collect();
+    if !kpis.is_empty() {
+        let mut series = Vec::new();
+        for k in &kpis {
+            series.extend(tx.series_of(k.id)?.into_iter().map(|(p, v)| (k.id, p, v)));
+        }
+        let latest = super::kpi::latest_by_kpi(&kpis, &series);
+        let rows: Vec<serde_json::Value> = kpis
+            .iter()
+            .map(|k| {
+                let st = super::kpi::kpi_status_row(k, &sys.draft.name, latest.get(&k.id));
+                serde_json::json!({
+                    "kpi": st.kpi,
+                    "kind": st.kind,
+                    "unit": st.unit,
+                    "direction": st.direction,
+                    "target": st.target,
+                    "warning": st.warning,
+                    "breach": st.breach,
+                    "latest_period": st.latest_period,
+                    "latest_value": st.latest_value,
+                    "status": st.status,
+                    "consecutive_breaches": st.consecutive_breaches,
+                })
+            })
+            .collect();
+        snap.kpis = Some(serde_json::Value::Array(rows));
+    }
+    Ok(snap)
 }
 
 fn status_of(
@@ -368,7 +434,7 @@ impl Workspace {
                 )],
             });
         }
-        let snapshot = Snapshot::of(&sys);
+        let snapshot = self.store.read(|tx| snapshot_in(tx, &sys))?;
         let now = self.ctx.timestamp();
         let actor = self.ctx.actor.clone();
         let mut doc = RequestDoc {
@@ -423,7 +489,7 @@ impl Workspace {
     fn request_view(&self, r: RequestRow) -> Result<RequestView> {
         let sigs = self.store.signoff_signatures(r.id)?;
         let current = match self.store.system(r.doc.system_id)? {
-            Some(s) => Snapshot::of(&s),
+            Some(s) => self.store.read(|tx| snapshot_in(tx, &s))?,
             None => {
                 return Err(Error::Integrity(format!(
                     "request {} names a system that is gone",
@@ -674,7 +740,7 @@ pub(super) fn check_gate(
     if governed.is_empty() {
         return Ok(());
     }
-    let current = snapshot_of(before.id, after);
+    let current = snapshot_of(tx, before.id, after)?;
     let requests = tx.signoff_requests_for(before.id, gate)?;
     let mut seen = Vec::new();
     for r in &requests {

@@ -241,8 +241,9 @@ pub fn segregated(system: &AiSystem) -> Vec<String> {
 }
 
 /// What a request is bound to. `system` is the record without its lifecycle fields (stage and
-/// deployment date change *because of* the sign-off, not under it). `assessment` and `kpis` are
-/// filled by those areas once they keep their results in the workspace; until then they are None.
+/// deployment date change *because of* the sign-off, not under it). `assessment` (the latest
+/// complete assessment per template) and `kpis` (each KPI's latest status) are filled by
+/// `api::signoff` from the workspace; None when the system has none.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export, rename = "SignoffSnapshot")]
 pub struct Snapshot {

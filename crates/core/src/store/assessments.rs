@@ -190,6 +190,16 @@ impl Tx<'_> {
 
     /// The assessments of one system on one template (any version) with this status, oldest
     /// first.
+    /// The complete (not superseded) assessments of a system, oldest first.
+    pub fn complete_assessments(&self, system_id: i64) -> Result<Vec<AssessmentRow>> {
+        let mut stmt = self.tx.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM assessments
+             WHERE system_id = ?1 AND status = 'complete' ORDER BY id"
+        ))?;
+        let rows = stmt.query_map(params![system_id], row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     pub fn assessments_with_status(
         &self,
         system_id: i64,

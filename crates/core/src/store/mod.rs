@@ -157,6 +157,13 @@ impl Store {
             .query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
+    /// Runs `f` over one consistent read of the store (a deferred transaction, rolled back).
+    pub fn read<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        let tx = self.conn.unchecked_transaction()?;
+        let tx = Tx { tx };
+        f(&tx)
+    }
+
     /// Runs `f` in one write transaction: everything it did commits together or not at all.
     pub fn write<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
         let tx = self

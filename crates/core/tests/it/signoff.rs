@@ -873,3 +873,93 @@ fn conditions_of_an_approval_are_actions_on_the_calendar() {
         EventState::Done
     );
 }
+
+#[test]
+fn the_snapshot_carries_the_kpi_summary_and_a_new_measurement_makes_it_stale() {
+    use steward_core::api::kpi::MeasurementInput;
+    use steward_core::kpi::{Cadence, Direction, KpiDraft, KpiKind};
+    let mut s = setup();
+    let k =
+        s.ws.add_kpi(KpiDraft {
+            system_id: s.system,
+            name: "Gini".into(),
+            kind: KpiKind::ModelMetric,
+            unit: "points".into(),
+            direction: Direction::HigherIsBetter,
+            target: 60.0,
+            warning: 55.0,
+            breach: 50.0,
+            cadence: Cadence::Monthly,
+        })
+        .expect("kpi");
+    let measure = |ws: &mut steward_core::api::Workspace, period: &str, value: f64| {
+        ws.record_measurement(MeasurementInput {
+            kpi_id: k.id,
+            period: period.into(),
+            value,
+            source: "monitoring".into(),
+            note: String::new(),
+        })
+        .expect("measure");
+    };
+    measure(&mut s.ws, "2026-09", 62.0);
+    let (id, _) = s.request_file();
+    let view = s.ws.request(&id.to_string()).expect("request");
+    let kpis = view
+        .request
+        .snapshot
+        .kpis
+        .clone()
+        .expect("the KPI summary is in the snapshot");
+    assert_eq!(kpis[0]["kpi"], "Gini");
+    assert_eq!(kpis[0]["latest_value"], 62.0);
+    assert_eq!(kpis[0]["status"], "on_target");
+    assert_eq!(view.status, Status::Pending);
+
+    measure(&mut s.ws, "2026-10", 49.0);
+    let view = s.ws.request(&id.to_string()).expect("request");
+    assert_eq!(
+        view.status,
+        Status::Stale,
+        "a new breach changes what was reviewed"
+    );
+    assert!(
+        view.changes.iter().any(|c| c.field == "kpis"),
+        "{:?}",
+        view.changes
+    );
+}
+
+#[test]
+fn the_snapshot_carries_the_latest_complete_assessment() {
+    let mut s = setup();
+    let mut eu = serde_json::json!({
+        "annex1_product": "no", "annex3_applies": "yes", "annex3_4": ["4(a)"],
+        "art6_3_claimed": "no", "art50_applies": "no", "profiling": "yes"
+    });
+    for p in ["a", "b", "ba", "bb", "c", "d", "e", "f", "g", "h"] {
+        eu[format!("art5_1_{p}")] = "no".into();
+    }
+    let serde_json::Value::Object(answers) = eu else {
+        panic!("an object")
+    };
+    let a =
+        s.ws.import_assessment(s.system, "eu-ai-act", answers)
+            .expect("assessment");
+    s.ws.complete_assessment(a.id).expect("complete");
+    let (id, _) = s.request_file();
+    let view = s.ws.request(&id.to_string()).expect("request");
+    let assessment = view
+        .request
+        .snapshot
+        .assessment
+        .clone()
+        .expect("the assessment is in the snapshot");
+    assert_eq!(assessment["eu-ai-act"]["assessment"], a.id);
+    assert!(
+        assessment["eu-ai-act"]["result"]
+            .to_string()
+            .contains("high"),
+        "{assessment}"
+    );
+}
