@@ -549,6 +549,23 @@ function SignFile() {
                   <td>{typeof v === "string" ? v : JSON.stringify(v)}</td>
                 </tr>
               ))}
+              {review.request.snapshot.assessment &&
+                Object.entries(review.request.snapshot.assessment).map(([template, a]) => (
+                  <tr key={`assessment-${template}`} data-testid="sign-snapshot-assessment">
+                    <th>Assessment: {template}</th>
+                    <td><code class="small">{JSON.stringify(a)}</code></td>
+                  </tr>
+                ))}
+              {review.request.snapshot.kpis &&
+                (review.request.snapshot.kpis as unknown as Record<string, unknown>[]).map((k) => (
+                  <tr key={`kpi-${String(k.kpi)}`} data-testid="sign-snapshot-kpi">
+                    <th>KPI: {String(k.kpi)}</th>
+                    <td>
+                      {k.latest_period ? `${String(k.latest_period)}: ${String(k.latest_value)} ${String(k.unit)}, ${String(k.status)}` : "no measurement yet"}
+                      {Number(k.consecutive_breaches) > 0 ? `, ${String(k.consecutive_breaches)} consecutive breaches` : ""}
+                    </td>
+                  </tr>
+                ))}
             </tbody>
           </table>
           <p class="hint">
