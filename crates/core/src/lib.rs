@@ -4,6 +4,9 @@
 //! tauri or clap. Time and the acting person are passed in through [`api::Context`], so every
 //! result is reproducible in tests.
 
+#[macro_use]
+mod macros;
+
 pub mod api;
 pub mod assess;
 pub mod audit;

@@ -4,10 +4,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::keyed_enum;
 use crate::error::FieldError;
 
-keyed_enum! {
+string_enum! {
     /// The dated steps of a system's life, in the order they happen.
     MilestoneKind {
         Development = "development", "Development starts";

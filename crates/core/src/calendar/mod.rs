@@ -19,35 +19,7 @@ pub use derive::{derive_events, occurrences, Inputs};
 pub use milestones::{check_milestones, Milestone, MilestoneKind};
 pub use rules::Rules;
 
-macro_rules! keyed_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident = $key:literal, $label:literal;)+ }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
-        #[serde(rename_all = "snake_case")]
-        #[ts(export)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            pub fn key(self) -> &'static str {
-                match self { $($name::$variant => $key),+ }
-            }
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),+ }
-            }
-            pub fn parse(s: &str) -> Option<$name> {
-                let s = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
-                $name::ALL.iter().copied().find(|v| v.key() == s)
-            }
-            pub fn expected() -> String {
-                $name::ALL.iter().map(|v| v.key()).collect::<Vec<_>>().join(", ")
-            }
-        }
-    };
-}
-pub(crate) use keyed_enum;
-
-keyed_enum! {
+string_enum! {
     /// What produced an event.
     EventKind {
         Milestone = "milestone", "Milestone";
@@ -62,7 +34,7 @@ keyed_enum! {
     }
 }
 
-keyed_enum! {
+string_enum! {
     /// Where one dated occurrence stands.
     EventState {
         Open = "open", "Open";
@@ -152,7 +124,7 @@ pub struct Completion {
     pub note: String,
 }
 
-keyed_enum! {
+string_enum! {
     ItemState {
         Open = "open", "Open";
         Done = "done", "Done";

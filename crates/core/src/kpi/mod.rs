@@ -14,60 +14,7 @@ pub use rules::{
     EscalationRule, Point,
 };
 
-/// Declares a closed set with a stable snake_case key, a label and accepted spellings.
-macro_rules! kpi_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident = $key:literal, $label:literal, [$($syn:literal),*]);+ $(;)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
-        #[serde(rename_all = "snake_case")]
-        #[ts(export)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The stable key stored in the database and written in exports.
-            pub fn key(self) -> &'static str {
-                match self { $($name::$variant => $key),+ }
-            }
-
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),+ }
-            }
-
-            /// Parses a key, a label or a known synonym, ignoring case, spaces, '-' and '_'.
-            pub fn parse(input: &str) -> Option<$name> {
-                let n = squash(input);
-                $(
-                    if n == squash($key) || n == squash($label) $(|| n == squash($syn))* {
-                        return Some($name::$variant);
-                    }
-                )+
-                None
-            }
-
-            /// What an input may say, for error messages.
-            pub fn expected() -> String {
-                [$($key),+].join(", ")
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.key())
-            }
-        }
-    };
-}
-
-fn squash(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-kpi_enum! {
+string_enum! {
     /// What a KPI measures: the model itself, the business result it should move, or running it.
     KpiKind {
         ModelMetric = "model_metric", "Model metric", ["model", "metric"];
@@ -76,14 +23,14 @@ kpi_enum! {
     }
 }
 
-kpi_enum! {
+string_enum! {
     Direction {
         HigherIsBetter = "higher_is_better", "Higher is better", ["higher", "up", "max"];
         LowerIsBetter = "lower_is_better", "Lower is better", ["lower", "down", "min"];
     }
 }
 
-kpi_enum! {
+string_enum! {
     /// How often a KPI is measured; a measurement's period must be of this cadence.
     Cadence {
         Monthly = "monthly", "Monthly", ["month", "m"];
@@ -91,7 +38,7 @@ kpi_enum! {
     }
 }
 
-kpi_enum! {
+string_enum! {
     /// Where a measurement stands against its KPI's thresholds.
     Status {
         OnTarget = "on_target", "On target", ["ok", "green"];
@@ -100,7 +47,7 @@ kpi_enum! {
     }
 }
 
-kpi_enum! {
+string_enum! {
     /// Where an escalation is: a recovered KPI closes nothing; a person acknowledges and resolves.
     EscalationState {
         Open = "open", "Open", [];

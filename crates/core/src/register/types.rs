@@ -6,59 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// Declares a closed set of values with a stable snake_case key, a human label, and the
-/// spellings an import accepts for it.
-macro_rules! string_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident = $key:literal, $label:literal, [$($syn:literal),*]);+ $(;)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
-        #[serde(rename_all = "snake_case")]
-        #[ts(export)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The stable key stored in the database and written in exports.
-            pub fn key(self) -> &'static str {
-                match self { $($name::$variant => $key),+ }
-            }
-
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),+ }
-            }
-
-            /// Parses a key, a label or a known synonym, ignoring case, spaces, '-' and '_'.
-            pub fn parse(input: &str) -> Option<$name> {
-                let n = squash(input);
-                $(
-                    if n == squash($key) || n == squash($label) $(|| n == squash($syn))* {
-                        return Some($name::$variant);
-                    }
-                )+
-                None
-            }
-
-            /// What an input may say, for error messages.
-            pub fn expected() -> String {
-                [$($key),+].join(", ")
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.key())
-            }
-        }
-    };
-}
-
-fn squash(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
+use crate::macros::squash;
 
 string_enum! {
     /// Where a system is in its life. Changes follow `transitions::allowed_next`.

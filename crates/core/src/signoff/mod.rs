@@ -17,41 +17,7 @@ use crate::audit::canonical_json;
 use crate::register::AiSystem;
 use crate::FieldError;
 
-macro_rules! key_enum {
-    ($(#[$m:meta])* $name:ident as $ts:literal { $($v:ident = $key:literal, $label:literal;)* }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
-        #[serde(rename_all = "snake_case")]
-        #[ts(export, rename = $ts)]
-        pub enum $name { $($v,)* }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$v,)*];
-            pub fn key(self) -> &'static str { match self { $($name::$v => $key,)* } }
-            pub fn label(self) -> &'static str { match self { $($name::$v => $label,)* } }
-            /// Accepts the key or the label, ignoring case, spaces, `-` and `_`.
-            pub fn parse(input: &str) -> Option<$name> {
-                let squash = |s: &str| -> String {
-                    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
-                };
-                let want = squash(input);
-                $name::ALL.iter().copied().find(|v| squash(v.key()) == want || squash(v.label()) == want)
-            }
-            /// The accepted values, for error messages.
-            pub fn expected() -> String {
-                $name::ALL.iter().map(|v| v.key()).collect::<Vec<_>>().join(", ")
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.key())
-            }
-        }
-    };
-}
-
-key_enum! {
+string_enum! {
     /// The fixed vocabulary of roles on a review board.
     Role as "SignoffRole" {
         Legal = "legal", "Legal";
@@ -63,7 +29,7 @@ key_enum! {
     }
 }
 
-key_enum! {
+string_enum! {
     /// The lifecycle gate a sign-off is for.
     Gate as "SignoffGate" {
         PreDeployment = "pre_deployment", "Pre-deployment";
@@ -72,7 +38,7 @@ key_enum! {
     }
 }
 
-key_enum! {
+string_enum! {
     Decision as "SignoffDecision" {
         Approve = "approve", "Approve";
         ApproveWithConditions = "approve_with_conditions", "Approve with conditions";
@@ -80,7 +46,7 @@ key_enum! {
     }
 }
 
-key_enum! {
+string_enum! {
     /// Where a request stands; never stored, always computed from its signatures, the current
     /// snapshot hash and today's date.
     Status as "SignoffStatus" {
