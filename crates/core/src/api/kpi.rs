@@ -12,7 +12,7 @@ use ts_rs::TS;
 use super::Workspace;
 use crate::audit::canonical_json;
 use crate::export::{self, kpi_workbook, ExportFormat, SeriesChart, Sheet};
-use crate::import::measurements::{self, Existing, MeasurementPlan};
+use crate::import::measurements::{self, Existing, MeasurementPlan, PlannedMeasurement};
 use crate::import::table::read_table;
 use crate::kpi::rules::Thresholds;
 use crate::kpi::{
@@ -741,42 +741,100 @@ impl Workspace {
         if dry_run {
             return refuse(self.plan_import_measurements(path)?);
         }
-        let table = read_table(path)?;
-        let sha256 = {
-            let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-            hex::encode(Sha256::digest(&bytes))
-        };
+        // The file's digest (for the audit entry) on the second core while the first parses it.
+        let (table, sha256) = std::thread::scope(|s| {
+            let digest = s.spawn(|| -> Result<String> {
+                let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+                Ok(hex::encode(Sha256::digest(&bytes)))
+            });
+            let table = read_table(path);
+            let sha256 = digest
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (table, sha256)
+        });
+        let (table, sha256) = (table?, sha256?);
         let source = default_source(path);
         let now = self.ctx.timestamp();
         let actor = self.ctx.actor.clone();
-        self.store.write(|tx| {
+        let outcome = self.store.write(|tx| {
             let systems = tx.all_systems()?;
             let kpis = tx.all_kpis()?;
             let stored = tx.stored_values()?;
-            let (plan, writes) = measurements::plan(
-                &table,
-                &systems,
-                &kpis,
-                |k, p| existing(&stored, k, p),
-                &source,
-            );
-            drop(stored);
-            let plan = refuse(plan)?;
-            if writes.is_empty() {
+            // Every value once the import is written, as (KPI, period, 0 for written or 1 for
+            // stored, value): the rules read it below, rather than reading it back from the store.
+            let mut series: Vec<(i64, i32, u8, f64)> =
+                Vec::with_capacity(stored.len() + table.rows.len());
+            // The rows are checked on a second thread and written here as they come, in chunks:
+            // checking and writing overlap. A file with a problem writes nothing, as the
+            // transaction is rolled back when the plan is refused.
+            let (plan, written) = tx.with_bulk_cache(|tx| {
+                std::thread::scope(|s| -> Result<(MeasurementPlan, usize)> {
+                    let (send, receive) =
+                        std::sync::mpsc::sync_channel::<Vec<PlannedMeasurement>>(8);
+                    let (table, systems, kpis, stored, source) =
+                        (&table, &systems, &kpis, &stored, &source);
+                    let planner = s.spawn(move || {
+                        const CHUNK: usize = 8192;
+                        let mut chunk = Vec::with_capacity(CHUNK);
+                        let plan = measurements::plan_each(
+                            table,
+                            systems,
+                            kpis,
+                            |k, p| existing(stored, k, p),
+                            source,
+                            |w| {
+                                chunk.push(w);
+                                if chunk.len() == CHUNK {
+                                    let full =
+                                        std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                                    // The receiver lives until every chunk is sent.
+                                    let _ = send.send(full);
+                                }
+                            },
+                        );
+                        if !chunk.is_empty() {
+                            let _ = send.send(chunk);
+                        }
+                        plan
+                    });
+                    let mut written = Ok(0);
+                    for chunk in receive {
+                        let Ok(n) = &mut written else { continue };
+                        series.extend(chunk.iter().map(|w| (w.kpi_id, w.period_index, 0, w.value)));
+                        match tx.upsert_measurements(
+                            chunk.iter().map(|w| MeasurementRow {
+                                kpi_id: w.kpi_id,
+                                period_index: w.period_index,
+                                period: &w.period,
+                                value: w.value,
+                                source: &w.source,
+                                note: &w.note,
+                            }),
+                            &now,
+                            &actor,
+                        ) {
+                            Ok(k) => *n += k,
+                            Err(e) => written = Err(e),
+                        }
+                    }
+                    let plan = planner
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                    let plan = refuse(plan)?;
+                    Ok((plan, written?))
+                })
+            })?;
+            if written == 0 {
                 return Ok(plan);
             }
-            tx.upsert_measurements(
-                writes.iter().map(|w| MeasurementRow {
-                    kpi_id: w.kpi_id,
-                    period_index: w.period_index,
-                    period: &w.period,
-                    value: w.value,
-                    source: &w.source,
-                    note: &w.note,
-                }),
-                &now,
-                &actor,
-            )?;
+            series.extend(stored.iter().map(|(&(k, p), v)| (k, p, 1, v.value)));
+            drop(stored);
+            series.sort_unstable_by_key(|a| (a.0, a.1, a.2));
+            // A written value replaces the stored one: keep the first of each (KPI, period).
+            series.dedup_by(|later, first| (later.0, later.1) == (first.0, first.1));
+            let series: Vec<(i64, i32, f64)> =
+                series.into_iter().map(|(k, p, _, v)| (k, p, v)).collect();
             let record = serde_json::json!({
                 "file": plan.file,
                 "sheet": plan.sheet,
@@ -796,9 +854,14 @@ impl Workspace {
                 before: None,
                 after: Some(canonical_json(&record)),
             })?;
-            recompute_all(tx, &now, &actor)?;
+            let escalations = tx.escalations(None)?;
+            reconcile(tx, &kpis, &series, escalations, &now, &actor)?;
             Ok(plan)
-        })
+        });
+        // Freeing the million cells read takes a while: done on another thread, the caller
+        // gets its answer without waiting for it (if no thread can be started, it is freed here).
+        let _ = std::thread::Builder::new().spawn(move || drop(table));
+        outcome
     }
 
     /// Runs the escalation rules over every KPI of the workspace and saves what changed.

@@ -132,6 +132,24 @@ pub fn plan<'e>(
     existing: impl Fn(i64, i32) -> Option<Existing<'e>>,
     default_source: &str,
 ) -> (MeasurementPlan, Vec<PlannedMeasurement>) {
+    let mut writes = Vec::with_capacity(table.rows.len());
+    let plan = plan_each(table, systems, kpis, existing, default_source, |w| {
+        writes.push(w)
+    });
+    (plan, writes)
+}
+
+/// As [`plan`], handing each row to write to `write` as soon as it is checked, so the caller can
+/// write while later rows are still being checked. A row handed over before a problem was found
+/// must not be kept when the plan has problems.
+pub fn plan_each<'e>(
+    table: &Table,
+    systems: &[AiSystem],
+    kpis: &[Kpi],
+    existing: impl Fn(i64, i32) -> Option<Existing<'e>>,
+    default_source: &str,
+    mut write: impl FnMut(PlannedMeasurement),
+) -> MeasurementPlan {
     let (map, warnings, mut problems) = map_headers(table, &SPECS);
     let mut plan = MeasurementPlan {
         file: table.file.clone(),
@@ -146,7 +164,7 @@ pub fn plan<'e>(
     };
     if !problems.is_empty() {
         plan.problems = problems;
-        return (plan, Vec::new());
+        return plan;
     }
     let col = |i: usize| map.column(i);
     let (c_sys, c_kpi, c_period, c_value, c_source, c_note) =
@@ -166,8 +184,12 @@ pub fn plan<'e>(
             .push(&k.draft.name);
     }
 
-    let mut writes = Vec::with_capacity(table.rows.len());
-    let mut seen: HashMap<(i64, i32), u32> = HashMap::with_capacity(table.rows.len());
+    // One entry per row: keyed by (KPI index, period) packed in a u64 with a cheap hash, as the
+    // default hasher is made for untrusted keys and costs more than the rest of the row's checks.
+    let mut seen: HashMap<u64, u32, BuildPackedHasher> =
+        HashMap::with_capacity_and_hasher(table.rows.len(), BuildPackedHasher);
+    // Files repeat the same few periods on every KPI: each label is formatted once.
+    let mut labels: HashMap<u64, String, BuildPackedHasher> = HashMap::default();
     let mut touched = vec![false; kpis.len()];
     let mut dropped = 0usize;
     let empty = Cell::Empty;
@@ -292,7 +314,8 @@ pub fn plan<'e>(
             continue;
         };
         let kpi = &kpis[k];
-        if let Some(first) = seen.insert((kpi.id, period_index), row) {
+        let key = ((k as u64) << 32) | u64::from(period_index as u32);
+        if let Some(first) = seen.insert(key, row) {
             report(
                 c_period,
                 Some(period_label(period_index, kpi.draft.cadence)),
@@ -306,7 +329,14 @@ pub fn plan<'e>(
             s => s.to_string(),
         };
         let note = text_of(cell(c_note)).trim().to_string();
-        let label = period_label(period_index, kpi.draft.cadence);
+        let cadence = kpi.draft.cadence;
+        let label = labels
+            .entry(
+                u64::from(period_index as u32) << 1
+                    | u64::from(cadence == crate::kpi::Cadence::Monthly),
+            )
+            .or_insert_with(|| period_label(period_index, cadence))
+            .clone();
         match existing(kpi.id, period_index) {
             Some(e) if e.value == value && e.source == source && e.note == note => {
                 plan.unchanged += 1;
@@ -324,7 +354,7 @@ pub fn plan<'e>(
             }),
             None => plan.added += 1,
         }
-        writes.push(PlannedMeasurement {
+        write(PlannedMeasurement {
             kpi_id: kpi.id,
             period_index,
             period: label,
@@ -351,5 +381,36 @@ pub fn plan<'e>(
     }
     plan.kpis = touched.iter().filter(|t| **t).count() as u32;
     plan.problems = problems;
-    (plan, writes)
+    plan
+}
+
+/// Hashes a packed key such as (KPI index, period) with one folded 128-bit multiply, so every bit of
+/// the key reaches the bits the table uses; cheap, as the keys come from a file the user imports
+/// into their own workspace, not from an adversary.
+#[derive(Clone, Copy, Default)]
+struct BuildPackedHasher;
+
+#[derive(Default)]
+struct PackedHasher(u64);
+
+impl std::hash::BuildHasher for BuildPackedHasher {
+    type Hasher = PackedHasher;
+    fn build_hasher(&self) -> PackedHasher {
+        PackedHasher(0)
+    }
+}
+
+impl std::hash::Hasher for PackedHasher {
+    fn finish(&self) -> u64 {
+        let p = u128::from(self.0) * 0x9e37_79b9_7f4a_7c15_u128;
+        (p as u64) ^ ((p >> 64) as u64)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = self.0.rotate_left(29) ^ n;
+    }
 }

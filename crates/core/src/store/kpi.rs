@@ -98,6 +98,35 @@ pub struct MeasurementRow<'a> {
     pub note: &'a str,
 }
 
+/// Rows per statement in [`Tx::upsert_measurements`].
+const UPSERT_BATCH: usize = 64;
+
+/// The upsert of `rows` measurements in one statement: ?1 is the time, ?2 the actor, then six
+/// parameters per row (KPI, period index, period, value, source, note).
+fn upsert_sql(rows: usize) -> String {
+    let values: Vec<String> = (0..rows)
+        .map(|i| {
+            let at = 3 + i * 6;
+            format!(
+                "(?{at}, ?{}, ?{}, ?{}, ?{}, ?{}, ?1, ?2)",
+                at + 1,
+                at + 2,
+                at + 3,
+                at + 4,
+                at + 5
+            )
+        })
+        .collect();
+    format!(
+        "INSERT INTO measurements (kpi_id, period_index, period, value, source, note,
+            recorded_at, recorded_by) VALUES {}
+         ON CONFLICT (kpi_id, period_index) DO UPDATE SET value = excluded.value,
+            source = excluded.source, note = excluded.note,
+            recorded_at = excluded.recorded_at, recorded_by = excluded.recorded_by",
+        values.join(", ")
+    )
+}
+
 /// What a measurement already in the store holds, for an import to compare against.
 pub struct StoredValue {
     pub value: f64,
@@ -303,33 +332,65 @@ impl Tx<'_> {
         load_stored_values(&self.tx)
     }
 
-    /// Inserts or replaces measurements with one prepared statement: the bulk path.
+    /// Runs `f` with a larger page cache, for a bulk write that touches many pages: they stay in
+    /// memory instead of being spilled to the WAL and read back. Durability is unchanged
+    /// (journal and synchronous stay as they are); the previous size is restored after.
+    pub fn with_bulk_cache<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        let cache: i64 = self.tx.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        self.tx.pragma_update(None, "cache_size", -131_072)?;
+        let out = f(self);
+        self.tx.pragma_update(None, "cache_size", cache)?;
+        out
+    }
+
+    /// Inserts or replaces measurements: the bulk path. Rows go in batches of
+    /// [`UPSERT_BATCH`] per statement (one statement run per row costs more than the row's
+    /// write); a last, shorter batch goes row by row.
     pub fn upsert_measurements<'a>(
         &mut self,
         rows: impl IntoIterator<Item = MeasurementRow<'a>>,
         now: &str,
         actor: &str,
     ) -> Result<usize> {
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO measurements (kpi_id, period_index, period, value, source, note,
-                recorded_at, recorded_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-             ON CONFLICT (kpi_id, period_index) DO UPDATE SET value = excluded.value,
-                source = excluded.source, note = excluded.note,
-                recorded_at = excluded.recorded_at, recorded_by = excluded.recorded_by",
-        )?;
+        let mut batch: Vec<MeasurementRow<'a>> = Vec::with_capacity(UPSERT_BATCH);
         let mut n = 0;
         for r in rows {
-            stmt.execute(params![
-                r.kpi_id,
-                r.period_index,
-                r.period,
-                r.value,
-                r.source,
-                r.note,
-                now,
-                actor
-            ])?;
-            n += 1;
+            batch.push(r);
+            if batch.len() == UPSERT_BATCH {
+                static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+                let sql = SQL.get_or_init(|| upsert_sql(UPSERT_BATCH));
+                let mut stmt = self.tx.prepare_cached(sql)?;
+                stmt.raw_bind_parameter(1, now)?;
+                stmt.raw_bind_parameter(2, actor)?;
+                for (i, r) in batch.iter().enumerate() {
+                    let at = 3 + i * 6;
+                    stmt.raw_bind_parameter(at, r.kpi_id)?;
+                    stmt.raw_bind_parameter(at + 1, r.period_index)?;
+                    stmt.raw_bind_parameter(at + 2, r.period)?;
+                    stmt.raw_bind_parameter(at + 3, r.value)?;
+                    stmt.raw_bind_parameter(at + 4, r.source)?;
+                    stmt.raw_bind_parameter(at + 5, r.note)?;
+                }
+                stmt.raw_execute()?;
+                n += batch.len();
+                batch.clear();
+            }
+        }
+        if !batch.is_empty() {
+            let mut stmt = self.tx.prepare_cached(&upsert_sql(1))?;
+            for r in &batch {
+                stmt.execute(params![
+                    now,
+                    actor,
+                    r.kpi_id,
+                    r.period_index,
+                    r.period,
+                    r.value,
+                    r.source,
+                    r.note
+                ])?;
+                n += 1;
+            }
         }
         Ok(n)
     }
