@@ -122,6 +122,7 @@ enum AuditCmd {
 }
 
 fn main() -> ExitCode {
+    sigpipe::reset();
     let cli = Cli::parse();
     let json = cli.json;
     match run(cli) {

@@ -414,3 +414,22 @@ fn read_only_data_directory_is_a_clear_error() {
         "says why: {stderr}"
     );
 }
+
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    let ws = Ws::new();
+    ws.cmd().arg("demo").assert().success();
+    // `head -n 1` closes the pipe after one line; steward must stop without a panic message.
+    let bin = assert_cmd::cargo::cargo_bin("steward");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(r#""$0" --data-dir "$1" calendar list --from 2000-01-01 --to 2100-01-01 | head -n 1"#)
+        .arg(&bin)
+        .arg(ws.data())
+        .env("STEWARD_ACTOR", "tester")
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("Date"));
+}
