@@ -13,7 +13,9 @@ use super::Workspace;
 use crate::audit::canonical_json;
 use crate::export::{self, kpi_workbook, ExportFormat, SeriesChart, Sheet};
 use crate::import::measurements::{self, Existing, MeasurementPlan, PlannedMeasurement};
-use crate::import::table::read_table;
+use crate::import::table::{
+    open_xlsx_stream, read_table, split_header, Streamed, Table, XlsxStream,
+};
 use crate::kpi::rules::Thresholds;
 use crate::kpi::{
     self, check_thresholds, derive_escalations, find_cycle, parse_period, period_end, period_label,
@@ -741,62 +743,132 @@ impl Workspace {
         if dry_run {
             return refuse(self.plan_import_measurements(path)?);
         }
-        // The file's digest (for the audit entry) on the second core while the first parses it.
-        let (table, sha256) = std::thread::scope(|s| {
-            let digest = s.spawn(|| -> Result<String> {
-                let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        // The file's digest (for the audit entry) on another thread while the sheet is parsed.
+        let digest = {
+            let path = path.to_path_buf();
+            std::thread::spawn(move || -> Result<String> {
+                let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
                 Ok(hex::encode(Sha256::digest(&bytes)))
-            });
-            let table = read_table(path);
-            let sha256 = digest
+            })
+        };
+        let digest = || {
+            digest
                 .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (table, sha256)
-        });
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        };
+        // An .xlsx sheet is checked and written as it is parsed; other files, and a sheet whose
+        // cells are not stored row after row, are read into a table first.
+        if let Some(stream) = open_xlsx_stream(path)? {
+            if let Some(plan) =
+                self.write_measurements(path, Rows::Stream(Box::new(stream)), digest)?
+            {
+                return Ok(plan);
+            }
+            let table = read_table(path)?;
+            return self
+                .write_measurements(path, Rows::Table(table), || {
+                    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+                    Ok(hex::encode(Sha256::digest(&bytes)))
+                })
+                .map(|plan| plan.expect("a table is always read in order"));
+        }
+        let table = read_table(path);
+        let sha256 = digest();
         let (table, sha256) = (table?, sha256?);
+        self.write_measurements(path, Rows::Table(table), || Ok(sha256))
+            .map(|plan| plan.expect("a table is always read in order"))
+    }
+
+    /// Writes the measurements of `rows` as `import_measurements` says; `None` (and nothing
+    /// written) when streamed rows turned out not to be in order, so the file must be read whole.
+    fn write_measurements(
+        &mut self,
+        path: &Path,
+        rows: Rows,
+        sha256: impl FnOnce() -> Result<String>,
+    ) -> Result<Option<MeasurementPlan>> {
         let source = default_source(path);
         let now = self.ctx.timestamp();
         let actor = self.ctx.actor.clone();
+        let mut unordered = false;
+        let mut rows = Some(rows);
         let outcome = self.store.write(|tx| {
             let systems = tx.all_systems()?;
             let kpis = tx.all_kpis()?;
             let stored = tx.stored_values()?;
+            let expected = match &rows {
+                Some(Rows::Table(t)) => t.rows.len(),
+                _ => 0,
+            };
             // Every value once the import is written, as (KPI, period, 0 for written or 1 for
             // stored, value): the rules read it below, rather than reading it back from the store.
-            let mut series: Vec<(i64, i32, u8, f64)> =
-                Vec::with_capacity(stored.len() + table.rows.len());
-            // The rows are checked on a second thread and written here as they come, in chunks:
-            // checking and writing overlap. A file with a problem writes nothing, as the
-            // transaction is rolled back when the plan is refused.
+            let mut series: Vec<(i64, i32, u8, f64)> = Vec::with_capacity(stored.len() + expected);
+            // The rows are checked on a second thread and written here as they come, in chunks,
+            // while a streamed sheet is parsed on a third: parsing, checking and writing overlap.
+            // A file with a problem writes nothing, as the transaction is rolled back when the
+            // plan is refused.
+            let rows = rows.take().expect("rows are taken once");
             let (plan, written) = tx.with_bulk_cache(|tx| {
-                std::thread::scope(|s| -> Result<(MeasurementPlan, usize)> {
+                std::thread::scope(|s| -> Result<(Option<MeasurementPlan>, usize)> {
                     let (send, receive) =
                         std::sync::mpsc::sync_channel::<Vec<PlannedMeasurement>>(8);
-                    let (table, systems, kpis, stored, source) =
-                        (&table, &systems, &kpis, &stored, &source);
-                    let planner = s.spawn(move || {
+                    let (systems, kpis, stored, source) = (&systems, &kpis, &stored, &source);
+                    let planner = s.spawn(move || -> Result<Option<MeasurementPlan>> {
                         const CHUNK: usize = 8192;
                         let mut chunk = Vec::with_capacity(CHUNK);
-                        let plan = measurements::plan_each(
-                            table,
-                            systems,
-                            kpis,
-                            |k, p| existing(stored, k, p),
-                            source,
-                            |w| {
-                                chunk.push(w);
-                                if chunk.len() == CHUNK {
-                                    let full =
-                                        std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
-                                    // The receiver lives until every chunk is sent.
-                                    let _ = send.send(full);
-                                }
-                            },
-                        );
+                        let write = |w| {
+                            chunk.push(w);
+                            if chunk.len() == CHUNK {
+                                let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                                // The receiver lives until every chunk is sent.
+                                let _ = send.send(full);
+                            }
+                        };
+                        let existing = |k, p| existing(stored, k, p);
+                        let plan = match rows {
+                            Rows::Table(table) => {
+                                let plan = measurements::plan_each(
+                                    &table, systems, kpis, existing, source, write,
+                                );
+                                // Freeing the million cells read takes a while: done on another
+                                // thread (if no thread can be started, it is freed here).
+                                let _ = std::thread::Builder::new().spawn(move || drop(table));
+                                Some(plan)
+                            }
+                            Rows::Stream(stream) => {
+                                let (file, sheet) = (stream.file.clone(), stream.sheet.clone());
+                                let (rows_send, rows_receive) = std::sync::mpsc::sync_channel(4);
+                                std::thread::scope(|s| {
+                                    let reader = s.spawn(move || {
+                                        stream.read(|batch| {
+                                            // The receiver reads every batch sent.
+                                            let _ = rows_send.send(batch);
+                                        })
+                                    });
+                                    let plan = split_header(
+                                        file,
+                                        Some(sheet),
+                                        rows_receive.into_iter().flatten(),
+                                    )
+                                    .map(|(table, rows)| {
+                                        measurements::plan_rows(
+                                            &table, rows, 0, systems, kpis, existing, source, write,
+                                        )
+                                    });
+                                    let read = reader
+                                        .join()
+                                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                                    match read? {
+                                        Streamed::Unordered => Ok(None),
+                                        Streamed::Done => plan.map(Some),
+                                    }
+                                })?
+                            }
+                        };
                         if !chunk.is_empty() {
                             let _ = send.send(chunk);
                         }
-                        plan
+                        Ok(plan)
                     });
                     let mut written = Ok(0);
                     for chunk in receive {
@@ -820,14 +892,25 @@ impl Workspace {
                     }
                     let plan = planner
                         .join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+                    let Some(plan) = plan else {
+                        return Ok((None, 0));
+                    };
                     let plan = refuse(plan)?;
-                    Ok((plan, written?))
+                    Ok((Some(plan), written?))
                 })
             })?;
+            let Some(plan) = plan else {
+                // Roll back what was written: the file is read whole instead.
+                unordered = true;
+                return Err(Error::Import {
+                    problems: Vec::new(),
+                });
+            };
             if written == 0 {
                 return Ok(plan);
             }
+            let sha256 = sha256()?;
             series.extend(stored.iter().map(|(&(k, p), v)| (k, p, 1, v.value)));
             drop(stored);
             series.sort_unstable_by_key(|a| (a.0, a.1, a.2));
@@ -858,10 +941,10 @@ impl Workspace {
             reconcile(tx, &kpis, &series, escalations, &now, &actor)?;
             Ok(plan)
         });
-        // Freeing the million cells read takes a while: done on another thread, the caller
-        // gets its answer without waiting for it (if no thread can be started, it is freed here).
-        let _ = std::thread::Builder::new().spawn(move || drop(table));
-        outcome
+        match outcome {
+            Err(_) if unordered => Ok(None),
+            outcome => outcome.map(Some),
+        }
     }
 
     /// Runs the escalation rules over every KPI of the workspace and saves what changed.
@@ -1157,6 +1240,12 @@ fn default_source(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
+}
+
+/// The rows of a measurements file: read whole, or to be parsed as they are checked.
+enum Rows {
+    Table(Table),
+    Stream(Box<XlsxStream>),
 }
 
 fn refuse(plan: MeasurementPlan) -> Result<MeasurementPlan> {

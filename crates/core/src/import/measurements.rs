@@ -2,6 +2,7 @@
 //! checked measurement, and the plan of what an import would add and change. Pure: the register's
 //! systems and KPIs and the stored values are passed in; writing is `api`'s job.
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
 
 use serde::Serialize;
@@ -148,13 +149,40 @@ pub fn plan_each<'e>(
     kpis: &[Kpi],
     existing: impl Fn(i64, i32) -> Option<Existing<'e>>,
     default_source: &str,
+    write: impl FnMut(PlannedMeasurement),
+) -> MeasurementPlan {
+    let rows = table.rows.len();
+    plan_rows(
+        table,
+        &table.rows,
+        rows,
+        systems,
+        kpis,
+        existing,
+        default_source,
+        write,
+    )
+}
+
+/// As [`plan_each`], with the rows below the header passed as they come (e.g. as a sheet is
+/// parsed) rather than held by `table`, whose rows are not read; `expected` is how many rows
+/// there may be, to size the checks' tables.
+#[allow(clippy::too_many_arguments)]
+pub fn plan_rows<'e, R: Borrow<(u32, Vec<Cell>)>>(
+    table: &Table,
+    rows: impl IntoIterator<Item = R>,
+    expected: usize,
+    systems: &[AiSystem],
+    kpis: &[Kpi],
+    existing: impl Fn(i64, i32) -> Option<Existing<'e>>,
+    default_source: &str,
     mut write: impl FnMut(PlannedMeasurement),
 ) -> MeasurementPlan {
     let (map, warnings, mut problems) = map_headers(table, &SPECS);
     let mut plan = MeasurementPlan {
         file: table.file.clone(),
         sheet: table.sheet.clone(),
-        rows: table.rows.len() as u32,
+        rows: 0,
         added: 0,
         updated: Vec::new(),
         unchanged: 0,
@@ -163,6 +191,7 @@ pub fn plan_each<'e>(
         problems: Vec::new(),
     };
     if !problems.is_empty() {
+        plan.rows = rows.into_iter().count() as u32;
         plan.problems = problems;
         return plan;
     }
@@ -187,14 +216,17 @@ pub fn plan_each<'e>(
     // One entry per row: keyed by (KPI index, period) packed in a u64 with a cheap hash, as the
     // default hasher is made for untrusted keys and costs more than the rest of the row's checks.
     let mut seen: HashMap<u64, u32, BuildPackedHasher> =
-        HashMap::with_capacity_and_hasher(table.rows.len(), BuildPackedHasher);
+        HashMap::with_capacity_and_hasher(expected, BuildPackedHasher);
     // Files repeat the same few periods on every KPI: each label is formatted once.
     let mut labels: HashMap<u64, String, BuildPackedHasher> = HashMap::default();
     let mut touched = vec![false; kpis.len()];
     let mut dropped = 0usize;
     let empty = Cell::Empty;
     let mut last_kpi: Option<(String, String, usize)> = None;
-    for (row, cells) in &table.rows {
+    let mut count = 0u32;
+    for item in rows {
+        count += 1;
+        let (row, cells) = item.borrow();
         let row = *row;
         let cell = |c: Option<usize>| c.and_then(|c| cells.get(c)).unwrap_or(&empty);
         let mut report = |column: Option<usize>, value: Option<String>, message: String| {
@@ -371,7 +403,8 @@ pub fn plan_each<'e>(
             format!("... and {dropped} more problems not listed; correct the ones above and check again"),
         ));
     }
-    if table.rows.is_empty() {
+    plan.rows = count;
+    if count == 0 {
         problems.push(table.problem(
             None,
             None,

@@ -1,9 +1,13 @@
 //! Reading a spreadsheet or CSV file into a plain table of cells, and mapping its header row onto
 //! the fields an import knows. Generic over what is imported; knows nothing of systems or the store.
 
+use std::fs::File;
+use std::io::BufReader;
 use std::path::Path;
 
-use calamine::{open_workbook_auto, Data, DataRef, DataType, Range, Reader, ReaderRef};
+use calamine::{
+    open_workbook_auto, Data, DataRef, DataType, Range, Reader, ReaderRef, Sheets, Xlsx,
+};
 use chrono::NaiveDate;
 
 use super::ImportProblem;
@@ -48,7 +52,7 @@ impl Cell {
 }
 
 /// Rows of cells, each with its 1-based row number.
-type Rows = Vec<(u32, Vec<Cell>)>;
+pub type Rows = Vec<(u32, Vec<Cell>)>;
 
 /// The first worksheet of a file (or the whole CSV) as rows of cells.
 #[derive(Debug, Clone, PartialEq)]
@@ -111,48 +115,80 @@ pub fn column_letter(index: usize) -> String {
 /// anything; fully empty rows below it are skipped. Every failure is an `Error::Import` with one
 /// problem that names the file and what is wrong.
 pub fn read_table(path: &Path) -> Result<Table> {
-    let file = path.display().to_string();
-    let whole_file = |message: String| Error::Import {
+    let (file, ext) = checked(path)?;
+    let (sheet, rows) = if ext == "csv" {
+        let bytes =
+            std::fs::read(path).map_err(|e| whole_file(&file, format!("cannot be read: {e}")))?;
+        (None, csv_rows(&file, &bytes)?)
+    } else {
+        let (name, rows) = sheet_rows(path, &ext).map_err(|m| whole_file(&file, m))?;
+        (Some(name), rows)
+    };
+    into_table(file, sheet, rows)
+}
+
+/// A problem with the file as a whole.
+fn whole_file(file: &str, message: String) -> Error {
+    Error::Import {
         problems: vec![ImportProblem {
-            file: file.clone(),
+            file: file.to_string(),
             sheet: None,
             row: None,
             column: None,
             value: None,
             message,
         }],
-    };
+    }
+}
+
+/// The file's name as given and its extension in lower case, once the file is known to be of an
+/// accepted type, readable and not empty.
+fn checked(path: &Path) -> Result<(String, String)> {
+    let file = path.display().to_string();
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
     if !matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods" | "csv") {
-        return Err(whole_file(format!(
-            "cannot import a file of this type; accepted file types are {ACCEPTED_EXTENSIONS}"
-        )));
+        return Err(whole_file(
+            &file,
+            format!(
+                "cannot import a file of this type; accepted file types are {ACCEPTED_EXTENSIONS}"
+            ),
+        ));
     }
-    let meta = std::fs::metadata(path).map_err(|e| whole_file(format!("cannot be read: {e}")))?;
+    let meta =
+        std::fs::metadata(path).map_err(|e| whole_file(&file, format!("cannot be read: {e}")))?;
     if meta.is_dir() {
-        return Err(whole_file("is a directory, not a file".into()));
+        return Err(whole_file(&file, "is a directory, not a file".into()));
     }
     if meta.len() == 0 {
         return Err(whole_file(
+            &file,
             "the file is empty (0 bytes); expected a header row and data rows".into(),
         ));
     }
-    let (sheet, rows) = if ext == "csv" {
-        let bytes = std::fs::read(path).map_err(|e| whole_file(format!("cannot be read: {e}")))?;
-        (None, csv_rows(&file, &bytes)?)
-    } else {
-        let (name, rows) = sheet_rows(path, &ext).map_err(whole_file)?;
-        (Some(name), rows)
-    };
-    into_table(file, sheet, rows)
+    Ok((file, ext))
 }
 
 /// Splits the first non-empty row off as the header and drops empty rows.
 fn into_table(file: String, sheet: Option<String>, rows: Rows) -> Result<Table> {
+    let (mut table, rows) = split_header(file, sheet, rows)?;
+    table.rows = rows.collect();
+    Ok(table)
+}
+
+/// The table's header, from the first row that holds anything, and the rows below it that hold
+/// anything, as they come. The returned table has no rows.
+pub fn split_header<I>(
+    file: String,
+    sheet: Option<String>,
+    rows: I,
+) -> Result<(Table, impl Iterator<Item = (u32, Vec<Cell>)>)>
+where
+    I: IntoIterator<Item = (u32, Vec<Cell>)>,
+{
     let mut rows = rows
         .into_iter()
         .filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()));
@@ -175,18 +211,116 @@ fn into_table(file: String, sheet: Option<String>, rows: Rows) -> Result<Table> 
         .iter()
         .map(|c| c.text().trim().to_string())
         .collect();
-    Ok(Table {
-        file,
-        sheet,
-        headers,
-        header_row,
-        rows: rows.collect(),
-    })
+    Ok((
+        Table {
+            file,
+            sheet,
+            headers,
+            header_row,
+            rows: Vec::new(),
+        },
+        rows,
+    ))
 }
 
-fn sheet_rows(path: &Path, ext: &str) -> std::result::Result<(String, Rows), String> {
+/// The first worksheet of an .xlsx/.xlsm file, opened to be read row by row as it is parsed
+/// rather than into a table first, so that rows can be checked while later ones are parsed.
+pub struct XlsxStream {
+    /// The file name as given.
+    pub file: String,
+    /// The worksheet read.
+    pub sheet: String,
+    book: Xlsx<BufReader<File>>,
+}
+
+/// What [`XlsxStream::read`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Streamed {
+    /// Every row was handed over, in order.
+    Done,
+    /// The sheet's cells are not stored row after row (or it is no worksheet): reading stopped,
+    /// and the file must be read with [`read_table`], which orders them.
+    Unordered,
+}
+
+/// Opens the file for [`XlsxStream::read`], with the checks and messages of [`read_table`].
+/// `Ok(None)` when the file is not an .xlsx/.xlsm workbook: read it with [`read_table`].
+pub fn open_xlsx_stream(path: &Path) -> Result<Option<XlsxStream>> {
+    let (file, ext) = checked(path)?;
+    if !matches!(ext.as_str(), "xlsx" | "xlsm") {
+        return Ok(None);
+    }
+    let (book, sheet) = open_first_sheet(path, &ext).map_err(|m| whole_file(&file, m))?;
+    match book {
+        Sheets::Xlsx(book) => Ok(Some(XlsxStream { file, sheet, book })),
+        _ => Ok(None),
+    }
+}
+
+impl XlsxStream {
+    /// Hands the sheet's rows to `batch` as they are parsed, a few thousand at a time, numbered
+    /// and with cells placed by column as [`read_table`] reads them (rows that hold nothing may be
+    /// included or not: [`split_header`] drops them). A sheet that cannot be parsed is the error
+    /// `read_table` gives.
+    pub fn read(mut self, mut batch: impl FnMut(Rows)) -> Result<Streamed> {
+        const BATCH: usize = 4096;
+        let (file, name) = (self.file, self.sheet);
+        let unreadable = |e: calamine::XlsxError| {
+            whole_file(
+                &file,
+                format!(
+                    "sheet {name:?} cannot be read ({}); open the file in Excel or LibreOffice Calc and save it again",
+                    calamine::Error::from(e)
+                ),
+            )
+        };
+        let mut reader = match self.book.worksheet_cells_reader(&name) {
+            Ok(reader) => reader,
+            Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Streamed::Unordered),
+            Err(e) => return Err(unreadable(e)),
+        };
+        let mut rows: Rows = Vec::with_capacity(BATCH);
+        let mut current: Option<(u32, Vec<Cell>)> = None;
+        while let Some(c) = reader.next_cell().map_err(unreadable)? {
+            if matches!(c.get_value(), DataRef::Empty) {
+                continue;
+            }
+            let (r, col) = c.get_position();
+            let (r, col) = (r + 1, col as usize);
+            match &mut current {
+                Some((at, _)) if *at == r => {}
+                Some((at, _)) if *at > r => return Ok(Streamed::Unordered),
+                _ => {
+                    if let Some(done) = current.replace((r, Vec::new())) {
+                        rows.push(done);
+                        if rows.len() == BATCH {
+                            batch(std::mem::replace(&mut rows, Vec::with_capacity(BATCH)));
+                        }
+                    }
+                }
+            }
+            if let Some((_, cells)) = &mut current {
+                if cells.len() <= col {
+                    cells.resize(col + 1, Cell::Empty);
+                }
+                cells[col] = cell_of_ref(c.get_value());
+            }
+        }
+        rows.extend(current);
+        if !rows.is_empty() {
+            batch(rows);
+        }
+        Ok(Streamed::Done)
+    }
+}
+
+/// The workbook and the name of its first worksheet, or what is wrong, as a problem says it.
+fn open_first_sheet(
+    path: &Path,
+    ext: &str,
+) -> std::result::Result<(Sheets<BufReader<File>>, String), String> {
     let kind = format!(".{ext}");
-    let mut book = open_workbook_auto(path).map_err(|e| {
+    let book = open_workbook_auto(path).map_err(|e| {
         format!(
             "is not a readable {kind} workbook ({e}); open it in Excel or LibreOffice Calc and save it again as {kind}"
         )
@@ -195,6 +329,11 @@ fn sheet_rows(path: &Path, ext: &str) -> std::result::Result<(String, Rows), Str
     let Some(name) = names.first().cloned() else {
         return Err("the workbook has no worksheet".into());
     };
+    Ok((book, name))
+}
+
+fn sheet_rows(path: &Path, ext: &str) -> std::result::Result<(String, Rows), String> {
+    let (mut book, name) = open_first_sheet(path, ext)?;
     let unreadable = |e: calamine::Error| {
         format!("sheet {name:?} cannot be read ({e}); open the file in Excel or LibreOffice Calc and save it again")
     };

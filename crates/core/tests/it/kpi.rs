@@ -547,6 +547,109 @@ fn import_writes_all_in_one_go_and_a_reimport_updates_and_says_so() {
 }
 
 #[test]
+fn an_xlsx_import_reads_the_sheet_as_a_dry_run_does() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut ws, auc, ..) = setup(dir.path());
+    // Blank rows above and inside, a row of spaces, and a first column left empty.
+    let layout = |path: &Path, value: &str| {
+        write_xlsx(
+            path,
+            &[
+                &[],
+                &["", "  "],
+                &["", "System", "KPI", "Period", "Value", "Source", "Remarks"],
+                &["", "Churn", "AUC", "2026-01", "n:70", "mlflow"],
+                &[],
+                &["", "churn", "auc", "2026-02", value, "", "x"],
+                &["", "Offers", "Revenue", "2026-Q1", "n:90"],
+            ],
+        )
+    };
+    let bad = dir.path().join("bad.xlsx");
+    layout(&bad, "high");
+    let problems = |e: steward_core::Error| match e {
+        steward_core::Error::Import { problems } => problems,
+        other => panic!("an import error, not {other:?}"),
+    };
+    let dry = problems(ws.import_measurements(&bad, true).expect_err("refused"));
+    let real = problems(ws.import_measurements(&bad, false).expect_err("refused"));
+    assert_eq!(real, dry, "the same problems, at the same rows and columns");
+    assert_eq!(
+        (real[0].row, real[0].column.as_deref()),
+        (Some(6), Some("E (Value)"))
+    );
+    assert!(ws.kpi_measurements(auc.id).expect("list").is_empty());
+
+    let good = dir.path().join("good.xlsx");
+    layout(&good, "n:71");
+    let dry = ws.import_measurements(&good, true).expect("dry run");
+    let real = ws.import_measurements(&good, false).expect("import");
+    assert_eq!(real, dry, "the same plan, warnings and counts");
+    assert_eq!((real.rows, real.added, real.warnings.len()), (3, 3, 1));
+    assert_eq!(ws.kpi_measurements(auc.id).expect("list").len(), 2);
+}
+
+/// Rewrites an .xlsx so that its sheet stores the last row first, as some writers do.
+fn move_last_row_first(path: &Path) {
+    use std::io::{Read, Write};
+    let bytes = std::fs::read(path).expect("read");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).expect("entry");
+        let name = entry.name().expect("entry name").to_string();
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).expect("entry read");
+        if name == "xl/worksheets/sheet1.xml" {
+            let xml = String::from_utf8(data).expect("xml");
+            let first = xml.find("<row ").expect("a first row");
+            let last = xml.rfind("<row ").expect("a last row");
+            let end = xml.find("</sheetData>").expect("sheet data");
+            data = format!(
+                "{}{}{}{}",
+                &xml[..first],
+                &xml[last..end],
+                &xml[first..last],
+                &xml[end..]
+            )
+            .into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .expect("start");
+        out.write_all(&data).expect("write");
+    }
+    let bytes = out.finish().expect("finish").into_inner();
+    std::fs::write(path, bytes).expect("save");
+}
+
+#[test]
+fn an_xlsx_whose_rows_are_stored_out_of_order_imports_in_row_order() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut ws, auc, ..) = setup(dir.path());
+    let file = dir.path().join("m.xlsx");
+    write_xlsx(
+        &file,
+        &[
+            &["System", "KPI", "Period", "Value"],
+            &["Churn", "AUC", "2026-01", "n:70"],
+            &["Churn", "AUC", "2026-02", "n:71"],
+            &["Churn", "AUC", "2026-02", "n:72"],
+        ],
+    );
+    move_last_row_first(&file);
+    let problems = |e: steward_core::Error| match e {
+        steward_core::Error::Import { problems } => problems,
+        other => panic!("an import error, not {other:?}"),
+    };
+    let dry = problems(ws.import_measurements(&file, true).expect_err("refused"));
+    let real = problems(ws.import_measurements(&file, false).expect_err("refused"));
+    assert_eq!(real, dry, "the duplicate is named as a dry run names it");
+    assert_eq!(real.len(), 1);
+    assert_eq!(real[0].row, Some(4), "the later row is the duplicate");
+    assert!(ws.kpi_measurements(auc.id).expect("list").is_empty());
+}
+
+#[test]
 fn import_problems_name_file_sheet_row_and_column_and_write_nothing() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (mut ws, auc, ..) = setup(dir.path());
