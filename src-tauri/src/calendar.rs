@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use steward_core::api::RetireOutcome;
 use steward_core::calendar::{CalendarQuery, ChecklistItem, ItemState, Milestone, Occurrence};
-use steward_core::pack;
 use tauri::State;
 
 use crate::commands::Shell;
@@ -32,11 +31,7 @@ pub fn calendar_done(
 /// Writes the .ics of the events the query selects; returns how many events it holds.
 #[tauri::command(async)]
 pub fn calendar_export(s: State<'_, Shell>, query: CalendarQuery, out: PathBuf) -> Reply<usize> {
-    s.with(|ws| {
-        let text = ws.calendar_ics(&query)?;
-        pack::write_atomically(&out, text.as_bytes())?;
-        Ok(text.matches("BEGIN:VEVENT").count() + text.matches("BEGIN:VTODO").count())
-    })
+    s.with(|ws| ws.export_calendar(&query, &out))
 }
 
 #[tauri::command]

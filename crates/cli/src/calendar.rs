@@ -193,10 +193,7 @@ pub fn run(ws: &mut Workspace, cmd: CalendarCmd, json: bool) -> Result<ExitCode>
         CalendarCmd::Export { range, output: out } => {
             let to = range.to.or(Some(today + Duration::days(730)));
             let q = query(range.filter, range.from, to);
-            let text = ws.calendar_ics(&q)?;
-            steward_core::pack::write_atomically(&out, text.as_bytes())
-                .with_context(|| format!("writing {}", out.display()))?;
-            let n = text.matches("BEGIN:VEVENT").count() + text.matches("BEGIN:VTODO").count();
+            let n = ws.export_calendar(&q, &out)?;
             output::message(
                 json,
                 &format!("wrote {n} events to {}", out.display()),

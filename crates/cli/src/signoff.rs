@@ -220,7 +220,8 @@ pub fn run_without_workspace(
         &conditions,
         SystemClock.now(),
     )?;
-    std::fs::write(&out, sig).with_context(|| format!("writing {}", out.display()))?;
+    // Whole or not at all: a half-written signature file would be refused on import anyway.
+    steward_core::pack::write_atomically(&out, &sig)?;
     output::message(
         json,
         &format!(
@@ -363,7 +364,7 @@ pub fn run(
             let v = ws.request(&request)?;
             let s = signer.signer(identity_dir)?;
             let bytes = ws.export_request(&request, &s)?;
-            std::fs::write(&out, bytes).with_context(|| format!("writing {}", out.display()))?;
+            steward_core::pack::write_atomically(&out, &bytes)?;
             output::message(
                 json,
                 &format!(

@@ -179,6 +179,18 @@ impl Workspace {
     /// The iCalendar file of the events `q` selects (by system, and those with an occurrence in
     /// the range); each event goes in whole, as a series.
     pub fn calendar_ics(&self, q: &CalendarQuery) -> Result<String> {
+        Ok(self.calendar_ics_events(q)?.0)
+    }
+
+    /// Writes the iCalendar file of the events `q` selects to `out` (whole or not at all);
+    /// returns how many events (VEVENT and VTODO) it holds.
+    pub fn export_calendar(&self, q: &CalendarQuery, out: &std::path::Path) -> Result<usize> {
+        let (text, n) = self.calendar_ics_events(q)?;
+        crate::pack::write_atomically(out, text.as_bytes())?;
+        Ok(n)
+    }
+
+    fn calendar_ics_events(&self, q: &CalendarQuery) -> Result<(String, usize)> {
         let shown = self.calendar(q)?;
         let uids: std::collections::BTreeSet<&str> = shown.iter().map(|o| o.uid.as_str()).collect();
         let events: Vec<Event> = self
@@ -186,11 +198,8 @@ impl Workspace {
             .into_iter()
             .filter(|e| uids.contains(e.uid.as_str()))
             .collect();
-        Ok(ics::to_ics(
-            &events,
-            "Steward lifecycle calendar",
-            self.ctx.clock.now(),
-        ))
+        let text = ics::to_ics(&events, "Steward lifecycle calendar", self.ctx.clock.now());
+        Ok((text, events.len()))
     }
 
     /// The stored milestones of a system, in stage order.
