@@ -103,7 +103,7 @@ impl TcoFormat {
             "json" => TcoFormat::Json,
             "toml" => TcoFormat::Toml,
             _ => bail!(
-                "cannot tell the format of {} from its extension {ext:?}; name it .toml, .xlsx,                  .pdf or .json, or pass --format",
+                "cannot tell the format of {} from its extension {ext:?}; name it .toml, .xlsx, .pdf or .json, or pass --format",
                 out.display()
             ),
         })
@@ -181,8 +181,13 @@ pub fn run(cmd: TcoCmd, json: bool, needs: Needs<'_>) -> Result<ExitCode> {
             )?;
         }
         TcoCmd::Template { output: out } => {
-            std::fs::write(&out, tco::template())
-                .with_context(|| format!("writing {}", out.display()))?;
+            if out.exists() {
+                bail!(
+                    "{} already exists; the template would replace it; give another name",
+                    out.display()
+                );
+            }
+            steward_core::pack::write_atomically(&out, tco::template().as_bytes())?;
             output::message(
                 json,
                 &format!(

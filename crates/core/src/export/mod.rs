@@ -83,29 +83,7 @@ pub fn write_file(sheet: &Sheet, format: ExportFormat, out: &Path) -> Result<()>
     write_bytes(&bytes, out)
 }
 
-/// Writes `bytes` to `out` through a temporary file in the same directory that is renamed into
-/// place, so a failed write leaves neither a half-written file nor a stale one.
+/// Writes `bytes` to `out` whole or not at all (see [`crate::pack::write_atomically`]).
 pub fn write_bytes(bytes: &[u8], out: &Path) -> Result<()> {
-    let file_name = out.file_name().ok_or_else(|| {
-        Error::io(
-            out,
-            "is not a file path; give the name of the file to write",
-        )
-    })?;
-    let tmp = out.with_file_name(format!(
-        ".{}.{}.tmp",
-        file_name.to_string_lossy(),
-        std::process::id()
-    ));
-    std::fs::write(&tmp, bytes).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Error::io(
-            out,
-            format!("cannot write the export: {e}; check that the folder exists and is writable"),
-        )
-    })?;
-    std::fs::rename(&tmp, out).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Error::io(out, format!("cannot write the export: {e}"))
-    })
+    crate::pack::write_atomically(out, bytes)
 }

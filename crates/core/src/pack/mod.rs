@@ -133,7 +133,15 @@ pub fn write_atomically(out: &Path, bytes: &[u8]) -> Result<()> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| {
+        Error::io(
+            dir,
+            format!(
+                "cannot write {} here: {e}; check that the folder exists and is writable",
+                out.display()
+            ),
+        )
+    })?;
     tmp.write_all(bytes).map_err(|e| Error::io(out, e))?;
     tmp.persist(out).map_err(|e| Error::io(out, e.error))?;
     Ok(())
