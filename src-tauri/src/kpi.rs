@@ -2,7 +2,7 @@
 //! acknowledging or resolving an escalation. Each calls one function of `steward_core::api`.
 
 use steward_core::api::kpi::{
-    KpiStatus, Linkage, MeasurementInput, Portfolio, RecordedMeasurement,
+    KpiStatus, Linkage, MeasurementEntry, Portfolio, RecordedMeasurement,
 };
 use steward_core::kpi::Escalation;
 use tauri::State;
@@ -28,8 +28,8 @@ pub fn kpi_linkage(s: State<Shell>, system_id: i64) -> Reply<Linkage> {
 }
 
 #[tauri::command]
-pub fn record_measurement(s: State<Shell>, input: MeasurementInput) -> Reply<RecordedMeasurement> {
-    s.with(|ws| ws.record_measurement(input))
+pub fn record_measurement(s: State<Shell>, input: MeasurementEntry) -> Reply<RecordedMeasurement> {
+    s.with(|ws| ws.enter_measurement(input))
 }
 
 #[tauri::command]

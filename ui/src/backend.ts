@@ -37,7 +37,7 @@ import type { Escalation } from "./bindings/Escalation";
 import type { ImportPlan } from "./bindings/ImportPlan";
 import type { KpiStatus } from "./bindings/KpiStatus";
 import type { Linkage } from "./bindings/Linkage";
-import type { MeasurementInput } from "./bindings/MeasurementInput";
+import type { MeasurementEntry } from "./bindings/MeasurementEntry";
 import type { Portfolio } from "./bindings/Portfolio";
 import type { RecordedMeasurement } from "./bindings/RecordedMeasurement";
 import type { PackReport } from "./bindings/PackReport";
@@ -216,7 +216,7 @@ export const backend = {
   kpiStatus: () => call<KpiStatus[]>("kpi_status"),
   kpiPortfolio: () => call<Portfolio>("kpi_portfolio"),
   kpiLinkage: (systemId: number) => call<Linkage>("kpi_linkage", { systemId }),
-  recordMeasurement: (input: MeasurementInput) => call<RecordedMeasurement>("record_measurement", { input }),
+  recordMeasurement: (input: MeasurementEntry) => call<RecordedMeasurement>("record_measurement", { input }),
   acknowledgeEscalation: (id: number, note: string) => call<Escalation>("acknowledge_escalation", { id, note }),
   resolveEscalation: (id: number, note: string) => call<Escalation>("resolve_escalation", { id, note }),
 };

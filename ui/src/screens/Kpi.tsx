@@ -250,7 +250,7 @@ function MeasureForm({ view, onSaved }: { view: Linkage; onSaved: () => void }) 
     setError(null);
     setDone(null);
     try {
-      const r = await backend.recordMeasurement({ kpi_id: kpiId, period, value: value.trim() === "" ? NaN : Number(value), source, note });
+      const r = await backend.recordMeasurement({ kpi_id: kpiId, period, value, source, note });
       setDone(`${r.measurement.period}: ${formatValue(r.measurement.value)} recorded (${STATUS_LABELS[r.status]})`);
       setValue("");
       onSaved();

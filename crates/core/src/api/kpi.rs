@@ -39,6 +39,19 @@ pub struct MeasurementInput {
     pub note: String,
 }
 
+/// A measurement as typed into a form: the value is checked by core, so "1,5", "82%" or an empty
+/// field get the same message an import gives, naming the field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct MeasurementEntry {
+    #[ts(type = "number")]
+    pub kpi_id: i64,
+    pub period: String,
+    pub value: String,
+    pub source: String,
+    pub note: String,
+}
+
 /// What recording a measurement did.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
@@ -635,6 +648,32 @@ impl Workspace {
     /// Records (or corrects) one measurement with its own audit entry, then runs the escalation
     /// rules over the KPI's whole series.
     pub fn record_measurement(&mut self, input: MeasurementInput) -> Result<RecordedMeasurement> {
+        let value = if input.value.is_finite() {
+            Ok(input.value)
+        } else {
+            Err(measurements::NOT_A_NUMBER.to_string())
+        };
+        self.record(input, value)
+    }
+
+    /// Records a measurement typed into a form (see [`MeasurementEntry`]).
+    pub fn enter_measurement(&mut self, e: MeasurementEntry) -> Result<RecordedMeasurement> {
+        let value = measurements::parse_value(&e.value);
+        let input = MeasurementInput {
+            kpi_id: e.kpi_id,
+            period: e.period,
+            value: *value.as_ref().unwrap_or(&f64::NAN),
+            source: e.source,
+            note: e.note,
+        };
+        self.record(input, value)
+    }
+
+    fn record(
+        &mut self,
+        input: MeasurementInput,
+        value: std::result::Result<f64, String>,
+    ) -> Result<RecordedMeasurement> {
         let k = self.kpi(input.kpi_id).map_err(|_| Error::Validation {
             entity: "measurement",
             fields: vec![FieldError::new(
@@ -646,8 +685,8 @@ impl Workspace {
         let period = parse_period(&input.period, k.draft.cadence)
             .map_err(|m| fields.push(FieldError::new("period", m)))
             .ok();
-        if !input.value.is_finite() {
-            fields.push(FieldError::new("value", "must be a number"));
+        if let Err(m) = value {
+            fields.push(FieldError::new("value", m));
         }
         let (Some(period), true) = (period, fields.is_empty()) else {
             return Err(Error::Validation {

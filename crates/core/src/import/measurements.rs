@@ -313,10 +313,10 @@ pub fn plan_rows<'e, R: Borrow<(u32, Vec<Cell>)>>(
 
         let value = match cell(c_value) {
             Cell::Number(n) if n.is_finite() => Some(*n),
-            Cell::Text(t) if !t.trim().is_empty() => match t.trim().parse::<f64>() {
-                Ok(v) if v.is_finite() => Some(v),
-                _ => {
-                    report(c_value, Some(t.clone()), "is not a number; write the value as a plain number such as 0.82 or 1250 (no unit, no % sign, '.' for decimals)".into());
+            Cell::Text(t) if !t.trim().is_empty() => match parse_value(t) {
+                Ok(v) => Some(v),
+                Err(m) => {
+                    report(c_value, Some(t.clone()), m);
                     None
                 }
             },
@@ -333,11 +333,7 @@ pub fn plan_rows<'e, R: Borrow<(u32, Vec<Cell>)>>(
                 None
             }
             other => {
-                report(
-                    c_value,
-                    Some(other.text()),
-                    "is not a number; enter a plain number".into(),
-                );
+                report(c_value, Some(other.text()), NOT_A_NUMBER.into());
                 None
             }
         };
@@ -445,5 +441,21 @@ impl std::hash::Hasher for PackedHasher {
     }
     fn write_u64(&mut self, n: u64) {
         self.0 = self.0.rotate_left(29) ^ n;
+    }
+}
+
+/// What a measurement value must look like, said wherever one is refused.
+pub const NOT_A_NUMBER: &str = "is not a number; write the value as a plain number such as 0.82 \
+     or 1250 (no unit, no % sign, '.' for decimals)";
+
+/// A measurement value as a person typed it (in a cell or a form): a plain finite number.
+pub fn parse_value(text: &str) -> std::result::Result<f64, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("the value is missing; enter a number".into());
+    }
+    match t.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        _ => Err(NOT_A_NUMBER.into()),
     }
 }

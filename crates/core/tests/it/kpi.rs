@@ -898,3 +898,57 @@ fn kpi_migration_upgrades_a_schema_2_workspace_with_systems() {
         Some(Status::Breach)
     );
 }
+
+#[test]
+fn a_value_typed_into_the_form_is_checked_by_core_naming_the_field() {
+    use steward_core::api::kpi::MeasurementEntry;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut ws = workspace(dir.path());
+    let s = ws.add_system(draft("Churn")).expect("system");
+    let k = ws
+        .add_kpi(kpi_draft(
+            s.id,
+            "AUC",
+            KpiKind::ModelMetric,
+            Cadence::Monthly,
+        ))
+        .expect("kpi");
+    let entry = |value: &str, period: &str| MeasurementEntry {
+        kpi_id: k.id,
+        period: period.into(),
+        value: value.into(),
+        source: String::new(),
+        note: String::new(),
+    };
+    for (typed, says) in [
+        ("1,5", "'.' for decimals"),
+        ("82%", "no % sign"),
+        ("  ", "missing"),
+    ] {
+        let e = ws
+            .enter_measurement(entry(typed, "2026-01"))
+            .expect_err(typed);
+        let steward_core::Error::Validation { fields, .. } = e else {
+            panic!("{typed}: a validation error")
+        };
+        assert_eq!(fields[0].field, "value", "{typed}");
+        assert!(
+            fields[0].message.contains(says),
+            "{typed}: {}",
+            fields[0].message
+        );
+    }
+    // A bad value and a bad period are both named at once.
+    let e = ws
+        .enter_measurement(entry("x", "2026-13"))
+        .expect_err("both");
+    assert_eq!(fields(e), ["period", "value"]);
+    assert!(
+        ws.kpi_measurements(k.id).expect("list").is_empty(),
+        "nothing written"
+    );
+    let r = ws
+        .enter_measurement(entry(" 81.5 ", "2026-01"))
+        .expect("records");
+    assert_eq!(r.measurement.value, 81.5);
+}
