@@ -77,16 +77,17 @@ pub enum KpiCmd {
         #[arg(long)]
         system: Option<String>,
         /// Consecutive breaches that open level 1 (owner).
+        /// (Setting a rule takes all four: --level1, --level2, --level3 and --due-days.)
         #[arg(long, requires_all = ["level2", "level3", "due_days"])]
         level1: Option<u32>,
         /// Consecutive breaches that raise level 2 (sponsor).
-        #[arg(long)]
+        #[arg(long, requires_all = ["level1", "level3", "due_days"])]
         level2: Option<u32>,
         /// Consecutive breaches that raise level 3 (portfolio board).
-        #[arg(long)]
+        #[arg(long, requires_all = ["level1", "level2", "due_days"])]
         level3: Option<u32>,
         /// Days after the period ends by which a response is due.
-        #[arg(long)]
+        #[arg(long, requires_all = ["level1", "level2", "level3"])]
         due_days: Option<u32>,
     },
     /// Export KPIs, links, measurements and escalations: .xlsx (one sheet each and a chart per

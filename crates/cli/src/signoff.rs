@@ -377,23 +377,43 @@ pub fn run(
         }
         SignoffCmd::Sign { .. } => bail!("signing is handled without a workspace"),
         SignoffCmd::ImportSignature { files } => {
-            let mut last = None;
+            // Each file on its own: one refused file does not hide what the others did.
+            let mut results = Vec::new();
+            let mut refused = 0;
             for f in files {
-                let bytes =
-                    std::fs::read(&f).with_context(|| format!("reading {}", f.display()))?;
-                let v = ws.import_signature(&bytes, &f.display().to_string())?;
-                if !json {
-                    println!(
-                        "imported {}: request {} is now {}",
-                        f.display(),
-                        v.id,
-                        v.status
-                    );
+                let outcome = std::fs::read(&f)
+                    .with_context(|| format!("reading {}", f.display()))
+                    .and_then(|bytes| Ok(ws.import_signature(&bytes, &f.display().to_string())?));
+                match outcome {
+                    Ok(v) => {
+                        if !json {
+                            println!(
+                                "imported {}: request {} is now {}",
+                                f.display(),
+                                v.id,
+                                v.status
+                            );
+                        }
+                        results.push(serde_json::json!({
+                            "file": f, "imported": true, "request": v.id, "status": v.status,
+                        }));
+                    }
+                    Err(e) => {
+                        refused += 1;
+                        if !json {
+                            eprintln!("refused {}: {e:#}", f.display());
+                        }
+                        results.push(serde_json::json!({
+                            "file": f, "imported": false, "error": format!("{e:#}"),
+                        }));
+                    }
                 }
-                last = Some(v);
             }
             if json {
-                output::json(&last)?;
+                output::json(&results)?;
+            }
+            if refused > 0 {
+                return Ok(ExitCode::FAILURE);
             }
         }
         SignoffCmd::Status {
