@@ -59,7 +59,7 @@ export function SystemAssessments({ systemId, onOpen }: Props) {
             {list.map((a) => (
               <tr class="clickable" data-testid={`assessment-${a.id}`} onClick={() => onOpen(a.id)}>
                 <td>
-                  <button type="button" class="link" data-testid={`open-assessment-${a.id}`} onClick={() => onOpen(a.id)}>
+                  <button type="button" class="link" data-testid={`open-assessment-${a.id}`} onClick={(e) => { e.stopPropagation(); onOpen(a.id); }}>
                     #{a.id}
                   </button>
                 </td>

@@ -19,6 +19,9 @@ const KINDS: { key: MilestoneKind; label: string }[] = [
   { key: "decommission", label: "Decommissioned" },
 ];
 
+/** The fields this form shows an error beside. */
+const PLACED = new Set(KINDS.flatMap(({ key }) => [`${key}.planned`, `${key}.actual`]));
+
 interface Props {
   system: AiSystem;
   /** Bumped by the page when the system changed (e.g. its retirement started). */
@@ -94,7 +97,10 @@ export function SystemLifecycle({ system, generation, onChanged }: Props) {
             ))}
           </tbody>
         </table>
-        {error && !error.fields?.length && <ErrorBox error={error} testid="milestones-error" />}
+        {/* An error no date field shows (e.g. a stage given twice) is shown here, whole. */}
+        {error && ((error.fields ?? []).length === 0 || (error.fields ?? []).some((f) => !PLACED.has(f.field))) && (
+          <ErrorBox error={error} testid="milestones-error" />
+        )}
         <div class="actions">
           <button type="submit" data-testid="milestones-save" disabled={!dirty}>Save milestones</button>
           {saved && !dirty && <span class="muted" role="status">Saved.</span>}
