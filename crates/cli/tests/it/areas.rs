@@ -65,3 +65,16 @@ fn tco_runs_a_file_without_a_workspace() {
         .code(1)
         .stderr(contains("horizon_months"));
 }
+
+#[test]
+fn tco_template_does_not_replace_an_existing_file() {
+    let ws = Ws::new();
+    let f = ws.file("mine.toml", b"# my scenario\n");
+    ws.cmd()
+        .args(["tco", "template", "-o"])
+        .arg(&f)
+        .assert()
+        .code(1)
+        .stderr(contains("already exists"));
+    assert_eq!(std::fs::read(&f).expect("read"), b"# my scenario\n");
+}

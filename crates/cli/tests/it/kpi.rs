@@ -268,3 +268,13 @@ fn import_dry_run_then_import_then_reimport_updates() {
         .stdout(contains("wrote 3 measurements"));
     assert!(out.is_file());
 }
+
+#[test]
+fn a_partial_escalation_rule_is_refused_not_ignored() {
+    let ws = Ws::new();
+    ws.cmd()
+        .args(["kpi", "rule", "--level2", "5"])
+        .assert()
+        .code(2)
+        .stderr(contains("--level1"));
+}
