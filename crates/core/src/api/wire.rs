@@ -7,9 +7,12 @@ use ts_rs::TS;
 
 use super::Workspace;
 use crate::import::ImportProblem;
+use crate::calendar::{EventKind, EventState, ItemState, MilestoneKind};
+use crate::kpi::{Cadence, Direction, EscalationState, KpiKind, Status};
 use crate::register::{
     DataSensitivity, EuAiActCategory, RegulatedDomain, RiskTier, Sourcing, Stage,
 };
+use crate::signoff::{Decision, Gate, Role, Status as SignoffStatus};
 use crate::{Error, FieldError, Result};
 
 /// An error as the UI receives it. The UI switches on `code` (see [`Error::code`]); `fields`
@@ -84,8 +87,8 @@ pub struct Labelled<T: TS> {
     pub label: String,
 }
 
-/// The labels of every closed value set of the register, in their defined order, so the UI
-/// never spells them a second time.
+/// The labels of every closed value set (register, KPIs, calendar, sign-offs), in their defined
+/// order, so the UI never spells them a second time.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct Vocabulary {
@@ -95,6 +98,19 @@ pub struct Vocabulary {
     pub eu_ai_act_categories: Vec<Labelled<EuAiActCategory>>,
     pub risk_tiers: Vec<Labelled<RiskTier>>,
     pub data_sensitivities: Vec<Labelled<DataSensitivity>>,
+    pub kpi_kinds: Vec<Labelled<KpiKind>>,
+    pub directions: Vec<Labelled<Direction>>,
+    pub cadences: Vec<Labelled<Cadence>>,
+    pub kpi_statuses: Vec<Labelled<Status>>,
+    pub escalation_states: Vec<Labelled<EscalationState>>,
+    pub event_kinds: Vec<Labelled<EventKind>>,
+    pub event_states: Vec<Labelled<EventState>>,
+    pub milestone_kinds: Vec<Labelled<MilestoneKind>>,
+    pub item_states: Vec<Labelled<ItemState>>,
+    pub signoff_roles: Vec<Labelled<Role>>,
+    pub signoff_gates: Vec<Labelled<Gate>>,
+    pub signoff_decisions: Vec<Labelled<Decision>>,
+    pub signoff_statuses: Vec<Labelled<SignoffStatus>>,
 }
 
 macro_rules! labelled {
@@ -118,6 +134,19 @@ impl Vocabulary {
             eu_ai_act_categories: labelled!(EuAiActCategory),
             risk_tiers: labelled!(RiskTier),
             data_sensitivities: labelled!(DataSensitivity),
+            kpi_kinds: labelled!(KpiKind),
+            directions: labelled!(Direction),
+            cadences: labelled!(Cadence),
+            kpi_statuses: labelled!(Status),
+            escalation_states: labelled!(EscalationState),
+            event_kinds: labelled!(EventKind),
+            event_states: labelled!(EventState),
+            milestone_kinds: labelled!(MilestoneKind),
+            item_states: labelled!(ItemState),
+            signoff_roles: labelled!(Role),
+            signoff_gates: labelled!(Gate),
+            signoff_decisions: labelled!(Decision),
+            signoff_statuses: labelled!(SignoffStatus),
         }
     }
 }
