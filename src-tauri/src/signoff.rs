@@ -88,7 +88,7 @@ pub fn signoff_export_request(
 ) -> Reply<usize> {
     let signer = s.unlock(&passphrase)?;
     let bytes = s.with(|ws| ws.export_request(&id.to_string(), &signer))?;
-    steward_core::pack::write_atomically(&path, &bytes)?;
+    steward_core::files::write_atomically(&path, &bytes)?;
     Ok(bytes.len())
 }
 
@@ -124,7 +124,7 @@ pub fn signoff_sign(
         &conditions,
         SystemClock.now(),
     )?;
-    steward_core::pack::write_atomically(&out, &sig)?;
+    steward_core::files::write_atomically(&out, &sig)?;
     Ok(sig.len())
 }
 

@@ -221,7 +221,7 @@ pub fn run_without_workspace(
         SystemClock.now(),
     )?;
     // Whole or not at all: a half-written signature file would be refused on import anyway.
-    steward_core::pack::write_atomically(&out, &sig)?;
+    steward_core::files::write_atomically(&out, &sig)?;
     output::message(
         json,
         &format!(
@@ -364,7 +364,7 @@ pub fn run(
             let v = ws.request(&request)?;
             let s = signer.signer(identity_dir)?;
             let bytes = ws.export_request(&request, &s)?;
-            steward_core::pack::write_atomically(&out, &bytes)?;
+            steward_core::files::write_atomically(&out, &bytes)?;
             output::message(
                 json,
                 &format!(

@@ -161,7 +161,7 @@ pub fn run(cmd: TcoCmd, json: bool, needs: Needs<'_>) -> Result<ExitCode> {
                         signer.as_ref(),
                     )?,
                 };
-                steward_core::pack::write_atomically(&out, &bytes)
+                steward_core::files::write_atomically(&out, &bytes)
                     .with_context(|| format!("writing {}", out.display()))?;
                 bytes.len()
             } else {
@@ -187,7 +187,7 @@ pub fn run(cmd: TcoCmd, json: bool, needs: Needs<'_>) -> Result<ExitCode> {
                     out.display()
                 );
             }
-            steward_core::pack::write_atomically(&out, tco::template().as_bytes())?;
+            steward_core::files::write_atomically(&out, tco::template().as_bytes())?;
             output::message(
                 json,
                 &format!(

@@ -1,29 +1,24 @@
-//! Steward's core: the domain rules, the SQLite store, the audit chain, import and export.
+//! Steward's API: the [`api::Workspace`] and every operation the desktop shell and the `steward`
+//! CLI call, plus the report builders that read a workspace and the sample portfolio ([`demo`]).
 //!
-//! The desktop shell and the `steward` CLI are adapters over [`api`]; nothing here knows about
-//! tauri or clap. Time and the acting person are passed in through [`api::Context`], so every
-//! result is reproducible in tests.
-
-#[macro_use]
-mod macros;
+//! The layers below are their own crates, so the compiler keeps them below: records and pure
+//! rules (`steward-domain`), engines (`steward-assess`, `steward-tco`, `steward-import`), signing
+//! and packs (`steward-sign`), the report model and writers (`steward-report`) and the SQLite store
+//! (`steward-store`). They are re-exported here under their old names so adapters need one
+//! dependency. Nothing here knows about tauri or clap; time and the acting person are passed in
+//! through [`api::Context`].
 
 pub mod api;
-pub mod assess;
-pub mod audit;
-pub mod calendar;
-pub mod clock;
 pub mod demo;
-pub mod error;
-pub mod export;
-pub mod identity;
-pub mod import;
-pub mod kpi;
-pub mod pack;
-pub mod register;
 pub mod report;
-pub mod sign;
-pub mod signoff;
-mod store;
 pub mod tco;
 
-pub use error::{Error, FieldError, Result};
+pub use steward_assess as assess;
+pub use steward_domain::{
+    audit, calendar, clock, error, files, kpi, register, signoff, Error, FieldError, Result,
+};
+pub use steward_import as import;
+pub use steward_report::export;
+pub use steward_sign as sign;
+pub use steward_sign::{identity, pack};
+use steward_store as store;

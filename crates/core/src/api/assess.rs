@@ -19,8 +19,8 @@ use crate::assess::{
 use crate::audit::canonical_json;
 use crate::export::{self, ExportFormat};
 use crate::register::{AiSystem, EuAiActCategory, RiskTier};
+use crate::report;
 use crate::store::{AssessmentRow, Change, TemplateRow, Tx};
-use crate::{pack, report};
 use crate::{Error, FieldError, Result};
 
 /// Where an assessment is in its life. "Needs review" is not a status but a flag
@@ -898,7 +898,7 @@ impl Workspace {
                     .unwrap_or_else(|| ":memory:".into());
                 let model = report::assessment_report(&a, &t, &workspace, now, &self.ctx.actor);
                 let bytes = report::render_xlsx(&model)?;
-                pack::write_atomically(out, &bytes)
+                crate::files::write_atomically(out, &bytes)
             }
             ExportFormat::Csv => {
                 export::write_file(&report::assessment_sheet(&a, &t, now), format, out)

@@ -10,12 +10,13 @@ use crate::audit::canonical_json;
 use crate::calendar::derive::{is_rolling, StoredMilestone};
 use crate::calendar::rules::OwnerRole;
 use crate::calendar::{
-    check_milestones, derive_events, ics, occurrences, series_date, Action, CalendarQuery,
+    check_milestones, derive_events, occurrences, series_date, Action, CalendarQuery,
     ChecklistItem, Completion, Event, EventKind, EventState, Inputs, ItemState, Milestone,
     MilestoneKind, Occurrence, Rules,
 };
 use crate::error::FieldError;
 use crate::register::{AiSystem, Stage};
+use crate::report::ics;
 use crate::store::{Change, Tx};
 use crate::{Error, Result};
 
@@ -186,7 +187,7 @@ impl Workspace {
     /// returns how many events (VEVENT and VTODO) it holds.
     pub fn export_calendar(&self, q: &CalendarQuery, out: &std::path::Path) -> Result<usize> {
         let (text, n) = self.calendar_ics_events(q)?;
-        crate::pack::write_atomically(out, text.as_bytes())?;
+        crate::files::write_atomically(out, text.as_bytes())?;
         Ok(n)
     }
 

@@ -69,7 +69,7 @@ impl Workspace {
                 )))
             }
         };
-        pack::write_atomically(out, &bytes)?;
+        crate::files::write_atomically(out, &bytes)?;
         Ok(bytes.len())
     }
 

@@ -10,8 +10,8 @@ use ts_rs::TS;
 use super::Workspace;
 use crate::audit::canonical_json;
 use crate::register::{AiSystem, RiskTier, Stage, SystemDraft};
+use crate::sign::request_file::{self as file, RequestDoc};
 use crate::sign::{self, CertInfo, Signer};
-use crate::signoff::file::{self, RequestDoc};
 use crate::signoff::{
     self as so, Decision, FieldChange, Gate, Member, Role, RuleSpec, Snapshot, Statement, Status,
     Tally, Vote,
@@ -834,7 +834,7 @@ impl Workspace {
                 })
             }
         };
-        crate::pack::write_atomically(out, &bytes)?;
+        crate::files::write_atomically(out, &bytes)?;
         Ok(bytes.len())
     }
 

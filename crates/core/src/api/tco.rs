@@ -10,7 +10,6 @@ use ts_rs::TS;
 use super::pack::signature_block;
 use super::Workspace;
 use crate::audit::canonical_json;
-use crate::pack;
 use crate::report::{self, chart, tco_cumulative_chart, tco_report, tco_tornado_chart};
 use crate::sign::{pdf, Signer};
 use crate::store::Change;
@@ -337,7 +336,7 @@ impl Workspace {
                 )))
             }
         };
-        pack::write_atomically(out, &bytes)?;
+        crate::files::write_atomically(out, &bytes)?;
         Ok(bytes.len())
     }
 

@@ -6,8 +6,8 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::Workspace;
-use crate::import::ImportProblem;
 use crate::calendar::{EventKind, EventState, ItemState, MilestoneKind};
+use crate::import::ImportProblem;
 use crate::kpi::{Cadence, Direction, EscalationState, KpiKind, Status};
 use crate::register::{
     DataSensitivity, EuAiActCategory, RegulatedDomain, RiskTier, Sourcing, Stage,

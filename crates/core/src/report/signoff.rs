@@ -120,7 +120,7 @@ pub fn signoff_report(v: &RequestView, workspace: &str, at: DateTime<Utc>, by: &
             Column::new("Value", ColumnKind::Text),
         ],
     );
-    let sections = [
+    let sections: [(&str, Option<&serde_json::Value>); 3] = [
         ("system", Some(&d.snapshot.system)),
         ("assessment", d.snapshot.assessment.as_ref()),
         ("kpis", d.snapshot.kpis.as_ref()),

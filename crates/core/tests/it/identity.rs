@@ -542,7 +542,7 @@ fn migration_0002_upgrades_a_schema_1_database() {
     let dir = tempfile::tempdir().expect("temp dir");
     {
         let c = Connection::open(dir.path().join(DB_FILE)).expect("create");
-        c.execute_batch(include_str!("../../src/store/migrations/0001_init.sql"))
+        c.execute_batch(include_str!("../../../store/src/migrations/0001_init.sql"))
             .expect("schema 1");
         c.execute_batch(&format!(
             "PRAGMA application_id = {}; PRAGMA user_version = 1;",

@@ -860,10 +860,10 @@ fn kpi_migration_upgrades_a_schema_2_workspace_with_systems() {
     let dir = tempfile::tempdir().expect("temp dir");
     let c =
         rusqlite::Connection::open(dir.path().join(steward_core::api::DB_FILE)).expect("create");
-    c.execute_batch(include_str!("../../src/store/migrations/0001_init.sql"))
+    c.execute_batch(include_str!("../../../store/src/migrations/0001_init.sql"))
         .expect("0001");
     c.execute_batch(include_str!(
-        "../../src/store/migrations/0002_certificates.sql"
+        "../../../store/src/migrations/0002_certificates.sql"
     ))
     .expect("0002");
     c.execute_batch(

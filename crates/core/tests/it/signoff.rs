@@ -11,8 +11,8 @@ use steward_core::api::{Context, Workspace, DB_FILE, SCHEMA_VERSION};
 use steward_core::clock::FixedClock;
 use steward_core::identity::{self, Profile};
 use steward_core::register::{RiskTier, Stage};
+use steward_core::sign::request_file::write_signature;
 use steward_core::sign::Signer;
-use steward_core::signoff::file::write_signature;
 use steward_core::signoff::{Decision, Gate, Role, RoleRequirement, RuleSpec, Statement, Status};
 use steward_core::Error;
 
@@ -355,7 +355,7 @@ fn every_bad_signature_file_is_refused_with_its_reason() {
     assert!(e.to_string().contains("use approve_with_conditions"), "{e}");
 
     // Forged files, made by hand with a valid key, must still be refused on import.
-    let (doc, _) = steward_core::signoff::file::read_request(&req, "r").expect("reads");
+    let (doc, _) = steward_core::sign::request_file::read_request(&req, "r").expect("reads");
     let forge = |who: &Signer, edit: &dyn Fn(&mut Statement)| {
         let mut st = Statement {
             request: doc.uid.clone(),
@@ -742,7 +742,7 @@ fn audit_packs_carry_sign_offs_and_verify_checks_their_signatures() {
         let bytes =
             s.ws.export_request(&id.to_string(), &s.ann)
                 .expect("export");
-        steward_core::signoff::file::read_request(&bytes, "r").expect("read")
+        steward_core::sign::request_file::read_request(&bytes, "r").expect("read")
     };
     let mallory = signer(&s.root, "Mallory");
     let st = Statement {

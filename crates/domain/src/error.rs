@@ -1,0 +1,179 @@
+//! The one error type of core. Third-party errors are wrapped here and never cross the API.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// One field of a record that failed validation, and what would have been accepted.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    #[error("{entity} not found: {key}")]
+    NotFound { entity: &'static str, key: String },
+
+    #[error("invalid {entity}: {}", join_fields(.fields))]
+    Validation {
+        entity: &'static str,
+        fields: Vec<FieldError>,
+    },
+
+    #[error("{0}")]
+    Conflict(String),
+
+    #[error("stage change refused: {from} -> {to}: {reason}")]
+    Transition {
+        from: String,
+        to: String,
+        reason: String,
+    },
+
+    #[error("{}", import_summary(.problems))]
+    Import { problems: Vec<ImportProblem> },
+
+    #[error("{0}")]
+    Workspace(String),
+
+    #[error("{0}")]
+    Integrity(String),
+
+    #[error("storage error: {0}")]
+    Storage(String),
+
+    #[error("{path}: {message}")]
+    Io { path: String, message: String },
+
+    /// The person cancelled a long operation; nothing was written.
+    #[error("cancelled; nothing was written")]
+    Cancelled,
+
+    /// A signing identity that cannot be used: wrong passphrase, expired certificate, a key that
+    /// does not match its certificate, a .p12 without a private key.
+    #[error("{0}")]
+    Identity(String),
+
+    /// No signing identity has been created yet in the identity directory.
+    #[error(
+        "no signing identity in {dir}: create one with `steward identity init --name NAME --role ROLE --org ORG`, \
+         or import an organisation-issued certificate with `steward identity import-p12 FILE`"
+    )]
+    NoIdentity { dir: String },
+
+    /// A digital signature that is malformed, does not match its content, or cannot be made.
+    #[error("{0}")]
+    Signature(String),
+}
+
+impl Error {
+    /// A stable machine-readable code; the UI switches on it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::NotFound { .. } => "not_found",
+            Error::Validation { .. } => "validation",
+            Error::Conflict(_) => "conflict",
+            Error::Transition { .. } => "transition",
+            Error::Import { .. } => "import",
+            Error::Workspace(_) => "workspace",
+            Error::Integrity(_) => "integrity",
+            Error::Storage(_) => "storage",
+            Error::Io { .. } => "io",
+            Error::Cancelled => "cancelled",
+            Error::Identity(_) => "identity",
+            Error::NoIdentity { .. } => "no_identity",
+            Error::Signature(_) => "signature",
+        }
+    }
+
+    pub fn io(path: impl AsRef<std::path::Path>, err: impl std::fmt::Display) -> Self {
+        Error::Io {
+            path: path.as_ref().display().to_string(),
+            message: err.to_string(),
+        }
+    }
+}
+
+fn join_fields(fields: &[FieldError]) -> String {
+    fields
+        .iter()
+        .map(|f| format!("{}: {}", f.field, f.message))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn import_summary(problems: &[ImportProblem]) -> String {
+    let mut out = format!(
+        "import refused, nothing was written: {} problem{}",
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" }
+    );
+    for p in problems.iter().take(20) {
+        out.push_str("\n  ");
+        out.push_str(&p.to_string());
+    }
+    if problems.len() > 20 {
+        out.push_str(&format!("\n  ... and {} more", problems.len() - 20));
+    }
+    out
+}
+
+/// The store's SQL errors, wrapped (enabled by the store crate only).
+#[cfg(feature = "rusqlite")]
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        Error::Storage(e.to_string())
+    }
+}
+
+/// One thing wrong with an input file, located as precisely as the file allows.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ImportProblem {
+    /// The file name as given.
+    pub file: String,
+    /// The sheet, for .xlsx and .ods; None for .csv.
+    pub sheet: Option<String>,
+    /// The 1-based row as a spreadsheet shows it; None for a problem with the whole file.
+    #[ts(type = "number | null")]
+    pub row: Option<u32>,
+    /// The column as a spreadsheet shows it and its header, e.g. "D (risk tier)".
+    pub column: Option<String>,
+    /// The offending value as it appeared in the file.
+    pub value: Option<String>,
+    /// What was wrong and what would be accepted.
+    pub message: String,
+}
+
+impl std::fmt::Display for ImportProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(s) = &self.sheet {
+            write!(f, ", sheet {s:?}")?;
+        }
+        if let Some(r) = self.row {
+            write!(f, ", row {r}")?;
+        }
+        if let Some(c) = &self.column {
+            write!(f, ", column {c}")?;
+        }
+        if let Some(v) = &self.value {
+            write!(f, ", value {v:?}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}

@@ -1,0 +1,19 @@
+//! Steward's records and pure rules: the register, KPIs and their escalation rules, the
+//! calendar's derivation rules, sign-off rules and snapshots, the audit chain, the one error
+//! type, and the clock that is passed in. No store, no files but [`files::write_atomically`], no
+//! signing, no rendering: every other crate builds on this one, and it builds on none of them.
+
+#[macro_use]
+mod macros;
+
+pub mod audit;
+pub mod calendar;
+pub mod clock;
+pub mod error;
+pub mod files;
+pub mod kpi;
+pub mod register;
+pub mod sheet;
+pub mod signoff;
+
+pub use error::{Error, FieldError, ImportProblem, Result};

@@ -1,0 +1,67 @@
+//! Import: parse a spreadsheet or CSV into cells (`table`), map and validate rows into records
+//! (`systems`, with list cells in the syntax of `lists`), and return a plan; `api` writes a clean plan in one transaction.
+//! Validation problems are data (sheet, row, column, value, message), never a half-written import.
+
+pub mod lists;
+pub mod measurements;
+pub mod systems;
+pub mod table;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+pub use steward_domain::error::ImportProblem;
+
+/// What an import would do (or did): the systems it adds, the ones it changes and how, how many
+/// rows match the register already, columns it ignored, and every problem. An import with any
+/// problem writes nothing.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ImportPlan {
+    pub file: String,
+    pub sheet: Option<String>,
+    /// Data rows read (fully empty rows are not counted).
+    pub rows: u32,
+    pub adds: Vec<PlannedAdd>,
+    pub changes: Vec<PlannedChange>,
+    /// Rows whose system is already in the register exactly as the row says.
+    pub unchanged: u32,
+    /// Things worth knowing that do not stop the import, e.g. a column that names no field.
+    pub warnings: Vec<ImportProblem>,
+    pub problems: Vec<ImportProblem>,
+}
+
+impl ImportPlan {
+    pub fn is_clean(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// A row that adds a new system.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct PlannedAdd {
+    pub row: u32,
+    pub name: String,
+}
+
+/// A row that changes an existing system (matched by name, ignoring case).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct PlannedChange {
+    pub row: u32,
+    pub name: String,
+    #[ts(type = "number")]
+    pub id: i64,
+    pub fields: Vec<FieldDiff>,
+}
+
+/// One changed field, as the register's export shows it before and after.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct FieldDiff {
+    /// The column's canonical header, e.g. "Risk tier".
+    pub field: String,
+    pub before: String,
+    pub after: String,
+}

@@ -1,0 +1,493 @@
+//! Register rows: the columns of a system, a table row -> a validated `SystemDraft`, and the plan
+//! of what an import would add and change. Pure: the existing register is passed in; writing the
+//! plan is `api`'s job and nothing here touches the store.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use super::lists;
+use super::table::{map_headers, Cell, FieldSpec, HeaderMap, Table};
+use super::{FieldDiff, ImportPlan, ImportProblem, PlannedAdd, PlannedChange};
+use steward_domain::register::{
+    self, AiSystem, DataSensitivity, EuAiActCategory, RegulatedDomain, RiskTier, Sourcing, Stage,
+    SystemDraft,
+};
+
+/// One column per field of a system, in the order an export writes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Name,
+    Purpose,
+    BusinessUnit,
+    Owner,
+    TechnicalLead,
+    Sourcing,
+    Vendor,
+    ModelApproach,
+    Stage,
+    RegulatedDomain,
+    EuAiActCategory,
+    RiskTier,
+    DataSensitivity,
+    DeploymentDate,
+    Certifications,
+    Datasets,
+    Assumptions,
+    Tags,
+}
+
+use Field as F;
+
+impl Field {
+    pub const ALL: [Field; 18] = [
+        F::Name,
+        F::Purpose,
+        F::BusinessUnit,
+        F::Owner,
+        F::TechnicalLead,
+        F::Sourcing,
+        F::Vendor,
+        F::ModelApproach,
+        F::Stage,
+        F::RegulatedDomain,
+        F::EuAiActCategory,
+        F::RiskTier,
+        F::DataSensitivity,
+        F::DeploymentDate,
+        F::Certifications,
+        F::Datasets,
+        F::Assumptions,
+        F::Tags,
+    ];
+
+    pub fn spec(self) -> &'static FieldSpec {
+        &SPECS[self as usize]
+    }
+
+    /// The field of a validation error ("vendor", "datasets[0].name").
+    fn of_error(field: &str) -> Option<Field> {
+        let key = field.split(['[', '.']).next().unwrap_or(field);
+        Field::ALL.into_iter().find(|f| f.spec().key == key)
+    }
+}
+
+const fn spec(
+    key: &'static str,
+    label: &'static str,
+    synonyms: &'static [&'static str],
+    required: bool,
+) -> FieldSpec {
+    FieldSpec {
+        key,
+        label,
+        synonyms,
+        required,
+    }
+}
+
+/// The columns of the register; labels are the headers an export writes.
+#[rustfmt::skip]
+pub static SPECS: [FieldSpec; 18] = [
+    spec("name", "Name", &["system", "system name", "ai system", "model", "model name", "use case", "title"], true),
+    spec("purpose", "Purpose", &["description", "use", "intended purpose", "what it does", "objective"], false),
+    spec("business_unit", "Business unit", &["BU", "unit", "department", "division", "business", "line of business", "LOB", "team"], true),
+    spec("owner", "Owner", &["business owner", "system owner", "accountable", "accountable owner", "product owner"], true),
+    spec("technical_lead", "Technical lead", &["tech lead", "technical owner", "lead engineer", "engineering lead", "developer", "data scientist"], false),
+    spec("sourcing", "Sourcing", &["in-house or vendor", "build or buy", "in-house/vendor", "make or buy", "source", "origin"], false),
+    spec("vendor", "Vendor", &["supplier", "vendor name", "provider", "third party"], false),
+    spec("model_approach", "Model approach", &["approach", "model type", "technique", "algorithm", "method", "model family"], false),
+    spec("stage", "Stage", &["lifecycle stage", "lifecycle", "status", "phase"], false),
+    spec("regulated_domain", "Regulated domain", &["domain", "regulated area", "sector", "regulation domain"], false),
+    spec("eu_ai_act_category", "EU AI Act category", &["EU AI Act", "AI Act category", "AI Act", "AI Act risk", "EU AI Act risk category", "AI Act classification"], false),
+    spec("risk_tier", "Risk tier", &["risk", "risk level", "internal risk", "internal risk tier", "risk rating", "tier"], false),
+    spec("data_sensitivity", "Data sensitivity", &["sensitivity", "data classification", "classification", "data class"], false),
+    spec("deployment_date", "Deployment date", &["deployed", "deployed on", "go-live", "go-live date", "go live date", "live since", "launch date", "production date"], false),
+    spec("certifications", "Certifications", &["certification", "certificates", "certs"], false),
+    spec("datasets", "Datasets", &["dataset", "data sets", "training data", "data sources"], false),
+    spec("assumptions", "Assumptions", &["assumption", "strategic assumptions", "key assumptions"], false),
+    spec("tags", "Tags", &["tag", "labels", "keywords"], false),
+];
+
+/// The register's column headers, as an export writes them.
+pub fn headers() -> Vec<&'static str> {
+    SPECS.iter().map(|s| s.label).collect()
+}
+
+/// A system's cells in column order, written with the syntax `import` reads: enum keys, dates,
+/// and list cells in the syntax of [`lists`]. An export of these imports back unchanged.
+pub fn system_cells(d: &SystemDraft) -> Vec<Cell> {
+    Field::ALL.into_iter().map(|f| cell(d, f)).collect()
+}
+
+fn text(s: &str) -> Cell {
+    if s.is_empty() {
+        Cell::Empty
+    } else {
+        Cell::Text(s.to_string())
+    }
+}
+
+fn cell(d: &SystemDraft, f: Field) -> Cell {
+    match f {
+        F::Name => text(&d.name),
+        F::Purpose => text(&d.purpose),
+        F::BusinessUnit => text(&d.business_unit),
+        F::Owner => text(&d.owner),
+        F::TechnicalLead => text(&d.technical_lead),
+        F::Sourcing => text(d.sourcing.key()),
+        F::Vendor => text(&d.vendor),
+        F::ModelApproach => text(&d.model_approach),
+        F::Stage => text(d.stage.key()),
+        F::RegulatedDomain => text(d.regulated_domain.key()),
+        F::EuAiActCategory => d.eu_ai_act_category.map_or(Cell::Empty, |c| text(c.key())),
+        F::RiskTier => text(d.risk_tier.key()),
+        F::DataSensitivity => text(d.data_sensitivity.key()),
+        F::DeploymentDate => d.deployment_date.map_or(Cell::Empty, Cell::Date),
+        F::Certifications => text(&lists::format_certifications(&d.certifications)),
+        F::Datasets => text(&lists::format_datasets(&d.datasets)),
+        F::Assumptions => text(&lists::format_assumptions(&d.assumptions)),
+        F::Tags => text(&lists::format_tags(&d.tags)),
+    }
+}
+
+/// What a clean plan writes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PlannedWrite {
+    Add(SystemDraft),
+    Update {
+        before: Box<AiSystem>,
+        draft: SystemDraft,
+    },
+}
+
+/// Reads every row of `table` against the `existing` register: which systems it adds, which it
+/// changes (and how), which it leaves as they are, and every problem. An empty cell in a column
+/// that is present means "no value" (empty text, no date, no category, no items), except for
+/// sourcing, stage, regulated domain, risk tier and data sensitivity, which always have a value:
+/// there an empty cell keeps the current value (a new system gets the default of
+/// `SystemDraft::new`). A column that is absent keeps every existing system's value.
+pub fn plan(table: &Table, existing: &[AiSystem]) -> (ImportPlan, Vec<PlannedWrite>) {
+    let (map, warnings, problems) = map_headers(table, &SPECS);
+    let mut plan = ImportPlan {
+        file: table.file.clone(),
+        sheet: table.sheet.clone(),
+        rows: table.rows.len() as u32,
+        adds: Vec::new(),
+        changes: Vec::new(),
+        unchanged: 0,
+        warnings,
+        problems,
+    };
+    let mut writes = Vec::new();
+    if !plan.problems.is_empty() {
+        return (plan, writes);
+    }
+    if table.rows.is_empty() {
+        plan.problems.push(table.problem(
+            Some(table.header_row),
+            None,
+            None,
+            "the file has a header row but no data rows below it; nothing to import",
+        ));
+        return (plan, writes);
+    }
+    let by_name: HashMap<String, &AiSystem> = existing
+        .iter()
+        .map(|s| (s.draft.name.to_lowercase(), s))
+        .collect();
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    for (row, cells) in &table.rows {
+        let r = RowReader {
+            table,
+            map: &map,
+            row: *row,
+            cells,
+        };
+        let name = r
+            .cell(F::Name)
+            .map(|c| c.text().trim().to_string())
+            .unwrap_or_default();
+        let key = name.to_lowercase();
+        let before = by_name.get(&key).copied();
+        let (draft, mut row_problems) = r.draft(before.map(|s| &s.draft));
+        if !key.is_empty() {
+            if let Some(first) = seen.get(&key) {
+                row_problems.push((
+                    F::Name,
+                    r.problem(
+                    F::Name,
+                    format!("the name {name:?} is already used in row {first} of this file (names are unique, ignoring case); keep one row per system"),
+                )));
+            } else {
+                seen.insert(key, *row);
+            }
+        }
+        if let Some(b) = before {
+            if let Err(reason) = register::check_transition(b.draft.stage, draft.stage) {
+                let message = format!(
+                    "{} cannot move from {} to {}: {reason}",
+                    b.draft.name,
+                    b.draft.stage.key(),
+                    draft.stage.key()
+                );
+                row_problems.push((F::Stage, r.problem(F::Stage, message)));
+            }
+        }
+        if !row_problems.is_empty() {
+            // In the order of the columns, as a person reads the row.
+            row_problems.sort_by_key(|(f, _)| r.column(*f).unwrap_or(usize::MAX));
+            plan.problems
+                .extend(row_problems.into_iter().map(|(_, p)| p));
+            continue;
+        }
+        match before {
+            None => {
+                plan.adds.push(PlannedAdd {
+                    row: *row,
+                    name: draft.name.clone(),
+                });
+                writes.push(PlannedWrite::Add(draft));
+            }
+            Some(b) if b.draft == draft => plan.unchanged += 1,
+            Some(b) => {
+                plan.changes.push(PlannedChange {
+                    row: *row,
+                    name: draft.name.clone(),
+                    id: b.id,
+                    fields: diff(&b.draft, &draft),
+                });
+                writes.push(PlannedWrite::Update {
+                    before: Box::new(b.clone()),
+                    draft,
+                });
+            }
+        }
+    }
+    (plan, writes)
+}
+
+/// The fields that differ, as the cells an export would show.
+fn diff(before: &SystemDraft, after: &SystemDraft) -> Vec<FieldDiff> {
+    Field::ALL
+        .into_iter()
+        .filter_map(|f| {
+            let (b, a) = (cell(before, f).text(), cell(after, f).text());
+            (b != a).then(|| FieldDiff {
+                field: f.spec().label.to_string(),
+                before: b,
+                after: a,
+            })
+        })
+        .collect()
+}
+
+/// One data row and where its fields are.
+struct RowReader<'a> {
+    table: &'a Table,
+    map: &'a HeaderMap,
+    row: u32,
+    cells: &'a [Cell],
+}
+
+const EMPTY: Cell = Cell::Empty;
+
+impl RowReader<'_> {
+    fn column(&self, f: Field) -> Option<usize> {
+        self.map.column(f as usize)
+    }
+
+    /// The field's cell, or None when the file has no column for it.
+    fn cell(&self, f: Field) -> Option<&Cell> {
+        self.column(f).map(|c| self.cells.get(c).unwrap_or(&EMPTY))
+    }
+
+    fn problem(&self, f: Field, message: String) -> ImportProblem {
+        let value = self.cell(f).filter(|c| !c.is_empty()).map(Cell::text);
+        let mut p = self
+            .table
+            .problem(Some(self.row), self.column(f), value, message);
+        if p.column.is_none() {
+            p.message = format!("{} (the file has no {} column)", p.message, f.spec().label);
+        }
+        p
+    }
+
+    /// The row's draft: `base` (the existing record, or a new one) with every present cell applied,
+    /// normalized, with every problem found on the way and the field it is about.
+    fn draft(&self, base: Option<&SystemDraft>) -> (SystemDraft, Vec<(Field, ImportProblem)>) {
+        let mut d = base.cloned().unwrap_or_else(|| SystemDraft::new(""));
+        let mut problems = Vec::new();
+        for f in Field::ALL {
+            let Some(cell) = self.cell(f) else { continue };
+            if let Err(message) = apply(&mut d, f, cell) {
+                problems.push((f, self.problem(f, message)));
+            }
+        }
+        register::normalize(&mut d);
+        for e in register::validate(&d) {
+            let f = Field::of_error(&e.field).unwrap_or(F::Name);
+            // A cell already refused while it was read is not reported twice.
+            if problems.iter().any(|(g, _)| *g == f) {
+                continue;
+            }
+            let message = match e
+                .field
+                .split_once('[')
+                .and_then(|(_, rest)| rest.split_once(']'))
+            {
+                Some((i, _)) => format!(
+                    "item {}: {}",
+                    i.parse::<usize>().map_or(0, |i| i + 1),
+                    e.message
+                ),
+                None => format!("{} {}", f.spec().label, e.message),
+            };
+            problems.push((f, self.problem(f, message)));
+        }
+        (d, problems)
+    }
+}
+
+/// Sets field `f` of `d` from `cell`; Err says what was wrong and what would be accepted.
+fn apply(d: &mut SystemDraft, f: Field, cell: &Cell) -> Result<(), String> {
+    if let Cell::Error(e) = cell {
+        return Err(format!(
+            "the cell holds the spreadsheet error {e}; fix its formula or type the value"
+        ));
+    }
+    let s = cell.text();
+    let s = s.trim();
+    match f {
+        F::Name => d.name = s.to_string(),
+        F::Purpose => d.purpose = s.to_string(),
+        F::BusinessUnit => d.business_unit = s.to_string(),
+        F::Owner => d.owner = s.to_string(),
+        F::TechnicalLead => d.technical_lead = s.to_string(),
+        F::Vendor => d.vendor = s.to_string(),
+        F::ModelApproach => d.model_approach = s.to_string(),
+        F::Sourcing => set_enum(
+            &mut d.sourcing,
+            s,
+            Sourcing::parse,
+            Sourcing::expected,
+            "sourcing",
+        )?,
+        F::Stage => set_enum(&mut d.stage, s, Stage::parse, Stage::expected, "stage")?,
+        F::RegulatedDomain => set_enum(
+            &mut d.regulated_domain,
+            s,
+            RegulatedDomain::parse,
+            RegulatedDomain::expected,
+            "regulated domain",
+        )?,
+        F::RiskTier => set_enum(
+            &mut d.risk_tier,
+            s,
+            RiskTier::parse,
+            RiskTier::expected,
+            "risk tier",
+        )?,
+        F::DataSensitivity => set_enum(
+            &mut d.data_sensitivity,
+            s,
+            DataSensitivity::parse,
+            DataSensitivity::expected,
+            "data sensitivity",
+        )?,
+        F::EuAiActCategory => {
+            d.eu_ai_act_category = if s.is_empty() {
+                None
+            } else {
+                Some(EuAiActCategory::parse(s).ok_or_else(|| {
+                    unknown(
+                        "EU AI Act category",
+                        s,
+                        &format!(
+                            "{}, or leave it empty when not yet classified",
+                            EuAiActCategory::expected()
+                        ),
+                    )
+                })?)
+            }
+        }
+        F::DeploymentDate => d.deployment_date = date_cell(cell)?,
+        F::Certifications => d.certifications = lists::parse_certifications(s)?,
+        F::Datasets => d.datasets = lists::parse_datasets(s)?,
+        F::Assumptions => d.assumptions = lists::parse_assumptions(s)?,
+        F::Tags => d.tags = lists::parse_tags(s),
+    }
+    Ok(())
+}
+
+fn unknown(what: &str, value: &str, expected: &str) -> String {
+    format!("unknown {what} {value:?}; accepted values: {expected}")
+}
+
+fn set_enum<T>(
+    slot: &mut T,
+    s: &str,
+    parse: fn(&str) -> Option<T>,
+    expected: fn() -> String,
+    what: &str,
+) -> Result<(), String> {
+    if s.is_empty() {
+        return Ok(());
+    }
+    *slot = parse(s).ok_or_else(|| unknown(what, s, &expected()))?;
+    Ok(())
+}
+
+fn date_cell(cell: &Cell) -> Result<Option<NaiveDate>, String> {
+    const HOW: &str = "use a date cell or write the date as YYYY-MM-DD, e.g. 2026-03-31";
+    match cell {
+        Cell::Empty => Ok(None),
+        Cell::Date(d) => Ok(Some(*d)),
+        Cell::Text(s) if s.trim().is_empty() => Ok(None),
+        Cell::Text(s) => NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| format!("{:?} is not a date; {HOW}", s.trim())),
+        other => Err(format!("{:?} is not a date; {HOW}", other.text())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_has_one_spec_in_order() {
+        for (i, f) in Field::ALL.into_iter().enumerate() {
+            assert_eq!(
+                f as usize, i,
+                "Field::ALL is in declaration order, which indexes SPECS"
+            );
+        }
+        let draft = serde_json::to_value(SystemDraft::new("x")).expect("a draft serializes");
+        for s in &SPECS {
+            assert!(
+                draft.get(s.key).is_some(),
+                "spec key {} must be a SystemDraft field so validation errors map to it",
+                s.key
+            );
+        }
+        assert_eq!(
+            draft.as_object().map(|o| o.len()),
+            Some(SPECS.len()),
+            "every SystemDraft field has a column"
+        );
+    }
+
+    #[test]
+    fn no_header_names_two_fields() {
+        let mut seen = HashMap::new();
+        for s in &SPECS {
+            for h in [s.key, s.label].iter().chain(s.synonyms) {
+                let k = super::super::table::header_key(h);
+                if let Some(other) = seen.insert(k.clone(), s.key) {
+                    assert_eq!(other, s.key, "header {h:?} must name one field only");
+                }
+            }
+        }
+    }
+}

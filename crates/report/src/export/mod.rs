@@ -1,0 +1,89 @@
+//! Export: render a table model (headers and rows of cells) to .csv or .xlsx bytes, and write
+//! files so a failed export leaves nothing behind. Writers only render what they are given; which
+//! rows and columns go out is decided by the caller (`api`), and nothing here reads the store.
+
+mod kpi_book;
+mod to_csv;
+mod to_xlsx;
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use steward_domain::sheet::Cell;
+use steward_domain::{Error, Result};
+
+pub use kpi_book::{kpi_workbook, SeriesChart};
+pub use to_csv::to_csv;
+pub use to_xlsx::to_xlsx;
+
+/// The file formats the register exports to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ExportFormat {
+    Csv,
+    Xlsx,
+}
+
+impl ExportFormat {
+    /// "csv" or "xlsx", ignoring case and a leading dot.
+    pub fn parse(s: &str) -> Option<ExportFormat> {
+        match s
+            .trim()
+            .trim_start_matches('.')
+            .to_ascii_lowercase()
+            .as_str()
+        {
+            "csv" => Some(ExportFormat::Csv),
+            "xlsx" => Some(ExportFormat::Xlsx),
+            _ => None,
+        }
+    }
+
+    pub const EXPECTED: &'static str = "csv, xlsx";
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            ExportFormat::Csv => "csv",
+            ExportFormat::Xlsx => "xlsx",
+        }
+    }
+}
+
+/// One table to export: a worksheet (and Excel table) of `headers` over `rows`.
+#[derive(Debug, Clone)]
+pub struct Sheet {
+    /// The worksheet and Excel table name; letters, digits and '_' only.
+    pub name: String,
+    /// Document properties of a workbook.
+    pub title: String,
+    pub subject: String,
+    /// When the document was made, from the workspace clock.
+    pub created: DateTime<Utc>,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// Renders `sheet` and writes it to `out` through a temporary file in the same directory that is
+/// renamed into place, so a failed export leaves neither a half-written file nor a stale one.
+pub fn write_file(sheet: &Sheet, format: ExportFormat, out: &Path) -> Result<()> {
+    let bytes = match format {
+        ExportFormat::Csv => to_csv(sheet),
+        ExportFormat::Xlsx => to_xlsx(sheet),
+    }
+    .map_err(|e| {
+        Error::io(
+            out,
+            format!("cannot write the {} export: {e}", format.extension()),
+        )
+    })?;
+    write_bytes(&bytes, out)
+}
+
+/// Writes `bytes` to `out` whole or not at all (see [`steward_domain::files::write_atomically`]).
+pub fn write_bytes(bytes: &[u8], out: &Path) -> Result<()> {
+    steward_domain::files::write_atomically(out, bytes)
+}

@@ -1,0 +1,93 @@
+//! .xlsx rendering of a `Sheet`: one worksheet holding an Excel table (header row, autofilter),
+//! the header frozen, columns sized to their content, dates as real dates (yyyy-mm-dd), and the
+//! document's title, subject and creation time set. Renders only; no file system.
+
+use chrono::Datelike;
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Table, TableColumn, Workbook};
+
+use super::Sheet;
+use steward_domain::sheet::Cell;
+
+const MIN_WIDTH: usize = 8;
+const MAX_WIDTH: usize = 60;
+
+pub fn to_xlsx(sheet: &Sheet) -> Result<Vec<u8>, String> {
+    render(sheet).map_err(|e| e.to_string())
+}
+
+fn render(sheet: &Sheet) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut book = Workbook::new();
+    let created = ExcelDateTime::from_timestamp(sheet.created.timestamp())?;
+    book.set_properties(
+        &DocProperties::new()
+            .set_title(&sheet.title)
+            .set_subject(&sheet.subject)
+            .set_author("Steward")
+            .set_creation_datetime(&created),
+    );
+    write_table(book.add_worksheet(), sheet)?;
+    book.save_to_buffer()
+}
+
+/// Writes `sheet` into `ws` as a named Excel table with a frozen header and sized columns.
+pub(super) fn write_table(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    sheet: &Sheet,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    let date_format = Format::new().set_num_format("yyyy-mm-dd");
+    ws.set_name(&sheet.name)?;
+    let mut widths: Vec<usize> = sheet
+        .headers
+        .iter()
+        .map(|h| h.chars().count() + 4)
+        .collect();
+    for (r, row) in sheet.rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, cell) in row.iter().enumerate() {
+            let col = c as u16;
+            let width = match cell {
+                Cell::Empty => 0,
+                Cell::Date(d) => {
+                    let dt =
+                        ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
+                    ws.write_datetime_with_format(r, col, &dt, &date_format)?;
+                    10
+                }
+                Cell::Number(n) => {
+                    ws.write_number(r, col, *n)?;
+                    cell.text().len()
+                }
+                Cell::Bool(b) => {
+                    ws.write_boolean(r, col, *b)?;
+                    5
+                }
+                Cell::Text(_) | Cell::Error(_) => {
+                    let s = cell.text();
+                    ws.write_string(r, col, &s)?;
+                    s.lines().map(|l| l.chars().count()).max().unwrap_or(0)
+                }
+            };
+            if let Some(w) = widths.get_mut(c) {
+                *w = (*w).max(width + 2);
+            }
+        }
+    }
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, (*w).clamp(MIN_WIDTH, MAX_WIDTH) as f64)?;
+    }
+    let columns: Vec<TableColumn> = sheet
+        .headers
+        .iter()
+        .map(|h| TableColumn::new().set_header(h))
+        .collect();
+    let table = Table::new()
+        .set_name(&sheet.name)
+        .set_columns(&columns)
+        .set_autofilter(true);
+    let last_col = sheet.headers.len().saturating_sub(1) as u16;
+    // A table needs at least one data row, even when there is nothing to export.
+    let last_row = sheet.rows.len().max(1) as u32;
+    ws.add_table(0, 0, last_row, last_col, &table)?;
+    ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}

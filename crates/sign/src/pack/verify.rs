@@ -1,0 +1,392 @@
+//! Checking a pack: every hash, both signatures, each PDF's signatures, and that no file is
+//! missing or extra. Each finding names the file it concerns.
+
+use std::collections::BTreeSet;
+use std::io::Read;
+use std::path::Path;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::{sha256_hex, Manifest, CONTROL_FILES, FORMAT, MANIFEST, MANIFEST_SIG, SUMS, SUMS_SIG};
+use crate::{cms, pdf, CertInfo};
+use steward_domain::Result;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum FindingLevel {
+    Ok,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct Finding {
+    pub level: FindingLevel,
+    /// The file inside the pack this is about; None for the pack as a whole.
+    pub file: Option<String>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct PackReport {
+    pub pack: String,
+    /// True only when every finding is Ok.
+    pub valid: bool,
+    pub manifest: Option<Manifest>,
+    pub findings: Vec<Finding>,
+}
+
+struct Findings(Vec<Finding>);
+
+impl Findings {
+    fn ok(&mut self, file: Option<&str>, message: impl Into<String>) {
+        self.0.push(Finding {
+            level: FindingLevel::Ok,
+            file: file.map(str::to_string),
+            message: message.into(),
+        });
+    }
+    fn error(&mut self, file: Option<&str>, message: impl Into<String>) {
+        self.0.push(Finding {
+            level: FindingLevel::Error,
+            file: file.map(str::to_string),
+            message: message.into(),
+        });
+    }
+}
+
+/// Verifies the pack at `path`. `trusted` are the certificates whose signatures the person
+/// verifying accepts (their workspace's imported certificates, their own, any passed in).
+/// Err only when the file cannot be read at all; everything else is a finding.
+pub fn verify_pack(path: &Path, trusted: &[CertInfo]) -> Result<PackReport> {
+    let bytes = std::fs::read(path).map_err(|e| steward_domain::Error::io(path, e))?;
+    let mut f = Findings(Vec::new());
+    let manifest = check(&bytes, trusted, &mut f);
+    let valid = !f.0.is_empty() && f.0.iter().all(|x| x.level == FindingLevel::Ok);
+    Ok(PackReport {
+        pack: path.display().to_string(),
+        valid,
+        manifest,
+        findings: f.0,
+    })
+}
+
+fn check(bytes: &[u8], trusted: &[CertInfo], f: &mut Findings) -> Option<Manifest> {
+    let mut zip = match zip::ZipArchive::new(std::io::Cursor::new(bytes)) {
+        Ok(z) => z,
+        Err(e) => {
+            f.error(None, format!("not a readable zip archive: {e}"));
+            return None;
+        }
+    };
+    let mut contents = std::collections::BTreeMap::new();
+    for i in 0..zip.len() {
+        let Ok(mut entry) = zip.by_index(i) else {
+            f.error(None, format!("entry {i} of the archive cannot be read"));
+            continue;
+        };
+        if entry.is_dir() {
+            continue;
+        }
+        let Ok(name) = entry.name().map(|n| n.to_string()) else {
+            f.error(
+                None,
+                format!("entry {i} of the archive has an unreadable name"),
+            );
+            continue;
+        };
+        let mut data = Vec::new();
+        if let Err(e) = entry.read_to_end(&mut data) {
+            f.error(Some(&name), format!("cannot be read from the archive: {e}"));
+            continue;
+        }
+        contents.insert(name, data);
+    }
+
+    let Some(manifest_bytes) = contents.get(MANIFEST) else {
+        f.error(
+            Some(MANIFEST),
+            "missing: this is not a Steward audit pack, or its manifest was removed",
+        );
+        return None;
+    };
+    let manifest: Manifest = match serde_json::from_slice(manifest_bytes) {
+        Ok(m) => m,
+        Err(e) => {
+            f.error(Some(MANIFEST), format!("cannot be read: {e}"));
+            return None;
+        }
+    };
+    if manifest.format != FORMAT || manifest.version != 1 {
+        f.error(
+            Some(MANIFEST),
+            format!(
+                "format {:?} version {} is not one this Steward reads ({FORMAT} 1)",
+                manifest.format, manifest.version
+            ),
+        );
+        return Some(manifest);
+    }
+
+    check_signature(&contents, MANIFEST, MANIFEST_SIG, &manifest, trusted, f);
+    check_signature(&contents, SUMS, SUMS_SIG, &manifest, trusted, f);
+    check_sums(&contents, manifest_bytes, &manifest, f);
+
+    let listed: BTreeSet<&str> = manifest.files.iter().map(|e| e.path.as_str()).collect();
+    for e in &manifest.files {
+        match contents.get(&e.path) {
+            None => f.error(
+                Some(&e.path),
+                "listed in the manifest but missing from the pack",
+            ),
+            Some(data) if data.len() as u64 != e.size || sha256_hex(data) != e.sha256 => f.error(
+                Some(&e.path),
+                format!(
+                    "altered: SHA-256 {} ({} bytes), the manifest says {} ({} bytes)",
+                    sha256_hex(data),
+                    data.len(),
+                    e.sha256,
+                    e.size
+                ),
+            ),
+            Some(data) => {
+                f.ok(
+                    Some(&e.path),
+                    format!("SHA-256 matches the manifest ({} bytes)", e.size),
+                );
+                if e.path.to_ascii_lowercase().ends_with(".pdf") {
+                    check_pdf(&e.path, data, trusted, f);
+                }
+            }
+        }
+    }
+    check_signoffs(&contents, f);
+    for name in contents.keys() {
+        if !listed.contains(name.as_str()) && !CONTROL_FILES.contains(&name.as_str()) {
+            f.error(
+                Some(name),
+                "not listed in the manifest: a file was added to the pack",
+            );
+        }
+    }
+    Some(manifest)
+}
+
+/// Each sign-off signature file (`signoffs/request-N/sig-K.json`): its signature over its
+/// statement, and that the statement is one its request (`signoffs/request-N.json`) accepts:
+/// same request and snapshot, signed with the board member's certificate in the stated role.
+fn check_signoffs(contents: &std::collections::BTreeMap<String, Vec<u8>>, f: &mut Findings) {
+    use crate::request_file::{check_statement, read_signature, RequestDoc};
+    for (name, data) in contents {
+        let Some(rest) = name.strip_prefix("signoffs/request-") else {
+            continue;
+        };
+        let Some((req, _)) = rest.split_once("/sig-") else {
+            continue;
+        };
+        let req_file = format!("signoffs/request-{req}.json");
+        let Some(doc_bytes) = contents.get(&req_file) else {
+            f.error(
+                Some(name),
+                format!("the request it signs, {req_file}, is missing"),
+            );
+            continue;
+        };
+        let doc: RequestDoc = match serde_json::from_slice(doc_bytes) {
+            Ok(d) => d,
+            Err(e) => {
+                f.error(
+                    Some(&req_file),
+                    format!("not a readable sign-off request: {e}"),
+                );
+                continue;
+            }
+        };
+        let checked = read_signature(data, name).and_then(|s| {
+            check_statement(&doc, &s.statement, &s.signer, name).map(|m| (m.clone(), s))
+        });
+        match checked {
+            Ok((m, s)) => f.ok(
+                Some(name),
+                format!(
+                    "valid sign-off signature by {} as {}: {} on {} of {}, certificate {}",
+                    m.name,
+                    m.role,
+                    s.statement.decision,
+                    doc.gate,
+                    doc.system_name,
+                    short(&m.fingerprint)
+                ),
+            ),
+            Err(e) => f.error(Some(name), e.to_string()),
+        }
+    }
+}
+
+fn check_signature(
+    contents: &std::collections::BTreeMap<String, Vec<u8>>,
+    file: &str,
+    sig_file: &str,
+    manifest: &Manifest,
+    trusted: &[CertInfo],
+    f: &mut Findings,
+) {
+    let (Some(data), Some(sig)) = (contents.get(file), contents.get(sig_file)) else {
+        f.error(Some(sig_file), format!("missing: {file} is not signed"));
+        return;
+    };
+    match cms::verify_detached(data, sig) {
+        Err(e) => f.error(
+            Some(sig_file),
+            format!("the signature over {file} does not hold: {e}"),
+        ),
+        Ok(cert) if cert.fingerprint_sha256 != manifest.signer_fingerprint_sha256 => f.error(
+            Some(sig_file),
+            format!(
+                "signed by {} ({}), not by the signer the manifest names ({})",
+                cert.subject, cert.fingerprint_sha256, manifest.signer_fingerprint_sha256
+            ),
+        ),
+        Ok(cert) => match trust(&cert, trusted) {
+            Ok(()) => f.ok(
+                Some(sig_file),
+                format!(
+                    "valid signature over {file} by {} ({})",
+                    cert.subject,
+                    short(&cert.fingerprint_sha256)
+                ),
+            ),
+            Err(why) => f.error(
+                Some(sig_file),
+                format!("the signature over {file} is intact but {why}"),
+            ),
+        },
+    }
+}
+
+fn trust(cert: &CertInfo, trusted: &[CertInfo]) -> std::result::Result<(), String> {
+    if trusted
+        .iter()
+        .any(|t| t.fingerprint_sha256 == cert.fingerprint_sha256)
+    {
+        Ok(())
+    } else {
+        Err(format!(
+            "it was made by a certificate you have not said you trust: {} (SHA-256 fingerprint {}); \
+             if you expect this signer, import their certificate with `steward certs import FILE` or pass --trust FILE",
+            cert.subject, cert.fingerprint_sha256
+        ))
+    }
+}
+
+fn check_sums(
+    contents: &std::collections::BTreeMap<String, Vec<u8>>,
+    manifest_bytes: &[u8],
+    manifest: &Manifest,
+    f: &mut Findings,
+) {
+    let Some(sums) = contents.get(SUMS) else {
+        f.error(Some(SUMS), "missing");
+        return;
+    };
+    let text = String::from_utf8_lossy(sums);
+    let mut expected: Vec<String> = manifest
+        .files
+        .iter()
+        .map(|e| format!("{}  {}", e.sha256, e.path))
+        .collect();
+    expected.push(format!("{}  {MANIFEST}", sha256_hex(manifest_bytes)));
+    let got: Vec<String> = text.lines().map(str::to_string).collect();
+    if got == expected {
+        f.ok(Some(SUMS), "lists every file with the manifest's hashes");
+    } else {
+        f.error(
+            Some(SUMS),
+            "does not agree with the manifest: one of them was altered",
+        );
+    }
+}
+
+/// Verifies `path` as `steward verify` and the app's Verify screen do: a file ending in .pdf as
+/// one signed PDF, anything else as an audit pack.
+pub fn verify_file(path: &Path, trusted: &[CertInfo]) -> Result<PackReport> {
+    if !path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
+    {
+        return verify_pack(path, trusted);
+    }
+    let bytes = std::fs::read(path).map_err(|e| steward_domain::Error::io(path, e))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let findings = verify_pdf_findings(&name, &bytes, trusted);
+    let valid = !findings.is_empty() && findings.iter().all(|f| f.level == FindingLevel::Ok);
+    Ok(PackReport {
+        pack: path.display().to_string(),
+        valid,
+        manifest: None,
+        findings,
+    })
+}
+
+/// The findings for one signed PDF on its own (as `steward verify FILE.pdf` shows them).
+pub fn verify_pdf_findings(name: &str, data: &[u8], trusted: &[CertInfo]) -> Vec<Finding> {
+    let mut f = Findings(Vec::new());
+    check_pdf(name, data, trusted, &mut f);
+    f.0
+}
+
+fn check_pdf(path: &str, data: &[u8], trusted: &[CertInfo], f: &mut Findings) {
+    match pdf::verify_pdf(data) {
+        Err(e) => f.error(
+            Some(path),
+            format!("the PDF's signatures cannot be read: {e}"),
+        ),
+        Ok(sigs) if sigs.is_empty() => f.error(Some(path), "the PDF is not signed"),
+        Ok(sigs) => {
+            if !sigs.iter().any(|s| s.covers_whole_file) {
+                f.error(
+                    Some(path),
+                    "the PDF was changed after it was signed: bytes follow the last signature",
+                );
+            }
+            for s in sigs {
+                let who = s.signer.as_ref().map_or_else(
+                    || "an unreadable certificate".to_string(),
+                    |c| c.subject.clone(),
+                );
+                if !s.valid {
+                    f.error(
+                        Some(path),
+                        format!(
+                            "PDF signature {:?} by {who} is invalid: {}",
+                            s.field,
+                            s.problem.unwrap_or_default()
+                        ),
+                    );
+                } else if let Some(Err(why)) = s.signer.as_ref().map(|c| trust(c, trusted)) {
+                    f.error(
+                        Some(path),
+                        format!("PDF signature {:?} is intact but {why}", s.field),
+                    );
+                } else {
+                    let whole = if s.covers_whole_file {
+                        "covering the whole file"
+                    } else {
+                        "covering an earlier revision"
+                    };
+                    f.ok(Some(path), format!("valid PDF signature by {who}, {whole}"));
+                }
+            }
+        }
+    }
+}
+
+fn short(fp: &str) -> String {
+    fp.chars().take(16).collect()
+}

@@ -1,0 +1,251 @@
+//! Rows of the calendar tables: milestones, decommissioning items, event completions, and the
+//! workspace settings the calendar reads (its id, the rules override).
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use super::{Store, Tx};
+use steward_domain::calendar::derive::StoredMilestone;
+use steward_domain::calendar::{ChecklistItem, Completion, ItemState, Milestone, MilestoneKind};
+use steward_domain::Result;
+
+fn date_col(r: &Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
+    let s: String = r.get(i)?;
+    s.parse().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+fn opt_date_col(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
+    let s: Option<String> = r.get(i)?;
+    s.map(|s| {
+        s.parse().map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+        })
+    })
+    .transpose()
+}
+
+fn unknown(i: usize, s: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        i,
+        rusqlite::types::Type::Text,
+        format!("unknown value {s:?}").into(),
+    )
+}
+
+fn milestone_row(r: &Row<'_>) -> rusqlite::Result<StoredMilestone> {
+    let kind: String = r.get(1)?;
+    Ok(StoredMilestone {
+        system_id: r.get(0)?,
+        milestone: Milestone {
+            kind: MilestoneKind::parse(&kind).ok_or_else(|| unknown(1, &kind))?,
+            planned: opt_date_col(r, 2)?,
+            actual: opt_date_col(r, 3)?,
+        },
+        updated_by: r.get(4)?,
+        updated_at: r.get(5)?,
+    })
+}
+
+fn item_row(r: &Row<'_>) -> rusqlite::Result<ChecklistItem> {
+    let state: String = r.get(5)?;
+    Ok(ChecklistItem {
+        system_id: r.get(0)?,
+        key: r.get(1)?,
+        title: r.get(2)?,
+        owner: r.get(3)?,
+        due: date_col(r, 4)?,
+        state: ItemState::parse(&state).ok_or_else(|| unknown(5, &state))?,
+        note: r.get(6)?,
+        closed_by: r.get(7)?,
+        closed_at: r.get(8)?,
+    })
+}
+
+fn completion_row(r: &Row<'_>) -> rusqlite::Result<Completion> {
+    Ok(Completion {
+        uid: r.get(0)?,
+        occurrence: date_col(r, 1)?,
+        done_on: date_col(r, 2)?,
+        done_by: r.get(3)?,
+        recorded_at: r.get(4)?,
+        note: r.get(5)?,
+    })
+}
+
+fn milestones(conn: &Connection, system: Option<i64>) -> Result<Vec<StoredMilestone>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT system_id, kind, planned, actual, updated_by, updated_at FROM milestones
+         WHERE ?1 IS NULL OR system_id = ?1 ORDER BY system_id, kind",
+    )?;
+    let mut out = stmt
+        .query_map([system], milestone_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    out.sort_by_key(|m| (m.system_id, m.milestone.kind));
+    Ok(out)
+}
+
+fn checklist(conn: &Connection, system: Option<i64>) -> Result<Vec<ChecklistItem>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT system_id, key, title, owner, due, state, note, closed_by, closed_at
+         FROM decommission_items WHERE ?1 IS NULL OR system_id = ?1 ORDER BY system_id, position",
+    )?;
+    let out = stmt
+        .query_map([system], item_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(out)
+}
+
+fn completions(conn: &Connection) -> Result<Vec<Completion>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT uid, occurrence, done_on, done_by, recorded_at, note FROM event_completions
+         ORDER BY uid, occurrence",
+    )?;
+    let out = stmt
+        .query_map([], completion_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(out)
+}
+
+fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
+
+impl Tx<'_> {
+    pub fn milestones(&self, system: i64) -> Result<Vec<StoredMilestone>> {
+        milestones(&self.tx, Some(system))
+    }
+
+    /// Replaces a system's milestones with `ms` (a stage with neither date is dropped).
+    pub fn set_milestones(
+        &mut self,
+        system: i64,
+        ms: &[Milestone],
+        by: &str,
+        at: &str,
+    ) -> Result<()> {
+        self.tx
+            .execute("DELETE FROM milestones WHERE system_id = ?1", [system])?;
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO milestones (system_id, kind, planned, actual, updated_by, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for m in ms
+            .iter()
+            .filter(|m| m.planned.is_some() || m.actual.is_some())
+        {
+            stmt.execute(params![
+                system,
+                m.kind.key(),
+                m.planned.map(|d| d.to_string()),
+                m.actual.map(|d| d.to_string()),
+                by,
+                at
+            ])?;
+        }
+        Ok(())
+    }
+
+    pub fn checklist(&self, system: i64) -> Result<Vec<ChecklistItem>> {
+        checklist(&self.tx, Some(system))
+    }
+
+    pub fn insert_checklist(&mut self, items: &[ChecklistItem]) -> Result<()> {
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO decommission_items (system_id, key, position, title, owner, due, state, note,
+                                             closed_by, closed_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?;
+        for (i, it) in items.iter().enumerate() {
+            stmt.execute(params![
+                it.system_id,
+                it.key,
+                i as i64,
+                it.title,
+                it.owner,
+                it.due.to_string(),
+                it.state.key(),
+                it.note,
+                it.closed_by,
+                it.closed_at
+            ])?;
+        }
+        Ok(())
+    }
+
+    pub fn update_checklist_item(&mut self, it: &ChecklistItem) -> Result<()> {
+        self.tx.execute(
+            "UPDATE decommission_items SET owner = ?3, due = ?4, state = ?5, note = ?6,
+                    closed_by = ?7, closed_at = ?8
+             WHERE system_id = ?1 AND key = ?2",
+            params![
+                it.system_id,
+                it.key,
+                it.owner,
+                it.due.to_string(),
+                it.state.key(),
+                it.note,
+                it.closed_by,
+                it.closed_at
+            ],
+        )?;
+        Ok(())
+    }
+
+    pub fn insert_completion(&mut self, c: &Completion) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO event_completions (uid, occurrence, done_on, done_by, recorded_at, note)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                c.uid,
+                c.occurrence.to_string(),
+                c.done_on.to_string(),
+                c.done_by,
+                c.recorded_at,
+                c.note
+            ],
+        )?;
+        Ok(())
+    }
+
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        setting(&self.tx, key)
+    }
+
+    pub fn set_setting(&mut self, key: &str, value: Option<&str>) -> Result<()> {
+        match value {
+            Some(v) => self.tx.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![key, v],
+            )?,
+            None => self
+                .tx
+                .execute("DELETE FROM settings WHERE key = ?1", [key])?,
+        };
+        Ok(())
+    }
+}
+
+impl Store {
+    pub fn milestones(&self, system: Option<i64>) -> Result<Vec<StoredMilestone>> {
+        milestones(&self.conn, system)
+    }
+
+    pub fn checklist(&self, system: Option<i64>) -> Result<Vec<ChecklistItem>> {
+        checklist(&self.conn, system)
+    }
+
+    pub fn completions(&self) -> Result<Vec<Completion>> {
+        completions(&self.conn)
+    }
+
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        setting(&self.conn, key)
+    }
+}

@@ -1,0 +1,87 @@
+//! Rows of the `certificates` table: colleagues' certificates kept to verify their signatures.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{params, OptionalExtension, Row};
+
+use super::{Store, Tx};
+use steward_domain::Result;
+use steward_sign::CertInfo;
+
+const COLUMNS: &str = "fingerprint, subject, issuer, serial, not_before, not_after, pem";
+
+fn time_col(r: &Row<'_>, i: usize) -> rusqlite::Result<DateTime<Utc>> {
+    let s: String = r.get(i)?;
+    DateTime::parse_from_rfc3339(&s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+        })
+}
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<CertInfo> {
+    Ok(CertInfo {
+        fingerprint_sha256: r.get(0)?,
+        subject: r.get(1)?,
+        issuer: r.get(2)?,
+        serial: r.get(3)?,
+        not_before: time_col(r, 4)?,
+        not_after: time_col(r, 5)?,
+        pem: r.get(6)?,
+    })
+}
+
+fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+impl Tx<'_> {
+    /// Inserts a certificate; false (and nothing written) when one with the same fingerprint
+    /// is already there.
+    pub fn insert_certificate(
+        &mut self,
+        c: &CertInfo,
+        imported_at: &str,
+        imported_by: &str,
+    ) -> Result<bool> {
+        let n = self.tx.execute(
+            "INSERT INTO certificates (fingerprint, subject, issuer, serial, not_before, not_after, pem,
+                                       imported_at, imported_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             ON CONFLICT (fingerprint) DO NOTHING",
+            params![
+                c.fingerprint_sha256,
+                c.subject,
+                c.issuer,
+                c.serial,
+                rfc3339(c.not_before),
+                rfc3339(c.not_after),
+                c.pem,
+                imported_at,
+                imported_by
+            ],
+        )?;
+        Ok(n == 1)
+    }
+}
+
+impl Store {
+    /// Every imported certificate, by subject then fingerprint.
+    pub fn certificates(&self) -> Result<Vec<CertInfo>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM certificates ORDER BY subject, fingerprint"
+        ))?;
+        let rows = stmt.query_map([], from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The certificate with this SHA-256 fingerprint (lowercase hex), with when and by whom it
+    /// was imported.
+    pub fn certificate(&self, fingerprint: &str) -> Result<Option<(CertInfo, String, String)>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS}, imported_at, imported_by FROM certificates WHERE fingerprint = ?1"
+        ))?;
+        Ok(stmt
+            .query_row([fingerprint], |r| Ok((from_row(r)?, r.get(7)?, r.get(8)?)))
+            .optional()?)
+    }
+}

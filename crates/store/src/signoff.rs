@@ -1,0 +1,358 @@
+//! Rows of the sign-off tables: boards, members, rules, requests, signatures and actions.
+//! Requests and rules are kept as canonical JSON documents, read and written whole.
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::{Store, Tx};
+use steward_domain::signoff::{Gate, Member, Role, RuleSpec, Statement};
+use steward_domain::{Error, Result};
+use steward_sign::request_file::RequestDoc;
+
+/// A board as stored.
+#[derive(Debug, Clone)]
+pub struct BoardRow {
+    pub id: i64,
+    pub name: String,
+    pub members: Vec<Member>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RuleRow {
+    pub gate: String,
+    pub risk_tier: String,
+    pub board: String,
+    pub spec: RuleSpec,
+}
+
+#[derive(Debug, Clone)]
+pub struct RequestRow {
+    pub id: i64,
+    pub doc: RequestDoc,
+}
+
+#[derive(Debug, Clone)]
+pub struct SignatureRow {
+    pub fingerprint: String,
+    pub statement: Statement,
+    pub cms: Vec<u8>,
+    pub imported_at: String,
+    pub imported_by: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ActionRow {
+    pub id: i64,
+    pub request_id: i64,
+    pub system_id: i64,
+    pub text: String,
+    pub owner: String,
+    pub due: String,
+    pub created_at: String,
+}
+
+fn corrupt(what: &str, e: impl std::fmt::Display) -> Error {
+    Error::Integrity(format!("{what} in the workspace cannot be read back: {e}"))
+}
+
+fn board_by_name(c: &Connection, name: &str) -> Result<Option<BoardRow>> {
+    let row: Option<(i64, String)> = c
+        .query_row(
+            "SELECT id, name FROM signoff_boards WHERE name = ?1",
+            [name],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((id, name)) = row else {
+        return Ok(None);
+    };
+    Ok(Some(BoardRow {
+        id,
+        name,
+        members: members(c, id)?,
+    }))
+}
+
+fn members(c: &Connection, board_id: i64) -> Result<Vec<Member>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT name, role, fingerprint FROM signoff_members WHERE board_id = ?1
+         ORDER BY role, name COLLATE NOCASE",
+    )?;
+    let rows: Vec<(String, String, String)> = stmt
+        .query_map([board_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    rows.into_iter()
+        .map(|(name, role, fingerprint)| {
+            Ok(Member {
+                role: Role::parse(&role).ok_or_else(|| corrupt("a board member's role", &role))?,
+                name,
+                fingerprint,
+            })
+        })
+        .collect()
+}
+
+fn rule(c: &Connection, gate: &str, tier: &str) -> Result<Option<RuleRow>> {
+    let row: Option<(String, String)> = c
+        .query_row(
+            "SELECT b.name, r.spec FROM signoff_rules r JOIN signoff_boards b ON b.id = r.board_id
+             WHERE r.gate = ?1 AND r.risk_tier = ?2",
+            [gate, tier],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    row.map(|(board, spec)| {
+        Ok(RuleRow {
+            gate: gate.into(),
+            risk_tier: tier.into(),
+            board,
+            spec: serde_json::from_str(&spec).map_err(|e| corrupt("a sign-off rule", e))?,
+        })
+    })
+    .transpose()
+}
+
+fn request_where(
+    c: &Connection,
+    sql_where: &str,
+    key: &dyn rusqlite::ToSql,
+) -> Result<Vec<RequestRow>> {
+    let mut stmt = c.prepare_cached(&format!(
+        "SELECT id, doc FROM signoff_requests WHERE {sql_where} ORDER BY id"
+    ))?;
+    let rows: Vec<(i64, String)> = stmt
+        .query_map([key], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    rows.into_iter()
+        .map(|(id, doc)| {
+            Ok(RequestRow {
+                id,
+                doc: serde_json::from_str(&doc)
+                    .map_err(|e| corrupt(&format!("sign-off request {id}"), e))?,
+            })
+        })
+        .collect()
+}
+
+fn signatures(c: &Connection, request_id: i64) -> Result<Vec<SignatureRow>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT id, fingerprint, statement, cms, imported_at, imported_by FROM signoff_signatures
+         WHERE request_id = ?1 ORDER BY id",
+    )?;
+    let rows: Vec<(i64, String, String, Vec<u8>, String, String)> = stmt
+        .query_map([request_id], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    rows.into_iter()
+        .map(|(id, fingerprint, st, cms, imported_at, imported_by)| {
+            Ok(SignatureRow {
+                fingerprint,
+                statement: serde_json::from_str(&st)
+                    .map_err(|e| corrupt(&format!("sign-off signature {id}"), e))?,
+                cms,
+                imported_at,
+                imported_by,
+            })
+        })
+        .collect()
+}
+
+impl Tx<'_> {
+    pub fn insert_board(&mut self, name: &str, now: &str) -> Result<i64> {
+        self.tx
+            .execute(
+                "INSERT INTO signoff_boards (name, created_at) VALUES (?1, ?2)",
+                params![name, now],
+            )
+            .map_err(|e| match &e {
+                rusqlite::Error::SqliteFailure(f, _)
+                    if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+                {
+                    Error::Conflict(format!(
+                        "a review board named {name:?} already exists (names are unique, ignoring \
+                         case); nothing was changed"
+                    ))
+                }
+                _ => e.into(),
+            })?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// False (nothing written) when the member already holds that role on the board.
+    pub fn insert_member(&mut self, board_id: i64, m: &Member) -> Result<bool> {
+        let n = self.tx.execute(
+            "INSERT INTO signoff_members (board_id, name, role, fingerprint) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT DO NOTHING",
+            params![board_id, m.name, m.role.key(), m.fingerprint],
+        )?;
+        Ok(n == 1)
+    }
+
+    pub fn upsert_rule(
+        &mut self,
+        gate: &str,
+        tier: &str,
+        board_id: i64,
+        spec: &str,
+        now: &str,
+    ) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO signoff_rules (gate, risk_tier, board_id, spec, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (gate, risk_tier) DO UPDATE SET board_id = ?3, spec = ?4, updated_at = ?5",
+            params![gate, tier, board_id, spec, now],
+        )?;
+        Ok(())
+    }
+
+    pub fn insert_request(&mut self, doc: &RequestDoc, json: &str, now: &str) -> Result<i64> {
+        self.tx.execute(
+            "INSERT INTO signoff_requests (uid, system_id, gate, doc, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![doc.uid, doc.system_id, doc.gate.key(), json, now],
+        )?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn insert_signature(
+        &mut self,
+        request_id: i64,
+        fingerprint: &str,
+        statement: &Statement,
+        json: &str,
+        cms: &[u8],
+        cms_sha256: &str,
+        now: &str,
+        actor: &str,
+    ) -> Result<i64> {
+        self.tx.execute(
+            "INSERT INTO signoff_signatures (request_id, fingerprint, role, statement, cms, cms_sha256,
+                                             imported_at, imported_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![request_id, fingerprint, statement.role.key(), json, cms, cms_sha256, now, actor],
+        )?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    pub fn insert_action(&mut self, a: &ActionRow, signature_id: i64) -> Result<i64> {
+        self.tx.execute(
+            "INSERT INTO signoff_actions (request_id, signature_id, system_id, text, owner, due, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![a.request_id, signature_id, a.system_id, a.text, a.owner, a.due, a.created_at],
+        )?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    pub fn signoff_rule(&self, gate: Gate, tier: &str) -> Result<Option<RuleRow>> {
+        rule(&self.tx, gate.key(), tier)
+    }
+
+    pub fn signoff_requests_for(&self, system_id: i64, gate: Gate) -> Result<Vec<RequestRow>> {
+        Ok(request_where(&self.tx, "system_id = ?1", &system_id)?
+            .into_iter()
+            .filter(|r| r.doc.gate == gate)
+            .collect())
+    }
+
+    pub fn signoff_signatures(&self, request_id: i64) -> Result<Vec<SignatureRow>> {
+        signatures(&self.tx, request_id)
+    }
+
+    /// When and by whom a signature with this CMS hash was imported, if it was.
+    pub fn signature_by_cms_hash(&self, h: &str) -> Result<Option<(i64, String, String)>> {
+        Ok(self
+            .tx
+            .query_row(
+                "SELECT request_id, imported_at, imported_by FROM signoff_signatures WHERE cms_sha256 = ?1",
+                [h],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?)
+    }
+}
+
+impl Store {
+    pub fn board_by_name(&self, name: &str) -> Result<Option<BoardRow>> {
+        board_by_name(&self.conn, name)
+    }
+
+    pub fn boards(&self) -> Result<Vec<BoardRow>> {
+        let names: Vec<String> = {
+            let mut stmt = self
+                .conn
+                .prepare_cached("SELECT name FROM signoff_boards ORDER BY name COLLATE NOCASE")?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let mut out = Vec::new();
+        for n in names {
+            out.extend(board_by_name(&self.conn, &n)?);
+        }
+        Ok(out)
+    }
+
+    pub fn signoff_rules(&self) -> Result<Vec<RuleRow>> {
+        let keys: Vec<(String, String)> = {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT gate, risk_tier FROM signoff_rules ORDER BY gate, risk_tier",
+            )?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let mut out = Vec::new();
+        for (g, t) in keys {
+            out.extend(rule(&self.conn, &g, &t)?);
+        }
+        Ok(out)
+    }
+
+    pub fn signoff_rule(&self, gate: Gate, tier: &str) -> Result<Option<RuleRow>> {
+        rule(&self.conn, gate.key(), tier)
+    }
+
+    pub fn signoff_request(&self, id: i64) -> Result<Option<RequestRow>> {
+        Ok(request_where(&self.conn, "id = ?1", &id)?
+            .into_iter()
+            .next())
+    }
+
+    pub fn signoff_request_by_uid(&self, uid: &str) -> Result<Option<RequestRow>> {
+        Ok(request_where(&self.conn, "uid = ?1", &uid)?
+            .into_iter()
+            .next())
+    }
+
+    pub fn signoff_requests(&self) -> Result<Vec<RequestRow>> {
+        request_where(&self.conn, "1 = ?1", &1)
+    }
+
+    pub fn signoff_signatures(&self, request_id: i64) -> Result<Vec<SignatureRow>> {
+        signatures(&self.conn, request_id)
+    }
+
+    pub fn signoff_actions(&self) -> Result<Vec<ActionRow>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, request_id, system_id, text, owner, due, created_at FROM signoff_actions
+             ORDER BY due, id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(ActionRow {
+                id: r.get(0)?,
+                request_id: r.get(1)?,
+                system_id: r.get(2)?,
+                text: r.get(3)?,
+                owner: r.get(4)?,
+                due: r.get(5)?,
+                created_at: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

@@ -1,0 +1,211 @@
+//! Rows of the `systems` table.
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use super::{Store, Tx};
+use steward_domain::audit::canonical_json;
+use steward_domain::register::*;
+use steward_domain::{Error, Result};
+
+const COLUMNS: &str = "id, name, purpose, business_unit, owner, technical_lead, sourcing, vendor,
+    model_approach, stage, regulated_domain, eu_ai_act_category, risk_tier, data_sensitivity,
+    deployment_date, certifications, datasets, assumptions, tags, created_at, updated_at";
+
+fn enum_col<T>(r: &Row<'_>, i: usize, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
+    let s: String = r.get(i)?;
+    parse(&s).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            i,
+            rusqlite::types::Type::Text,
+            format!("unknown value {s:?}").into(),
+        )
+    })
+}
+
+fn json_col<T: serde::de::DeserializeOwned>(r: &Row<'_>, i: usize) -> rusqlite::Result<T> {
+    let s: String = r.get(i)?;
+    serde_json::from_str(&s).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+fn date_col(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
+    let s: Option<String> = r.get(i)?;
+    s.map(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d"))
+        .transpose()
+        .map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+        })
+}
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<AiSystem> {
+    Ok(AiSystem {
+        id: r.get(0)?,
+        draft: SystemDraft {
+            name: r.get(1)?,
+            purpose: r.get(2)?,
+            business_unit: r.get(3)?,
+            owner: r.get(4)?,
+            technical_lead: r.get(5)?,
+            sourcing: enum_col(r, 6, Sourcing::parse)?,
+            vendor: r.get(7)?,
+            model_approach: r.get(8)?,
+            stage: enum_col(r, 9, Stage::parse)?,
+            regulated_domain: enum_col(r, 10, RegulatedDomain::parse)?,
+            eu_ai_act_category: r
+                .get::<_, Option<String>>(11)?
+                .map(|s| {
+                    EuAiActCategory::parse(&s).ok_or_else(|| {
+                        rusqlite::Error::FromSqlConversionFailure(
+                            11,
+                            rusqlite::types::Type::Text,
+                            format!("unknown value {s:?}").into(),
+                        )
+                    })
+                })
+                .transpose()?,
+            risk_tier: enum_col(r, 12, RiskTier::parse)?,
+            data_sensitivity: enum_col(r, 13, DataSensitivity::parse)?,
+            deployment_date: date_col(r, 14)?,
+            certifications: json_col(r, 15)?,
+            datasets: json_col(r, 16)?,
+            assumptions: json_col(r, 17)?,
+            tags: json_col(r, 18)?,
+        },
+        created_at: r.get(19)?,
+        updated_at: r.get(20)?,
+    })
+}
+
+fn unique_violation(e: rusqlite::Error, name: &str) -> Error {
+    match &e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+        {
+            Error::Conflict(format!(
+                "a system named {name:?} already exists (names are unique, ignoring case)"
+            ))
+        }
+        _ => e.into(),
+    }
+}
+
+macro_rules! draft_params {
+    ($d:expr) => {{
+        let d = $d;
+        [
+            &d.name as &dyn rusqlite::ToSql,
+            &d.purpose,
+            &d.business_unit,
+            &d.owner,
+            &d.technical_lead,
+            &d.sourcing.key(),
+            &d.vendor,
+            &d.model_approach,
+            &d.stage.key(),
+            &d.regulated_domain.key(),
+            &d.eu_ai_act_category.map(|c| c.key()),
+            &d.risk_tier.key(),
+            &d.data_sensitivity.key(),
+            &d.deployment_date.map(|x| x.format("%Y-%m-%d").to_string()),
+        ]
+    }};
+}
+
+impl Tx<'_> {
+    pub fn insert_system(&mut self, d: &SystemDraft, now: &str) -> Result<i64> {
+        let p = draft_params!(d);
+        self.tx
+            .prepare_cached(
+                "INSERT INTO systems (name, purpose, business_unit, owner, technical_lead, sourcing, vendor,
+                    model_approach, stage, regulated_domain, eu_ai_act_category, risk_tier, data_sensitivity,
+                    deployment_date, certifications, datasets, assumptions, tags, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?19)",
+            )?
+            .execute(params![
+                    p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13],
+                    canonical_json(&d.certifications), canonical_json(&d.datasets),
+                    canonical_json(&d.assumptions), canonical_json(&d.tags), now
+                ],
+            )
+            .map_err(|e| unique_violation(e, &d.name))?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    pub fn update_system(&mut self, id: i64, d: &SystemDraft, now: &str) -> Result<()> {
+        let p = draft_params!(d);
+        let n = self
+            .tx
+            .prepare_cached(
+                "UPDATE systems SET name = ?1, purpose = ?2, business_unit = ?3, owner = ?4, technical_lead = ?5,
+                    sourcing = ?6, vendor = ?7, model_approach = ?8, stage = ?9, regulated_domain = ?10,
+                    eu_ai_act_category = ?11, risk_tier = ?12, data_sensitivity = ?13, deployment_date = ?14,
+                    certifications = ?15, datasets = ?16, assumptions = ?17, tags = ?18, updated_at = ?19
+                 WHERE id = ?20",
+            )?
+            .execute(params![
+                    p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13],
+                    canonical_json(&d.certifications), canonical_json(&d.datasets),
+                    canonical_json(&d.assumptions), canonical_json(&d.tags), now, id
+                ],
+            )
+            .map_err(|e| unique_violation(e, &d.name))?;
+        if n == 0 {
+            return Err(Error::NotFound {
+                entity: "system",
+                key: id.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    pub fn system(&self, id: i64) -> Result<Option<AiSystem>> {
+        load(&self.tx, id)
+    }
+
+    pub fn all_systems(&self) -> Result<Vec<AiSystem>> {
+        load_all(&self.tx)
+    }
+}
+
+impl Store {
+    pub fn system(&self, id: i64) -> Result<Option<AiSystem>> {
+        load(&self.conn, id)
+    }
+
+    /// Looks a system up by name, ignoring case.
+    pub fn system_by_name(&self, name: &str) -> Result<Option<AiSystem>> {
+        load_by_name(&self.conn, name)
+    }
+
+    pub fn all_systems(&self) -> Result<Vec<AiSystem>> {
+        load_all(&self.conn)
+    }
+}
+
+fn load(conn: &Connection, id: i64) -> Result<Option<AiSystem>> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM systems WHERE id = ?1"),
+            [id],
+            from_row,
+        )
+        .optional()?)
+}
+
+fn load_by_name(conn: &Connection, name: &str) -> Result<Option<AiSystem>> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM systems WHERE name = ?1"),
+            [name],
+            from_row,
+        )
+        .optional()?)
+}
+
+fn load_all(conn: &Connection) -> Result<Vec<AiSystem>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM systems ORDER BY id"))?;
+    let rows = stmt.query_map([], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
