@@ -3,10 +3,10 @@ import { useEffect, useState } from "preact/hooks";
 
 import type { AssessmentSummary } from "../bindings/AssessmentSummary";
 import type { TemplateStatus } from "../bindings/TemplateStatus";
-import type { WireError } from "../bindings/WireError";
 import { backend } from "../backend";
 import { ErrorBox } from "../components/ErrorBox";
 import { statusLabel } from "../lib/assess";
+import { useAction } from "../lib/useAction";
 
 interface Props {
   systemId: number;
@@ -16,7 +16,7 @@ interface Props {
 export function SystemAssessments({ systemId, onOpen }: Props) {
   const [list, setList] = useState<AssessmentSummary[] | null>(null);
   const [templates, setTemplates] = useState<TemplateStatus[]>([]);
-  const [error, setError] = useState<WireError | null>(null);
+  const { error, setError, run } = useAction();
 
   useEffect(() => {
     Promise.all([backend.listAssessments(systemId), backend.assessmentTemplates()]).then(([l, t]) => {
@@ -26,13 +26,8 @@ export function SystemAssessments({ systemId, onOpen }: Props) {
   }, [systemId]);
 
   const start = async (templateId: string) => {
-    setError(null);
-    try {
-      const a = await backend.startAssessment(systemId, templateId);
-      onOpen(a.id);
-    } catch (e) {
-      setError(e as WireError);
-    }
+    const a = await run(() => backend.startAssessment(systemId, templateId));
+    if (a) onOpen(a.id);
   };
 
   return (

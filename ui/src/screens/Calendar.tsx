@@ -9,6 +9,7 @@ import type { Occurrence } from "../bindings/Occurrence";
 import type { WireError } from "../bindings/WireError";
 import { backend } from "../backend";
 import { ErrorBox } from "../components/ErrorBox";
+import { useAction } from "../lib/useAction";
 import {
   addDays,
   byDate,
@@ -37,7 +38,7 @@ export function CalendarScreen({ generation, onChanged }: Props) {
   const [owner, setOwner] = useState("");
   const [kind, setKind] = useState<EventKind | "">("");
   const [list, setList] = useState<Occurrence[] | null>(null);
-  const [error, setError] = useState<WireError | null>(null);
+  const { error, setError, run } = useAction();
   const [notice, setNotice] = useState<string | null>(null);
   const [marking, setMarking] = useState<Occurrence | null>(null);
   const [reload, setReload] = useState(0);
@@ -78,13 +79,9 @@ export function CalendarScreen({ generation, onChanged }: Props) {
     setNotice(null);
     const out = await backend.chooseSaveFile("iCalendar", "ics");
     if (!out) return;
-    try {
-      const q = { ...query(), from: null, to: addDays(today, 730), overdue_only: false };
-      const n = await backend.calendarExport(q, out);
-      setNotice(`Wrote ${n} events to ${out}`);
-    } catch (e) {
-      setError(e as WireError);
-    }
+    const q = { ...query(), from: null, to: addDays(today, 730), overdue_only: false };
+    const n = await run(() => backend.calendarExport(q, out));
+    if (n !== undefined) setNotice(`Wrote ${n} events to ${out}`);
   };
 
   return (
@@ -223,19 +220,11 @@ function MarkDone({ occurrence, onCancel, onDone }: {
 }) {
   const [on, setOn] = useState(todayIso());
   const [note, setNote] = useState("");
-  const [error, setError] = useState<WireError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const submit = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      onDone(await backend.calendarDone(occurrence.uid, occurrence.date, on || null, note));
-    } catch (err) {
-      setError(err as WireError);
-    } finally {
-      setBusy(false);
-    }
+    const done = await run(() => backend.calendarDone(occurrence.uid, occurrence.date, on || null, note));
+    if (done) onDone(done);
   };
   return (
     <form class="panel" data-testid="mark-done-form" onSubmit={submit}>

@@ -12,6 +12,7 @@ import type { WireError } from "../bindings/WireError";
 import { backend } from "../backend";
 import { ErrorBox } from "../components/ErrorBox";
 import { byKind, formatValue, KIND_LABELS, STATUS_LABELS, svgSource, systemsWithKpis } from "../lib/kpi";
+import { useAction } from "../lib/useAction";
 
 type Tab = "portfolio" | "linkage";
 
@@ -115,18 +116,16 @@ function PortfolioView({ generation, onChanged, onOpen }: {
 function EscalationTable({ list, onChanged }: { list: Escalation[]; onChanged: () => void }) {
   const [acting, setActing] = useState<{ id: number; action: "ack" | "resolve" } | null>(null);
   const [note, setNote] = useState("");
-  const [error, setError] = useState<WireError | null>(null);
+  const { error, run } = useAction();
   const submit = async () => {
     if (!acting) return;
-    setError(null);
-    try {
-      if (acting.action === "ack") await backend.acknowledgeEscalation(acting.id, note);
-      else await backend.resolveEscalation(acting.id, note);
+    const done = await run(() =>
+      acting.action === "ack" ? backend.acknowledgeEscalation(acting.id, note) : backend.resolveEscalation(acting.id, note),
+    );
+    if (done) {
       setActing(null);
       setNote("");
       onChanged();
-    } catch (e) {
-      setError(e as WireError);
     }
   };
   if (list.length === 0) return <p class="hint" data-testid="no-escalations">No escalations.</p>;
@@ -242,20 +241,17 @@ function MeasureForm({ view, onSaved }: { view: Linkage; onSaved: () => void }) 
   const [value, setValue] = useState("");
   const [source, setSource] = useState("");
   const [note, setNote] = useState("");
-  const [error, setError] = useState<WireError | null>(null);
+  const { error, run } = useAction();
   const [done, setDone] = useState<string | null>(null);
   useEffect(() => setKpiId(view.kpis[0]?.status.kpi_id ?? 0), [view.system_id]);
   const save = async (ev: Event) => {
     ev.preventDefault();
-    setError(null);
     setDone(null);
-    try {
-      const r = await backend.recordMeasurement({ kpi_id: kpiId, period, value, source, note });
+    const r = await run(() => backend.recordMeasurement({ kpi_id: kpiId, period, value, source, note }));
+    if (r) {
       setDone(`${r.measurement.period}: ${formatValue(r.measurement.value)} recorded (${STATUS_LABELS[r.status]})`);
       setValue("");
       onSaved();
-    } catch (e) {
-      setError(e as WireError);
     }
   };
   if (view.kpis.length === 0) return null;

@@ -6,9 +6,9 @@ import type { AiSystem } from "../bindings/AiSystem";
 import type { ChecklistItem } from "../bindings/ChecklistItem";
 import type { Milestone } from "../bindings/Milestone";
 import type { MilestoneKind } from "../bindings/MilestoneKind";
-import type { WireError } from "../bindings/WireError";
 import { backend } from "../backend";
 import { ErrorBox } from "../components/ErrorBox";
+import { useAction } from "../lib/useAction";
 
 const KINDS: { key: MilestoneKind; label: string }[] = [
   { key: "development", label: "Development starts" },
@@ -33,7 +33,7 @@ export function SystemLifecycle({ system, generation, onChanged }: Props) {
   const [milestones, setMilestones] = useState<Milestone[]>([]);
   const [draft, setDraft] = useState<Record<string, { planned: string; actual: string }>>({});
   const [checklist, setChecklist] = useState<ChecklistItem[]>([]);
-  const [error, setError] = useState<WireError | null>(null);
+  const { error, setError, run } = useAction();
   const [saved, setSaved] = useState(false);
 
   const load = async () => {
@@ -49,21 +49,18 @@ export function SystemLifecycle({ system, generation, onChanged }: Props) {
 
   const save = async (e: Event) => {
     e.preventDefault();
-    setError(null);
     setSaved(false);
     const list: Milestone[] = KINDS.map(({ key }) => ({
       kind: key,
       planned: draft[key]?.planned || null,
       actual: draft[key]?.actual || null,
     })).filter((m) => m.planned || m.actual);
-    try {
-      const ms = await backend.setMilestones(system.id, list);
+    const ms = await run(() => backend.setMilestones(system.id, list));
+    if (ms) {
       setMilestones(ms);
       setDraft(toDraft(ms));
       setSaved(true);
       onChanged();
-    } catch (err) {
-      setError(err as WireError);
     }
   };
 
@@ -120,18 +117,14 @@ export function SystemLifecycle({ system, generation, onChanged }: Props) {
 function Checklist({ system, items, onChanged }: { system: AiSystem; items: ChecklistItem[]; onChanged: () => void }) {
   const [waiving, setWaiving] = useState<string | null>(null);
   const [reason, setReason] = useState("");
-  const [error, setError] = useState<WireError | null>(null);
+  const { error, run } = useAction();
   const open = items.filter((i) => i.state === "open").length;
 
   const close = async (key: string, state: "done" | "waived", note: string) => {
-    setError(null);
-    try {
-      await backend.closeChecklistItem(system.id, key, state, note);
+    if (await run(() => backend.closeChecklistItem(system.id, key, state, note))) {
       setWaiving(null);
       setReason("");
       onChanged();
-    } catch (e) {
-      setError(e as WireError);
     }
   };
 
