@@ -17,6 +17,7 @@ import { backend } from "../backend";
 import { ErrorBox } from "../components/ErrorBox";
 import { valueOf } from "../lib/dom";
 import { keyLabel, parseRequirements, ROLES, wholeNumber } from "../lib/signoff";
+import { useAction } from "../lib/useAction";
 import { PassphraseDialog } from "./SignExport";
 
 const GATES: SignoffGate[] = ["pre_deployment", "major_change", "retirement"];
@@ -24,25 +25,6 @@ const TIERS: RiskTier[] = ["low", "medium", "high"];
 const DECISIONS: SignoffDecision[] = ["approve", "approve_with_conditions", "reject"];
 
 type Tab = "requests" | "boards" | "sign";
-
-/** Runs `f`, showing its error; resolves to its result or null. */
-function useRunner() {
-  const [error, setError] = useState<WireError | null>(null);
-  const [busy, setBusy] = useState(false);
-  const run = useCallback(async <T,>(f: () => Promise<T>): Promise<T | null> => {
-    setBusy(true);
-    setError(null);
-    try {
-      return await f();
-    } catch (e) {
-      setError(e as WireError);
-      return null;
-    } finally {
-      setBusy(false);
-    }
-  }, []);
-  return { error, setError, busy, run };
-}
 
 function Select<T extends string>(p: { testid: string; value: T; options: T[]; onChange: (v: T) => void }) {
   return (
@@ -84,7 +66,7 @@ export function SignoffScreen({ onChanged }: { onChanged: () => void }) {
 function Boards() {
   const [boards, setBoards] = useState<BoardView[]>([]);
   const [rules, setRules] = useState<RuleView[]>([]);
-  const { error, setError, busy, run } = useRunner();
+  const { error, setError, busy, run } = useAction();
   const [boardName, setBoardName] = useState("");
   const [member, setMember] = useState({ board: "", name: "", role: "legal" as SignoffRole, cert: "" });
   const [rule, setRule] = useState({
@@ -267,7 +249,7 @@ function Requests({ onChanged }: { onChanged: () => void }) {
   const [list, setList] = useState<RequestView[]>([]);
   const [actions, setActions] = useState<ActionView[]>([]);
   const [selected, setSelected] = useState<number | null>(null);
-  const { error, busy, run } = useRunner();
+  const { error, busy, run } = useAction();
   const [system, setSystem] = useState("");
   const [gate, setGate] = useState<SignoffGate>("pre_deployment");
   const [path, setPath] = useState("");
@@ -417,7 +399,7 @@ function Requests({ onChanged }: { onChanged: () => void }) {
               onClick={() =>
                 setAsk(() => async (p: string) => {
                   const n = await run(() => backend.signoffExportRequest(current.id, p, path.trim()));
-                  if (n !== null) setDone(`Wrote the request file ${path.trim()}`);
+                  if (n !== undefined) setDone(`Wrote the request file ${path.trim()}`);
                 })
               }
             >
@@ -447,12 +429,12 @@ function Requests({ onChanged }: { onChanged: () => void }) {
                 const format = out.toLowerCase().endsWith(".xlsx") ? "xlsx" : "pdf";
                 if (format === "xlsx") {
                   void run(() => backend.signoffCertificate(current.id, "xlsx", false, null, out)).then(
-                    (n) => n !== null && setDone(`Wrote the certificate ${out}`),
+                    (n) => n !== undefined && setDone(`Wrote the certificate ${out}`),
                   );
                 } else {
                   setAsk(() => async (p: string) => {
                     const n = await run(() => backend.signoffCertificate(current.id, "pdf", true, p, out));
-                    if (n !== null) setDone(`Wrote the signed certificate ${out}`);
+                    if (n !== undefined) setDone(`Wrote the signed certificate ${out}`);
                   });
                 }
               }}
@@ -502,7 +484,7 @@ function Requests({ onChanged }: { onChanged: () => void }) {
 function SignFile() {
   const [path, setPath] = useState("");
   const [review, setReview] = useState<RequestReview | null>(null);
-  const { error, busy, run } = useRunner();
+  const { error, busy, run } = useAction();
   const [role, setRole] = useState<SignoffRole>("legal");
   const [decision, setDecision] = useState<SignoffDecision>("approve");
   const [conditions, setConditions] = useState("");
@@ -519,7 +501,7 @@ function SignFile() {
         onSubmit={async (e) => {
           e.preventDefault();
           setDone("");
-          setReview(await run(() => backend.signoffReview(path.trim())));
+          setReview((await run(() => backend.signoffReview(path.trim()))) ?? null);
         }}
       >
         <label class="grow">
@@ -609,7 +591,7 @@ function SignFile() {
             const n = await run(() =>
               backend.signoffSign(path.trim(), role, decision, conditions, pass, p12.trim() === "" ? null : p12.trim(), out.trim()),
             );
-            if (n !== null) setDone(`Signed: wrote ${out.trim()}; send it to the requester`);
+            if (n !== undefined) setDone(`Signed: wrote ${out.trim()}; send it to the requester`);
           }}
         />
       )}
