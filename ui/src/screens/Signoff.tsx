@@ -12,31 +12,21 @@ import type { RuleView } from "../bindings/RuleView";
 import type { SignoffDecision } from "../bindings/SignoffDecision";
 import type { SignoffGate } from "../bindings/SignoffGate";
 import type { SignoffRole } from "../bindings/SignoffRole";
+import type { Status } from "../bindings/Status";
 import type { WireError } from "../bindings/WireError";
 import { backend } from "../backend";
 import { ErrorBox } from "../components/ErrorBox";
+import { Select } from "../components/Select";
 import { valueOf } from "../lib/dom";
-import { keyLabel, parseRequirements, ROLES, wholeNumber } from "../lib/signoff";
+import { keyLabel, parseRequirements, wholeNumber } from "../lib/signoff";
 import { useAction } from "../lib/useAction";
+import { labelOf, useVocab } from "../lib/vocab";
 import { PassphraseDialog } from "./SignExport";
-
-const GATES: SignoffGate[] = ["pre_deployment", "major_change", "retirement"];
-const TIERS: RiskTier[] = ["low", "medium", "high"];
-const DECISIONS: SignoffDecision[] = ["approve", "approve_with_conditions", "reject"];
 
 type Tab = "requests" | "boards" | "sign";
 
-function Select<T extends string>(p: { testid: string; value: T; options: T[]; onChange: (v: T) => void }) {
-  return (
-    <select data-testid={p.testid} value={p.value} onChange={(e) => p.onChange(valueOf(e) as T)}>
-      {p.options.map((o) => (
-        <option key={o} value={o}>
-          {keyLabel(o)}
-        </option>
-      ))}
-    </select>
-  );
-}
+/** Names (of boards) as choices of a Select. */
+const named = (names: string[]) => names.map((n) => ({ key: n, label: n }));
 
 export function SignoffScreen({ onChanged }: { onChanged: () => void }) {
   const [tab, setTab] = useState<Tab>("requests");
@@ -64,6 +54,7 @@ export function SignoffScreen({ onChanged }: { onChanged: () => void }) {
 }
 
 function Boards() {
+  const v = useVocab();
   const [boards, setBoards] = useState<BoardView[]>([]);
   const [rules, setRules] = useState<RuleView[]>([]);
   const { error, setError, busy, run } = useAction();
@@ -133,7 +124,7 @@ function Boards() {
                   <tr key={b.name + m.role + m.fingerprint} data-testid="member-row">
                     <td>{b.name}</td>
                     <td>{m.name}</td>
-                    <td>{keyLabel(m.role)}</td>
+                    <td>{labelOf(v.signoff_roles, m.role)}</td>
                     <td title={m.subject}>
                       <code>{m.fingerprint.slice(0, 16)}…</code>
                     </td>
@@ -154,7 +145,7 @@ function Boards() {
       >
         <label>
           Board
-          <Select testid="member-board" value={member.board || first} options={boards.map((b) => b.name)} onChange={(v) => setMember({ ...member, board: v })} />
+          <Select testid="member-board" value={member.board || first} options={named(boards.map((b) => b.name))} onChange={(b) => setMember({ ...member, board: b })} />
         </label>
         <label>
           Name
@@ -162,7 +153,7 @@ function Boards() {
         </label>
         <label>
           Role
-          <Select testid="member-role" value={member.role} options={ROLES} onChange={(v) => setMember({ ...member, role: v })} />
+          <Select testid="member-role" value={member.role} options={v.signoff_roles} onChange={(r) => setMember({ ...member, role: r })} />
         </label>
         <label class="grow">
           Their certificate (.pem, .cer)
@@ -188,10 +179,10 @@ function Boards() {
         <tbody>
           {rules.map((r) => (
             <tr key={r.gate + r.risk_tier} data-testid="rule-row">
-              <td>{keyLabel(r.gate)}</td>
-              <td>{keyLabel(r.risk_tier)}</td>
+              <td>{labelOf(v.signoff_gates, r.gate)}</td>
+              <td>{labelOf(v.risk_tiers, r.risk_tier)}</td>
               <td>{r.board}</td>
-              <td>{r.spec.roles.map((x) => `${keyLabel(x.role)} ${x.required}`).join(", ")}</td>
+              <td>{r.spec.roles.map((x) => `${labelOf(v.signoff_roles, x.role)} ${x.required}`).join(", ")}</td>
               <td>{r.spec.quorum}</td>
               <td>{r.spec.valid_days}</td>
             </tr>
@@ -202,7 +193,7 @@ function Boards() {
         class="panel row"
         onSubmit={async (e) => {
           e.preventDefault();
-          const parsed = parseRequirements(rule.roles);
+          const parsed = parseRequirements(rule.roles, v.signoff_roles);
           const quorum = wholeNumber(rule.quorum);
           const days = wholeNumber(rule.days);
           if ("error" in parsed) return setError({ code: "validation", message: `roles: ${parsed.error}` } as WireError);
@@ -215,15 +206,15 @@ function Boards() {
       >
         <label>
           Gate
-          <Select testid="rule-gate" value={rule.gate} options={GATES} onChange={(v) => setRule({ ...rule, gate: v })} />
+          <Select testid="rule-gate" value={rule.gate} options={v.signoff_gates} onChange={(g) => setRule({ ...rule, gate: g })} />
         </label>
         <label>
           Risk tier
-          <Select testid="rule-tier" value={rule.tier} options={TIERS} onChange={(v) => setRule({ ...rule, tier: v })} />
+          <Select testid="rule-tier" value={rule.tier} options={v.risk_tiers} onChange={(t) => setRule({ ...rule, tier: t })} />
         </label>
         <label>
           Board
-          <Select testid="rule-board" value={rule.board || first} options={boards.map((b) => b.name)} onChange={(v) => setRule({ ...rule, board: v })} />
+          <Select testid="rule-board" value={rule.board || first} options={named(boards.map((b) => b.name))} onChange={(b) => setRule({ ...rule, board: b })} />
         </label>
         <label class="grow">
           Roles (ROLE=N)
@@ -246,6 +237,7 @@ function Boards() {
 }
 
 function Requests({ onChanged }: { onChanged: () => void }) {
+  const v = useVocab();
   const [list, setList] = useState<RequestView[]>([]);
   const [actions, setActions] = useState<ActionView[]>([]);
   const [selected, setSelected] = useState<number | null>(null);
@@ -289,7 +281,7 @@ function Requests({ onChanged }: { onChanged: () => void }) {
         </label>
         <label>
           Gate
-          <Select testid="request-gate" value={gate} options={GATES} onChange={setGate} />
+          <Select testid="request-gate" value={gate} options={v.signoff_gates} onChange={setGate} />
         </label>
         <button type="submit" class="primary" data-testid="request-create" disabled={busy || system.trim() === ""}>
           Open request
@@ -316,10 +308,10 @@ function Requests({ onChanged }: { onChanged: () => void }) {
             >
               <td>{r.id}</td>
               <td>{r.request.system_name}</td>
-              <td>{keyLabel(r.request.gate)}</td>
+              <td>{labelOf(v.signoff_gates, r.request.gate)}</td>
               <td>
                 <span class={`badge status-${r.status}`} data-testid="request-status">
-                  {keyLabel(r.status)}
+                  {labelOf(v.signoff_statuses, r.status)}
                 </span>
               </td>
               <td>
@@ -334,8 +326,8 @@ function Requests({ onChanged }: { onChanged: () => void }) {
       {current && (
         <div class="panel" data-testid="request-detail" data-status={current.status}>
           <h2>
-            {keyLabel(current.request.gate)} sign-off of {current.request.system_name}:{" "}
-            <span data-testid="detail-status">{keyLabel(current.status)}</span>
+            {labelOf(v.signoff_gates, current.request.gate)} sign-off of {current.request.system_name}:{" "}
+            <span data-testid="detail-status">{labelOf(v.signoff_statuses, current.status)}</span>
           </h2>
           <p class="hint">
             Request {current.request.uid}, snapshot SHA-256 <code>{current.request.snapshot_hash}</code>, board{" "}
@@ -345,7 +337,7 @@ function Requests({ onChanged }: { onChanged: () => void }) {
           <ul>
             {current.tally.roles.map((t) => (
               <li key={t.role}>
-                {keyLabel(t.role)}: {t.approved} of {t.required} required ({t.members} on the board)
+                {labelOf(v.signoff_roles, t.role)}: {t.approved} of {t.required} required ({t.members} on the board)
               </li>
             ))}
           </ul>
@@ -364,8 +356,8 @@ function Requests({ onChanged }: { onChanged: () => void }) {
               {current.signatures.map((s) => (
                 <tr key={s.fingerprint + s.role} data-testid="signature-row">
                   <td>{s.signer}</td>
-                  <td>{keyLabel(s.role)}</td>
-                  <td>{keyLabel(s.decision)}</td>
+                  <td>{labelOf(v.signoff_roles, s.role)}</td>
+                  <td>{labelOf(v.signoff_decisions, s.decision)}</td>
                   <td>{s.conditions}</td>
                   <td>{s.signed_at}</td>
                   <td>
@@ -410,9 +402,9 @@ function Requests({ onChanged }: { onChanged: () => void }) {
               data-testid="request-import"
               disabled={busy || path.trim() === ""}
               onClick={async () => {
-                const v = await run(() => backend.signoffImportSignature(path.trim()));
-                if (v) {
-                  setDone(`Imported ${path.trim()}: ${keyLabel(v.status)}`);
+                const imported = await run(() => backend.signoffImportSignature(path.trim()));
+                if (imported) {
+                  setDone(`Imported ${path.trim()}: ${labelOf(v.signoff_statuses, imported.status)}`);
                   await load();
                   onChanged();
                 }
@@ -482,6 +474,7 @@ function Requests({ onChanged }: { onChanged: () => void }) {
 }
 
 function SignFile() {
+  const v = useVocab();
   const [path, setPath] = useState("");
   const [review, setReview] = useState<RequestReview | null>(null);
   const { error, busy, run } = useAction();
@@ -515,20 +508,20 @@ function SignFile() {
       {review && (
         <div class="panel" data-testid="sign-review-panel">
           <h2>
-            {keyLabel(review.request.gate)} sign-off of {review.request.system_name}
+            {labelOf(v.signoff_gates, review.request.gate)} sign-off of {review.request.system_name}
           </h2>
           <p class="hint">
             Requested by {review.request.requested_by} ({review.requester.subject}) at {review.request.requested_at};
             deadline {review.request.deadline}. Board {review.request.board} needs{" "}
-            {review.request.rule.roles.map((r) => `${r.required} ${keyLabel(r.role).toLowerCase()}`).join(", ")}, quorum{" "}
+            {review.request.rule.roles.map((r) => `${r.required} ${labelOf(v.signoff_roles, r.role).toLowerCase()}`).join(", ")}, quorum{" "}
             {review.request.rule.quorum}; one rejection rejects.
           </p>
           <table class="grid" data-testid="sign-snapshot">
             <tbody>
-              {Object.entries(review.request.snapshot.system).map(([k, v]) => (
+              {Object.entries(review.request.snapshot.system).map(([k, value]) => (
                 <tr key={k}>
                   <th>{keyLabel(k)}</th>
-                  <td>{typeof v === "string" ? v : JSON.stringify(v)}</td>
+                  <td>{typeof value === "string" ? value : JSON.stringify(value)}</td>
                 </tr>
               ))}
               {review.request.snapshot.assessment &&
@@ -543,7 +536,9 @@ function SignFile() {
                   <tr key={`kpi-${String(k.kpi)}`} data-testid="sign-snapshot-kpi">
                     <th>KPI: {String(k.kpi)}</th>
                     <td>
-                      {k.latest_period ? `${String(k.latest_period)}: ${String(k.latest_value)} ${String(k.unit)}, ${String(k.status)}` : "no measurement yet"}
+                      {k.latest_period
+                        ? `${String(k.latest_period)}: ${String(k.latest_value)} ${String(k.unit)}, ${labelOf(v.kpi_statuses, String(k.status) as Status).toLowerCase()}`
+                        : "no measurement yet"}
                       {Number(k.consecutive_breaches) > 0 ? `, ${String(k.consecutive_breaches)} consecutive breaches` : ""}
                     </td>
                   </tr>
@@ -556,11 +551,11 @@ function SignFile() {
           <div class="row">
             <label>
               Your role
-              <Select testid="sign-role" value={role} options={ROLES} onChange={setRole} />
+              <Select testid="sign-role" value={role} options={v.signoff_roles} onChange={setRole} />
             </label>
             <label>
               Decision
-              <Select testid="sign-decision" value={decision} options={DECISIONS} onChange={setDecision} />
+              <Select testid="sign-decision" value={decision} options={v.signoff_decisions} onChange={setDecision} />
             </label>
             <label class="grow">
               Conditions
