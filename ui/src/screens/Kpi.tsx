@@ -11,8 +11,9 @@ import type { Portfolio } from "../bindings/Portfolio";
 import type { WireError } from "../bindings/WireError";
 import { backend } from "../backend";
 import { ErrorBox } from "../components/ErrorBox";
-import { byKind, formatValue, KIND_LABELS, STATUS_LABELS, svgSource, systemsWithKpis } from "../lib/kpi";
+import { byKind, formatValue, svgSource, systemsWithKpis } from "../lib/kpi";
 import { useAction } from "../lib/useAction";
+import { labelOf, useVocab } from "../lib/vocab";
 
 type Tab = "portfolio" | "linkage";
 
@@ -69,8 +70,9 @@ export function KpiScreen({ generation, onChanged }: { generation: number; onCha
 }
 
 function StatusBadge({ status }: { status: KpiStatus["status"] }) {
+  const v = useVocab();
   return status ? (
-    <span class={`badge kpi-${status}`} data-status={status}>{STATUS_LABELS[status]}</span>
+    <span class={`badge kpi-${status}`} data-status={status}>{labelOf(v.kpi_statuses, status)}</span>
   ) : (
     <span class="badge">No data</span>
   );
@@ -114,6 +116,7 @@ function PortfolioView({ generation, onChanged, onOpen }: {
 }
 
 function EscalationTable({ list, onChanged }: { list: Escalation[]; onChanged: () => void }) {
+  const v = useVocab();
   const [acting, setActing] = useState<{ id: number; action: "ack" | "resolve" } | null>(null);
   const [note, setNote] = useState("");
   const { error, run } = useAction();
@@ -144,7 +147,7 @@ function EscalationTable({ list, onChanged }: { list: Escalation[]; onChanged: (
               <td>{e.opened_period}</td>
               <td class="num">{e.breaches}</td>
               <td>{e.due_date}</td>
-              <td>{e.state}{e.acknowledged_note ? ` — ${e.acknowledged_note}` : ""}</td>
+              <td>{labelOf(v.escalation_states, e.state)}{e.acknowledged_note ? ` — ${e.acknowledged_note}` : ""}</td>
               <td>
                 {acting?.id === e.id ? (
                   <span class="inline-form">
@@ -175,6 +178,7 @@ function EscalationTable({ list, onChanged }: { list: Escalation[]; onChanged: (
 }
 
 function LinkageView({ systemId, generation, onChanged }: { systemId: number; generation: number; onChanged: () => void }) {
+  const v = useVocab();
   const [view, setView] = useState<Linkage | null>(null);
   const [error, setError] = useState<WireError | null>(null);
   useEffect(() => {
@@ -209,9 +213,9 @@ function LinkageView({ systemId, generation, onChanged }: { systemId: number; ge
         </>
       )}
       <div class="kpi-columns">
-        {byKind(view.kpis).map((g) => (
+        {byKind(view.kpis, v.kpi_kinds).map((g) => (
           <div class="kpi-column" key={g.kind}>
-            <h3>{KIND_LABELS[g.kind]}</h3>
+            <h3>{g.label}</h3>
             {g.cards.map((c) => (
               <article class="kpi-card" key={c.status.kpi_id} data-testid="kpi-card" data-kpi={c.status.kpi}>
                 <header>
@@ -223,7 +227,7 @@ function LinkageView({ systemId, generation, onChanged }: { systemId: number; ge
                 </p>
                 <p class="hint">
                   target {c.status.target}, warning {c.status.warning}, breach {c.status.breach}
-                  {c.status.direction === "higher_is_better" ? " (higher is better)" : " (lower is better)"}
+                  {` (${labelOf(v.directions, c.status.direction).toLowerCase()})`}
                 </p>
                 <img class="kpi-chart" alt={`Trend of ${c.status.kpi}`} src={svgSource(c.chart_svg)} />
               </article>
@@ -236,6 +240,7 @@ function LinkageView({ systemId, generation, onChanged }: { systemId: number; ge
 }
 
 function MeasureForm({ view, onSaved }: { view: Linkage; onSaved: () => void }) {
+  const v = useVocab();
   const [kpiId, setKpiId] = useState<number>(view.kpis[0]?.status.kpi_id ?? 0);
   const [period, setPeriod] = useState("");
   const [value, setValue] = useState("");
@@ -249,7 +254,7 @@ function MeasureForm({ view, onSaved }: { view: Linkage; onSaved: () => void }) 
     setDone(null);
     const r = await run(() => backend.recordMeasurement({ kpi_id: kpiId, period, value, source, note }));
     if (r) {
-      setDone(`${r.measurement.period}: ${formatValue(r.measurement.value)} recorded (${STATUS_LABELS[r.status]})`);
+      setDone(`${r.measurement.period}: ${formatValue(r.measurement.value)} recorded (${labelOf(v.kpi_statuses, r.status)})`);
       setValue("");
       onSaved();
     }
