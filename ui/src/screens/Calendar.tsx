@@ -10,11 +10,11 @@ import type { WireError } from "../bindings/WireError";
 import { backend } from "../backend";
 import { ErrorBox } from "../components/ErrorBox";
 import { useAction } from "../lib/useAction";
+import { labelOf, useVocab } from "../lib/vocab";
 import {
   addDays,
   byDate,
   canMarkDone,
-  KIND_LABELS,
   monthGrid,
   monthOf,
   monthRange,
@@ -30,6 +30,7 @@ interface Props {
 }
 
 export function CalendarScreen({ generation, onChanged }: Props) {
+  const v = useVocab();
   const today = todayIso();
   const [view, setView] = useState<View>("agenda");
   const [days, setDays] = useState(30);
@@ -93,15 +94,15 @@ export function CalendarScreen({ generation, onChanged }: Props) {
       </header>
 
       <div class="toolbar" role="toolbar" aria-label="Calendar view">
-        {(["agenda", "month", "overdue"] as View[]).map((v) => (
+        {(["agenda", "month", "overdue"] as View[]).map((name) => (
           <button
             type="button"
-            class={view === v ? "tab active" : "tab"}
-            aria-pressed={view === v}
-            data-testid={`calendar-view-${v}`}
-            onClick={() => setView(v)}
+            class={view === name ? "tab active" : "tab"}
+            aria-pressed={view === name}
+            data-testid={`calendar-view-${name}`}
+            onClick={() => setView(name)}
           >
-            {v === "agenda" ? "Agenda" : v === "month" ? "Month" : "Overdue"}
+            {name === "agenda" ? "Agenda" : name === "month" ? "Month" : "Overdue"}
           </button>
         ))}
         {view === "agenda" && (
@@ -125,7 +126,7 @@ export function CalendarScreen({ generation, onChanged }: Props) {
         <select aria-label="Kind" data-testid="calendar-kind" value={kind}
           onChange={(e) => setKind((e.target as HTMLSelectElement).value as EventKind | "")}>
           <option value="">Every kind</option>
-          {(Object.keys(KIND_LABELS) as EventKind[]).map((k) => <option value={k}>{KIND_LABELS[k]}</option>)}
+          {v.event_kinds.map((k) => <option value={k.key}>{k.label}</option>)}
         </select>
       </div>
 
@@ -160,6 +161,7 @@ export function CalendarScreen({ generation, onChanged }: Props) {
 }
 
 function Agenda({ list, onMark }: { list: Occurrence[]; onMark: (o: Occurrence) => void }) {
+  const v = useVocab();
   return (
     <table class="grid" data-testid="calendar-list">
       <thead>
@@ -169,9 +171,9 @@ function Agenda({ list, onMark }: { list: Occurrence[]; onMark: (o: Occurrence) 
         {list.map((o) => (
           <tr data-testid="calendar-row" data-uid={o.uid} data-state={o.state} class={`state-${o.state}`}>
             <td class="date">{o.date}</td>
-            <td><span class={`badge state-${o.state}`} data-testid="calendar-state">{o.state}</span></td>
+            <td><span class={`badge state-${o.state}`} data-testid="calendar-state">{labelOf(v.event_states, o.state)}</span></td>
             <td data-testid="calendar-title">{o.title}</td>
-            <td>{KIND_LABELS[o.kind]}</td>
+            <td>{labelOf(v.event_kinds, o.kind)}</td>
             <td>{o.owner ?? ""}</td>
             <td class="muted small">{o.source}{o.done_by ? ` · done by ${o.done_by} on ${o.done_at}` : ""}</td>
             <td>
