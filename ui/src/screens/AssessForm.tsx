@@ -233,6 +233,7 @@ function QuestionField({ q, lang, value, onChange }: { q: TemplateQuestion; lang
 }
 
 function ScoreSummary({ r }: { r: AssessmentResult }) {
+  const v = useVocab();
   if (r.kind === "aia") {
     return (
       <dl data-testid="aia-score">
@@ -247,7 +248,7 @@ function ScoreSummary({ r }: { r: AssessmentResult }) {
   if (r.kind === "eu_ai_act") {
     return (
       <div data-testid="eu-score">
-        <p><strong data-testid="eu-category">{r.category}</strong></p>
+        <p><strong data-testid="eu-category">{labelOf(v.eu_ai_act_categories, r.category)}</strong></p>
         <ul>{r.findings.map((f) => <li>{f.reference}: {f.title}</li>)}</ul>
         {r.notes.map((n) => <p class="hint">{n}</p>)}
       </div>

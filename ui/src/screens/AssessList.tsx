@@ -7,6 +7,7 @@ import { backend } from "../backend";
 import { ErrorBox } from "../components/ErrorBox";
 import { statusLabel } from "../lib/assess";
 import { useAction } from "../lib/useAction";
+import { labelOf, useVocab } from "../lib/vocab";
 
 interface Props {
   systemId: number;
@@ -14,6 +15,7 @@ interface Props {
 }
 
 export function SystemAssessments({ systemId, onOpen }: Props) {
+  const v = useVocab();
   const [list, setList] = useState<AssessmentSummary[] | null>(null);
   const [templates, setTemplates] = useState<TemplateStatus[]>([]);
   const { error, setError, run } = useAction();
@@ -62,7 +64,7 @@ export function SystemAssessments({ systemId, onOpen }: Props) {
                 <td>{a.template_version}{a.needs_review ? ` (current ${a.current_version})` : ""}</td>
                 <td data-testid={`assessment-status-${a.id}`}>{statusLabel(a.status, a.needs_review)}</td>
                 <td>{a.outcome}</td>
-                <td>{a.decision ? `${a.decision.accepted ? "accepted" : "overridden"}: ${a.decision.risk_tier}` : ""}</td>
+                <td>{a.decision ? `${a.decision.accepted ? "accepted" : "overridden"}: ${labelOf(v.risk_tiers, a.decision.risk_tier)}` : ""}</td>
                 <td class="date">{a.updated_at}</td>
               </tr>
             ))}
