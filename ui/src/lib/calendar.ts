@@ -1,6 +1,6 @@
 // Date arithmetic for the calendar views. Dates are ISO strings (YYYY-MM-DD), as core sends
-// them; which events fall on a date, and their state, come from core.
-import type { EventKind } from "../bindings/EventKind";
+// them; which events fall on a date, and their state, come from core, and so do the labels of
+// event kinds and states (its vocabulary).
 import type { Occurrence } from "../bindings/Occurrence";
 
 /** The date `n` days after `iso` (negative: before). */
@@ -74,15 +74,3 @@ export function byDate(list: Occurrence[]): Map<string, Occurrence[]> {
 export function canMarkDone(o: Occurrence): boolean {
   return (o.state === "open" || o.state === "overdue") && o.kind !== "escalation";
 }
-
-export const KIND_LABELS: Record<EventKind, string> = {
-  milestone: "Milestone",
-  portfolio_review: "Portfolio review",
-  model_review: "Model review",
-  assumption_review: "Assumption review",
-  certification_expiry: "Certification expiry",
-  data_retention: "Data retention deadline",
-  decommission: "Decommissioning task",
-  escalation: "KPI escalation due",
-  action: "Action",
-};

@@ -1,8 +1,17 @@
 import { describe, expect, it } from "vitest";
 
 import type { KpiCard } from "../bindings/KpiCard";
+import type { KpiKind } from "../bindings/KpiKind";
 import type { KpiStatus } from "../bindings/KpiStatus";
+import type { Labelled } from "../bindings/Labelled";
 import { byKind, formatValue, svgSource, systemsWithKpis } from "./kpi";
+
+// The KPI kinds as core's vocabulary lists them.
+const KINDS: Labelled<KpiKind>[] = [
+  { key: "model_metric", label: "Model metric" },
+  { key: "business_outcome", label: "Business outcome" },
+  { key: "operational", label: "Operational" },
+];
 
 function status(kpi: string, system: string, system_id: number, kind: KpiStatus["kind"]): KpiStatus {
   return {
@@ -13,14 +22,19 @@ function status(kpi: string, system: string, system_id: number, kind: KpiStatus[
 }
 
 describe("byKind", () => {
+  const card = (s: KpiStatus): KpiCard => ({ status: s, measurements: [], chart_svg: "" });
+  const cards = [card(status("Retention", "A", 1, "business_outcome")), card(status("AUC", "A", 1, "model_metric"))];
+
   it("puts model metrics before the outcomes they drive and leaves out empty kinds", () => {
-    const card = (s: KpiStatus): KpiCard => ({ status: s, measurements: [], chart_svg: "" });
-    const groups = byKind([
-      card(status("Retention", "A", 1, "business_outcome")),
-      card(status("AUC", "A", 1, "model_metric")),
-    ]);
+    const groups = byKind(cards, KINDS);
     expect(groups.map((g) => g.kind)).toEqual(["model_metric", "business_outcome"]);
     expect(groups[1].cards[0].status.kpi).toBe("Retention");
+  });
+
+  it("heads each column with the vocabulary's label, in the vocabulary's order", () => {
+    expect(byKind(cards, KINDS).map((g) => g.label)).toEqual(["Model metric", "Business outcome"]);
+    const reversed = [...KINDS].reverse();
+    expect(byKind(cards, reversed).map((g) => g.kind)).toEqual(["business_outcome", "model_metric"]);
   });
 });
 

@@ -1,28 +1,18 @@
 // Presentation helpers of the KPI screens: grouping the cards core returns, the systems that
 // have KPIs, and the chart SVG core renders as an image source. No status or level is computed
-// here; core decides them.
+// here; core decides them, and names them in its vocabulary.
 import type { KpiCard } from "../bindings/KpiCard";
 import type { KpiKind } from "../bindings/KpiKind";
 import type { KpiStatus } from "../bindings/KpiStatus";
-import type { Status } from "../bindings/Status";
+import type { Labelled } from "../bindings/Labelled";
 
-export const KIND_LABELS: Record<KpiKind, string> = {
-  model_metric: "Model metrics",
-  business_outcome: "Business outcomes",
-  operational: "Operational",
-};
-
-export const STATUS_LABELS: Record<Status, string> = {
-  on_target: "On target",
-  warning: "Warning",
-  breach: "Breach",
-};
-
-/** The cards in columns by kind, in the order the linkage reads: metrics drive outcomes. */
-export function byKind(cards: KpiCard[]): { kind: KpiKind; cards: KpiCard[] }[] {
-  const order: KpiKind[] = ["model_metric", "business_outcome", "operational"];
-  return order
-    .map((kind) => ({ kind, cards: cards.filter((c) => c.status.kind === kind) }))
+/**
+ * The cards in columns by kind, headed by the kind's label, in the order of `kinds` (core's
+ * vocabulary, which lists model metrics before the outcomes they drive); empty kinds are left out.
+ */
+export function byKind(cards: KpiCard[], kinds: Labelled<KpiKind>[]): { kind: KpiKind; label: string; cards: KpiCard[] }[] {
+  return kinds
+    .map(({ key, label }) => ({ kind: key, label, cards: cards.filter((c) => c.status.kind === key) }))
     .filter((g) => g.cards.length > 0);
 }
 

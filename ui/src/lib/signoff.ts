@@ -1,38 +1,38 @@
 // Reading what a person types on the sign-off screens into what the commands take. Pure, so it
 // is tested on its own; every rule about sign-offs (quorum, status, who may sign) stays in core.
+import type { Labelled } from "../bindings/Labelled";
 import type { RoleRequirement } from "../bindings/RoleRequirement";
 import type { SignoffRole } from "../bindings/SignoffRole";
 
-export const ROLES: SignoffRole[] = [
-  "legal",
-  "compliance",
-  "risk",
-  "business_owner",
-  "technical_lead",
-  "data_protection",
-];
-
-/** "business_owner" -> "Business owner". */
+/**
+ * "business_unit" -> "Business unit": a heading for a name no vocabulary labels, such as a field
+ * of a request's snapshot. A closed value set's label comes from core's vocabulary instead.
+ */
 export function keyLabel(key: string): string {
   const words = key.replace(/_/g, " ");
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 /**
- * Reads "legal=1, compliance=1" (commas, semicolons or spaces between) into role requirements;
- * on a bad part, says which part and what would be accepted.
+ * Reads "legal=1, compliance=1" (commas, semicolons or spaces between) into role requirements,
+ * each role one of `roles` (core's vocabulary); on a bad part, says which part and what would be
+ * accepted.
  */
-export function parseRequirements(text: string): { roles: RoleRequirement[] } | { error: string } {
-  const roles: RoleRequirement[] = [];
+export function parseRequirements(
+  text: string,
+  roles: Labelled<SignoffRole>[],
+): { roles: RoleRequirement[] } | { error: string } {
+  const keys = roles.map((r) => r.key);
+  const out: RoleRequirement[] = [];
   for (const part of text.split(/[,;\s]+/).filter((p) => p !== "")) {
     const m = /^([a-z_]+)=(\d+)$/i.exec(part);
     if (!m) return { error: `"${part}" is not ROLE=N, e.g. legal=1` };
     const role = m[1].toLowerCase() as SignoffRole;
-    if (!ROLES.includes(role)) return { error: `"${m[1]}" is not a role; use one of ${ROLES.join(", ")}` };
-    roles.push({ role, required: Number(m[2]) });
+    if (!keys.includes(role)) return { error: `"${m[1]}" is not a role; use one of ${keys.join(", ")}` };
+    out.push({ role, required: Number(m[2]) });
   }
-  if (roles.length === 0) return { error: "name at least one role, e.g. legal=1" };
-  return { roles };
+  if (out.length === 0) return { error: "name at least one role, e.g. legal=1" };
+  return { roles: out };
 }
 
 /** The number typed into a whole-number field, or null when it is not one. */

@@ -1,4 +1,5 @@
-// The labels of the register's closed value sets, as core names them (one `vocabulary` call).
+// The closed value sets (register, KPIs, calendar, sign-offs) with their labels, in core's order
+// and as core names them (one `vocabulary` call at start). The UI keeps no list of its own.
 import { createContext } from "preact";
 import { useContext } from "preact/hooks";
 

@@ -11,11 +11,11 @@ import type { ExportFormat } from "../bindings/ExportFormat";
 import type { RiskTier } from "../bindings/RiskTier";
 import type { Template } from "../bindings/Template";
 import type { TemplateQuestion } from "../bindings/TemplateQuestion";
-import type { WireError } from "../bindings/WireError";
 import { backend } from "../backend";
 import { ErrorBox } from "../components/ErrorBox";
 import type { Answers, Lang } from "../lib/assess";
 import { isBilingual, percent, questionsOnPage, statusLabel, textIn, toggleChoice, withAnswer } from "../lib/assess";
+import { useAction } from "../lib/useAction";
 import { labelOf, useVocab } from "../lib/vocab";
 
 interface Props {
@@ -32,8 +32,7 @@ export function AssessmentScreen({ id, onBack, onChanged }: Props) {
   const [page, setPage] = useState(0);
   const [lang, setLang] = useState<Lang>("en");
   const [dirty, setDirty] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<WireError | null>(null);
+  const { busy, error, setError, run } = useAction();
   const [saved, setSaved] = useState<string | null>(null);
   const latest = useRef(0);
   // True from a change of answers until core's evaluation of them has arrived.
@@ -85,18 +84,6 @@ export function AssessmentScreen({ id, onBack, onChanged }: Props) {
     setAnswers((prev) => withAnswer(prev, name, value));
     setDirty(true);
     setSaved(null);
-  };
-
-  const run = async (f: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await f();
-    } catch (e) {
-      setError(e as WireError);
-    } finally {
-      setBusy(false);
-    }
   };
 
   const save = () =>
@@ -246,6 +233,7 @@ function QuestionField({ q, lang, value, onChange }: { q: TemplateQuestion; lang
 }
 
 function ScoreSummary({ r }: { r: AssessmentResult }) {
+  const v = useVocab();
   if (r.kind === "aia") {
     return (
       <dl data-testid="aia-score">
@@ -260,7 +248,7 @@ function ScoreSummary({ r }: { r: AssessmentResult }) {
   if (r.kind === "eu_ai_act") {
     return (
       <div data-testid="eu-score">
-        <p><strong data-testid="eu-category">{r.category}</strong></p>
+        <p><strong data-testid="eu-category">{labelOf(v.eu_ai_act_categories, r.category)}</strong></p>
         <ul>{r.findings.map((f) => <li>{f.reference}: {f.title}</li>)}</ul>
         {r.notes.map((n) => <p class="hint">{n}</p>)}
       </div>
@@ -285,11 +273,10 @@ function ResultView({ a, onDecided }: { a: Assessment; onDecided: () => Promise<
   const [tier, setTier] = useState<RiskTier>("medium");
   const [category, setCategory] = useState<EuAiActCategory | "">("");
   const [reason, setReason] = useState("");
-  const [error, setError] = useState<WireError | null>(null);
+  const { error, run } = useAction();
 
-  const decide = async (accept: boolean) => {
-    setError(null);
-    try {
+  const decide = (accept: boolean) =>
+    run(async () => {
       await backend.decideAssessment(a.id, {
         accept,
         risk_tier: accept ? null : tier,
@@ -297,20 +284,13 @@ function ResultView({ a, onDecided }: { a: Assessment; onDecided: () => Promise<
         reason: accept ? "" : reason,
       });
       await onDecided();
-    } catch (e) {
-      setError(e as WireError);
-    }
-  };
+    });
 
-  const exportAs = async (format: ExportFormat) => {
-    setError(null);
-    try {
+  const exportAs = (format: ExportFormat) =>
+    run(async () => {
       const out = await backend.chooseSaveFile(format.toUpperCase(), format);
       if (out) await backend.exportAssessment(a.id, format, out);
-    } catch (e) {
-      setError(e as WireError);
-    }
-  };
+    });
 
   return (
     <div data-testid="assessment-result">

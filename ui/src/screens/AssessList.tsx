@@ -3,10 +3,11 @@ import { useEffect, useState } from "preact/hooks";
 
 import type { AssessmentSummary } from "../bindings/AssessmentSummary";
 import type { TemplateStatus } from "../bindings/TemplateStatus";
-import type { WireError } from "../bindings/WireError";
 import { backend } from "../backend";
 import { ErrorBox } from "../components/ErrorBox";
 import { statusLabel } from "../lib/assess";
+import { useAction } from "../lib/useAction";
+import { labelOf, useVocab } from "../lib/vocab";
 
 interface Props {
   systemId: number;
@@ -14,9 +15,10 @@ interface Props {
 }
 
 export function SystemAssessments({ systemId, onOpen }: Props) {
+  const v = useVocab();
   const [list, setList] = useState<AssessmentSummary[] | null>(null);
   const [templates, setTemplates] = useState<TemplateStatus[]>([]);
-  const [error, setError] = useState<WireError | null>(null);
+  const { error, setError, run } = useAction();
 
   useEffect(() => {
     Promise.all([backend.listAssessments(systemId), backend.assessmentTemplates()]).then(([l, t]) => {
@@ -26,13 +28,8 @@ export function SystemAssessments({ systemId, onOpen }: Props) {
   }, [systemId]);
 
   const start = async (templateId: string) => {
-    setError(null);
-    try {
-      const a = await backend.startAssessment(systemId, templateId);
-      onOpen(a.id);
-    } catch (e) {
-      setError(e as WireError);
-    }
+    const a = await run(() => backend.startAssessment(systemId, templateId));
+    if (a) onOpen(a.id);
   };
 
   return (
@@ -67,7 +64,7 @@ export function SystemAssessments({ systemId, onOpen }: Props) {
                 <td>{a.template_version}{a.needs_review ? ` (current ${a.current_version})` : ""}</td>
                 <td data-testid={`assessment-status-${a.id}`}>{statusLabel(a.status, a.needs_review)}</td>
                 <td>{a.outcome}</td>
-                <td>{a.decision ? `${a.decision.accepted ? "accepted" : "overridden"}: ${a.decision.risk_tier}` : ""}</td>
+                <td>{a.decision ? `${a.decision.accepted ? "accepted" : "overridden"}: ${labelOf(v.risk_tiers, a.decision.risk_tier)}` : ""}</td>
                 <td class="date">{a.updated_at}</td>
               </tr>
             ))}

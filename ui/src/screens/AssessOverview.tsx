@@ -5,17 +5,17 @@ import { useEffect, useState } from "preact/hooks";
 
 import type { AssessmentSummary } from "../bindings/AssessmentSummary";
 import type { TemplateStatus } from "../bindings/TemplateStatus";
-import type { WireError } from "../bindings/WireError";
 import { backend } from "../backend";
 import { ErrorBox } from "../components/ErrorBox";
 import { statusLabel } from "../lib/assess";
+import { useAction } from "../lib/useAction";
 import { AssessmentScreen } from "./AssessForm";
 
 export function AssessOverview({ generation, onChanged }: { generation: number; onChanged: () => void }) {
   const [templates, setTemplates] = useState<TemplateStatus[] | null>(null);
   const [list, setList] = useState<AssessmentSummary[]>([]);
   const [open, setOpen] = useState<number | null>(null);
-  const [error, setError] = useState<WireError | null>(null);
+  const { error, setError, run } = useAction();
   const [added, setAdded] = useState<string | null>(null);
 
   const load = () =>
@@ -29,18 +29,15 @@ export function AssessOverview({ generation, onChanged }: { generation: number; 
   }, [generation]);
 
   const addTemplate = async () => {
-    setError(null);
     setAdded(null);
-    try {
+    await run(async () => {
       const path = await backend.chooseTemplateFile();
       if (!path) return;
       const info = await backend.addTemplate(path);
       setAdded(`Added ${info.id} version ${info.version} (${info.date}).`);
       await load();
       onChanged();
-    } catch (e) {
-      setError(e as WireError);
-    }
+    });
   };
 
   if (open !== null) {

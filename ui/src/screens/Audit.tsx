@@ -3,30 +3,22 @@ import { useEffect, useState } from "preact/hooks";
 
 import type { AuditEntry } from "../bindings/AuditEntry";
 import type { ChainReport } from "../bindings/ChainReport";
-import type { WireError } from "../bindings/WireError";
 import { backend } from "../backend";
 import { ErrorBox } from "../components/ErrorBox";
+import { useAction } from "../lib/useAction";
 
 export function AuditScreen({ generation }: { generation: number }) {
   const [entries, setEntries] = useState<AuditEntry[] | null>(null);
   const [report, setReport] = useState<ChainReport | null>(null);
-  const [error, setError] = useState<WireError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
 
   useEffect(() => {
     backend.auditLog({ entity: null, entity_id: null, limit: null }).then(setEntries, setError);
   }, [generation]);
 
   const verify = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      setReport(await backend.verifyAudit());
-    } catch (e) {
-      setError(e as WireError);
-    } finally {
-      setBusy(false);
-    }
+    const r = await run(() => backend.verifyAudit());
+    if (r) setReport(r);
   };
 
   return (

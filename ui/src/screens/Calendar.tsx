@@ -9,11 +9,12 @@ import type { Occurrence } from "../bindings/Occurrence";
 import type { WireError } from "../bindings/WireError";
 import { backend } from "../backend";
 import { ErrorBox } from "../components/ErrorBox";
+import { useAction } from "../lib/useAction";
+import { labelOf, useVocab } from "../lib/vocab";
 import {
   addDays,
   byDate,
   canMarkDone,
-  KIND_LABELS,
   monthGrid,
   monthOf,
   monthRange,
@@ -29,6 +30,7 @@ interface Props {
 }
 
 export function CalendarScreen({ generation, onChanged }: Props) {
+  const v = useVocab();
   const today = todayIso();
   const [view, setView] = useState<View>("agenda");
   const [days, setDays] = useState(30);
@@ -37,7 +39,7 @@ export function CalendarScreen({ generation, onChanged }: Props) {
   const [owner, setOwner] = useState("");
   const [kind, setKind] = useState<EventKind | "">("");
   const [list, setList] = useState<Occurrence[] | null>(null);
-  const [error, setError] = useState<WireError | null>(null);
+  const { error, setError, run } = useAction();
   const [notice, setNotice] = useState<string | null>(null);
   const [marking, setMarking] = useState<Occurrence | null>(null);
   const [reload, setReload] = useState(0);
@@ -78,13 +80,9 @@ export function CalendarScreen({ generation, onChanged }: Props) {
     setNotice(null);
     const out = await backend.chooseSaveFile("iCalendar", "ics");
     if (!out) return;
-    try {
-      const q = { ...query(), from: null, to: addDays(today, 730), overdue_only: false };
-      const n = await backend.calendarExport(q, out);
-      setNotice(`Wrote ${n} events to ${out}`);
-    } catch (e) {
-      setError(e as WireError);
-    }
+    const q = { ...query(), from: null, to: addDays(today, 730), overdue_only: false };
+    const n = await run(() => backend.calendarExport(q, out));
+    if (n !== undefined) setNotice(`Wrote ${n} events to ${out}`);
   };
 
   return (
@@ -96,15 +94,15 @@ export function CalendarScreen({ generation, onChanged }: Props) {
       </header>
 
       <div class="toolbar" role="toolbar" aria-label="Calendar view">
-        {(["agenda", "month", "overdue"] as View[]).map((v) => (
+        {(["agenda", "month", "overdue"] as View[]).map((name) => (
           <button
             type="button"
-            class={view === v ? "tab active" : "tab"}
-            aria-pressed={view === v}
-            data-testid={`calendar-view-${v}`}
-            onClick={() => setView(v)}
+            class={view === name ? "tab active" : "tab"}
+            aria-pressed={view === name}
+            data-testid={`calendar-view-${name}`}
+            onClick={() => setView(name)}
           >
-            {v === "agenda" ? "Agenda" : v === "month" ? "Month" : "Overdue"}
+            {name === "agenda" ? "Agenda" : name === "month" ? "Month" : "Overdue"}
           </button>
         ))}
         {view === "agenda" && (
@@ -128,7 +126,7 @@ export function CalendarScreen({ generation, onChanged }: Props) {
         <select aria-label="Kind" data-testid="calendar-kind" value={kind}
           onChange={(e) => setKind((e.target as HTMLSelectElement).value as EventKind | "")}>
           <option value="">Every kind</option>
-          {(Object.keys(KIND_LABELS) as EventKind[]).map((k) => <option value={k}>{KIND_LABELS[k]}</option>)}
+          {v.event_kinds.map((k) => <option value={k.key}>{k.label}</option>)}
         </select>
       </div>
 
@@ -163,6 +161,7 @@ export function CalendarScreen({ generation, onChanged }: Props) {
 }
 
 function Agenda({ list, onMark }: { list: Occurrence[]; onMark: (o: Occurrence) => void }) {
+  const v = useVocab();
   return (
     <table class="grid" data-testid="calendar-list">
       <thead>
@@ -172,9 +171,9 @@ function Agenda({ list, onMark }: { list: Occurrence[]; onMark: (o: Occurrence) 
         {list.map((o) => (
           <tr data-testid="calendar-row" data-uid={o.uid} data-state={o.state} class={`state-${o.state}`}>
             <td class="date">{o.date}</td>
-            <td><span class={`badge state-${o.state}`} data-testid="calendar-state">{o.state}</span></td>
+            <td><span class={`badge state-${o.state}`} data-testid="calendar-state">{labelOf(v.event_states, o.state)}</span></td>
             <td data-testid="calendar-title">{o.title}</td>
-            <td>{KIND_LABELS[o.kind]}</td>
+            <td>{labelOf(v.event_kinds, o.kind)}</td>
             <td>{o.owner ?? ""}</td>
             <td class="muted small">{o.source}{o.done_by ? ` · done by ${o.done_by} on ${o.done_at}` : ""}</td>
             <td>
@@ -223,19 +222,11 @@ function MarkDone({ occurrence, onCancel, onDone }: {
 }) {
   const [on, setOn] = useState(todayIso());
   const [note, setNote] = useState("");
-  const [error, setError] = useState<WireError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const submit = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      onDone(await backend.calendarDone(occurrence.uid, occurrence.date, on || null, note));
-    } catch (err) {
-      setError(err as WireError);
-    } finally {
-      setBusy(false);
-    }
+    const done = await run(() => backend.calendarDone(occurrence.uid, occurrence.date, on || null, note));
+    if (done) onDone(done);
   };
   return (
     <form class="panel" data-testid="mark-done-form" onSubmit={submit}>

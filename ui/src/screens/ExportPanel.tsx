@@ -3,40 +3,31 @@ import { useState } from "preact/hooks";
 
 import type { ExportFormat } from "../bindings/ExportFormat";
 import type { SystemQuery } from "../bindings/SystemQuery";
-import type { WireError } from "../bindings/WireError";
 import { backend } from "../backend";
 import { ErrorBox } from "../components/ErrorBox";
 import { valueOf } from "../lib/dom";
+import { useAction } from "../lib/useAction";
 
 export function ExportPanel({ query, onClose }: { query: SystemQuery; onClose: () => void }) {
   const [format, setFormat] = useState<ExportFormat>("xlsx");
   const [out, setOut] = useState("");
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const [done, setDone] = useState<{ rows: number; out: string } | null>(null);
-  const [error, setError] = useState<WireError | null>(null);
 
   const browse = async () => {
     const picked = await backend.chooseExportFile(format).catch(() => null);
     if (picked) setOut(picked);
   };
 
-  const run = async (e: Event) => {
+  const exportRegister = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
     setDone(null);
-    try {
-      const rows = await backend.exportSystems(query, format, out.trim());
-      setDone({ rows, out: out.trim() });
-    } catch (err) {
-      setError(err as WireError);
-    } finally {
-      setBusy(false);
-    }
+    const rows = await run(() => backend.exportSystems(query, format, out.trim()));
+    if (rows !== undefined) setDone({ rows, out: out.trim() });
   };
 
   return (
-    <form class="panel export" data-testid="export-panel" onSubmit={run}>
+    <form class="panel export" data-testid="export-panel" onSubmit={exportRegister}>
       <h2>Export the register</h2>
       <p class="hint">Exports the systems the table shows, with its filters and order. The file imports back unchanged.</p>
       <div class="row">

@@ -3,11 +3,11 @@
 import { useState } from "preact/hooks";
 
 import type { ImportPlan } from "../bindings/ImportPlan";
-import type { WireError } from "../bindings/WireError";
 import { backend } from "../backend";
 import { ErrorBox } from "../components/ErrorBox";
 import { ProblemTable } from "../components/ProblemTable";
 import { nextPaint, valueOf } from "../lib/dom";
+import { useAction } from "../lib/useAction";
 
 type Step =
   | { kind: "choose" }
@@ -22,8 +22,9 @@ interface Props {
 export function ImportScreen({ onImported, onShowRegister }: Props) {
   const [path, setPath] = useState("");
   const [step, setStep] = useState<Step>({ kind: "choose" });
-  const [busy, setBusy] = useState<"" | "Reading the file…" | "Importing…">("");
-  const [error, setError] = useState<WireError | null>(null);
+  const { busy, error, run } = useAction();
+  // What the busy import is doing, shown while it does it.
+  const [doing, setDoing] = useState<"Reading the file…" | "Importing…">("Reading the file…");
 
   const browse = async () => {
     const picked = await backend.chooseImportFile().catch(() => null);
@@ -35,31 +36,23 @@ export function ImportScreen({ onImported, onShowRegister }: Props) {
 
   const preview = async (e: Event) => {
     e.preventDefault();
-    setError(null);
-    setBusy("Reading the file…");
-    await nextPaint();
-    try {
-      setStep({ kind: "preview", plan: await backend.planImport(path.trim()) });
-    } catch (err) {
-      setStep({ kind: "choose" });
-      setError(err as WireError);
-    } finally {
-      setBusy("");
-    }
+    setDoing("Reading the file…");
+    const plan = await run(async () => {
+      await nextPaint();
+      return backend.planImport(path.trim());
+    });
+    setStep(plan ? { kind: "preview", plan } : { kind: "choose" });
   };
 
   const commit = async () => {
-    setError(null);
-    setBusy("Importing…");
-    await nextPaint();
-    try {
-      const plan = await backend.importSystems(path.trim());
+    setDoing("Importing…");
+    const plan = await run(async () => {
+      await nextPaint();
+      return backend.importSystems(path.trim());
+    });
+    if (plan) {
       setStep({ kind: "done", plan });
       onImported();
-    } catch (err) {
-      setError(err as WireError);
-    } finally {
-      setBusy("");
     }
   };
 
@@ -97,13 +90,13 @@ export function ImportScreen({ onImported, onShowRegister }: Props) {
             />
           </label>
           <button type="button" data-testid="import-browse" onClick={browse}>Browse…</button>
-          <button type="submit" class="primary" data-testid="import-preview" disabled={busy !== "" || path.trim() === ""}>
+          <button type="submit" class="primary" data-testid="import-preview" disabled={busy || path.trim() === ""}>
             Preview
           </button>
         </div>
       </form>
 
-      {busy && <p class="progress" role="status" aria-busy="true">{busy}</p>}
+      {busy && <p class="progress" role="status" aria-busy="true">{doing}</p>}
       {error && <ErrorBox error={error} testid="import-error" />}
 
       {plan && (
@@ -140,7 +133,7 @@ export function ImportScreen({ onImported, onShowRegister }: Props) {
 
           {step.kind === "preview" && (
             <div class="actions">
-              <button type="button" class="primary" data-testid="import-commit" disabled={blocked || busy !== ""} onClick={commit}>
+              <button type="button" class="primary" data-testid="import-commit" disabled={blocked || busy} onClick={commit}>
                 Import {plan.adds.length + plan.changes.length} {plan.adds.length + plan.changes.length === 1 ? "system" : "systems"}
               </button>
               {blocked && <span class="hint">Correct the file and preview it again.</span>}

@@ -11,7 +11,9 @@ import type { Portfolio } from "../bindings/Portfolio";
 import type { WireError } from "../bindings/WireError";
 import { backend } from "../backend";
 import { ErrorBox } from "../components/ErrorBox";
-import { byKind, formatValue, KIND_LABELS, STATUS_LABELS, svgSource, systemsWithKpis } from "../lib/kpi";
+import { byKind, formatValue, svgSource, systemsWithKpis } from "../lib/kpi";
+import { useAction } from "../lib/useAction";
+import { labelOf, useVocab } from "../lib/vocab";
 
 type Tab = "portfolio" | "linkage";
 
@@ -68,8 +70,9 @@ export function KpiScreen({ generation, onChanged }: { generation: number; onCha
 }
 
 function StatusBadge({ status }: { status: KpiStatus["status"] }) {
+  const v = useVocab();
   return status ? (
-    <span class={`badge kpi-${status}`} data-status={status}>{STATUS_LABELS[status]}</span>
+    <span class={`badge kpi-${status}`} data-status={status}>{labelOf(v.kpi_statuses, status)}</span>
   ) : (
     <span class="badge">No data</span>
   );
@@ -113,20 +116,19 @@ function PortfolioView({ generation, onChanged, onOpen }: {
 }
 
 function EscalationTable({ list, onChanged }: { list: Escalation[]; onChanged: () => void }) {
+  const v = useVocab();
   const [acting, setActing] = useState<{ id: number; action: "ack" | "resolve" } | null>(null);
   const [note, setNote] = useState("");
-  const [error, setError] = useState<WireError | null>(null);
+  const { error, run } = useAction();
   const submit = async () => {
     if (!acting) return;
-    setError(null);
-    try {
-      if (acting.action === "ack") await backend.acknowledgeEscalation(acting.id, note);
-      else await backend.resolveEscalation(acting.id, note);
+    const done = await run(() =>
+      acting.action === "ack" ? backend.acknowledgeEscalation(acting.id, note) : backend.resolveEscalation(acting.id, note),
+    );
+    if (done) {
       setActing(null);
       setNote("");
       onChanged();
-    } catch (e) {
-      setError(e as WireError);
     }
   };
   if (list.length === 0) return <p class="hint" data-testid="no-escalations">No escalations.</p>;
@@ -145,7 +147,7 @@ function EscalationTable({ list, onChanged }: { list: Escalation[]; onChanged: (
               <td>{e.opened_period}</td>
               <td class="num">{e.breaches}</td>
               <td>{e.due_date}</td>
-              <td>{e.state}{e.acknowledged_note ? ` — ${e.acknowledged_note}` : ""}</td>
+              <td>{labelOf(v.escalation_states, e.state)}{e.acknowledged_note ? ` — ${e.acknowledged_note}` : ""}</td>
               <td>
                 {acting?.id === e.id ? (
                   <span class="inline-form">
@@ -176,6 +178,7 @@ function EscalationTable({ list, onChanged }: { list: Escalation[]; onChanged: (
 }
 
 function LinkageView({ systemId, generation, onChanged }: { systemId: number; generation: number; onChanged: () => void }) {
+  const v = useVocab();
   const [view, setView] = useState<Linkage | null>(null);
   const [error, setError] = useState<WireError | null>(null);
   useEffect(() => {
@@ -210,9 +213,9 @@ function LinkageView({ systemId, generation, onChanged }: { systemId: number; ge
         </>
       )}
       <div class="kpi-columns">
-        {byKind(view.kpis).map((g) => (
+        {byKind(view.kpis, v.kpi_kinds).map((g) => (
           <div class="kpi-column" key={g.kind}>
-            <h3>{KIND_LABELS[g.kind]}</h3>
+            <h3>{g.label}</h3>
             {g.cards.map((c) => (
               <article class="kpi-card" key={c.status.kpi_id} data-testid="kpi-card" data-kpi={c.status.kpi}>
                 <header>
@@ -224,7 +227,7 @@ function LinkageView({ systemId, generation, onChanged }: { systemId: number; ge
                 </p>
                 <p class="hint">
                   target {c.status.target}, warning {c.status.warning}, breach {c.status.breach}
-                  {c.status.direction === "higher_is_better" ? " (higher is better)" : " (lower is better)"}
+                  {` (${labelOf(v.directions, c.status.direction).toLowerCase()})`}
                 </p>
                 <img class="kpi-chart" alt={`Trend of ${c.status.kpi}`} src={svgSource(c.chart_svg)} />
               </article>
@@ -237,25 +240,23 @@ function LinkageView({ systemId, generation, onChanged }: { systemId: number; ge
 }
 
 function MeasureForm({ view, onSaved }: { view: Linkage; onSaved: () => void }) {
+  const v = useVocab();
   const [kpiId, setKpiId] = useState<number>(view.kpis[0]?.status.kpi_id ?? 0);
   const [period, setPeriod] = useState("");
   const [value, setValue] = useState("");
   const [source, setSource] = useState("");
   const [note, setNote] = useState("");
-  const [error, setError] = useState<WireError | null>(null);
+  const { error, run } = useAction();
   const [done, setDone] = useState<string | null>(null);
   useEffect(() => setKpiId(view.kpis[0]?.status.kpi_id ?? 0), [view.system_id]);
   const save = async (ev: Event) => {
     ev.preventDefault();
-    setError(null);
     setDone(null);
-    try {
-      const r = await backend.recordMeasurement({ kpi_id: kpiId, period, value, source, note });
-      setDone(`${r.measurement.period}: ${formatValue(r.measurement.value)} recorded (${STATUS_LABELS[r.status]})`);
+    const r = await run(() => backend.recordMeasurement({ kpi_id: kpiId, period, value, source, note }));
+    if (r) {
+      setDone(`${r.measurement.period}: ${formatValue(r.measurement.value)} recorded (${labelOf(v.kpi_statuses, r.status)})`);
       setValue("");
       onSaved();
-    } catch (e) {
-      setError(e as WireError);
     }
   };
   if (view.kpis.length === 0) return null;

@@ -8,6 +8,7 @@ import { backend } from "../backend";
 import { ErrorBox } from "../components/ErrorBox";
 import { valueOf } from "../lib/dom";
 import { passphraseProblem } from "../lib/signing";
+import { useAction } from "../lib/useAction";
 
 const day = (iso: string) => iso.slice(0, 10);
 
@@ -52,21 +53,13 @@ export function IdentityForm({ onCreated }: { onCreated: (i: IdentityInfo) => vo
   const [email, setEmail] = useState("");
   const [passphrase, setPassphrase] = useState("");
   const [repeated, setRepeated] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<WireError | null>(null);
+  const { busy, error, run } = useAction();
   const mismatch = repeated === "" ? null : passphraseProblem(passphrase, repeated);
 
   const create = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      onCreated(await backend.identityInit({ name, role, organisation, email }, passphrase));
-    } catch (err) {
-      setError(err as WireError);
-    } finally {
-      setBusy(false);
-    }
+    const identity = await run(() => backend.identityInit({ name, role, organisation, email }, passphrase));
+    if (identity) onCreated(identity);
   };
 
   const field = (label: string, testid: string, value: string, set: (v: string) => void, type = "text") => (

@@ -5,11 +5,11 @@ import { useEffect, useState } from "preact/hooks";
 
 import type { IdentityInfo } from "../bindings/IdentityInfo";
 import type { Progress } from "../bindings/Progress";
-import type { WireError } from "../bindings/WireError";
 import { backend } from "../backend";
 import { ErrorBox } from "../components/ErrorBox";
 import { valueOf } from "../lib/dom";
 import { exportSteps, extensionOf, signs, type ReportKind } from "../lib/signing";
+import { useAction } from "../lib/useAction";
 import { IdentityForm } from "./Profile";
 
 type Step = "form" | "setup" | "passphrase" | "running";
@@ -69,7 +69,7 @@ export function SignExportScreen() {
   const [step, setStep] = useState<Step>("form");
   const [progress, setProgress] = useState<Progress | null>(null);
   const [written, setWritten] = useState<Written | null>(null);
-  const [error, setError] = useState<WireError | null>(null);
+  const { error, setError, run } = useAction();
 
   useEffect(() => {
     backend.identityShow().then(setIdentity, setError);
@@ -85,16 +85,16 @@ export function SignExportScreen() {
     setError(null);
     setWritten(null);
     const [first] = exportSteps(kind, sign, identity !== null);
-    if (first === "run") void run(null);
+    if (first === "run") void write(null);
     else setStep(first);
   };
 
-  const run = async (passphrase: string | null) => {
+  const write = async (passphrase: string | null) => {
     setStep("running");
     setProgress(null);
     const out = path.trim();
     const signed = signs(kind, sign);
-    try {
+    await run(async () => {
       if (kind === "pack") {
         const s = await backend.createPack(passphrase ?? "", out, setProgress);
         setWritten({
@@ -112,11 +112,8 @@ export function SignExportScreen() {
           fingerprint: signed ? (identity?.certificate.fingerprint_sha256 ?? null) : null,
         });
       }
-    } catch (err) {
-      setError(err as WireError);
-    } finally {
-      setStep("form");
-    }
+    });
+    setStep("form");
   };
 
   const busy = step === "running";
@@ -183,7 +180,7 @@ export function SignExportScreen() {
           }}
         />
       )}
-      {step === "passphrase" && <PassphraseDialog onOk={(p) => void run(p)} onCancel={() => setStep("form")} />}
+      {step === "passphrase" && <PassphraseDialog onOk={(p) => void write(p)} onCancel={() => setStep("form")} />}
       {busy && kind === "pack" && (
         <div class="panel" role="status" data-testid="pack-progress">
           <progress max={progress?.total ?? 4} value={progress?.done ?? 0} />

@@ -3,10 +3,10 @@ import { useEffect, useState } from "preact/hooks";
 
 import type { AiSystem } from "../bindings/AiSystem";
 import type { Stage } from "../bindings/Stage";
-import type { WireError } from "../bindings/WireError";
 import { backend } from "../backend";
 import { RiskBadge, StageBadge } from "../components/Badge";
 import { ErrorBox } from "../components/ErrorBox";
+import { useAction } from "../lib/useAction";
 import { labelOf, useVocab } from "../lib/vocab";
 import { SystemAssessments } from "./AssessList";
 import { AssessmentScreen } from "./AssessForm";
@@ -24,8 +24,7 @@ export function SystemDetail({ id, onBack, onChanged }: Props) {
   const [system, setSystem] = useState<AiSystem | null>(null);
   const [next, setNext] = useState<Stage[]>([]);
   const [editing, setEditing] = useState(false);
-  const [error, setError] = useState<WireError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
   const [notice, setNotice] = useState<string | null>(null);
   // Bumped when something the lifecycle panel shows changed here.
   const [lifecycleGen, setLifecycleGen] = useState(0);
@@ -42,10 +41,8 @@ export function SystemDetail({ id, onBack, onChanged }: Props) {
 
   const moveTo = async (stage: Stage) => {
     if (!system) return;
-    setBusy(true);
-    setError(null);
     setNotice(null);
-    try {
+    await run(async () => {
       if (stage === "retired") {
         // Retirement goes through the decommissioning checklist: the first call starts it.
         const out = await backend.retireSystem(system.id, null);
@@ -58,11 +55,7 @@ export function SystemDetail({ id, onBack, onChanged }: Props) {
         await show(await backend.setStage(system.id, stage));
       }
       onChanged();
-    } catch (e) {
-      setError(e as WireError);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   if (!system) {

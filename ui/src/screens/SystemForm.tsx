@@ -7,11 +7,11 @@ import type { AiSystem } from "../bindings/AiSystem";
 import type { FieldError } from "../bindings/FieldError";
 import type { Stage } from "../bindings/Stage";
 import type { SystemDraft } from "../bindings/SystemDraft";
-import type { WireError } from "../bindings/WireError";
 import { backend } from "../backend";
 import { ErrorBox } from "../components/ErrorBox";
 import { valueOf } from "../lib/dom";
 import { draftPaths, type FieldErrorMap, missingDates, placeFieldErrors } from "../lib/fieldErrors";
+import { useAction } from "../lib/useAction";
 import { useVocab } from "../lib/vocab";
 
 interface Props {
@@ -27,8 +27,7 @@ export function SystemForm({ id, initial, onSaved, onCancel }: Props) {
   const [d, setD] = useState<SystemDraft>(initial);
   const [errors, setErrors] = useState<FieldErrorMap>({});
   const [unplaced, setUnplaced] = useState<FieldError[]>([]);
-  const [failure, setFailure] = useState<WireError | null>(null);
-  const [saving, setSaving] = useState(false);
+  const { busy: saving, error: failure, setError: setFailure, run } = useAction();
   const [stages, setStages] = useState<Stage[]>([]);
   const [units, setUnits] = useState<string[]>([]);
 
@@ -55,21 +54,18 @@ export function SystemForm({ id, initial, onSaved, onCancel }: Props) {
       show(local);
       return;
     }
-    setSaving(true);
-    try {
-      const saved = id === null ? await backend.addSystem(d) : await backend.updateSystem(id, d);
-      onSaved(saved);
-    } catch (err) {
-      const w = err as WireError;
-      if (w.code === "validation" && w.fields) {
-        show(w.fields);
-      } else {
+    const saved = await run(
+      () => (id === null ? backend.addSystem(d) : backend.updateSystem(id, d)),
+      (w) => {
+        if (w.code === "validation" && w.fields) {
+          show(w.fields);
+          return null;
+        }
         show([]);
-        setFailure(w);
-      }
-    } finally {
-      setSaving(false);
-    }
+        return w;
+      },
+    );
+    if (saved) onSaved(saved);
   };
 
   const text = (path: keyof SystemDraft & string, label: string, opts: { required?: boolean; hint?: string; list?: string } = {}) => (

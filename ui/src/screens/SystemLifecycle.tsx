@@ -4,23 +4,13 @@ import { useEffect, useState } from "preact/hooks";
 
 import type { AiSystem } from "../bindings/AiSystem";
 import type { ChecklistItem } from "../bindings/ChecklistItem";
+import type { Labelled } from "../bindings/Labelled";
 import type { Milestone } from "../bindings/Milestone";
 import type { MilestoneKind } from "../bindings/MilestoneKind";
-import type { WireError } from "../bindings/WireError";
 import { backend } from "../backend";
 import { ErrorBox } from "../components/ErrorBox";
-
-const KINDS: { key: MilestoneKind; label: string }[] = [
-  { key: "development", label: "Development starts" },
-  { key: "validation", label: "Validation starts" },
-  { key: "staging", label: "Staging starts" },
-  { key: "production", label: "Goes to production" },
-  { key: "sunset", label: "Sunset" },
-  { key: "decommission", label: "Decommissioned" },
-];
-
-/** The fields this form shows an error beside. */
-const PLACED = new Set(KINDS.flatMap(({ key }) => [`${key}.planned`, `${key}.actual`]));
+import { useAction } from "../lib/useAction";
+import { labelOf, useVocab } from "../lib/vocab";
 
 interface Props {
   system: AiSystem;
@@ -30,10 +20,12 @@ interface Props {
 }
 
 export function SystemLifecycle({ system, generation, onChanged }: Props) {
+  // The milestones in the order they happen, as core lists them.
+  const kinds = useVocab().milestone_kinds;
   const [milestones, setMilestones] = useState<Milestone[]>([]);
   const [draft, setDraft] = useState<Record<string, { planned: string; actual: string }>>({});
   const [checklist, setChecklist] = useState<ChecklistItem[]>([]);
-  const [error, setError] = useState<WireError | null>(null);
+  const { error, setError, run } = useAction();
   const [saved, setSaved] = useState(false);
 
   const load = async () => {
@@ -49,28 +41,27 @@ export function SystemLifecycle({ system, generation, onChanged }: Props) {
 
   const save = async (e: Event) => {
     e.preventDefault();
-    setError(null);
     setSaved(false);
-    const list: Milestone[] = KINDS.map(({ key }) => ({
+    const list: Milestone[] = kinds.map(({ key }) => ({
       kind: key,
       planned: draft[key]?.planned || null,
       actual: draft[key]?.actual || null,
     })).filter((m) => m.planned || m.actual);
-    try {
-      const ms = await backend.setMilestones(system.id, list);
+    const ms = await run(() => backend.setMilestones(system.id, list));
+    if (ms) {
       setMilestones(ms);
       setDraft(toDraft(ms));
       setSaved(true);
       onChanged();
-    } catch (err) {
-      setError(err as WireError);
     }
   };
 
   const fieldError = (field: string) => error?.fields?.find((f) => f.field === field)?.message;
   const set = (kind: string, which: "planned" | "actual", value: string) =>
     setDraft({ ...draft, [kind]: { ...(draft[kind] ?? { planned: "", actual: "" }), [which]: value } });
-  const dirty = JSON.stringify(toDraft(milestones)) !== JSON.stringify(normalise(draft));
+  const dirty = JSON.stringify(toDraft(milestones)) !== JSON.stringify(normalise(draft, kinds));
+  // The fields this form shows an error beside.
+  const placed = new Set(kinds.flatMap(({ key }) => [`${key}.planned`, `${key}.actual`]));
 
   return (
     <div class="lifecycle">
@@ -79,7 +70,7 @@ export function SystemLifecycle({ system, generation, onChanged }: Props) {
         <table class="grid compact">
           <thead><tr><th>Stage</th><th class="date">Planned</th><th class="date">Actual</th></tr></thead>
           <tbody>
-            {KINDS.map(({ key, label }) => (
+            {kinds.map(({ key, label }) => (
               <tr>
                 <td>{label}</td>
                 {(["planned", "actual"] as const).map((which) => (
@@ -98,7 +89,7 @@ export function SystemLifecycle({ system, generation, onChanged }: Props) {
           </tbody>
         </table>
         {/* An error no date field shows (e.g. a stage given twice) is shown here, whole. */}
-        {error && ((error.fields ?? []).length === 0 || (error.fields ?? []).some((f) => !PLACED.has(f.field))) && (
+        {error && ((error.fields ?? []).length === 0 || (error.fields ?? []).some((f) => !placed.has(f.field))) && (
           <ErrorBox error={error} testid="milestones-error" />
         )}
         <div class="actions">
@@ -118,20 +109,17 @@ export function SystemLifecycle({ system, generation, onChanged }: Props) {
 }
 
 function Checklist({ system, items, onChanged }: { system: AiSystem; items: ChecklistItem[]; onChanged: () => void }) {
+  const v = useVocab();
   const [waiving, setWaiving] = useState<string | null>(null);
   const [reason, setReason] = useState("");
-  const [error, setError] = useState<WireError | null>(null);
+  const { error, run } = useAction();
   const open = items.filter((i) => i.state === "open").length;
 
   const close = async (key: string, state: "done" | "waived", note: string) => {
-    setError(null);
-    try {
-      await backend.closeChecklistItem(system.id, key, state, note);
+    if (await run(() => backend.closeChecklistItem(system.id, key, state, note))) {
       setWaiving(null);
       setReason("");
       onChanged();
-    } catch (e) {
-      setError(e as WireError);
     }
   };
 
@@ -153,7 +141,7 @@ function Checklist({ system, items, onChanged }: { system: AiSystem; items: Chec
               <td>{i.title}{i.note ? <div class="muted small">{i.note}</div> : null}</td>
               <td>{i.owner}</td>
               <td class="date">{i.due}</td>
-              <td>{i.state}{i.closed_by ? <div class="muted small">{i.closed_by}, {i.closed_at}</div> : null}</td>
+              <td>{labelOf(v.item_states, i.state)}{i.closed_by ? <div class="muted small">{i.closed_by}, {i.closed_at}</div> : null}</td>
               <td>
                 {i.state === "open" && waiving !== i.key && (
                   <>
@@ -185,9 +173,9 @@ function toDraft(ms: Milestone[]): Record<string, { planned: string; actual: str
   return out;
 }
 
-function normalise(d: Record<string, { planned: string; actual: string }>) {
+function normalise(d: Record<string, { planned: string; actual: string }>, kinds: Labelled<MilestoneKind>[]) {
   const out: Record<string, { planned: string; actual: string }> = {};
-  for (const { key } of KINDS) {
+  for (const { key } of kinds) {
     const v = d[key];
     if (v && (v.planned || v.actual)) out[key] = { planned: v.planned, actual: v.actual };
   }

@@ -10,6 +10,7 @@ import { backend } from "../backend";
 import { ErrorBox } from "../components/ErrorBox";
 import { valueOf } from "../lib/dom";
 import { type Draft, formatMoney, svgSource } from "../lib/tco";
+import { useAction } from "../lib/useAction";
 import { TcoEditor } from "./TcoEditor";
 
 type View = { kind: "list" } | { kind: "edit"; id: number | null; draft: Draft } | { kind: "compare" };
@@ -18,7 +19,7 @@ export function TcoScreen() {
   const [view, setView] = useState<View>({ kind: "list" });
   const [list, setList] = useState<TcoSummary[] | null>(null);
   const [template, setTemplate] = useState<Draft | null>(null);
-  const [error, setError] = useState<WireError | null>(null);
+  const { error, setError, run } = useAction();
 
   const reload = () => backend.tcoList().then(setList, setError);
   useEffect(() => {
@@ -27,25 +28,18 @@ export function TcoScreen() {
   }, []);
 
   const open = async (id: number) => {
-    setError(null);
-    try {
-      const st = await backend.tcoGet(id);
-      setView({ kind: "edit", id, draft: st.scenario as unknown as Draft });
-    } catch (e) {
-      setError(e as WireError);
-    }
+    const st = await run(() => backend.tcoGet(id));
+    if (st) setView({ kind: "edit", id, draft: st.scenario as unknown as Draft });
   };
 
   const importFile = async () => {
     setError(null);
     const path = await backend.chooseScenarioFile().catch(() => null);
     if (!path) return;
-    try {
-      const st = await backend.tcoImport(path);
+    const st = await run(() => backend.tcoImport(path));
+    if (st) {
       void reload();
       setView({ kind: "edit", id: st.id, draft: st.scenario as unknown as Draft });
-    } catch (e) {
-      setError(e as WireError);
     }
   };
 

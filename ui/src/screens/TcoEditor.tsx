@@ -30,6 +30,7 @@ import {
   svgSource,
   toInput,
 } from "../lib/tco";
+import { useAction } from "../lib/useAction";
 import { PassphraseDialog } from "./SignExport";
 
 /** How long the editor waits after the last keystroke before asking core for results. */
@@ -53,7 +54,7 @@ export function TcoEditor({ id: initialId, initial, template, onSaved, onBack }:
   const [texts, setTexts] = useState<Record<string, string>>({});
   const [evaluation, setEvaluation] = useState<TcoEvaluation | null>(null);
   const [saveErrors, setSaveErrors] = useState<FieldError[]>([]);
-  const [failure, setFailure] = useState<WireError | null>(null);
+  const { error: failure, setError: setFailure, run } = useAction();
   const [notice, setNotice] = useState<string | null>(null);
   const [systems, setSystems] = useState<AiSystem[]>([]);
   const [addKind, setAddKind] = useState("cloud_on_demand");
@@ -140,10 +141,18 @@ export function TcoEditor({ id: initialId, initial, template, onSaved, onBack }:
   const lever = getAt(draft, "lever");
 
   const save = async () => {
-    setFailure(null);
     setNotice(null);
-    try {
-      const st = await backend.tcoSave(id, draft);
+    const st = await run(
+      () => backend.tcoSave(id, draft),
+      (w) => {
+        if (w.code === "validation" && w.fields) {
+          setSaveErrors(w.fields);
+          return null;
+        }
+        return w;
+      },
+    );
+    if (st) {
       const next = st.scenario as unknown as Draft;
       setId(st.id);
       setSavedJson(JSON.stringify(next));
@@ -152,10 +161,6 @@ export function TcoEditor({ id: initialId, initial, template, onSaved, onBack }:
       setSaveErrors([]);
       setNotice(`Saved “${st.scenario.name}” (recorded in the audit log).`);
       onSaved(st);
-    } catch (err) {
-      const w = err as WireError;
-      if (w.code === "validation" && w.fields) setSaveErrors(w.fields);
-      else setFailure(w);
     }
   };
 
@@ -165,12 +170,8 @@ export function TcoEditor({ id: initialId, initial, template, onSaved, onBack }:
     setNotice(null);
     const path = await backend.chooseSaveFile(format.toUpperCase(), format).catch(() => null);
     if (!path) return;
-    try {
-      const bytes = await backend.tcoExport(id, format, passphrase !== null, passphrase, path);
-      setNotice(`Wrote ${path} (${bytes} bytes${passphrase !== null ? ", signed" : ""}).`);
-    } catch (err) {
-      setFailure(err as WireError);
-    }
+    const bytes = await run(() => backend.tcoExport(id, format, passphrase !== null, passphrase, path));
+    if (bytes !== undefined) setNotice(`Wrote ${path} (${bytes} bytes${passphrase !== null ? ", signed" : ""}).`);
   };
 
   const remove = async () => {
@@ -179,12 +180,7 @@ export function TcoEditor({ id: initialId, initial, template, onSaved, onBack }:
       setConfirmDelete(true);
       return;
     }
-    try {
-      await backend.tcoDelete(id);
-      onBack();
-    } catch (err) {
-      setFailure(err as WireError);
-    }
+    if (await run(() => backend.tcoDelete(id))) onBack();
   };
 
   const result = evaluation?.result ?? null;

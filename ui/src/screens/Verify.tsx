@@ -2,16 +2,15 @@
 import { useState } from "preact/hooks";
 
 import type { PackReport } from "../bindings/PackReport";
-import type { WireError } from "../bindings/WireError";
 import { backend } from "../backend";
 import { ErrorBox } from "../components/ErrorBox";
 import { valueOf } from "../lib/dom";
+import { useAction } from "../lib/useAction";
 
 export function VerifyScreen() {
   const [path, setPath] = useState("");
   const [report, setReport] = useState<PackReport | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<WireError | null>(null);
+  const { busy, error, run } = useAction();
 
   const browse = async () => {
     const picked = await backend.chooseVerifyFile().catch(() => null);
@@ -20,16 +19,9 @@ export function VerifyScreen() {
 
   const verify = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
     setReport(null);
-    try {
-      setReport(await backend.verifyFile(path.trim()));
-    } catch (err) {
-      setError(err as WireError);
-    } finally {
-      setBusy(false);
-    }
+    const r = await run(() => backend.verifyFile(path.trim()));
+    if (r) setReport(r);
   };
 
   return (

@@ -1,24 +1,13 @@
 // First start on an empty workspace: offer the sample portfolio, or an empty register.
-import { useState } from "preact/hooks";
-
-import type { WireError } from "../bindings/WireError";
 import { backend } from "../backend";
 import { ErrorBox } from "../components/ErrorBox";
+import { useAction } from "../lib/useAction";
 
 export function Welcome({ onDone }: { onDone: () => void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<WireError | null>(null);
+  const { busy, error, run } = useAction();
 
   const openSample = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await backend.openSample();
-      onDone();
-    } catch (e) {
-      setError(e as WireError);
-      setBusy(false);
-    }
+    if ((await run(() => backend.openSample())) !== undefined) onDone();
   };
 
   return (
