@@ -68,9 +68,20 @@ cmd_test() {
   cargo test
   step "exports read back by independent libraries (Python icalendar, dateutil)"
   STEWARD_BIN="$CARGO_TARGET_DIR/debug/steward" bash tests/interop/run.sh
-  step "checking the generated TypeScript types are committed"
-  git diff --exit-code --stat -- ui/src/bindings || { echo "ui/src/bindings changed: commit the regenerated types"; exit 1; }
   build_app
+  step "desktop shell tests"
+  cargo test -p steward-app
+  # After `cargo test` (ts-rs bindings) and the app build (client and capability from the
+  # #[tauri::command] functions), so a generated file left stale, or new and untracked, fails.
+  step "checking the generated files are committed"
+  local generated=(ui/src/bindings ui/src/commands.ts src-tauri/capabilities)
+  local changed
+  changed=$(git status --porcelain -- "${generated[@]}")
+  if [ -n "$changed" ]; then
+    printf '%s\n' "$changed"
+    echo "generated files differ from the commit: build, then commit ${generated[*]}"
+    exit 1
+  fi
   step "end-to-end tests of the desktop app"
   STEWARD_APP_BIN="$CARGO_TARGET_DIR/debug/steward-app" bash tests/e2e/run.sh
 }

@@ -64,6 +64,7 @@ pub fn checklist_close(
     s.with(|ws| ws.close_checklist_item(id, &key, state, &note))
 }
 
+/// Starts the decommissioning checklist, or retires the system once it is complete.
 #[tauri::command]
 pub fn retire_system(s: State<Shell>, id: i64, date: Option<NaiveDate>) -> Reply<RetireOutcome> {
     s.with(|ws| ws.retire_system(id, date))

@@ -1,5 +1,7 @@
 //! Steward's desktop shell: opens the workspace in the data directory and hands the web UI the
-//! commands of `commands`. No business rule lives here; everything is steward-core's API.
+//! commands of `commands` and the area modules. No business rule lives here; everything is
+//! steward-core's API. A command is declared once, as a `#[tauri::command]` function: build.rs
+//! derives the handler list, its permission, the capability and the UI's client from it.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
@@ -9,6 +11,11 @@ mod commands;
 mod kpi;
 mod signoff;
 mod tco;
+
+/// The generator build.rs runs, included here for its tests.
+#[cfg(test)]
+#[path = "../build/commands.rs"]
+mod command_declarations;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -41,76 +48,8 @@ fn main() {
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(Shell::new(dir, identity_dir, actor))
-        .invoke_handler(tauri::generate_handler![
-            commands::workspace_info,
-            commands::vocabulary,
-            commands::blank_draft,
-            commands::open_sample,
-            commands::list_systems,
-            commands::facets,
-            commands::get_system,
-            commands::add_system,
-            commands::update_system,
-            commands::set_stage,
-            commands::next_stages,
-            commands::plan_import,
-            commands::import_systems,
-            commands::export_systems,
-            commands::audit_log,
-            commands::verify_audit,
-            commands::identity_show,
-            commands::identity_init,
-            commands::export_report,
-            commands::create_pack,
-            commands::cancel_export,
-            commands::verify_file,
-            tco::tco_list,
-            tco::tco_get,
-            tco::tco_new_draft,
-            tco::tco_evaluate,
-            tco::tco_save,
-            tco::tco_delete,
-            tco::tco_export,
-            tco::tco_import,
-            calendar::calendar_list,
-            calendar::calendar_done,
-            calendar::calendar_export,
-            calendar::milestones_get,
-            calendar::milestones_set,
-            calendar::checklist_get,
-            calendar::checklist_close,
-            calendar::retire_system,
-            assess::assessment_templates,
-            assess::list_assessments,
-            assess::get_assessment,
-            assess::assessment_template,
-            assess::evaluate_answers,
-            assess::start_assessment,
-            assess::save_answers,
-            assess::complete_assessment,
-            assess::decide_assessment,
-            assess::export_assessment,
-            assess::add_template,
-            kpi::kpi_status,
-            kpi::kpi_portfolio,
-            kpi::kpi_linkage,
-            kpi::record_measurement,
-            kpi::acknowledge_escalation,
-            kpi::resolve_escalation,
-            signoff::signoff_boards,
-            signoff::signoff_create_board,
-            signoff::signoff_add_member,
-            signoff::signoff_rules,
-            signoff::signoff_save_rule,
-            signoff::signoff_requests,
-            signoff::signoff_create_request,
-            signoff::signoff_export_request,
-            signoff::signoff_review,
-            signoff::signoff_sign,
-            signoff::signoff_import_signature,
-            signoff::signoff_actions,
-            signoff::signoff_certificate,
-        ])
+        // Every #[tauri::command] of src/*.rs, listed by build.rs.
+        .invoke_handler(include!(concat!(env!("OUT_DIR"), "/handlers.rs")))
         .run(tauri::generate_context!());
     if let Err(e) = app {
         eprintln!("steward-app: {e}");

@@ -10,7 +10,10 @@ use steward_core::clock::{Clock, SystemClock};
 use steward_core::identity;
 use steward_core::register::RiskTier;
 use steward_core::sign::Signer;
-use steward_core::signoff::{Decision, Gate, Role, RuleSpec};
+// Named as their ts-rs bindings are, which the generated TypeScript client imports by name.
+use steward_core::signoff::{
+    Decision as SignoffDecision, Gate as SignoffGate, Role as SignoffRole, RuleSpec,
+};
 use tauri::State;
 
 use crate::commands::{Reply, Shell};
@@ -45,7 +48,7 @@ pub fn signoff_add_member(
     s: State<Shell>,
     board: String,
     name: String,
-    role: Role,
+    role: SignoffRole,
     cert: PathBuf,
 ) -> Reply<BoardView> {
     let bytes = std::fs::read(&cert).map_err(|e| steward_core::Error::io(&cert, e))?;
@@ -60,7 +63,7 @@ pub fn signoff_rules(s: State<Shell>) -> Reply<Vec<RuleView>> {
 #[tauri::command]
 pub fn signoff_save_rule(
     s: State<Shell>,
-    gate: Gate,
+    gate: SignoffGate,
     tier: RiskTier,
     board: String,
     spec: RuleSpec,
@@ -75,10 +78,15 @@ pub fn signoff_requests(s: State<Shell>) -> Reply<Vec<RequestView>> {
 
 #[tauri::command]
 /// Opens a request with the rule's deadline (valid days from today).
-pub fn signoff_create_request(s: State<Shell>, system: String, gate: Gate) -> Reply<RequestView> {
+pub fn signoff_create_request(
+    s: State<Shell>,
+    system: String,
+    gate: SignoffGate,
+) -> Reply<RequestView> {
     s.with(|ws| ws.create_request(&system, gate, None))
 }
 
+/// Writes the request file, signed with your identity; returns the bytes written.
 #[tauri::command(async)]
 pub fn signoff_export_request(
     s: State<'_, Shell>,
@@ -92,6 +100,7 @@ pub fn signoff_export_request(
     Ok(bytes.len())
 }
 
+/// Reads and checks a request file for review before signing.
 #[tauri::command]
 pub fn signoff_review(path: PathBuf) -> Reply<RequestReview> {
     let bytes = std::fs::read(&path).map_err(|e| steward_core::Error::io(&path, e))?;
@@ -101,13 +110,14 @@ pub fn signoff_review(path: PathBuf) -> Reply<RequestReview> {
     )?)
 }
 
+/// Signs a request file with your identity, or with `p12` and its password; writes `out`.
 #[tauri::command(async)]
 #[allow(clippy::too_many_arguments)]
 pub fn signoff_sign(
     s: State<'_, Shell>,
     path: PathBuf,
-    role: Role,
-    decision: Decision,
+    role: SignoffRole,
+    decision: SignoffDecision,
     conditions: String,
     passphrase: String,
     p12: Option<PathBuf>,

@@ -26,6 +26,7 @@ pub fn tco_new_draft() -> Reply<Scenario> {
     Ok(api::tco::new_tco_draft()?)
 }
 
+/// Checks a draft (JSON in the scenario file's shape) and computes it; writes nothing.
 #[tauri::command(async)]
 pub fn tco_evaluate(s: State<'_, Shell>, draft: serde_json::Value) -> Reply<TcoEvaluation> {
     s.with(|ws| ws.evaluate_tco_draft(&draft))
