@@ -26,11 +26,46 @@ pub struct AuditEntry {
     pub hash: String,
 }
 
-/// Canonical JSON: object keys sorted, no insignificant whitespace. serde_json's default map is
-/// ordered by key, so serializing a `Value` compactly gives exactly that.
+/// Canonical JSON: object keys sorted by their bytes at every depth, no insignificant whitespace,
+/// strings and numbers as serde_json writes them compactly. The keys are sorted here, by
+/// construction, rather than trusting the order of serde_json's map: a dependency that turned on
+/// its `preserve_order` feature anywhere in the build would otherwise change every hash and break
+/// every stored signature. Audit hashes, sign-off snapshots and signed statements all use this.
 pub fn canonical_json<T: Serialize>(value: &T) -> String {
     let v = serde_json::to_value(value).unwrap_or(Value::Null);
-    serde_json::to_string(&v).unwrap_or_default()
+    let mut out = String::new();
+    write_canonical(&v, &mut out);
+    out
+}
+
+fn write_canonical(v: &Value, out: &mut String) {
+    match v {
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+            out.push('{');
+            for (i, (k, v)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(k.clone()).to_string());
+                out.push(':');
+                write_canonical(v, out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_canonical(v, out);
+            }
+            out.push(']');
+        }
+        scalar => out.push_str(&scalar.to_string()),
+    }
 }
 
 /// The hash of an entry: SHA-256 over its canonical form, a JSON object of every field but
@@ -274,4 +309,87 @@ mod tests {
             "keys sorted, compact"
         );
     }
+}
+
+#[cfg(test)]
+mod canonical_tests {
+    use super::*;
+
+    /// Fields declared out of order, nested objects and lists, text that needs escaping, and
+    /// numbers of every kind: what audit entries and snapshots hold.
+    #[derive(Serialize)]
+    struct Record {
+        zeta: &'static str,
+        alpha: Vec<Nested>,
+        #[serde(rename = "Beta")]
+        beta: Option<f64>,
+        mid: i64,
+    }
+
+    #[derive(Serialize)]
+    struct Nested {
+        y: bool,
+        b: &'static str,
+        a: Option<u8>,
+    }
+
+    fn record() -> Record {
+        Record {
+            zeta: "Zoë \"quoted\" \\ line\nbreak – Łódź",
+            alpha: vec![
+                Nested {
+                    y: true,
+                    b: "second",
+                    a: None,
+                },
+                Nested {
+                    y: false,
+                    b: "",
+                    a: Some(7),
+                },
+            ],
+            beta: Some(0.1),
+            mid: -42,
+        }
+    }
+
+    #[test]
+    fn keys_are_sorted_at_every_depth_whatever_the_declaration_order() {
+        assert_eq!(
+            canonical_json(&record()),
+            r#"{"Beta":0.1,"alpha":[{"a":null,"b":"second","y":true},{"a":7,"b":"","y":false}],"mid":-42,"zeta":"Zoë \"quoted\" \\ line\nbreak – Łódź"}"#,
+            "byte order puts upper case first; lists keep their order"
+        );
+    }
+
+    #[test]
+    fn the_golden_hashes_never_change() {
+        // Stored audit entries, sign-off snapshots and signatures depend on these bytes: a change
+        // here breaks every workspace and every signed file. Never update these constants.
+        assert_eq!(
+            hex::encode(Sha256::digest(canonical_json(&record()).as_bytes())),
+            GOLDEN_RECORD,
+            "the canonical form of a fixed record"
+        );
+        let entry = AuditEntry {
+            seq: 1,
+            at: "2026-01-02T03:04:05Z".into(),
+            actor: "Ann Lee".into(),
+            entity: "system".into(),
+            entity_id: "1".into(),
+            action: "create".into(),
+            before: None,
+            after: Some(canonical_json(&record())),
+            prev_hash: GENESIS.into(),
+            hash: String::new(),
+        };
+        assert_eq!(
+            entry_hash(&entry),
+            GOLDEN_ENTRY,
+            "the hash of a fixed audit entry"
+        );
+    }
+
+    const GOLDEN_RECORD: &str = "05db75e7a68db9c5d3b3cf6d74f0d1ab0d077cab5e98b0b7c126cc581fd6fb47";
+    const GOLDEN_ENTRY: &str = "b963179d51a72b81f59a5915ac0e3f223254147272ced96fe8f08a6bb7f23f62";
 }
