@@ -21,10 +21,11 @@ use rusqlite::{Connection, OpenFlags};
 use steward_domain::{Error, Result};
 
 /// Marks a file as a Steward workspace (`PRAGMA application_id`, the bytes "STWD").
-const APPLICATION_ID: i32 = 0x5354_5744;
+pub const APPLICATION_ID: i32 = 0x5354_5744;
 
 /// Numbered migrations; the schema version is their count, kept in `PRAGMA user_version`.
-const MIGRATIONS: &[&str] = &[
+/// Public so upgrade tests build an older workspace from the migrations as shipped.
+pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_certificates.sql"),
     include_str!("migrations/0003_tco.sql"),

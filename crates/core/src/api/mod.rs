@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use crate::clock::Clock;
 use crate::store::Store;
-pub use crate::store::SCHEMA_VERSION;
+pub use crate::store::{APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
 use crate::{Error, Result};
 
 pub use audit::AuditQuery;

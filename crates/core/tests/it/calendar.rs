@@ -698,24 +698,19 @@ fn ics_export_has_stable_uids_rrules_alarms_and_escaping() {
 #[test]
 fn migration_0004_upgrades_a_schema_3_workspace() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let id = {
-        let mut ws = workspace(dir.path());
-        production_system(&mut ws, "Pricing").id
-    };
-    // Back to schema 3, as a workspace of the previous release had it.
-    let db = dir.path().join(steward_core::api::DB_FILE);
-    rusqlite::Connection::open(&db)
-        .expect("open")
-        .execute_batch(
-            "DROP TABLE IF EXISTS signoff_actions; DROP TABLE IF EXISTS signoff_signatures;
-             DROP TABLE IF EXISTS signoff_requests; DROP TABLE IF EXISTS signoff_rules;
-             DROP TABLE IF EXISTS signoff_members; DROP TABLE IF EXISTS signoff_boards;
-             DROP TABLE IF EXISTS escalations; DROP TABLE IF EXISTS escalation_rules; DROP TABLE IF EXISTS measurements; DROP TABLE IF EXISTS kpi_links; DROP TABLE IF EXISTS kpis;
-             DROP TABLE IF EXISTS assessments; DROP TABLE IF EXISTS assessment_templates;
-             DROP TABLE milestones; DROP TABLE decommission_items; DROP TABLE event_completions;
-             DELETE FROM settings WHERE key = 'workspace_id'; PRAGMA user_version = 3;",
-        )
-        .expect("downgrade");
+    // A workspace as schema 3 left it, with a production system deployed in 2025.
+    let c = crate::support::workspace_at_schema(dir.path(), 3);
+    c.execute(
+        "UPDATE systems SET deployment_date = '2025-06-01' WHERE name = 'Copilot'",
+        [],
+    )
+    .expect("deployed");
+    let id: i64 = c
+        .query_row("SELECT id FROM systems WHERE name = 'Copilot'", [], |r| {
+            r.get(0)
+        })
+        .expect("id");
+    drop(c);
     let mut ws = workspace(dir.path());
     assert_eq!(
         ws.schema_version().expect("version"),
@@ -762,7 +757,20 @@ fn kpi_escalations_are_on_the_calendar_until_resolved() {
     let err = ws
         .mark_done(&ev.uid, None, None, "")
         .expect_err("resolve instead");
-    assert!(err.to_string().contains("escalations resolve"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("resolving the escalation with a note"),
+        "{err}"
+    );
+    assert!(
+        !err.to_string().contains("steward "),
+        "core states the facts; the adapters name their own commands or screens: {err}"
+    );
+    assert_eq!(
+        err.remedy(),
+        Some(&steward_core::error::Remedy::ResolveEscalation { id: esc.id }),
+        "the remedy names the escalation to resolve"
+    );
     // Resolved, it shows as done with who resolved it.
     ws.resolve_escalation(esc.id, "retrained on the last 12 months")
         .expect("resolve");

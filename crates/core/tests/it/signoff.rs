@@ -5,9 +5,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate};
-use rusqlite::Connection;
 use steward_core::api::signoff::{review_request, sign_request};
-use steward_core::api::{Context, Workspace, DB_FILE, SCHEMA_VERSION};
+use steward_core::api::{Context, Workspace, SCHEMA_VERSION};
 use steward_core::clock::FixedClock;
 use steward_core::identity::{self, Profile};
 use steward_core::register::{RiskTier, Stage};
@@ -600,18 +599,7 @@ fn retirement_needs_an_approved_retirement_sign_off() {
 #[test]
 fn migration_0007_upgrades_a_schema_6_workspace() {
     let dir = tempfile::tempdir().expect("temp dir");
-    {
-        let mut ws = workspace(dir.path());
-        ws.add_system(draft("Copilot")).expect("system");
-    }
-    Connection::open(dir.path().join(DB_FILE))
-        .expect("open")
-        .execute_batch(
-            "DROP TABLE signoff_actions; DROP TABLE signoff_signatures; DROP TABLE signoff_requests;
-             DROP TABLE signoff_rules; DROP TABLE signoff_members; DROP TABLE signoff_boards;
-             PRAGMA user_version = 6;",
-        )
-        .expect("downgrade");
+    drop(crate::support::workspace_at_schema(dir.path(), 6));
     let mut ws = workspace(dir.path());
     assert_eq!(ws.schema_version().expect("version"), SCHEMA_VERSION);
     ws.create_board("Board")

@@ -26,3 +26,28 @@ pub fn draft(name: &str) -> SystemDraft {
     d.owner = "Ann Owner".into();
     d
 }
+
+/// A workspace file in `dir` at schema `version`, made as a Steward of that release made it:
+/// the shipped migrations 1..=version applied in order, then the application id and version
+/// set, and one system registered with the columns schema 1 has (every later schema keeps them).
+pub fn workspace_at_schema(dir: &Path, version: usize) -> rusqlite::Connection {
+    use steward_core::api::{APPLICATION_ID, DB_FILE, MIGRATIONS};
+    let c = rusqlite::Connection::open(dir.join(DB_FILE)).expect("create the older workspace");
+    for (i, sql) in MIGRATIONS.iter().take(version).enumerate() {
+        c.execute_batch(sql)
+            .unwrap_or_else(|e| panic!("shipped migration {:04} applies: {e}", i + 1));
+    }
+    c.pragma_update(None, "application_id", APPLICATION_ID)
+        .expect("application id");
+    c.pragma_update(None, "user_version", version as i64)
+        .expect("user version");
+    c.execute(
+        "INSERT INTO systems (name, business_unit, owner, sourcing, stage, regulated_domain,
+            risk_tier, data_sensitivity, created_at, updated_at)
+         VALUES ('Copilot', 'Retail', 'Ann', 'in_house', 'production', 'none', 'high',
+            'internal', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')",
+        [],
+    )
+    .expect("a system as the older schema stores it");
+    c
+}

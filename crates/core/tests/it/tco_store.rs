@@ -3,9 +3,8 @@
 //! read back, the signed report and the audit pack that carries it.
 
 use calamine::{open_workbook, Reader, Xlsx};
-use rusqlite::Connection;
 use serde_json::json;
-use steward_core::api::{Workspace, DB_FILE, SCHEMA_VERSION};
+use steward_core::api::{Workspace, SCHEMA_VERSION};
 use steward_core::identity;
 use steward_core::pack;
 use steward_core::sign::pdf::verify_pdf;
@@ -462,25 +461,14 @@ fn packs_carry_each_scenarios_signed_report_and_workbook() {
 #[test]
 fn migration_0003_upgrades_a_schema_2_workspace() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let sys_id = {
-        let mut ws = workspace(dir.path());
-        ws.add_system(draft("Copilot")).expect("system").id
-    };
-    // Back to schema 2: drop what 0003 and later migrations made, as a workspace of the
-    // previous release had it.
-    let db = dir.path().join(DB_FILE);
-    Connection::open(&db)
-        .expect("open")
-        .execute_batch(
-            "DROP TABLE IF EXISTS signoff_actions; DROP TABLE IF EXISTS signoff_signatures; DROP TABLE IF EXISTS signoff_requests;
-             DROP TABLE IF EXISTS signoff_rules; DROP TABLE IF EXISTS signoff_members; DROP TABLE IF EXISTS signoff_boards;
-             DROP TABLE IF EXISTS escalations; DROP TABLE IF EXISTS escalation_rules; DROP TABLE IF EXISTS measurements; DROP TABLE IF EXISTS kpi_links; DROP TABLE IF EXISTS kpis;
-             DROP TABLE IF EXISTS assessments; DROP TABLE IF EXISTS assessment_templates;
-             DROP TABLE milestones; DROP TABLE decommission_items; DROP TABLE event_completions;
-             DELETE FROM settings WHERE key = 'workspace_id';
-             DROP TABLE tco_scenario_systems; DROP TABLE tco_scenarios; PRAGMA user_version = 2;",
-        )
-        .expect("downgrade");
+    // A workspace as schema 2 left it, built from the shipped migrations 0001 and 0002.
+    let c = crate::support::workspace_at_schema(dir.path(), 2);
+    let sys_id: i64 = c
+        .query_row("SELECT id FROM systems WHERE name = 'Copilot'", [], |r| {
+            r.get(0)
+        })
+        .expect("id");
+    drop(c);
     let mut ws = workspace(dir.path());
     assert_eq!(ws.schema_version().expect("version"), SCHEMA_VERSION);
     let st = ws
