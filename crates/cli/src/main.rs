@@ -6,6 +6,7 @@ mod calendar;
 mod identity;
 mod kpi;
 mod output;
+mod remedy;
 mod reports;
 mod signoff;
 mod systems;
@@ -131,6 +132,9 @@ fn main() -> ExitCode {
             eprintln!("error: {e}");
             for cause in e.chain().skip(1) {
                 eprintln!("  caused by: {cause}");
+            }
+            if let Some(hint) = remedy::hint_for(&e) {
+                eprintln!("hint: {hint}");
             }
             if json {
                 // Scripts reading stdout get the error as the UI does: {code, message, ...}.

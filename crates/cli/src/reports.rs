@@ -160,6 +160,9 @@ pub fn verify(file: &Path, trusted: &[CertInfo], json: bool) -> Result<ExitCode>
                 f.file.as_deref().unwrap_or("(pack)"),
                 f.message
             );
+            if let Some(r) = &f.remedy {
+                println!("      hint: {}", crate::remedy::hint(r));
+            }
         }
         println!(
             "{}",

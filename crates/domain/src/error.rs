@@ -70,14 +70,53 @@ pub enum Error {
 
     /// No signing identity has been created yet in the identity directory.
     #[error(
-        "no signing identity in {dir}: create one with `steward identity init --name NAME --role ROLE --org ORG`, \
-         or import an organisation-issued certificate with `steward identity import-p12 FILE`"
+        "no signing identity in {dir}: create one, or import an organisation-issued certificate"
     )]
     NoIdentity { dir: String },
 
     /// A digital signature that is malformed, does not match its content, or cannot be made.
     #[error("{0}")]
     Signature(String),
+
+    /// Any error with what the person can do about it. Core states the facts; each adapter words
+    /// the remedy where it is read (the CLI names a command, the app a screen or a button).
+    #[error("{error}")]
+    Remedied { error: Box<Error>, remedy: Remedy },
+}
+
+/// What a person can do about an error, as facts; never a command line or a button's name.
+/// The CLI (`steward` subcommands) and the app (screens) each word it for their readers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
+#[non_exhaustive]
+pub enum Remedy {
+    /// Create a signing identity, or import an organisation-issued PKCS#12 certificate.
+    CreateIdentity,
+    /// Trust this signer's certificate (import it into the workspace), if they are expected.
+    TrustCertificate {
+        subject: String,
+        fingerprint: String,
+    },
+    /// Create the review board of this name.
+    CreateBoard { name: String },
+    /// Add a sign-off rule for this gate and risk tier.
+    AddSignoffRule { gate: String, tier: String },
+    /// Look the request up among the workspace's sign-off requests.
+    ListSignoffRequests,
+    /// Open a sign-off request for this system and gate.
+    OpenSignoffRequest { system: String, gate: String },
+    /// Start the system's decommissioning checklist.
+    StartRetirement { system: String },
+    /// Look the event's uid up in the calendar.
+    ListCalendar,
+    /// Resolve the escalation with a note.
+    ResolveEscalation {
+        #[ts(type = "number")]
+        id: i64,
+    },
+    /// The file is expected to be one Steward wrote: a sign-off request or signature file.
+    UseSignoffFile { request: bool },
 }
 
 impl Error {
@@ -97,6 +136,40 @@ impl Error {
             Error::Identity(_) => "identity",
             Error::NoIdentity { .. } => "no_identity",
             Error::Signature(_) => "signature",
+            Error::Remedied { error, .. } => error.code(),
+        }
+    }
+
+    /// Attaches what the person can do about this error; the message and code stay the same.
+    pub fn with_remedy(self, remedy: Remedy) -> Self {
+        Error::Remedied {
+            error: Box::new(self),
+            remedy,
+        }
+    }
+
+    /// What the person can do about this error, if core knows.
+    pub fn remedy(&self) -> Option<&Remedy> {
+        match self {
+            Error::Remedied { remedy, .. } => Some(remedy),
+            Error::NoIdentity { .. } => Some(&Remedy::CreateIdentity),
+            _ => None,
+        }
+    }
+
+    /// The error itself, without a remedy attached.
+    pub fn inner(&self) -> &Error {
+        match self {
+            Error::Remedied { error, .. } => error.inner(),
+            other => other,
+        }
+    }
+
+    /// Takes the remedy off, giving the error itself.
+    pub fn into_inner(self) -> Error {
+        match self {
+            Error::Remedied { error, .. } => error.into_inner(),
+            other => other,
         }
     }
 

@@ -270,7 +270,7 @@ pub fn plan_rows<'e, R: Borrow<(u32, Vec<Cell>)>>(
                                     "{sname} has no KPI named {kpi_text:?}; its KPIs are: {n}"
                                 ),
                                 None => format!(
-                                    "{sname} has no KPIs yet; add the KPI first (steward kpi add)"
+                                    "{sname} has no KPIs yet; add the KPI to the system first"
                                 ),
                             },
                         );

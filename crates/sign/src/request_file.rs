@@ -8,6 +8,7 @@ use ts_rs::TS;
 
 use crate::{cms, CertInfo, Signer};
 use steward_domain::audit::canonical_json;
+use steward_domain::error::Remedy;
 use steward_domain::register::RiskTier;
 use steward_domain::signoff::{is_excluded, Decision, Gate, Member, RuleSpec, Snapshot, Statement};
 use steward_domain::{Error, Result};
@@ -69,14 +70,12 @@ pub fn write_request(doc: &RequestDoc, signer: &Signer, at: DateTime<Utc>) -> Re
 
 fn unreadable(what: &str, name: &str, e: impl std::fmt::Display) -> Error {
     Error::Signature(format!(
-        "{name} is not a readable sign-off {what} file ({e}); expected the JSON file Steward wrote \
-         with `steward signoff {}`",
-        if what == "request" {
-            "export-request"
-        } else {
-            "sign"
-        }
+        "{name} is not a readable sign-off {what} file ({e}); expected the JSON {what} file \
+         Steward writes"
     ))
+    .with_remedy(Remedy::UseSignoffFile {
+        request: what == "request",
+    })
 }
 
 fn tampered(what: &str, name: &str, e: &Error) -> Error {

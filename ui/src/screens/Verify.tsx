@@ -5,6 +5,7 @@ import type { PackReport } from "../bindings/PackReport";
 import { backend } from "../backend";
 import { ErrorBox } from "../components/ErrorBox";
 import { valueOf } from "../lib/dom";
+import { remedyText } from "../lib/remedy";
 import { useAction } from "../lib/useAction";
 
 export function VerifyScreen() {
@@ -86,7 +87,10 @@ export function VerifyScreen() {
                       <span class={`badge level-${f.level}`}>{f.level === "ok" ? "OK" : "Error"}</span>
                     </td>
                     <td data-testid="finding-file">{f.file ?? "(whole pack)"}</td>
-                    <td data-testid="finding-message">{f.message}</td>
+                    <td data-testid="finding-message">
+                      {f.message}
+                      {f.remedy && <div class="finding-remedy">{remedyText(f.remedy)}</div>}
+                    </td>
                   </tr>
                 ))}
               </tbody>

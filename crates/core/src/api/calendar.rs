@@ -15,6 +15,7 @@ use crate::calendar::{
     MilestoneKind, Occurrence, Rules,
 };
 use crate::error::FieldError;
+use crate::error::Remedy;
 use crate::register::{AiSystem, Stage};
 use crate::report::ics;
 use crate::store::{Change, Tx};
@@ -45,11 +46,14 @@ pub(super) fn check_gates(tx: &Tx<'_>, before: &AiSystem, to: Stage) -> Result<(
             reason,
         };
         if items.is_empty() {
-            return Err(refuse(format!(
-                "a system is retired through its decommissioning checklist; start it with \
-                 `steward systems retire \"{}\" --date YYYY-MM-DD` (or Retire in the app)",
-                before.draft.name
-            )));
+            return Err(refuse(
+                "a system is retired through its decommissioning checklist, which has not been \
+                 started"
+                    .to_string(),
+            )
+            .with_remedy(Remedy::StartRetirement {
+                system: before.draft.name.clone(),
+            }));
         }
         let open: Vec<String> = items
             .iter()
@@ -498,8 +502,9 @@ impl Workspace {
         let Some(event) = events.iter().find(|e| e.uid == uid) else {
             return Err(Error::NotFound {
                 entity: "calendar event",
-                key: format!("{uid}; `steward calendar list --json` shows each event's uid"),
-            });
+                key: uid.to_string(),
+            }
+            .with_remedy(Remedy::ListCalendar));
         };
         let completions = self.store.completions()?;
         let date = pick_occurrence(event, &completions, occurrence, today)?;
@@ -509,11 +514,14 @@ impl Workspace {
                     .strip_prefix("escalation-")
                     .and_then(|r| r.split('@').next())
                     .unwrap_or_default();
-                return Err(Error::Conflict(format!(
-                    "{} is closed by resolving the escalation with a note: \
-                     `steward escalations resolve {id} --note TEXT` (or in the KPIs area)",
+                let refused = Error::Conflict(format!(
+                    "{} is closed by resolving the escalation with a note",
                     event.title
-                )));
+                ));
+                return Err(match id.parse::<i64>() {
+                    Ok(id) => refused.with_remedy(Remedy::ResolveEscalation { id }),
+                    Err(_) => refused,
+                });
             }
             EventKind::Decommission => {
                 let key = uid

@@ -9,6 +9,7 @@ use ts_rs::TS;
 
 use super::Workspace;
 use crate::audit::canonical_json;
+use crate::error::Remedy;
 use crate::register::{AiSystem, RiskTier, Stage, SystemDraft};
 use crate::sign::request_file::{self as file, RequestDoc};
 use crate::sign::{self, CertInfo, Signer};
@@ -237,8 +238,11 @@ fn status_of(
 fn board_not_found(name: &str) -> Error {
     Error::NotFound {
         entity: "review board",
-        key: format!("{name} (create it with `steward signoff board create NAME`)"),
+        key: name.to_string(),
     }
+    .with_remedy(Remedy::CreateBoard {
+        name: name.to_string(),
+    })
 }
 
 impl Workspace {
@@ -405,11 +409,15 @@ impl Workspace {
     ) -> Result<RequestView> {
         let sys = self.find_system(system)?;
         let tier = sys.draft.risk_tier;
-        let rule = self.store.signoff_rule(gate, tier.key())?.ok_or_else(|| Error::NotFound {
-            entity: "sign-off rule",
-            key: format!(
-                "{gate} at risk tier {tier} (add one with `steward signoff rule set --gate {gate} --tier {tier} ...`)"
-            ),
+        let rule = self.store.signoff_rule(gate, tier.key())?.ok_or_else(|| {
+            Error::NotFound {
+                entity: "sign-off rule",
+                key: format!("{gate} at risk tier {tier}"),
+            }
+            .with_remedy(Remedy::AddSignoffRule {
+                gate: gate.key().into(),
+                tier: tier.key().into(),
+            })
         })?;
         let board = self
             .store
@@ -480,9 +488,12 @@ impl Workspace {
             Ok(id) if k.len() < 16 => self.store.signoff_request(id)?,
             _ => self.store.signoff_request_by_uid(&k.to_ascii_lowercase())?,
         };
-        found.ok_or_else(|| Error::NotFound {
-            entity: "sign-off request",
-            key: format!("{key} (give its number, e.g. 3, or its uid; list them with `steward signoff status`)"),
+        found.ok_or_else(|| {
+            Error::NotFound {
+                entity: "sign-off request",
+                key: format!("{key} (a request is named by its number, e.g. 3, or its uid)"),
+            }
+            .with_remedy(Remedy::ListSignoffRequests)
         })
     }
 
@@ -760,7 +771,7 @@ pub(super) fn check_gate(
         seen.push(line);
     }
     let tiers: Vec<&str> = governed.iter().map(|t| t.key()).collect();
-    Err(Error::Transition {
+    let refused = Error::Transition {
         from: before.draft.stage.key().into(),
         to: after.stage.key().into(),
         reason: format!(
@@ -769,11 +780,19 @@ pub(super) fn check_gate(
             gate.label().to_lowercase(),
             tiers.join(", "),
             if seen.is_empty() {
-                format!("there is no request yet: open one with `steward signoff request \"{}\" --gate {gate}`", before.draft.name)
+                "there is no request yet".to_string()
             } else {
                 seen.join("; ")
             }
         ),
+    };
+    Err(if seen.is_empty() {
+        refused.with_remedy(Remedy::OpenSignoffRequest {
+            system: before.draft.name.clone(),
+            gate: gate.key().into(),
+        })
+    } else {
+        refused
     })
 }
 

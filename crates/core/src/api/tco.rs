@@ -406,7 +406,7 @@ impl Workspace {
                     format!("systems[{i}]"),
                     format!(
                         "no AI system named or numbered {key:?} in this workspace; expected the \
-                         name or id of a system in the register (see `steward systems list`)"
+                         name or id of a system in the register"
                     ),
                 )),
                 Err(other) => return Err(other),

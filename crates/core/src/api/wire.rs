@@ -7,6 +7,7 @@ use ts_rs::TS;
 
 use super::Workspace;
 use crate::calendar::{EventKind, EventState, ItemState, MilestoneKind};
+use crate::error::Remedy;
 use crate::import::ImportProblem;
 use crate::kpi::{Cadence, Direction, EscalationState, KpiKind, Status};
 use crate::register::{
@@ -28,6 +29,10 @@ pub struct WireError {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub problems: Option<Vec<ImportProblem>>,
+    /// What the person can do about it, as facts; the UI words it for its screens.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub remedy: Option<Remedy>,
 }
 
 impl WireError {
@@ -37,6 +42,7 @@ impl WireError {
             message: message.into(),
             fields: None,
             problems: None,
+            remedy: None,
         }
     }
 }
@@ -44,7 +50,8 @@ impl WireError {
 impl From<Error> for WireError {
     fn from(e: Error) -> Self {
         let mut w = WireError::new(e.code(), e.to_string());
-        match e {
+        w.remedy = e.remedy().cloned();
+        match e.into_inner() {
             Error::Validation { fields, .. } => w.fields = Some(fields),
             Error::Import { problems } => w.problems = Some(problems),
             _ => {}

@@ -209,7 +209,14 @@ fn unlock_errors_say_what_is_wrong() {
         PASS,
         at(2021, 1, 1),
         "no_identity",
-        &["steward identity init --name"],
+        &["no signing identity in", "create one"],
+    );
+    let err =
+        identity::unlock(&dir.path().join("none"), PASS, at(2021, 1, 1)).expect_err("no identity");
+    assert_eq!(
+        err.remedy(),
+        Some(&steward_core::error::Remedy::CreateIdentity),
+        "the remedy is data; the CLI and the app word it (a command, the Profile screen)"
     );
 }
 

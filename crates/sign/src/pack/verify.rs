@@ -10,6 +10,7 @@ use ts_rs::TS;
 
 use super::{sha256_hex, Manifest, CONTROL_FILES, FORMAT, MANIFEST, MANIFEST_SIG, SUMS, SUMS_SIG};
 use crate::{cms, pdf, CertInfo};
+use steward_domain::error::Remedy;
 use steward_domain::Result;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -27,6 +28,10 @@ pub struct Finding {
     /// The file inside the pack this is about; None for the pack as a whole.
     pub file: Option<String>,
     pub message: String,
+    /// What the person verifying can do about it, when there is something.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub remedy: Option<Remedy>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -47,13 +52,26 @@ impl Findings {
             level: FindingLevel::Ok,
             file: file.map(str::to_string),
             message: message.into(),
+            remedy: None,
         });
+    }
+    /// A signature that holds but whose signer is not trusted: say so, and that trusting the
+    /// signer's certificate is what would change it.
+    fn untrusted(&mut self, file: Option<&str>, message: impl Into<String>, cert: &CertInfo) {
+        self.error(file, message);
+        if let Some(last) = self.0.last_mut() {
+            last.remedy = Some(Remedy::TrustCertificate {
+                subject: cert.subject.clone(),
+                fingerprint: cert.fingerprint_sha256.clone(),
+            });
+        }
     }
     fn error(&mut self, file: Option<&str>, message: impl Into<String>) {
         self.0.push(Finding {
             level: FindingLevel::Error,
             file: file.map(str::to_string),
             message: message.into(),
+            remedy: None,
         });
     }
 }
@@ -259,9 +277,10 @@ fn check_signature(
                     short(&cert.fingerprint_sha256)
                 ),
             ),
-            Err(why) => f.error(
+            Err(why) => f.untrusted(
                 Some(sig_file),
                 format!("the signature over {file} is intact but {why}"),
+                &cert,
             ),
         },
     }
@@ -275,8 +294,7 @@ fn trust(cert: &CertInfo, trusted: &[CertInfo]) -> std::result::Result<(), Strin
         Ok(())
     } else {
         Err(format!(
-            "it was made by a certificate you have not said you trust: {} (SHA-256 fingerprint {}); \
-             if you expect this signer, import their certificate with `steward certs import FILE` or pass --trust FILE",
+            "it was made by a certificate you have not said you trust: {} (SHA-256 fingerprint {})",
             cert.subject, cert.fingerprint_sha256
         ))
     }
@@ -369,10 +387,13 @@ fn check_pdf(path: &str, data: &[u8], trusted: &[CertInfo], f: &mut Findings) {
                             s.problem.unwrap_or_default()
                         ),
                     );
-                } else if let Some(Err(why)) = s.signer.as_ref().map(|c| trust(c, trusted)) {
-                    f.error(
+                } else if let Some((cert, Err(why))) =
+                    s.signer.as_ref().map(|c| (c, trust(c, trusted)))
+                {
+                    f.untrusted(
                         Some(path),
                         format!("PDF signature {:?} is intact but {why}", s.field),
+                        cert,
                     );
                 } else {
                     let whole = if s.covers_whole_file {
