@@ -12,7 +12,7 @@ use steward_core::register::RiskTier;
 use steward_core::sign::Signer;
 // Named as their ts-rs bindings are, which the generated TypeScript client imports by name.
 use steward_core::signoff::{
-    Decision as SignoffDecision, Gate as SignoffGate, Role as SignoffRole, RuleSpec,
+    Decision as SignoffDecision, Gate as SignoffGate, Role as SignoffRole, RuleForm,
 };
 use tauri::State;
 
@@ -66,9 +66,9 @@ pub fn signoff_save_rule(
     gate: SignoffGate,
     tier: RiskTier,
     board: String,
-    spec: RuleSpec,
+    rule: RuleForm,
 ) -> Reply<RuleView> {
-    s.with(|ws| ws.save_rule(gate, tier, &board, spec))
+    s.with(|ws| ws.save_rule(gate, tier, &board, rule.parse()?))
 }
 
 #[tauri::command]

@@ -72,9 +72,13 @@ def test_two_signers_approve_and_the_system_is_promoted(app, tmp_path):
         app.click("member-add")
         app.wait(lambda: name in app.find("board-members").text, f"{name} is on the board")
 
+    app.type("rule-roles", "auditor=1")
+    app.click("rule-save")
+    app.wait(lambda: app.present("error"), "a rule core cannot read is refused")
+    assert "is not a role" in app.find("error").text, "core's reader names the bad part and the roles it accepts"
     app.type("rule-roles", "legal=2")
     app.click("rule-save")
-    assert "2 legal of 1 required" in app.find("error").text, "an unsatisfiable rule is refused, saying why"
+    app.wait(lambda: "2 legal of 1 required" in app.find("error").text, "an unsatisfiable rule is refused, saying why")
     app.type("rule-roles", "legal=1, compliance=1")
     app.type("rule-quorum", "2")
     app.click("rule-save")
@@ -84,6 +88,8 @@ def test_two_signers_approve_and_the_system_is_promoted(app, tmp_path):
     open_system(app, SYSTEM)
     app.click("stage-production")
     assert "needs an approved pre-deployment sign-off" in app.find("stage-error").text, "the gate is shut"
+    remedy = app.find("error-remedy").text
+    assert "Sign-offs" in remedy and "steward " not in remedy, "the app words the remedy with its own screen, not a command"
 
     app.click("nav-signoff")
     app.type("request-system", SYSTEM)

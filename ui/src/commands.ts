@@ -34,7 +34,7 @@ import type { RequestReview } from "./bindings/RequestReview";
 import type { RequestView } from "./bindings/RequestView";
 import type { RetireOutcome } from "./bindings/RetireOutcome";
 import type { RiskTier } from "./bindings/RiskTier";
-import type { RuleSpec } from "./bindings/RuleSpec";
+import type { RuleForm } from "./bindings/RuleForm";
 import type { RuleView } from "./bindings/RuleView";
 import type { Scenario } from "./bindings/tco/Scenario";
 import type { SignoffDecision } from "./bindings/SignoffDecision";
@@ -169,8 +169,8 @@ export function commands(invoke: Invoke) {
       invoke("signoff_add_member", { board, name, role, cert }),
     signoffRules: (): Promise<RuleView[]> =>
       invoke("signoff_rules"),
-    signoffSaveRule: (gate: SignoffGate, tier: RiskTier, board: string, spec: RuleSpec): Promise<RuleView> =>
-      invoke("signoff_save_rule", { gate, tier, board, spec }),
+    signoffSaveRule: (gate: SignoffGate, tier: RiskTier, board: string, rule: RuleForm): Promise<RuleView> =>
+      invoke("signoff_save_rule", { gate, tier, board, rule }),
     signoffRequests: (): Promise<RequestView[]> =>
       invoke("signoff_requests"),
     /** Opens a request with the rule's deadline (valid days from today). */

@@ -40,18 +40,9 @@ fn tier(s: &str) -> Result<RiskTier, String> {
         )
     })
 }
-/// `ROLE=N`, e.g. `legal=1`.
+/// `ROLE=N`, e.g. `legal=1`, read by core's one reader of that syntax.
 fn requirement(s: &str) -> Result<RoleRequirement, String> {
-    let (r, n) = s
-        .split_once('=')
-        .ok_or_else(|| format!("{s:?} is not ROLE=N (e.g. legal=1)"))?;
-    Ok(RoleRequirement {
-        role: role(r.trim())?,
-        required: n
-            .trim()
-            .parse()
-            .map_err(|_| format!("{s:?}: {n:?} is not a whole number of signers"))?,
-    })
+    steward_core::signoff::parse_requirement(s)
 }
 
 #[derive(Subcommand)]

@@ -7,12 +7,10 @@ import type { RiskTier } from "../bindings/RiskTier";
 import type { RuleView } from "../bindings/RuleView";
 import type { SignoffGate } from "../bindings/SignoffGate";
 import type { SignoffRole } from "../bindings/SignoffRole";
-import type { WireError } from "../bindings/WireError";
 import { backend } from "../backend";
 import { ErrorBox } from "../components/ErrorBox";
 import { Select } from "../components/Select";
 import { valueOf } from "../lib/dom";
-import { parseRequirements, wholeNumber } from "../lib/signoff";
 import { useAction } from "../lib/useAction";
 import { labelOf, useVocab } from "../lib/vocab";
 
@@ -23,7 +21,7 @@ export function SignoffBoards() {
   const v = useVocab();
   const [boards, setBoards] = useState<BoardView[]>([]);
   const [rules, setRules] = useState<RuleView[]>([]);
-  const { error, setError, busy, run } = useAction();
+  const { error, busy, run } = useAction();
   const [boardName, setBoardName] = useState("");
   const [member, setMember] = useState({ board: "", name: "", role: "legal" as SignoffRole, cert: "" });
   const [rule, setRule] = useState({
@@ -159,13 +157,8 @@ export function SignoffBoards() {
         class="panel row"
         onSubmit={async (e) => {
           e.preventDefault();
-          const parsed = parseRequirements(rule.roles, v.signoff_roles);
-          const quorum = wholeNumber(rule.quorum);
-          const days = wholeNumber(rule.days);
-          if ("error" in parsed) return setError({ code: "validation", message: `roles: ${parsed.error}` } as WireError);
-          if (quorum === null) return setError({ code: "validation", message: "quorum: give a whole number of approvals" } as WireError);
-          if (days === null) return setError({ code: "validation", message: "days: give a whole number of days" } as WireError);
-          if (await run(() => backend.signoffSaveRule(rule.gate, rule.tier, rule.board || first, { roles: parsed.roles, quorum, valid_days: days }))) {
+          const form = { roles: rule.roles, quorum: rule.quorum, valid_days: rule.days };
+          if (await run(() => backend.signoffSaveRule(rule.gate, rule.tier, rule.board || first, form))) {
             await load();
           }
         }}

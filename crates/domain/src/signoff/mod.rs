@@ -92,6 +92,85 @@ pub struct RuleSpec {
     pub valid_days: u32,
 }
 
+/// A rule as a person types it: roles as `ROLE=N` parts (e.g. "legal=1, compliance=1"), the
+/// quorum and the days as text. [`RuleForm::parse`] is the one reader of that syntax, for the
+/// CLI's `--require` and the app's rule form alike.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RuleForm {
+    pub roles: String,
+    pub quorum: String,
+    pub valid_days: String,
+}
+
+impl RuleForm {
+    /// The rule, or a validation error naming each field that is not understood and what would
+    /// be accepted.
+    pub fn parse(&self) -> crate::Result<RuleSpec> {
+        let mut fields = Vec::new();
+        let roles = parse_requirements(&self.roles).unwrap_or_else(|m| {
+            fields.push(FieldError::new("roles", m));
+            Vec::new()
+        });
+        let mut whole = |field: &str, text: &str, what: &str| match text.trim().parse::<u32>() {
+            Ok(n) => n,
+            Err(_) => {
+                fields.push(FieldError::new(
+                    field,
+                    format!("{text:?} is not a whole number of {what}"),
+                ));
+                0
+            }
+        };
+        let quorum = whole("quorum", &self.quorum, "approvals");
+        let valid_days = whole("valid_days", &self.valid_days, "days");
+        if fields.is_empty() {
+            Ok(RuleSpec {
+                roles,
+                quorum,
+                valid_days,
+            })
+        } else {
+            Err(crate::Error::Validation {
+                entity: "sign-off rule",
+                fields,
+            })
+        }
+    }
+}
+
+/// Reads one `ROLE=N`, e.g. `legal=1`; the message says what is wrong and what is accepted.
+pub fn parse_requirement(part: &str) -> Result<RoleRequirement, String> {
+    let (r, n) = part
+        .split_once('=')
+        .ok_or_else(|| format!("{part:?} is not ROLE=N (e.g. legal=1)"))?;
+    let role = Role::parse(r.trim()).ok_or_else(|| {
+        format!(
+            "{:?} is not a role; expected one of {}",
+            r.trim(),
+            Role::expected()
+        )
+    })?;
+    let required = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("{part:?}: {n:?} is not a whole number of signers"))?;
+    Ok(RoleRequirement { role, required })
+}
+
+/// Reads `ROLE=N` parts separated by commas, semicolons or spaces, e.g. "legal=1, compliance=1".
+pub fn parse_requirements(text: &str) -> Result<Vec<RoleRequirement>, String> {
+    let roles = text
+        .split([',', ';', ' ', '\t', '\n'])
+        .filter(|p| !p.trim().is_empty())
+        .map(parse_requirement)
+        .collect::<Result<Vec<_>, _>>()?;
+    if roles.is_empty() {
+        return Err("name at least one role as ROLE=N, e.g. legal=1".into());
+    }
+    Ok(roles)
+}
+
 /// Why a rule can never be met by a board's members (each problem a field error), or an empty list.
 /// `excluded` are names that may not approve (segregation of duties), compared ignoring case.
 pub fn unsatisfiable(rule: &RuleSpec, members: &[Member], excluded: &[String]) -> Vec<FieldError> {

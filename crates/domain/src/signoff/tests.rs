@@ -274,3 +274,75 @@ fn diff_names_each_changed_field() {
         "a content change changes the hash"
     );
 }
+
+fn check_form(
+    roles: &str,
+    quorum: &str,
+    days: &str,
+    expected: Result<RuleSpec, Vec<(&str, &str)>>,
+) {
+    let form = RuleForm {
+        roles: roles.into(),
+        quorum: quorum.into(),
+        valid_days: days.into(),
+    };
+    match (form.parse(), expected) {
+        (Ok(got), Ok(want)) => assert_eq!(got, want, "{form:?}"),
+        (Err(crate::Error::Validation { fields, .. }), Err(want)) => {
+            assert_eq!(fields.len(), want.len(), "{fields:?}");
+            for ((f, m), got) in want.iter().zip(&fields) {
+                assert_eq!(got.field, *f, "{fields:?}");
+                assert!(got.message.contains(m), "{:?} names {m:?}", got.message);
+            }
+        }
+        (got, want) => panic!("{form:?}: got {got:?}, expected {want:?}"),
+    }
+}
+
+#[test]
+fn a_typed_rule_is_read_by_one_parser_naming_each_bad_field() {
+    let req = |role, required| RoleRequirement { role, required };
+    check_form(
+        "legal=1, compliance=2",
+        "2",
+        " 30 ",
+        Ok(RuleSpec {
+            roles: vec![req(Role::Legal, 1), req(Role::Compliance, 2)],
+            quorum: 2,
+            valid_days: 30,
+        }),
+    );
+    check_form(
+        "risk=1;data_protection=1",
+        "1",
+        "7",
+        Ok(RuleSpec {
+            roles: vec![req(Role::Risk, 1), req(Role::DataProtection, 1)],
+            quorum: 1,
+            valid_days: 7,
+        }),
+    );
+    check_form("legal", "1", "7", Err(vec![("roles", "is not ROLE=N")]));
+    check_form(
+        "legal=x",
+        "1",
+        "7",
+        Err(vec![("roles", "not a whole number of signers")]),
+    );
+    check_form(
+        "auditor=1",
+        "1",
+        "7",
+        Err(vec![("roles", "legal, compliance, risk, business_owner")]),
+    );
+    check_form("", "1", "7", Err(vec![("roles", "name at least one role")]));
+    check_form(
+        "legal=1",
+        "two",
+        "-1",
+        Err(vec![
+            ("quorum", "not a whole number of approvals"),
+            ("valid_days", "not a whole number of days"),
+        ]),
+    );
+}
