@@ -13,6 +13,7 @@ pub mod error;
 pub mod files;
 pub mod kpi;
 pub mod register;
+pub mod review;
 pub mod sheet;
 pub mod signoff;
 
