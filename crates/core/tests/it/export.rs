@@ -46,6 +46,13 @@ fn register(dir: &Path) -> Workspace {
         statement: "Rates (ECB) hold; mostly".into(),
         review_date: date("2026-06-30"),
     }];
+    d.sponsor = "Zoë \"Z\" O'Brien, CFO; Group".into();
+    d.last_retrained = Some(date("2026-11-02"));
+    // Not exactly representable in binary: the text of an export must still read back as the
+    // same number.
+    d.annual_value = Some(0.1 + 0.2);
+    d.data_readiness = Some(1);
+    d.strategic_alignment = Some(5);
     ws.add_system(d).expect("edge case system");
     ws
 }
