@@ -163,6 +163,34 @@ fn xlsx_export_is_an_excel_table_with_real_dates() {
             row[date_col]
         );
     }
+    let col = |name: &str| {
+        headers()
+            .iter()
+            .position(|h| *h == name)
+            .unwrap_or_else(|| panic!("a {name} column"))
+    };
+    let (retrained, value, readiness) = (
+        col("Last retrained"),
+        col("Annual value"),
+        col("Data readiness"),
+    );
+    let rows: Vec<_> = range.rows().skip(1).collect();
+    assert!(
+        rows.iter()
+            .any(|r| matches!(r[retrained], Data::DateTime(_))),
+        "a last retraining is a date cell"
+    );
+    assert!(
+        rows.iter().any(|r| matches!(r[value], Data::Float(_))),
+        "an annual value is a number cell, so it sums"
+    );
+    for r in &rows {
+        assert!(
+            matches!(r[readiness], Data::Empty | Data::Float(_)),
+            "a readiness score is a number cell or empty, never 0 for missing: {:?}",
+            r[readiness]
+        );
+    }
 }
 
 #[test]
