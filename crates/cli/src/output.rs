@@ -22,6 +22,23 @@ pub fn message(as_json: bool, text: &str, value: serde_json::Value) -> Result<()
     }
 }
 
+/// An amount in whole currency units with thousands separators, e.g. "1,250,000".
+pub fn money(v: f64) -> String {
+    let whole = format!("{:.0}", v.abs());
+    let mut out = String::new();
+    for (i, ch) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if v < -0.5 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
 /// A plain text table with columns padded to their widest cell.
 pub fn table(headers: &[&str], rows: &[Vec<String>]) {
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
@@ -102,6 +119,7 @@ pub fn system(s: &AiSystem, as_json: bool) -> Result<()> {
     }
     let d = &s.draft;
     let opt = |o: Option<String>| o.unwrap_or_else(|| "-".into());
+    let score = |o: Option<u8>| opt(o.map(|v| format!("{v} of 5")));
     let fields: Vec<(&str, String)> = vec![
         ("id", s.id.to_string()),
         ("name", d.name.clone()),
@@ -125,6 +143,14 @@ pub fn system(s: &AiSystem, as_json: bool) -> Result<()> {
             opt(d.deployment_date.map(|x| x.to_string())),
         ),
         ("tags", d.tags.join(", ")),
+        ("sponsor", d.sponsor.clone()),
+        (
+            "last retrained",
+            opt(d.last_retrained.map(|x| x.to_string())),
+        ),
+        ("annual value", opt(d.annual_value.map(money))),
+        ("data readiness", score(d.data_readiness)),
+        ("strategic alignment", score(d.strategic_alignment)),
         ("created", s.created_at.clone()),
         ("updated", s.updated_at.clone()),
     ];

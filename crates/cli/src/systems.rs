@@ -97,6 +97,43 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
         .map_err(|_| format!("{s:?} is not a date; expected YYYY-MM-DD"))
 }
 
+/// A value given on the command line, or none when it was given as "" (which clears the field).
+#[derive(Clone)]
+pub struct OrClear<T>(Option<T>);
+
+fn or_clear<T>(s: &str, parse: fn(&str) -> Result<T, String>) -> Result<OrClear<T>, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        Ok(OrClear(None))
+    } else {
+        parse(s).map(|v| OrClear(Some(v)))
+    }
+}
+
+fn parse_retrained(s: &str) -> Result<OrClear<NaiveDate>, String> {
+    or_clear(s, |s| {
+        parse_date(s).map_err(|e| format!("{e}, or \"\" to clear it"))
+    })
+}
+
+fn parse_amount(s: &str) -> Result<OrClear<f64>, String> {
+    or_clear(s, |s| {
+        steward_core::import::measurements::parse_value(s).map_err(|_| {
+            format!(
+                "{s:?} is not an amount; expected a plain number in the workspace's currency, \
+                 e.g. 1250000 ('.' for decimals), or \"\" to clear it"
+            )
+        })
+    })
+}
+
+fn parse_score(s: &str) -> Result<OrClear<u8>, String> {
+    or_clear(s, |s| {
+        s.parse::<u8>()
+            .map_err(|_| format!("{s:?} is not a whole number from 1 to 5 (or \"\" to clear it)"))
+    })
+}
+
 #[derive(Args, Default)]
 pub struct Filter {
     /// Text to find in name, purpose, owner, lead, unit, vendor, approach or tags.
@@ -183,6 +220,23 @@ pub struct Fields {
     /// Replace the tags with this list, e.g. "credit; scoring".
     #[arg(long)]
     tags: Option<String>,
+    /// The executive who funds the system and answers for it at the portfolio board ("" clears).
+    #[arg(long)]
+    sponsor: Option<String>,
+    /// When the model was last retrained: today or earlier, not before the deployment date
+    /// ("" clears).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_retrained)]
+    last_retrained: Option<OrClear<NaiveDate>>,
+    /// The value the system delivers per year (a proposal: is expected to deliver), in the
+    /// workspace's currency, 0 or more ("" clears).
+    #[arg(long, value_name = "N", value_parser = parse_amount, allow_negative_numbers = true)]
+    annual_value: Option<OrClear<f64>>,
+    /// How ready the data is: 1 (no usable data) to 5 (production-grade) ("" clears).
+    #[arg(long, value_name = "1-5", value_parser = parse_score, allow_negative_numbers = true)]
+    data_readiness: Option<OrClear<u8>>,
+    /// Fit with the organisation's strategy: 1 (little fit) to 5 (core to it) ("" clears).
+    #[arg(long, value_name = "1-5", value_parser = parse_score, allow_negative_numbers = true)]
+    strategic_alignment: Option<OrClear<u8>>,
 }
 
 impl Fields {
@@ -200,7 +254,17 @@ impl Fields {
             regulated_domain,
             risk_tier,
             data_sensitivity,
-            stage
+            stage,
+            sponsor
+        );
+        macro_rules! set_or_clear {
+            ($($f:ident),*) => { $( if let Some(OrClear(v)) = self.$f { d.$f = v; } )* };
+        }
+        set_or_clear!(
+            last_retrained,
+            annual_value,
+            data_readiness,
+            strategic_alignment
         );
         if let Some(v) = self.vendor {
             d.sourcing = if v.trim().is_empty() {

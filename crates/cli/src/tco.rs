@@ -239,7 +239,12 @@ pub fn run(cmd: TcoCmd, json: bool, needs: Needs<'_>) -> Result<ExitCode> {
                             s.name.clone(),
                             s.options.to_string(),
                             format!("{} months", s.horizon_months),
-                            format!("{} ({} {})", s.cheapest, money(s.cheapest_npv), s.currency),
+                            format!(
+                                "{} ({} {})",
+                                s.cheapest,
+                                output::money(s.cheapest_npv),
+                                s.currency
+                            ),
                             s.systems.join(", "),
                         ]
                     })
@@ -327,22 +332,6 @@ fn load(file: &Path) -> Result<(Scenario, TcoResult)> {
     Ok((scenario, result))
 }
 
-fn money(v: f64) -> String {
-    let whole = format!("{:.0}", v.abs());
-    let mut out = String::new();
-    for (i, ch) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if v < -0.5 {
-        format!("-{out}")
-    } else {
-        out
-    }
-}
-
 fn print_result(s: &Scenario, r: &TcoResult) {
     println!(
         "{}: {} months, prices in {}, discount rate {:.2}% a year ({:.4}% a month)",
@@ -360,8 +349,8 @@ fn print_result(s: &Scenario, r: &TcoResult) {
             vec![
                 o.name.clone(),
                 o.kind.label().to_string(),
-                money(o.total),
-                money(o.npv),
+                output::money(o.total),
+                output::money(o.npv),
                 o.cost_per_1k_inferences
                     .map_or_else(|| "n/a".into(), |c| format!("{c:.4}")),
             ]
@@ -384,7 +373,7 @@ fn print_result(s: &Scenario, r: &TcoResult) {
     let rows: Vec<Vec<String>> = (0..years)
         .map(|y| {
             let mut row = vec![(y + 1).to_string()];
-            row.extend(r.options.iter().map(|o| money(o.yearly[y].total)));
+            row.extend(r.options.iter().map(|o| output::money(o.yearly[y].total)));
             row
         })
         .collect();
@@ -429,7 +418,7 @@ fn print_result(s: &Scenario, r: &TcoResult) {
                 row.low
                     .iter()
                     .zip(&row.high)
-                    .map(|(l, h)| format!("{} / {}", money(*l), money(*h))),
+                    .map(|(l, h)| format!("{} / {}", output::money(*l), output::money(*h))),
             );
             cells
         })

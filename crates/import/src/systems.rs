@@ -35,12 +35,17 @@ pub enum Field {
     Datasets,
     Assumptions,
     Tags,
+    Sponsor,
+    LastRetrained,
+    AnnualValue,
+    DataReadiness,
+    StrategicAlignment,
 }
 
 use Field as F;
 
 impl Field {
-    pub const ALL: [Field; 18] = [
+    pub const ALL: [Field; 23] = [
         F::Name,
         F::Purpose,
         F::BusinessUnit,
@@ -59,6 +64,11 @@ impl Field {
         F::Datasets,
         F::Assumptions,
         F::Tags,
+        F::Sponsor,
+        F::LastRetrained,
+        F::AnnualValue,
+        F::DataReadiness,
+        F::StrategicAlignment,
     ];
 
     pub fn spec(self) -> &'static FieldSpec {
@@ -88,7 +98,7 @@ const fn spec(
 
 /// The columns of the register; labels are the headers an export writes.
 #[rustfmt::skip]
-pub static SPECS: [FieldSpec; 18] = [
+pub static SPECS: [FieldSpec; 23] = [
     spec("name", "Name", &["system", "system name", "ai system", "model", "model name", "use case", "title"], true),
     spec("purpose", "Purpose", &["description", "use", "intended purpose", "what it does", "objective"], false),
     spec("business_unit", "Business unit", &["BU", "unit", "department", "division", "business", "line of business", "LOB", "team"], true),
@@ -107,6 +117,11 @@ pub static SPECS: [FieldSpec; 18] = [
     spec("datasets", "Datasets", &["dataset", "data sets", "training data", "data sources"], false),
     spec("assumptions", "Assumptions", &["assumption", "strategic assumptions", "key assumptions"], false),
     spec("tags", "Tags", &["tag", "labels", "keywords"], false),
+    spec("sponsor", "Sponsor", &["executive sponsor", "exec sponsor", "business sponsor", "sponsoring executive", "funding executive"], false),
+    spec("last_retrained", "Last retrained", &["last retrain", "last retraining", "last retrained on", "retrained", "retrained on", "last trained", "last training date", "retraining date"], false),
+    spec("annual_value", "Annual value", &["value per year", "yearly value", "value p.a.", "annual benefit", "expected annual value", "expected value per year", "annual value (expected)"], false),
+    spec("data_readiness", "Data readiness", &["data readiness score", "data readiness (1-5)", "readiness", "data maturity"], false),
+    spec("strategic_alignment", "Strategic alignment", &["strategic alignment score", "strategic alignment (1-5)", "strategic fit", "strategy fit", "strategy alignment", "alignment"], false),
 ];
 
 /// The register's column headers, as an export writes them.
@@ -148,6 +163,15 @@ fn cell(d: &SystemDraft, f: Field) -> Cell {
         F::Datasets => text(&lists::format_datasets(&d.datasets)),
         F::Assumptions => text(&lists::format_assumptions(&d.assumptions)),
         F::Tags => text(&lists::format_tags(&d.tags)),
+        F::Sponsor => text(&d.sponsor),
+        F::LastRetrained => d.last_retrained.map_or(Cell::Empty, Cell::Date),
+        F::AnnualValue => d.annual_value.map_or(Cell::Empty, Cell::Number),
+        F::DataReadiness => d
+            .data_readiness
+            .map_or(Cell::Empty, |v| Cell::Number(v.into())),
+        F::StrategicAlignment => d
+            .strategic_alignment
+            .map_or(Cell::Empty, |v| Cell::Number(v.into())),
     }
 }
 
@@ -166,8 +190,13 @@ pub enum PlannedWrite {
 /// that is present means "no value" (empty text, no date, no category, no items), except for
 /// sourcing, stage, regulated domain, risk tier and data sensitivity, which always have a value:
 /// there an empty cell keeps the current value (a new system gets the default of
-/// `SystemDraft::new`). A column that is absent keeps every existing system's value.
-pub fn plan(table: &Table, existing: &[AiSystem]) -> (ImportPlan, Vec<PlannedWrite>) {
+/// `SystemDraft::new`). A column that is absent keeps every existing system's value. `today` is
+/// the workspace clock's date, for the rules that need it (a last retraining is not in the future).
+pub fn plan(
+    table: &Table,
+    existing: &[AiSystem],
+    today: NaiveDate,
+) -> (ImportPlan, Vec<PlannedWrite>) {
     let (map, warnings, problems) = map_headers(table, &SPECS);
     let mut plan = ImportPlan {
         file: table.file.clone(),
@@ -203,6 +232,7 @@ pub fn plan(table: &Table, existing: &[AiSystem]) -> (ImportPlan, Vec<PlannedWri
             map: &map,
             row: *row,
             cells,
+            today,
         };
         let name = r
             .cell(F::Name)
@@ -288,6 +318,7 @@ struct RowReader<'a> {
     map: &'a HeaderMap,
     row: u32,
     cells: &'a [Cell],
+    today: NaiveDate,
 }
 
 const EMPTY: Cell = Cell::Empty;
@@ -325,7 +356,7 @@ impl RowReader<'_> {
             }
         }
         register::normalize(&mut d);
-        for e in register::validate(&d) {
+        for e in register::validate_on(&d, self.today) {
             let f = Field::of_error(&e.field).unwrap_or(F::Name);
             // A cell already refused while it was read is not reported twice.
             if problems.iter().any(|(g, _)| *g == f) {
@@ -416,6 +447,11 @@ fn apply(d: &mut SystemDraft, f: Field, cell: &Cell) -> Result<(), String> {
         F::Datasets => d.datasets = lists::parse_datasets(s)?,
         F::Assumptions => d.assumptions = lists::parse_assumptions(s)?,
         F::Tags => d.tags = lists::parse_tags(s),
+        F::Sponsor => d.sponsor = s.to_string(),
+        F::LastRetrained => d.last_retrained = date_cell(cell)?,
+        F::AnnualValue => d.annual_value = amount_cell(cell)?,
+        F::DataReadiness => d.data_readiness = score_cell(cell)?,
+        F::StrategicAlignment => d.strategic_alignment = score_cell(cell)?,
     }
     Ok(())
 }
@@ -451,6 +487,38 @@ fn date_cell(cell: &Cell) -> Result<Option<NaiveDate>, String> {
     }
 }
 
+/// An amount per year: a number cell, or text holding a plain number.
+fn amount_cell(cell: &Cell) -> Result<Option<f64>, String> {
+    match cell {
+        Cell::Number(n) => Ok(Some(*n)),
+        c if c.is_empty() => Ok(None),
+        other => {
+            let s = other.text();
+            super::measurements::parse_value(&s).map(Some).map_err(|_| {
+                format!(
+                    "{:?} is not an amount; write the value per year in the workspace's currency \
+                     as a plain number, e.g. 1250000 (no currency sign, no thousands separators, \
+                     '.' for decimals), or leave it empty when not known",
+                    s.trim()
+                )
+            })
+        }
+    }
+}
+
+/// A 1-5 score: a whole number (the range is the register's rule, checked with the record).
+fn score_cell(cell: &Cell) -> Result<Option<u8>, String> {
+    const HOW: &str = "write a whole number from 1 to 5, or leave it empty when not assessed";
+    let s = cell.text();
+    let s = s.trim();
+    match cell {
+        c if c.is_empty() => Ok(None),
+        Cell::Number(n) if n.fract() == 0.0 && (0.0..=255.0).contains(n) => Ok(Some(*n as u8)),
+        Cell::Text(_) if s.parse::<u8>().is_ok() => Ok(s.parse::<u8>().ok()),
+        _ => Err(format!("{s:?} is not a whole number from 1 to 5; {HOW}")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -463,7 +531,14 @@ mod tests {
                 "Field::ALL is in declaration order, which indexes SPECS"
             );
         }
-        let draft = serde_json::to_value(SystemDraft::new("x")).expect("a draft serializes");
+        // Every field set: the review fields are left out of the JSON when empty.
+        let mut d = SystemDraft::new("x");
+        d.sponsor = "Helen Carter".into();
+        d.last_retrained = NaiveDate::from_ymd_opt(2026, 1, 1);
+        d.annual_value = Some(1.0);
+        d.data_readiness = Some(3);
+        d.strategic_alignment = Some(3);
+        let draft = serde_json::to_value(d).expect("a draft serializes");
         for s in &SPECS {
             assert!(
                 draft.get(s.key).is_some(),

@@ -33,6 +33,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_assess.sql"),
     include_str!("migrations/0006_kpi.sql"),
     include_str!("migrations/0007_signoff.sql"),
+    include_str!("migrations/0008_review_fields.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

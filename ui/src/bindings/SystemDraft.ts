@@ -24,4 +24,25 @@ model_approach: string, stage: Stage, regulated_domain: RegulatedDomain,
 /**
  * None until the system has been classified.
  */
-eu_ai_act_category: EuAiActCategory | null, risk_tier: RiskTier, data_sensitivity: DataSensitivity, deployment_date: string | null, certifications: Array<Certification>, datasets: Array<Dataset>, assumptions: Array<Assumption>, tags: Array<string>, };
+eu_ai_act_category: EuAiActCategory | null, risk_tier: RiskTier, data_sensitivity: DataSensitivity, deployment_date: string | null, certifications: Array<Certification>, datasets: Array<Dataset>, assumptions: Array<Assumption>, tags: Array<string>, 
+/**
+ * The executive who funds the system and answers for it at the portfolio board.
+ */
+sponsor?: string, 
+/**
+ * When the model was last retrained: not after today, not before the deployment date.
+ */
+last_retrained?: string, 
+/**
+ * The value the system delivers per year (for a proposal: is expected to deliver), in the
+ * workspace's currency; 0 or more.
+ */
+annual_value?: number, 
+/**
+ * How ready the data is, 1 (none) to 5 (production-grade); mainly for proposed systems.
+ */
+data_readiness?: number, 
+/**
+ * Fit with the organisation's strategy, 1 (little) to 5 (core to it).
+ */
+strategic_alignment?: number, };

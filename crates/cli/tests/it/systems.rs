@@ -189,6 +189,141 @@ fn validation_errors_name_fields_and_exit_1() {
 }
 
 #[test]
+fn review_fields_are_set_shown_and_cleared() {
+    let ws = Ws::new();
+    let s = ws.json(&[
+        "systems",
+        "add",
+        "--name",
+        "Wellness Nudges",
+        "--unit",
+        "Life & Health",
+        "--owner",
+        "Fatima",
+        "--sponsor",
+        "Amara Nwosu",
+        "--annual-value",
+        "350000",
+        "--data-readiness",
+        "2",
+        "--strategic-alignment",
+        "3",
+    ]);
+    assert_eq!(s["sponsor"], "Amara Nwosu");
+    assert_eq!(s["annual_value"], 350000.0);
+    assert_eq!(s["data_readiness"], 2);
+    assert_eq!(s["strategic_alignment"], 3);
+    assert!(
+        s.get("last_retrained").is_none(),
+        "a field not given stays missing: {s}"
+    );
+    ws.cmd()
+        .args([
+            "systems",
+            "edit",
+            "Wellness Nudges",
+            "--last-retrained",
+            "2024-01-31",
+            "--annual-value",
+            "1250000.5",
+        ])
+        .assert()
+        .success();
+    ws.cmd()
+        .args(["systems", "show", "Wellness Nudges"])
+        .assert()
+        .success()
+        .stdout(contains("sponsor  Amara Nwosu"))
+        .stdout(contains("last retrained  2024-01-31"))
+        .stdout(contains("annual value  1,250,000"))
+        .stdout(contains("data readiness  2 of 5"))
+        .stdout(contains("strategic alignment  3 of 5"));
+    let shown = ws.json(&["systems", "show", "Wellness Nudges"]);
+    assert_eq!(
+        shown["annual_value"], 1250000.5,
+        "--json keeps the exact value"
+    );
+    assert_eq!(shown["last_retrained"], "2024-01-31");
+
+    // Core's rules, each naming its field (exit 1); unreadable values are usage errors (exit 2).
+    for (flag, value, said) in [
+        (
+            "--last-retrained",
+            "2999-01-01",
+            "last_retrained: 2999-01-01 is after today",
+        ),
+        (
+            "--data-readiness",
+            "6",
+            "data_readiness: must be a whole number from 1 (no usable data) to 5",
+        ),
+        (
+            "--strategic-alignment",
+            "0",
+            "strategic_alignment: must be a whole number from 1",
+        ),
+        ("--annual-value", "-5", "annual_value: must be 0 or more"),
+    ] {
+        ws.cmd()
+            .args(["systems", "edit", "Wellness Nudges", flag, value])
+            .assert()
+            .code(1)
+            .stderr(contains(said));
+    }
+    for (flag, value, said) in [
+        ("--last-retrained", "31/01/2024", "expected YYYY-MM-DD"),
+        (
+            "--data-readiness",
+            "2.5",
+            "is not a whole number from 1 to 5",
+        ),
+        (
+            "--strategic-alignment",
+            "-1",
+            "is not a whole number from 1 to 5",
+        ),
+        ("--annual-value", "EUR 5", "is not an amount"),
+    ] {
+        ws.cmd()
+            .args(["systems", "edit", "Wellness Nudges", flag, value])
+            .assert()
+            .code(2)
+            .stderr(contains(said));
+    }
+
+    let cleared = ws.json(&[
+        "systems",
+        "edit",
+        "Wellness Nudges",
+        "--sponsor",
+        "",
+        "--last-retrained",
+        "",
+        "--annual-value",
+        "",
+        "--data-readiness",
+        "",
+        "--strategic-alignment",
+        "",
+    ]);
+    for key in [
+        "sponsor",
+        "last_retrained",
+        "annual_value",
+        "data_readiness",
+        "strategic_alignment",
+    ] {
+        assert!(cleared.get(key).is_none(), "\"\" clears {key}: {cleared}");
+    }
+    ws.cmd()
+        .args(["systems", "show", "Wellness Nudges"])
+        .assert()
+        .success()
+        .stdout(contains("data readiness  -"))
+        .stdout(contains("annual value  -"));
+}
+
+#[test]
 fn import_dry_run_then_commit() {
     let ws = Ws::new();
     let csv = ws.file("reg.csv", format!("{HEADER}Alpha,Retail,Ann,high,development,\nBeta,Claims,Bob,low,production,2024-02-01\n").as_bytes());

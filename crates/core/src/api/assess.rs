@@ -777,6 +777,7 @@ impl Workspace {
             (tier.unwrap_or(suggested), category)
         };
         let now = self.ctx.timestamp();
+        let today = self.ctx.clock.today();
         let actor = self.ctx.actor.clone();
         self.store.write(|tx| {
             let before = tx.assessment(id)?.ok_or_else(|| not_found(id))?;
@@ -817,7 +818,7 @@ impl Workspace {
                 d.eu_ai_act_category = category;
             }
             if d != system.draft {
-                let d = checked(d)?;
+                let d = checked(d, today)?;
                 update_audited(tx, &system, &d, &now, &actor, "assessment")?;
             }
             Ok(())

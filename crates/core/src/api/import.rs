@@ -17,7 +17,7 @@ impl Workspace {
     pub fn plan_import_systems(&self, path: &Path) -> Result<ImportPlan> {
         let table = read_table(path)?;
         let existing = self.store.all_systems()?;
-        Ok(systems::plan(&table, &existing).0)
+        Ok(systems::plan(&table, &existing, self.ctx.clock.today()).0)
     }
 
     /// Imports the register rows of `path`. With any problem: `Err(Error::Import)` listing them
@@ -26,9 +26,10 @@ impl Workspace {
     /// ("import_create" / "import_update"), and the plan is returned.
     pub fn import_systems(&mut self, path: &Path, dry_run: bool) -> Result<ImportPlan> {
         let table = read_table(path)?;
+        let today = self.ctx.clock.today();
         if dry_run {
             let existing = self.store.all_systems()?;
-            return refuse_problems(systems::plan(&table, &existing).0);
+            return refuse_problems(systems::plan(&table, &existing, today).0);
         }
         let now = self.ctx.timestamp();
         let actor = self.ctx.actor.clone();
@@ -36,7 +37,7 @@ impl Workspace {
         // and the write.
         self.store.write(|tx| {
             let existing = tx.all_systems()?;
-            let (plan, writes) = systems::plan(&table, &existing);
+            let (plan, writes) = systems::plan(&table, &existing, today);
             let plan = refuse_problems(plan)?;
             for w in &writes {
                 match w {

@@ -1,5 +1,6 @@
 //! Register operations: add, edit, change stage, retire, show, list.
 
+use chrono::NaiveDate;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -17,10 +18,11 @@ pub struct Facets {
     pub tags: Vec<String>,
 }
 
-/// Normalizes and validates a draft; Err(Validation) lists every bad field.
-pub(super) fn checked(mut d: SystemDraft) -> Result<SystemDraft> {
+/// Normalizes and validates a draft saved on `today` (the workspace clock's date);
+/// Err(Validation) lists every bad field.
+pub(super) fn checked(mut d: SystemDraft, today: NaiveDate) -> Result<SystemDraft> {
     register::normalize(&mut d);
-    let fields = register::validate(&d);
+    let fields = register::validate_on(&d, today);
     if fields.is_empty() {
         Ok(d)
     } else {
@@ -99,7 +101,7 @@ pub(super) fn update_audited(
 
 impl Workspace {
     pub fn add_system(&mut self, draft: SystemDraft) -> Result<AiSystem> {
-        let d = checked(draft)?;
+        let d = checked(draft, self.ctx.clock.today())?;
         let now = self.ctx.timestamp();
         let actor = self.ctx.actor.clone();
         self.store
@@ -108,7 +110,7 @@ impl Workspace {
 
     /// Saves an edited record. A stage change in it must follow the allowed transitions.
     pub fn update_system(&mut self, id: i64, draft: SystemDraft) -> Result<AiSystem> {
-        let d = checked(draft)?;
+        let d = checked(draft, self.ctx.clock.today())?;
         self.write_system(id, "update", |before| {
             register::check_transition(before.stage, d.stage).map_err(|reason| {
                 Error::Transition {
@@ -137,7 +139,7 @@ impl Workspace {
                 d.deployment_date = Some(today);
             }
             d.stage = stage;
-            checked(d)
+            checked(d, today)
         })
     }
 

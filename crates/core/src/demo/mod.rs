@@ -3,7 +3,7 @@
 
 mod calendar;
 
-use chrono::NaiveDate;
+use chrono::{Days, NaiveDate};
 
 use crate::api::Workspace;
 use crate::register::*;
@@ -74,11 +74,68 @@ const PORTFOLIO: &[Row] = &[
     ("Emotion Detection Pilot", "Detected caller emotion in contact-centre audio (stopped)", "Customer Service", "Chloe Dubois", "Lucas Martin", "", "audio classifier", Retired, RegulatedDomain::None, Some(HighRisk), High, Confidential, Some("2023-02-01"), "speech; stopped"),
 ];
 
+/// The executive who sponsors each business unit's systems at the portfolio board.
+#[rustfmt::skip]
+const SPONSORS: &[(&str, &str)] = &[
+    ("Retail Lending", "Catherine Moreau"), ("Retail Network", "Catherine Moreau"),
+    ("Commercial Banking", "Henrik Sørensen"), ("Payments", "Nadia Rahimi"),
+    ("Financial Crime", "Paul Whitaker"), ("Operations", "Beatriz Santos"),
+    ("Marketing", "Julian Park"), ("Digital", "Julian Park"), ("Claims", "Margaret Doyle"),
+    ("Pricing", "Stefan Kowalski"), ("Life & Health", "Amara Nwosu"),
+    ("People", "Eleanor Fitzgerald"), ("Customer Service", "Marcus Lindgren"),
+    ("Treasury", "Dominic Achterberg"), ("Finance", "Dominic Achterberg"),
+    ("Procurement", "Dominic Achterberg"), ("Technology", "Sarah Lindholm"),
+    ("Data Office", "Sarah Lindholm"), ("Security", "Sarah Lindholm"),
+    ("Public Programmes", "Thomas Okonkwo"),
+];
+
+/// The portfolio review's facts of a system: days since its model was last retrained (before
+/// the sample's today, so the sample stays current), the value it delivers per year in EUR (a
+/// proposal's: is expected to deliver), data readiness and strategic alignment (1-5). The
+/// regulatory models and the phishing filter have no value put on them; one proposal has not
+/// had its data assessed yet.
+type Review = (
+    &'static str,
+    Option<u64>,
+    Option<f64>,
+    Option<u8>,
+    Option<u8>,
+);
+
+#[rustfmt::skip]
+const REVIEW: &[Review] = &[
+    ("Credit Default Scorer", Some(95), Some(4_200_000.0), None, None),
+    ("Mortgage Affordability Model", Some(160), Some(1_800_000.0), None, None),
+    ("Card Fraud Detector", Some(21), Some(6_500_000.0), None, None),
+    ("AML Transaction Monitoring", Some(60), Some(2_400_000.0), None, None),
+    ("KYC Document Reader", Some(120), Some(950_000.0), None, None),
+    ("Customer Churn Predictor", Some(250), Some(3_100_000.0), None, None),
+    ("Next Best Offer Engine", Some(30), Some(2_700_000.0), None, None),
+    ("Claims Triage Assistant", Some(330), Some(1_600_000.0), None, None),
+    ("Motor Pricing GLM", Some(430), Some(5_200_000.0), None, None),
+    ("Life Underwriting Triage", Some(200), Some(1_100_000.0), None, None),
+    ("HR Policy Chatbot", Some(75), Some(180_000.0), None, None),
+    ("Customer Service Copilot", Some(150), Some(1_400_000.0), None, None),
+    ("Complaint Classifier", Some(180), Some(320_000.0), None, None),
+    ("Marketing Copy Generator", Some(90), Some(150_000.0), None, None),
+    ("Branch Footfall Forecast", Some(14), Some(420_000.0), None, None),
+    ("Liquidity Stress Forecaster", Some(35), None, None, None),
+    ("IFRS 9 Staging Model", Some(540), None, None, None),
+    ("Invoice Matching", Some(110), Some(610_000.0), None, None),
+    ("IT Incident Router", Some(65), Some(270_000.0), None, None),
+    ("Code Review Assistant", Some(50), Some(390_000.0), None, None),
+    ("Collections Prioritiser", Some(140), Some(1_250_000.0), None, None),
+    ("Email Phishing Filter", Some(7), None, None, None),
+    ("Wellness Nudges", None, Some(350_000.0), Some(2), Some(3)),
+    ("Synthetic Data Generator", None, Some(600_000.0), None, Some(4)),
+];
+
 fn date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
-fn draft(r: &Row) -> SystemDraft {
+/// The sample system of `r` as of `today` (the workspace clock's date).
+fn draft(r: &Row, today: NaiveDate) -> SystemDraft {
     let &(
         name,
         purpose,
@@ -138,6 +195,23 @@ fn draft(r: &Row) -> SystemDraft {
             review_date: NaiveDate::from_ymd_opt(2027, 1, 31).unwrap_or_default(),
         });
     }
+    d.sponsor = SPONSORS
+        .iter()
+        .find(|(u, _)| *u == unit)
+        .map(|(_, who)| who.to_string())
+        .unwrap_or_default();
+    if let Some(&(_, retrained, value, readiness, alignment)) = REVIEW.iter().find(|r| r.0 == name)
+    {
+        // Never before the deployment, never after today, whatever the clock says.
+        let deployed = d.deployment_date.unwrap_or(NaiveDate::MIN);
+        d.last_retrained = retrained
+            .and_then(|n| today.checked_sub_days(Days::new(n)))
+            .map(|at| at.max(deployed))
+            .filter(|at| *at <= today);
+        d.annual_value = value;
+        d.data_readiness = readiness;
+        d.strategic_alignment = alignment;
+    }
     d
 }
 
@@ -168,8 +242,9 @@ pub fn populate(ws: &mut Workspace) -> Result<usize> {
                 .into(),
         ));
     }
+    let today = ws.context().clock.today();
     for r in PORTFOLIO {
-        ws.add_system(draft(r))?;
+        ws.add_system(draft(r, today))?;
     }
     for (toml, systems) in TCO_SCENARIOS {
         let mut s = crate::tco::from_toml(toml)?;
@@ -365,13 +440,14 @@ mod tests {
 
     #[test]
     fn every_demo_row_is_valid_and_varied() {
-        let drafts: Vec<SystemDraft> = PORTFOLIO.iter().map(draft).collect();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 2).unwrap_or_default();
+        let drafts: Vec<SystemDraft> = PORTFOLIO.iter().map(|r| draft(r, today)).collect();
         for d in &drafts {
             assert!(
-                validate(d).is_empty(),
+                validate_on(d, today).is_empty(),
                 "demo system {} must pass validation: {:?}",
                 d.name,
-                validate(d)
+                validate_on(d, today)
             );
         }
         assert!(drafts.len() >= 30, "the issue asks for at least 30 systems");
@@ -386,5 +462,68 @@ mod tests {
         assert_eq!(stages.len(), Stage::ALL.len(), "every stage is represented");
         assert_eq!(tiers.len(), 3, "every risk tier is represented");
         assert!(vendors >= 8, "a realistic share of vendor systems");
+    }
+
+    #[test]
+    fn the_sample_has_what_the_portfolio_review_needs() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 2).unwrap_or_default();
+        let drafts: Vec<SystemDraft> = PORTFOLIO.iter().map(|r| draft(r, today)).collect();
+        for (name, ..) in REVIEW {
+            assert!(
+                drafts.iter().any(|d| d.name == *name),
+                "review facts for {name}, which is in the sample"
+            );
+        }
+        for d in &drafts {
+            assert!(d.sponsor.contains(' '), "{} has a named sponsor", d.name);
+            assert_eq!(
+                d.last_retrained.is_some(),
+                d.stage == Stage::Production,
+                "{}: the production systems, and only they, have a last retraining",
+                d.name
+            );
+        }
+        let prod: Vec<&SystemDraft> = drafts.iter().filter(|d| d.stage == Production).collect();
+        let a_year_ago = today.checked_sub_days(Days::new(365)).unwrap_or_default();
+        let stale = prod
+            .iter()
+            .filter(|d| d.last_retrained.is_some_and(|r| r < a_year_ago))
+            .count();
+        assert!(
+            (1..=2).contains(&stale),
+            "one or two retrained over a year ago: {stale}"
+        );
+        let valued = prod.iter().filter(|d| d.annual_value.is_some()).count();
+        assert!(
+            valued * 4 >= prod.len() * 3,
+            "most production systems have a value: {valued}"
+        );
+        let proposed: Vec<&SystemDraft> = drafts.iter().filter(|d| d.stage == Proposed).collect();
+        assert!(proposed.len() >= 2, "proposals to compare");
+        for p in &proposed {
+            assert!(
+                p.annual_value.is_some() && p.strategic_alignment.is_some(),
+                "{} has an expected value and a strategic alignment",
+                p.name
+            );
+        }
+        assert_eq!(
+            proposed
+                .iter()
+                .filter(|p| p.data_readiness.is_none())
+                .count(),
+            1,
+            "one proposal shows a missing readiness input"
+        );
+    }
+
+    #[test]
+    fn review_dates_stay_valid_under_any_clock() {
+        // A clock just after the newest deployment: retraining dates move up to it, not before.
+        let today = NaiveDate::from_ymd_opt(2024, 6, 10).unwrap_or_default();
+        for r in PORTFOLIO {
+            let d = draft(r, today);
+            assert_eq!(validate_on(&d, today), [], "{} on {today}", d.name);
+        }
     }
 }

@@ -46,6 +46,13 @@ fn register(dir: &Path) -> Workspace {
         statement: "Rates (ECB) hold; mostly".into(),
         review_date: date("2026-06-30"),
     }];
+    d.sponsor = "Zoë \"Z\" O'Brien, CFO; Group".into();
+    d.last_retrained = Some(date("2026-11-02"));
+    // Not exactly representable in binary: the text of an export must still read back as the
+    // same number.
+    d.annual_value = Some(0.1 + 0.2);
+    d.data_readiness = Some(1);
+    d.strategic_alignment = Some(5);
     ws.add_system(d).expect("edge case system");
     ws
 }
@@ -154,6 +161,34 @@ fn xlsx_export_is_an_excel_table_with_real_dates() {
             matches!(row[date_col], Data::DateTime(_)),
             "production systems have a deployment date, written as a date cell: {:?}",
             row[date_col]
+        );
+    }
+    let col = |name: &str| {
+        headers()
+            .iter()
+            .position(|h| *h == name)
+            .unwrap_or_else(|| panic!("a {name} column"))
+    };
+    let (retrained, value, readiness) = (
+        col("Last retrained"),
+        col("Annual value"),
+        col("Data readiness"),
+    );
+    let rows: Vec<_> = range.rows().skip(1).collect();
+    assert!(
+        rows.iter()
+            .any(|r| matches!(r[retrained], Data::DateTime(_))),
+        "a last retraining is a date cell"
+    );
+    assert!(
+        rows.iter().any(|r| matches!(r[value], Data::Float(_))),
+        "an annual value is a number cell, so it sums"
+    );
+    for r in &rows {
+        assert!(
+            matches!(r[readiness], Data::Empty | Data::Float(_)),
+            "a readiness score is a number cell or empty, never 0 for missing: {:?}",
+            r[readiness]
         );
     }
 }

@@ -529,3 +529,141 @@ fn import_writes_every_row_with_its_audit_entry_or_nothing() {
         "and logs nothing"
     );
 }
+
+/// The portfolio review's columns, under headers people use for them.
+const REVIEW: &[&str] = &[
+    "Name",
+    "BU",
+    "Owner",
+    "Deployment date",
+    "Executive sponsor",
+    "Last retrain",
+    "Value per year",
+    "Data readiness",
+    "Strategic fit",
+];
+
+#[test]
+#[rustfmt::skip]
+fn review_fields_are_refused_with_their_place_and_what_is_accepted() {
+    use Kind::*;
+    check_refused(Xlsx, &[REVIEW, &["A", "B", "C", "d:2024-05-01", "Helen Carter", "d:2024-04-30", "-5", "n:2.5", "n:7"]], &[
+        r#"row 2, column F (Last retrain), value "2024-04-30": Last retrained is before the deployment date (2024-05-01)"#,
+        r#"row 2, column G (Value per year), value "-5": Annual value must be 0 or more: the value per year in the workspace's currency"#,
+        r#"row 2, column H (Data readiness), value "2.5": "2.5" is not a whole number from 1 to 5; write a whole number from 1 to 5, or leave it empty when not assessed"#,
+        r#"row 2, column I (Strategic fit), value "7": Strategic alignment must be a whole number from 1 (little fit) to 5 (core to the strategy), or empty when not assessed"#,
+    ]);
+    check_refused(Csv, &[REVIEW, &["A", "B", "C", "", "", "2026-11-03", "EUR 1.2m", "high", "0"]], &[
+        r#"row 2, column F (Last retrain), value "2026-11-03": Last retrained 2026-11-03 is after today (2026-11-02); enter the date the model was last retrained, today or earlier"#,
+        r#"row 2, column G (Value per year), value "EUR 1.2m": "EUR 1.2m" is not an amount; write the value per year in the workspace's currency as a plain number, e.g. 1250000"#,
+        r#"row 2, column H (Data readiness), value "high": "high" is not a whole number from 1 to 5"#,
+        r#"row 2, column I (Strategic fit), value "0": Strategic alignment must be a whole number from 1 (little fit) to 5"#,
+    ]);
+    check_refused(Csv, &[REVIEW, &["A", "B", "C", "", "", "01/10/2026", "", "6", ""]], &[
+        r#"row 2, column F (Last retrain), value "01/10/2026": "01/10/2026" is not a date; use a date cell or write the date as YYYY-MM-DD"#,
+        r#"row 2, column H (Data readiness), value "6": Data readiness must be a whole number from 1 (no usable data) to 5 (production-grade)"#,
+    ]);
+}
+
+#[test]
+#[rustfmt::skip]
+fn review_fields_import_under_their_names_and_synonyms() {
+    use Kind::*;
+    let set = &[
+        "Sponsor:  -> Helen Carter",
+        "Last retrained:  -> 2026-10-01",
+        "Annual value:  -> 1250000.5",
+        "Data readiness:  -> 3",
+        "Strategic alignment:  -> 4",
+    ];
+    check_plan(
+        Xlsx,
+        &[
+            &["Name", "BU", "Owner", "Sponsor", "Last retrained", "Annual value", "Data readiness", "Strategic alignment"],
+            &["Churn model", "Retail", "Ann Owner", "Helen Carter", "d:2026-10-01", "n:1250000.5", "n:3", "4"],
+        ],
+        &[],
+        &[("Churn model", set)],
+        0,
+    );
+    check_plan(
+        Csv,
+        &[
+            &["Name", "BU", "Owner", "Exec. sponsor", "Last retraining", "Expected annual value", "Readiness", "Strategy fit"],
+            &["Churn model", "Retail", "Ann Owner", "Helen Carter", "2026-10-01", "1250000.50", "3", "4"],
+        ],
+        &[],
+        &[("Churn model", set)],
+        0,
+    );
+    // Present but empty cells: no value, never zero.
+    check_plan(Csv, &[REVIEW, &["Churn model", "Retail", "Ann Owner", "", "", "", "", "", ""]], &[], &[], 1);
+}
+
+#[test]
+fn an_import_sets_and_clears_review_fields() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut ws = seeded(dir.path());
+    let set: &[&[&str]] = &[
+        REVIEW,
+        &[
+            "Fraud scoring",
+            "Payments",
+            "Ann Owner",
+            "d:2024-05-01",
+            "Helen Carter",
+            "d:2026-09-15",
+            "n:0",
+            "n:5",
+            "n:2",
+        ],
+    ];
+    ws.import_systems(&write_input(dir.path(), Kind::Xlsx, set), false)
+        .expect("a clean file imports");
+    let fraud = ws.find_system("Fraud scoring").expect("fraud").draft;
+    assert_eq!(
+        (
+            fraud.sponsor.as_str(),
+            fraud.last_retrained.map(|d| d.to_string()),
+            fraud.annual_value,
+            fraud.data_readiness,
+            fraud.strategic_alignment
+        ),
+        (
+            "Helen Carter",
+            Some("2026-09-15".to_string()),
+            Some(0.0),
+            Some(5),
+            Some(2)
+        ),
+        "every review field is written; a value of 0 is a value"
+    );
+    let clear: &[&[&str]] = &[
+        REVIEW,
+        &[
+            "Fraud scoring",
+            "Payments",
+            "Ann Owner",
+            "d:2024-05-01",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ],
+    ];
+    ws.import_systems(&write_input(dir.path(), Kind::Csv, clear), false)
+        .expect("a clean file imports");
+    let fraud = ws.find_system("Fraud scoring").expect("fraud").draft;
+    assert_eq!(
+        (
+            fraud.sponsor.as_str(),
+            fraud.last_retrained,
+            fraud.annual_value,
+            fraud.data_readiness,
+            fraud.strategic_alignment
+        ),
+        ("", None, None, None, None),
+        "empty cells in present columns clear the fields"
+    );
+}

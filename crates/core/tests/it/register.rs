@@ -160,3 +160,192 @@ fn demo_needs_an_empty_workspace() {
         "demo never mixes into real data"
     );
 }
+
+fn day(s: &str) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+/// The names of the fields a refused save reports.
+fn refused_fields(err: steward_core::Error) -> Vec<(String, String)> {
+    let steward_core::Error::Validation { fields, .. } = err else {
+        panic!("expected a validation error, got {err}")
+    };
+    fields.into_iter().map(|f| (f.field, f.message)).collect()
+}
+
+#[test]
+fn review_fields_are_saved_read_and_audited() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut ws = workspace(dir.path());
+    let s = ws.add_system(draft("Alpha")).expect("add");
+    assert_eq!(
+        (
+            s.draft.sponsor.as_str(),
+            s.draft.last_retrained,
+            s.draft.annual_value,
+            s.draft.data_readiness,
+            s.draft.strategic_alignment
+        ),
+        ("", None, None, None, None),
+        "a new system has none: missing, never zero"
+    );
+    let mut d = s.draft.clone();
+    d.sponsor = " Helen Carter ".into();
+    d.last_retrained = day("2026-11-02");
+    d.annual_value = Some(1_250_000.5);
+    d.data_readiness = Some(2);
+    d.strategic_alignment = Some(5);
+    let saved = ws.update_system(s.id, d).expect("a clean edit saves");
+    assert_eq!(saved.draft.sponsor, "Helen Carter", "text is trimmed");
+    assert_eq!(
+        ws.system(s.id).expect("read").draft,
+        saved.draft,
+        "what is read back is what was saved"
+    );
+    let log = ws
+        .audit_log(&steward_core::api::AuditQuery::default())
+        .expect("audit");
+    let after = log.last().and_then(|e| e.after.clone()).unwrap_or_default();
+    for want in [
+        r#""sponsor":"Helen Carter""#,
+        r#""last_retrained":"2026-11-02""#,
+        r#""annual_value":1250000.5"#,
+        r#""data_readiness":2"#,
+        r#""strategic_alignment":5"#,
+    ] {
+        assert!(
+            after.contains(want),
+            "the audit entry holds {want}: {after}"
+        );
+    }
+    let created = log
+        .first()
+        .and_then(|e| e.after.clone())
+        .unwrap_or_default();
+    assert!(
+        !created.contains("sponsor") && !created.contains("annual_value"),
+        "an unset field is not in the record's JSON: {created}"
+    );
+
+    let mut cleared = saved.draft.clone();
+    cleared.sponsor.clear();
+    cleared.last_retrained = None;
+    cleared.annual_value = None;
+    cleared.data_readiness = None;
+    cleared.strategic_alignment = None;
+    let back = ws.update_system(s.id, cleared).expect("clearing saves");
+    assert_eq!(
+        ws.system(s.id).expect("read").draft,
+        back.draft,
+        "cleared fields read back as missing"
+    );
+    assert_eq!(back.draft, s.draft, "the record is as it was");
+}
+
+#[test]
+fn review_fields_are_refused_naming_the_field_and_what_is_accepted() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut ws = workspace(dir.path());
+    let mut d = draft("Alpha");
+    d.last_retrained = day("2026-11-03");
+    d.annual_value = Some(-1.0);
+    d.data_readiness = Some(0);
+    d.strategic_alignment = Some(6);
+    let fields = refused_fields(ws.add_system(d).expect_err("refused"));
+    let names: Vec<&str> = fields.iter().map(|(f, _)| f.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "annual_value",
+            "data_readiness",
+            "strategic_alignment",
+            "last_retrained"
+        ],
+        "each bad field is named: {fields:?}"
+    );
+    assert!(
+        fields[3].1.contains("is after today (2026-11-02)"),
+        "the workspace clock decides what today is: {}",
+        fields[3].1
+    );
+    assert!(
+        fields[1]
+            .1
+            .contains("from 1 (no usable data) to 5 (production-grade)"),
+        "{}",
+        fields[1].1
+    );
+
+    let mut d = draft("Beta");
+    d.stage = Stage::Production;
+    d.deployment_date = day("2025-06-01");
+    d.last_retrained = day("2025-05-31");
+    let fields = refused_fields(ws.add_system(d).expect_err("refused"));
+    assert_eq!(
+        fields,
+        [(
+            "last_retrained".to_string(),
+            "is before the deployment date (2025-06-01); enter a date on or after it, or correct \
+             the deployment date"
+                .to_string()
+        )],
+    );
+    assert!(
+        ws.list_systems(&Default::default())
+            .expect("list")
+            .is_empty(),
+        "nothing was saved"
+    );
+}
+
+#[test]
+fn migration_0008_upgrades_a_schema_7_workspace() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    drop(crate::support::workspace_at_schema(dir.path(), 7));
+    let mut ws = workspace(dir.path());
+    assert_eq!(
+        ws.schema_version().expect("version"),
+        steward_core::api::SCHEMA_VERSION
+    );
+    let old = ws.system(1).expect("kept");
+    assert_eq!(
+        old.draft.name, "Copilot",
+        "data made under schema 7 is kept"
+    );
+    assert_eq!(
+        (
+            old.draft.sponsor.as_str(),
+            old.draft.last_retrained,
+            old.draft.annual_value,
+            old.draft.data_readiness,
+            old.draft.strategic_alignment
+        ),
+        ("", None, None, None, None),
+        "an upgraded system has no review facts yet"
+    );
+    let mut d = old.draft.clone();
+    d.deployment_date = day("2025-01-01");
+    d.sponsor = "Helen Carter".into();
+    d.last_retrained = day("2026-10-01");
+    d.annual_value = Some(0.0);
+    d.data_readiness = Some(5);
+    d.strategic_alignment = Some(1);
+    let saved = ws
+        .update_system(1, d)
+        .expect("the upgraded schema takes them");
+    assert_eq!(ws.system(1).expect("read").draft, saved.draft);
+    drop(ws);
+
+    let c = rusqlite::Connection::open(dir.path().join(steward_core::api::DB_FILE)).expect("open");
+    for (column, bad) in [
+        ("data_readiness", "6"),
+        ("strategic_alignment", "0"),
+        ("annual_value", "-1"),
+    ] {
+        assert!(
+            c.execute(&format!("UPDATE systems SET {column} = {bad}"), [])
+                .is_err(),
+            "the table refuses {column} = {bad} whatever writes to it"
+        );
+    }
+}

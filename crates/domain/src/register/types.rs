@@ -117,7 +117,32 @@ pub struct SystemDraft {
     pub datasets: Vec<Dataset>,
     pub assumptions: Vec<Assumption>,
     pub tags: Vec<String>,
+    // The portfolio review's fields. Each is written to JSON only when set, so a record that has
+    // none keeps the canonical JSON (and the sign-off snapshot hash) it had before they existed.
+    /// The executive who funds the system and answers for it at the portfolio board.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub sponsor: String,
+    /// When the model was last retrained: not after today, not before the deployment date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub last_retrained: Option<NaiveDate>,
+    /// The value the system delivers per year (for a proposal: is expected to deliver), in the
+    /// workspace's currency; 0 or more.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub annual_value: Option<f64>,
+    /// How ready the data is, 1 (none) to 5 (production-grade); mainly for proposed systems.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub data_readiness: Option<u8>,
+    /// Fit with the organisation's strategy, 1 (little) to 5 (core to it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub strategic_alignment: Option<u8>,
 }
+
+/// The lowest and highest value of a 1-5 score (data readiness, strategic alignment).
+pub const SCORE_RANGE: std::ops::RangeInclusive<u8> = 1..=5;
 
 /// A system as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -153,6 +178,11 @@ impl SystemDraft {
             datasets: Vec::new(),
             assumptions: Vec::new(),
             tags: Vec::new(),
+            sponsor: String::new(),
+            last_retrained: None,
+            annual_value: None,
+            data_readiness: None,
+            strategic_alignment: None,
         }
     }
 }

@@ -1,7 +1,9 @@
 //! Field rules of a system record. Every problem is returned, each with its field, so a form can
 //! show it beside the input and an import can name the column.
 
-use super::types::{Sourcing, Stage, SystemDraft};
+use chrono::NaiveDate;
+
+use super::types::{Sourcing, Stage, SystemDraft, SCORE_RANGE};
 use crate::FieldError;
 
 pub const MAX_NAME: usize = 120;
@@ -16,6 +18,7 @@ pub fn normalize(d: &mut SystemDraft) {
         &mut d.technical_lead,
         &mut d.vendor,
         &mut d.model_approach,
+        &mut d.sponsor,
     ] {
         let t = s.trim();
         if t.len() != s.len() {
@@ -85,6 +88,55 @@ pub fn validate(d: &SystemDraft) -> Vec<FieldError> {
             ),
         ));
     }
+    if let (Some(retrained), Some(deployed)) = (d.last_retrained, d.deployment_date) {
+        if retrained < deployed {
+            errs.push(FieldError::new(
+                "last_retrained",
+                format!(
+                    "is before the deployment date ({deployed}); enter a date on or after it, or \
+                     correct the deployment date"
+                ),
+            ));
+        }
+    }
+    match d.annual_value {
+        Some(v) if !v.is_finite() => errs.push(FieldError::new(
+            "annual_value",
+            "must be a number: the value per year in the workspace's currency, 0 or more \
+             (leave it empty when not known)",
+        )),
+        Some(v) if v < 0.0 => errs.push(FieldError::new(
+            "annual_value",
+            "must be 0 or more: the value per year in the workspace's currency (leave it empty \
+             when not known)",
+        )),
+        _ => {}
+    }
+    let mut score = |field: &str, value: Option<u8>, low: &str, high: &str| {
+        if value.is_some_and(|v| !SCORE_RANGE.contains(&v)) {
+            errs.push(FieldError::new(
+                field,
+                format!(
+                    "must be a whole number from {} ({low}) to {} ({high}), or empty when not \
+                     assessed",
+                    SCORE_RANGE.start(),
+                    SCORE_RANGE.end()
+                ),
+            ));
+        }
+    };
+    score(
+        "data_readiness",
+        d.data_readiness,
+        "no usable data",
+        "production-grade",
+    );
+    score(
+        "strategic_alignment",
+        d.strategic_alignment,
+        "little fit",
+        "core to the strategy",
+    );
     for (i, c) in d.certifications.iter().enumerate() {
         if c.name.is_empty() {
             errs.push(FieldError::new(
@@ -118,6 +170,22 @@ pub fn validate(d: &SystemDraft) -> Vec<FieldError> {
     errs
 }
 
+/// All problems with a (normalized) draft saved on `today`: those of [`validate`], and a last
+/// retraining that has not happened yet. The caller passes the date from its clock.
+pub fn validate_on(d: &SystemDraft, today: NaiveDate) -> Vec<FieldError> {
+    let mut errs = validate(d);
+    if let Some(retrained) = d.last_retrained.filter(|r| *r > today) {
+        errs.push(FieldError::new(
+            "last_retrained",
+            format!(
+                "{retrained} is after today ({today}); enter the date the model was last \
+                 retrained, today or earlier"
+            ),
+        ));
+    }
+    errs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,6 +210,90 @@ mod tests {
         check(|d| d.stage = Stage::Production, &["deployment_date"]);
         check(|d| d.name = "x".repeat(121), &["name"]);
         check(|d| d.name = "a\u{7}b".into(), &["name"]);
+    }
+
+    fn day(s: &str) -> Option<NaiveDate> {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+    }
+
+    #[test]
+    fn review_fields() {
+        check(
+            |d| {
+                d.sponsor = "  Helen Carter ".into();
+                d.last_retrained = day("2026-05-01");
+                d.annual_value = Some(0.0);
+                d.data_readiness = Some(1);
+                d.strategic_alignment = Some(5);
+            },
+            &[],
+        );
+        check(|d| d.annual_value = Some(2.5e6), &[]);
+        check(|d| d.annual_value = Some(-1.0), &["annual_value"]);
+        check(|d| d.annual_value = Some(f64::NAN), &["annual_value"]);
+        check(|d| d.annual_value = Some(f64::INFINITY), &["annual_value"]);
+        check(|d| d.data_readiness = Some(0), &["data_readiness"]);
+        check(|d| d.data_readiness = Some(6), &["data_readiness"]);
+        check(
+            |d| d.strategic_alignment = Some(0),
+            &["strategic_alignment"],
+        );
+        check(
+            |d| d.strategic_alignment = Some(9),
+            &["strategic_alignment"],
+        );
+        check(|d| d.last_retrained = day("2020-01-01"), &[]);
+        check(
+            |d| {
+                d.deployment_date = day("2023-03-14");
+                d.last_retrained = day("2023-03-14");
+            },
+            &[],
+        );
+        check(
+            |d| {
+                d.deployment_date = day("2023-03-14");
+                d.last_retrained = day("2023-03-13");
+            },
+            &["last_retrained"],
+        );
+    }
+
+    #[test]
+    fn a_retraining_cannot_be_in_the_future() {
+        let mut d = SystemDraft::new("Churn model");
+        d.business_unit = "Retail".into();
+        d.owner = "A. Owner".into();
+        let today = day("2026-11-02").unwrap_or_default();
+        d.last_retrained = Some(today);
+        assert_eq!(validate_on(&d, today), [], "today is accepted");
+        d.last_retrained = today.succ_opt();
+        let errs = validate_on(&d, today);
+        assert_eq!(
+            errs.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(),
+            ["last_retrained"],
+            "tomorrow is refused, naming the field"
+        );
+        assert!(
+            errs[0]
+                .message
+                .contains("2026-11-03 is after today (2026-11-02)"),
+            "the message says why: {}",
+            errs[0].message
+        );
+        assert_eq!(
+            validate(&d),
+            [],
+            "the date rule needs today, so plain validate skips it"
+        );
+    }
+
+    #[test]
+    fn sponsor_is_trimmed() {
+        let mut d = SystemDraft::new("x");
+        d.sponsor = "  Helen Carter\n".into();
+        normalize(&mut d);
+        assert_eq!(d.sponsor, "Helen Carter");
     }
 
     #[test]

@@ -346,3 +346,94 @@ fn a_typed_rule_is_read_by_one_parser_naming_each_bad_field() {
         ]),
     );
 }
+
+/// A record as a Steward without the portfolio-review fields stored and signed it.
+fn record_signed_before_review_fields() -> crate::register::AiSystem {
+    use crate::register::*;
+    let mut d = SystemDraft::new("Credit Default Scorer");
+    d.purpose = "Estimates probability of default".into();
+    d.business_unit = "Retail Lending".into();
+    d.owner = "Maria Okafor".into();
+    d.technical_lead = "Tomás Lindqvist".into();
+    d.stage = Stage::Production;
+    d.regulated_domain = RegulatedDomain::Finance;
+    d.eu_ai_act_category = Some(EuAiActCategory::HighRisk);
+    d.risk_tier = RiskTier::High;
+    d.deployment_date = NaiveDate::from_ymd_opt(2023, 3, 14);
+    d.certifications = vec![Certification {
+        name: "ISO/IEC 42001".into(),
+        expires: day(31),
+    }];
+    d.tags = vec!["credit".into(), "scoring".into()];
+    AiSystem {
+        id: 1,
+        draft: d,
+        created_at: "2026-01-01T00:00:00Z".into(),
+        updated_at: "2026-01-01T00:00:00Z".into(),
+    }
+}
+
+/// The hash and canonical JSON of [`record_signed_before_review_fields`] as computed before the
+/// record had sponsor, last retrained, annual value, data readiness and strategic alignment.
+/// Requests signed then are bound to these bytes: never update these constants.
+const SIGNED_BEFORE_REVIEW_FIELDS: &str =
+    "eade222f4dc93e77360556c672b53761614903914dc41d16e1543842c3329268";
+const RECORD_BEFORE_REVIEW_FIELDS: &str = r#"{"assumptions":[],"business_unit":"Retail Lending","certifications":[{"expires":"2026-03-31","name":"ISO/IEC 42001"}],"created_at":"2026-01-01T00:00:00Z","data_sensitivity":"internal","datasets":[],"deployment_date":"2023-03-14","eu_ai_act_category":"high_risk","id":1,"model_approach":"","name":"Credit Default Scorer","owner":"Maria Okafor","purpose":"Estimates probability of default","regulated_domain":"finance","risk_tier":"high","sourcing":"in_house","stage":"production","tags":["credit","scoring"],"technical_lead":"Tomás Lindqvist","updated_at":"2026-01-01T00:00:00Z","vendor":""}"#;
+
+#[test]
+fn review_fields_left_empty_keep_signed_requests_fresh() {
+    use crate::register::{AiSystem, SystemDraft};
+    let old = record_signed_before_review_fields();
+    assert_eq!(
+        crate::audit::canonical_json(&old),
+        RECORD_BEFORE_REVIEW_FIELDS,
+        "an unset review field adds no key to the record's canonical JSON"
+    );
+    assert_eq!(
+        Snapshot::of(&old).hash(),
+        SIGNED_BEFORE_REVIEW_FIELDS,
+        "a request signed before the review fields existed is not stale"
+    );
+    let blank = serde_json::to_value(SystemDraft::new("x")).expect("a draft serializes");
+    for key in [
+        "sponsor",
+        "last_retrained",
+        "annual_value",
+        "data_readiness",
+        "strategic_alignment",
+    ] {
+        assert!(
+            blank.get(key).is_none(),
+            "a new draft has no {key} key in its JSON"
+        );
+    }
+    let read: AiSystem =
+        serde_json::from_str(RECORD_BEFORE_REVIEW_FIELDS).expect("an older record reads");
+    assert_eq!(
+        read, old,
+        "an older record reads with the review fields missing"
+    );
+
+    let mut set = old.clone();
+    set.draft.sponsor = "Helen Carter".into();
+    set.draft.data_readiness = Some(4);
+    assert_eq!(
+        diff(&Snapshot::of(&old), &Snapshot::of(&set))
+            .into_iter()
+            .map(|c| (c.field, c.signed, c.now))
+            .collect::<Vec<_>>(),
+        vec![
+            (
+                "system.data_readiness".to_string(),
+                None,
+                Some("4".to_string())
+            ),
+            (
+                "system.sponsor".to_string(),
+                None,
+                Some("\"Helen Carter\"".to_string())
+            ),
+        ],
+        "setting a review field is a change under review, named in the diff"
+    );
+}
