@@ -4,6 +4,7 @@
 //! stores assessments nor reads the clock; the store and the UI call it.
 
 pub mod aia;
+pub mod catalog;
 pub mod diff;
 pub mod eu;
 pub mod expr;
@@ -15,11 +16,11 @@ use std::path::Path;
 use serde::Serialize;
 use ts_rs::TS;
 
-pub use template::{
+pub use catalog::{
     builtin, builtin_source, builtin_templates, from_snapshot, load_template_file,
-    template_file_source, Question, QuestionType, Template, TemplateInfo, TemplateKind,
-    TemplateSource, BUILTIN_IDS,
+    template_file_source, TemplateSource, BUILTIN_IDS,
 };
+pub use template::{Question, QuestionType, Template, TemplateInfo, TemplateKind};
 
 use steward_domain::register::{EuAiActCategory, RiskTier};
 use steward_domain::{Error, FieldError, Result};
@@ -323,18 +324,18 @@ pub fn score(t: &Template, answers: &Answers) -> Result<AssessmentResult> {
         })
         .map(|(q, _)| q.name.clone())
         .collect();
-    Ok(match &t.data {
-        template::KindData::Aia(d) => {
+    Ok(match catalog::kind_data(t) {
+        catalog::KindData::Aia(d) => {
             let mut r = aia::score(t, d, answers, &shown);
             r.unanswered = unanswered;
             AssessmentResult::Aia(r)
         }
-        template::KindData::EuAiAct(d) => {
+        catalog::KindData::EuAiAct(d) => {
             let mut r = eu::screen(t, d, answers, &shown);
             r.unanswered = unanswered;
             AssessmentResult::EuAiAct(r)
         }
-        template::KindData::NistAiRmf(d) => {
+        catalog::KindData::NistAiRmf(d) => {
             let mut r = nist::profile(t, d, answers);
             r.unanswered = unanswered;
             AssessmentResult::NistAiRmf(r)
