@@ -9,6 +9,7 @@ mod assess;
 mod calendar;
 mod commands;
 mod kpi;
+mod review;
 mod signoff;
 mod tco;
 

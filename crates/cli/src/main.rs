@@ -8,6 +8,7 @@ mod kpi;
 mod output;
 mod remedy;
 mod reports;
+mod review;
 mod signoff;
 mod systems;
 mod tco;
@@ -94,6 +95,10 @@ enum Command {
     /// Sign-off forms: review boards, rules, requests, signature files, status.
     #[command(subcommand)]
     Signoff(signoff::SignoffCmd),
+    /// Quarterly portfolio reviews: scorecards, recommendations, the freeze, decisions,
+    /// actions, the decision register and comparisons.
+    #[command(subcommand)]
+    Review(review::ReviewCmd),
     /// Fill an empty workspace with the sample portfolio.
     Demo,
     /// Where the workspace is and what it holds.
@@ -226,6 +231,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Signoff(cmd) => signoff::run(&mut ws, cmd, &identity_dir, json),
         Command::Systems(cmd) => systems::run(&mut ws, cmd, json),
         Command::Calendar(cmd) => calendar::run(&mut ws, cmd, json),
+        Command::Review(cmd) => review::run(&mut ws, cmd, json),
         Command::Kpi(cmd) => kpi::run(&mut ws, cmd, json),
         Command::Escalations(cmd) => kpi::run_escalations(&mut ws, cmd, json),
         Command::Audit(AuditCmd::Log { entity, id, limit }) => {

@@ -11,6 +11,8 @@ pub use audit_rows::{AuditFilter, Change};
 pub use kpi::{MeasurementRow, StoredValue};
 mod signoff;
 pub use signoff::{ActionRow, BoardRow, RequestRow, RuleRow, SignatureRow};
+mod review;
+pub use review::{DecisionRow, ReviewActionRow, ReviewRow};
 mod systems;
 mod tco;
 
@@ -34,6 +36,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_kpi.sql"),
     include_str!("migrations/0007_signoff.sql"),
     include_str!("migrations/0008_review_fields.sql"),
+    include_str!("migrations/0009_reviews.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

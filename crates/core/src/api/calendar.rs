@@ -123,7 +123,7 @@ impl Workspace {
         let checklist = self.store.checklist(None)?;
         let completions = self.store.completions()?;
         let escalations = self.escalations(None)?;
-        let actions: Vec<Action> = self
+        let mut actions: Vec<Action> = self
             .signoff_actions()?
             .into_iter()
             .filter_map(|a| {
@@ -141,6 +141,7 @@ impl Workspace {
                 })
             })
             .collect();
+        actions.extend(self.review_calendar_actions()?);
         Ok(derive_events(&Inputs {
             workspace_id: &ws,
             systems: &systems,

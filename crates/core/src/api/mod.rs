@@ -9,6 +9,7 @@ mod export;
 mod import;
 pub mod kpi;
 pub mod pack;
+pub mod review;
 pub mod signoff;
 mod systems;
 pub mod tco;

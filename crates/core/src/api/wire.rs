@@ -13,6 +13,7 @@ use crate::kpi::{Cadence, Direction, EscalationState, KpiKind, Status};
 use crate::register::{
     DataSensitivity, EuAiActCategory, RegulatedDomain, RiskTier, Sourcing, Stage,
 };
+use crate::review::{BudgetLine, Disposition, ReviewState, TimeCategory};
 use crate::signoff::{Decision, Gate, Role, Status as SignoffStatus};
 use crate::{Error, FieldError, Result};
 
@@ -94,7 +95,7 @@ pub struct Labelled<T: TS> {
     pub label: String,
 }
 
-/// The labels of every closed value set (register, KPIs, calendar, sign-offs), in their defined
+/// The labels of every closed value set (register, KPIs, calendar, sign-offs, reviews), in their defined
 /// order, so the UI never spells them a second time.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
@@ -118,6 +119,10 @@ pub struct Vocabulary {
     pub signoff_gates: Vec<Labelled<Gate>>,
     pub signoff_decisions: Vec<Labelled<Decision>>,
     pub signoff_statuses: Vec<Labelled<SignoffStatus>>,
+    pub dispositions: Vec<Labelled<Disposition>>,
+    pub review_states: Vec<Labelled<ReviewState>>,
+    pub time_categories: Vec<Labelled<TimeCategory>>,
+    pub budget_lines: Vec<Labelled<BudgetLine>>,
 }
 
 macro_rules! labelled {
@@ -154,6 +159,10 @@ impl Vocabulary {
             signoff_gates: labelled!(Gate),
             signoff_decisions: labelled!(Decision),
             signoff_statuses: labelled!(SignoffStatus),
+            dispositions: labelled!(Disposition),
+            review_states: labelled!(ReviewState),
+            time_categories: labelled!(TimeCategory),
+            budget_lines: labelled!(BudgetLine),
         }
     }
 }

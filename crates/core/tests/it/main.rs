@@ -9,6 +9,7 @@ mod import;
 mod kpi;
 mod register;
 mod report;
+mod review;
 mod sign;
 mod signoff;
 mod store;

@@ -49,6 +49,17 @@ string_enum! {
     }
 }
 
+string_enum! {
+    /// Where a review stands: a draft is scored live; frozen, its inputs are fixed; decided, the
+    /// board has decided every system in scope; signed, the board has signed its outcome.
+    ReviewState {
+        Draft = "draft", "Draft";
+        Frozen = "frozen", "Frozen";
+        Decided = "decided", "Decided";
+        Signed = "signed", "Signed";
+    }
+}
+
 impl Disposition {
     /// The TIME category of this disposition (a proposal's fund is an investment).
     pub fn time(self) -> TimeCategory {

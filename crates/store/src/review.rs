@@ -1,0 +1,245 @@
+//! Rows of the review tables: reviews (header and snapshot as canonical JSON), the board's
+//! decisions and the actions they set.
+
+use rusqlite::{params, OptionalExtension, Row};
+
+use super::{Store, Tx};
+use steward_domain::{Error, Result};
+
+/// A review as stored; `header` and `snapshot` are canonical JSON the API reads.
+#[derive(Debug, Clone)]
+pub struct ReviewRow {
+    pub id: i64,
+    pub period: String,
+    pub state: String,
+    pub header: String,
+    pub snapshot: Option<String>,
+    pub snapshot_hash: Option<String>,
+    pub frozen_at: Option<String>,
+    pub frozen_by: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct DecisionRow {
+    pub review_id: i64,
+    pub system_id: i64,
+    pub decision: String,
+    pub doc: String,
+    pub decided_at: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReviewActionRow {
+    pub id: i64,
+    pub review_id: i64,
+    pub system_id: i64,
+    pub title: String,
+    pub owner: String,
+    pub due: String,
+    pub created_at: String,
+    pub created_by: String,
+}
+
+const REVIEW_COLUMNS: &str = "id, period, state, header, snapshot, snapshot_hash, frozen_at, \
+                              frozen_by, created_at, updated_at";
+
+fn review_row(r: &Row<'_>) -> rusqlite::Result<ReviewRow> {
+    Ok(ReviewRow {
+        id: r.get(0)?,
+        period: r.get(1)?,
+        state: r.get(2)?,
+        header: r.get(3)?,
+        snapshot: r.get(4)?,
+        snapshot_hash: r.get(5)?,
+        frozen_at: r.get(6)?,
+        frozen_by: r.get(7)?,
+        created_at: r.get(8)?,
+        updated_at: r.get(9)?,
+    })
+}
+
+fn action_row(r: &Row<'_>) -> rusqlite::Result<ReviewActionRow> {
+    Ok(ReviewActionRow {
+        id: r.get(0)?,
+        review_id: r.get(1)?,
+        system_id: r.get(2)?,
+        title: r.get(3)?,
+        owner: r.get(4)?,
+        due: r.get(5)?,
+        created_at: r.get(6)?,
+        created_by: r.get(7)?,
+    })
+}
+
+fn reviews(c: &rusqlite::Connection) -> Result<Vec<ReviewRow>> {
+    let mut st = c.prepare(&format!(
+        "SELECT {REVIEW_COLUMNS} FROM reviews ORDER BY period"
+    ))?;
+    let rows = st.query_map([], review_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn review(c: &rusqlite::Connection, id: i64) -> Result<Option<ReviewRow>> {
+    Ok(c.query_row(
+        &format!("SELECT {REVIEW_COLUMNS} FROM reviews WHERE id = ?1"),
+        [id],
+        review_row,
+    )
+    .optional()?)
+}
+
+fn decisions(c: &rusqlite::Connection, review_id: Option<i64>) -> Result<Vec<DecisionRow>> {
+    let mut st = c.prepare(
+        "SELECT review_id, system_id, decision, doc, decided_at FROM review_decisions
+         WHERE ?1 IS NULL OR review_id = ?1 ORDER BY review_id, system_id",
+    )?;
+    let rows = st.query_map([review_id], |r| {
+        Ok(DecisionRow {
+            review_id: r.get(0)?,
+            system_id: r.get(1)?,
+            decision: r.get(2)?,
+            doc: r.get(3)?,
+            decided_at: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn actions(c: &rusqlite::Connection, review_id: Option<i64>) -> Result<Vec<ReviewActionRow>> {
+    let mut st = c.prepare(
+        "SELECT id, review_id, system_id, title, owner, due, created_at, created_by
+         FROM review_actions WHERE ?1 IS NULL OR review_id = ?1 ORDER BY due, id",
+    )?;
+    let rows = st.query_map([review_id], action_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+impl Store {
+    /// Every review, oldest period first.
+    pub fn reviews(&self) -> Result<Vec<ReviewRow>> {
+        reviews(&self.conn)
+    }
+
+    pub fn review(&self, id: i64) -> Result<Option<ReviewRow>> {
+        review(&self.conn, id)
+    }
+
+    /// The decisions of one review, or of every review.
+    pub fn review_decisions(&self, review_id: Option<i64>) -> Result<Vec<DecisionRow>> {
+        decisions(&self.conn, review_id)
+    }
+
+    /// The actions of one review, or of every review, by due date.
+    pub fn review_actions(&self, review_id: Option<i64>) -> Result<Vec<ReviewActionRow>> {
+        actions(&self.conn, review_id)
+    }
+}
+
+impl Tx<'_> {
+    pub fn review(&self, id: i64) -> Result<Option<ReviewRow>> {
+        review(&self.tx, id)
+    }
+
+    pub fn review_decisions(&self, review_id: Option<i64>) -> Result<Vec<DecisionRow>> {
+        decisions(&self.tx, review_id)
+    }
+
+    /// A new draft review; a second review of the same period is a conflict.
+    pub fn insert_review(&mut self, period: &str, header: &str, now: &str) -> Result<i64> {
+        let taken: Option<i64> = self
+            .tx
+            .query_row("SELECT id FROM reviews WHERE period = ?1", [period], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if let Some(id) = taken {
+            return Err(Error::Conflict(format!(
+                "there is already a review of {period} (#{id}); a period has one review"
+            )));
+        }
+        self.tx.execute(
+            "INSERT INTO reviews (period, state, header, created_at, updated_at)
+             VALUES (?1, 'draft', ?2, ?3, ?3)",
+            params![period, header, now],
+        )?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    pub fn update_review_header(&mut self, id: i64, header: &str, now: &str) -> Result<()> {
+        self.tx.execute(
+            "UPDATE reviews SET header = ?2, updated_at = ?3 WHERE id = ?1",
+            params![id, header, now],
+        )?;
+        Ok(())
+    }
+
+    /// Freezes a draft: the snapshot and its hash are written once and never changed.
+    pub fn freeze_review(
+        &mut self,
+        id: i64,
+        snapshot: &str,
+        hash: &str,
+        now: &str,
+        actor: &str,
+    ) -> Result<()> {
+        let n = self.tx.execute(
+            "UPDATE reviews SET state = 'frozen', snapshot = ?2, snapshot_hash = ?3,
+                 frozen_at = ?4, frozen_by = ?5, updated_at = ?4
+             WHERE id = ?1 AND state = 'draft'",
+            params![id, snapshot, hash, now, actor],
+        )?;
+        if n == 0 {
+            return Err(Error::Conflict(format!(
+                "review #{id} is not a draft; a review is frozen once"
+            )));
+        }
+        Ok(())
+    }
+
+    pub fn set_review_state(&mut self, id: i64, state: &str, now: &str) -> Result<()> {
+        self.tx.execute(
+            "UPDATE reviews SET state = ?2, updated_at = ?3 WHERE id = ?1",
+            params![id, state, now],
+        )?;
+        Ok(())
+    }
+
+    /// Records (or replaces) the board's decision on one system of a review.
+    pub fn upsert_decision(
+        &mut self,
+        review_id: i64,
+        system_id: i64,
+        decision: &str,
+        doc: &str,
+        now: &str,
+    ) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO review_decisions (review_id, system_id, decision, doc, decided_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (review_id, system_id)
+             DO UPDATE SET decision = ?3, doc = ?4, decided_at = ?5",
+            params![review_id, system_id, decision, doc, now],
+        )?;
+        Ok(())
+    }
+
+    pub fn insert_review_action(&mut self, a: &ReviewActionRow) -> Result<i64> {
+        self.tx.execute(
+            "INSERT INTO review_actions (review_id, system_id, title, owner, due, created_at,
+                 created_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                a.review_id,
+                a.system_id,
+                a.title,
+                a.owner,
+                a.due,
+                a.created_at,
+                a.created_by
+            ],
+        )?;
+        Ok(self.tx.last_insert_rowid())
+    }
+}
