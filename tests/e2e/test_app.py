@@ -159,6 +159,39 @@ def test_stage_changes_follow_the_lifecycle_and_are_audited(app, tmp_path):
     assert out.read_text(encoding="utf-8").count("\n") >= n + 1, "the file has a header and a line per system"
 
 
+def test_the_review_fields_are_shown_and_edited_with_core_errors_beside_them(app):
+    open_sample(app)
+    app.type("search", "Synthetic Data Generator")
+    app.wait(lambda: app.rows() == ["Synthetic Data Generator"], "the sample has a proposal")
+    app.find("row-name").click()
+    review = app.find("detail-review")
+    assert "Expected annual value" in review.text, "a proposal's value is what it is expected to deliver"
+    assert app.find("detail-sponsor").text == "Sarah Lindholm", "every sample system has a named sponsor"
+    assert app.find("detail-data_readiness").text == "Not assessed", "a missing input shows as missing, not as 0"
+    assert app.find("detail-strategic_alignment").text == "4 of 5"
+
+    app.click("edit-system")
+    app.type("field-annual_value", "lots")
+    app.click("save-system")
+    error = app.find("error-annual_value")
+    assert "is not a number" in error.text, f"text that is not an amount is refused beside the field: {error.text!r}"
+
+    app.type("field-annual_value", "-5")
+    app.click("save-system")
+    app.wait(lambda: "must be 0 or more" in app.find("error-annual_value").text, "core's rule is shown beside the field")
+    assert app.find("field-annual_value").get_attribute("aria-invalid") == "true", "the input is marked invalid"
+    app.screenshot("review-validation")
+
+    app.type("field-annual_value", "750000")
+    app.select("field-data_readiness", "3")
+    app.type("field-sponsor", "Ruth Abebe")
+    app.click("save-system")
+    app.wait(lambda: app.find("detail-data_readiness").text == "3 of 5", "the saved readiness is shown")
+    assert app.find("detail-sponsor").text == "Ruth Abebe"
+    assert app.find("detail-annual_value").text == "750,000"
+    assert app.find("detail-last_retrained").text == "—", "a proposal has not been retrained"
+
+
 PASSPHRASE = "correct horse battery"
 
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { SystemDraft } from "../bindings/SystemDraft";
-import { draftPaths, missingDates, placeFieldErrors } from "./fieldErrors";
+import { draftPaths, missingDates, placeFieldErrors, readAmount } from "./fieldErrors";
 
 const draft: SystemDraft = {
   name: "Churn model",
@@ -44,6 +44,15 @@ describe("placeFieldErrors", () => {
     check("certifications[0].expires", "certifications[0].expires");
   });
 
+  it("places the review fields' errors beside their inputs even when the draft leaves them out", () => {
+    expect("last_retrained" in draft, "an empty optional field is absent from the draft").toBe(false);
+    check("sponsor", "sponsor");
+    check("last_retrained", "last_retrained");
+    check("annual_value", "annual_value");
+    check("data_readiness", "data_readiness");
+    check("strategic_alignment", "strategic_alignment");
+  });
+
   it("falls back to the list editor for a row the form does not show", () => {
     check("datasets[3].name", "datasets");
     check("assumptions[0].statement", "assumptions");
@@ -68,5 +77,27 @@ describe("placeFieldErrors", () => {
 describe("missingDates", () => {
   it("flags required dates left empty", () => {
     expect(missingDates(draft).map((e) => e.field)).toEqual(["certifications[0].expires"]);
+  });
+});
+
+describe("readAmount", () => {
+  it("reads plain numbers and leaves an empty input empty", () => {
+    expect(readAmount("")).toEqual({ value: undefined });
+    expect(readAmount("  ")).toEqual({ value: undefined });
+    expect(readAmount("1250000")).toEqual({ value: 1250000 });
+    expect(readAmount(" 1250000.50 ")).toEqual({ value: 1250000.5 });
+    expect(readAmount("0")).toEqual({ value: 0 });
+    expect(readAmount("1e6")).toEqual({ value: 1e6 });
+  });
+
+  it("passes a negative number on, for core to refuse beside the field", () => {
+    expect(readAmount("-5")).toEqual({ value: -5 });
+  });
+
+  it("refuses text that is not a number, saying what is accepted", () => {
+    for (const t of ["lots", "EUR 5", "1,250,000", "0x10", "Infinity", "1.2.3"]) {
+      const r = readAmount(t);
+      expect("error" in r && r.error, t).toContain("is not a number; write the value per year as a plain number");
+    }
   });
 });

@@ -12,9 +12,21 @@ export interface PlacedErrors {
   unplaced: FieldError[];
 }
 
+/**
+ * The portfolio review's fields: optional in a draft (core leaves them out of the record when
+ * empty), but the form always has an input for each.
+ */
+export const REVIEW_FIELDS = [
+  "sponsor",
+  "last_retrained",
+  "annual_value",
+  "data_readiness",
+  "strategic_alignment",
+] as const satisfies readonly (keyof SystemDraft)[];
+
 /** Every input path of the form for `draft`, list rows included. */
 export function draftPaths(draft: SystemDraft): Set<string> {
-  const paths = new Set<string>(Object.keys(draft));
+  const paths = new Set<string>([...Object.keys(draft), ...REVIEW_FIELDS]);
   const rows = (list: string, n: number, keys: string[]) => {
     for (let i = 0; i < n; i++) for (const k of keys) paths.add(`${list}[${i}].${k}`);
   };
@@ -58,4 +70,23 @@ export function missingDates(draft: SystemDraft): FieldError[] {
     if (!a.review_date) out.push({ field: `assumptions[${i}].review_date`, message: "needs a review date" });
   });
   return out;
+}
+
+/** What an amount input holds: a number to send, none (left empty), or text that is not one. */
+export type ReadAmount = { value: number | undefined } | { error: string };
+
+/**
+ * Reads an amount typed in a text input. Only text that is not a number at all is refused here
+ * (it cannot be sent); whether the number is acceptable (e.g. not negative) is core's rule.
+ */
+export function readAmount(text: string): ReadAmount {
+  const t = text.trim();
+  if (t === "") return { value: undefined };
+  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) {
+    const value = Number(t);
+    if (Number.isFinite(value)) return { value };
+  }
+  return {
+    error: `"${t}" is not a number; write the value per year as a plain number in the workspace's currency, e.g. 1250000 (no currency sign or thousands separators, '.' for decimals)`,
+  };
 }

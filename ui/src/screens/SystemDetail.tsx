@@ -6,6 +6,7 @@ import type { Stage } from "../bindings/Stage";
 import { backend } from "../backend";
 import { RiskBadge, StageBadge } from "../components/Badge";
 import { ErrorBox } from "../components/ErrorBox";
+import { formatMoney } from "../lib/tco";
 import { useAction } from "../lib/useAction";
 import { labelOf, useVocab } from "../lib/vocab";
 import { SystemAssessments } from "./AssessList";
@@ -98,7 +99,8 @@ export function SystemDetail({ id, onBack, onChanged }: Props) {
 
   const s = system;
   const none = <span class="muted">—</span>;
-  const text = (t: string) => (t ? t : none);
+  const text = (t: string | undefined) => (t ? t : none);
+  const score = (n: number | undefined) => (n === undefined ? <span class="muted">Not assessed</span> : `${n} of 5`);
 
   return (
     <section class="screen detail" data-testid="system-detail">
@@ -144,6 +146,20 @@ export function SystemDetail({ id, onBack, onChanged }: Props) {
           <dt>Deployment date</dt><dd>{s.deployment_date ?? none}</dd>
           <dt>Tags</dt><dd>{s.tags.length ? s.tags.map((t) => <span class="tag">{t}</span>) : none}</dd>
           <dt>Record</dt><dd class="muted">#{s.id} · created {s.created_at} · updated {s.updated_at}</dd>
+        </dl>
+      </div>
+
+      <h2>Portfolio review</h2>
+      <div class="detail-grid" data-testid="detail-review">
+        <dl>
+          <dt>Sponsor</dt><dd data-testid="detail-sponsor">{text(s.sponsor)}</dd>
+          <dt>{s.stage === "proposed" ? "Expected annual value" : "Annual value"}</dt>
+          <dd data-testid="detail-annual_value">{s.annual_value === undefined ? none : formatMoney(s.annual_value)}</dd>
+          <dt>Last retrained</dt><dd data-testid="detail-last_retrained">{s.last_retrained ?? none}</dd>
+        </dl>
+        <dl>
+          <dt>Data readiness</dt><dd data-testid="detail-data_readiness">{score(s.data_readiness)}</dd>
+          <dt>Strategic alignment</dt><dd data-testid="detail-strategic_alignment">{score(s.strategic_alignment)}</dd>
         </dl>
       </div>
 

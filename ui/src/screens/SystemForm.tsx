@@ -10,9 +10,13 @@ import type { SystemDraft } from "../bindings/SystemDraft";
 import { backend } from "../backend";
 import { ErrorBox } from "../components/ErrorBox";
 import { valueOf } from "../lib/dom";
-import { draftPaths, type FieldErrorMap, missingDates, placeFieldErrors } from "../lib/fieldErrors";
+import { draftPaths, type FieldErrorMap, missingDates, placeFieldErrors, readAmount } from "../lib/fieldErrors";
 import { useAction } from "../lib/useAction";
 import { useVocab } from "../lib/vocab";
+
+/** The ends of the 1-5 scales, as the form's choices name them. */
+const READINESS: [string, string] = ["no usable data", "production-grade"];
+const ALIGNMENT: [string, string] = ["little fit", "core to the strategy"];
 
 interface Props {
   /** The system being edited, or null for a new one. */
@@ -30,6 +34,8 @@ export function SystemForm({ id, initial, onSaved, onCancel }: Props) {
   const { busy: saving, error: failure, setError: setFailure, run } = useAction();
   const [stages, setStages] = useState<Stage[]>([]);
   const [units, setUnits] = useState<string[]>([]);
+  // The annual value as typed: text that is not a number is shown back with a message, not lost.
+  const [amount, setAmount] = useState(initial.annual_value?.toString() ?? "");
 
   useEffect(() => {
     // A new system may be registered at any stage; an edit moves only along allowed transitions.
@@ -50,12 +56,15 @@ export function SystemForm({ id, initial, onSaved, onCancel }: Props) {
     e.preventDefault();
     setFailure(null);
     const local = missingDates(d);
-    if (local.length > 0) {
+    const read = readAmount(amount);
+    if ("error" in read) local.push({ field: "annual_value", message: read.error });
+    if (local.length > 0 || "error" in read) {
       show(local);
       return;
     }
+    const draft: SystemDraft = { ...d, annual_value: read.value };
     const saved = await run(
-      () => (id === null ? backend.addSystem(d) : backend.updateSystem(id, d)),
+      () => (id === null ? backend.addSystem(draft) : backend.updateSystem(id, draft)),
       (w) => {
         if (w.code === "validation" && w.fields) {
           show(w.fields);
@@ -76,7 +85,7 @@ export function SystemForm({ id, initial, onSaved, onCancel }: Props) {
         data-testid={`field-${path}`}
         list={opts.list}
         aria-invalid={errors[path] ? "true" : undefined}
-        value={d[path] as string}
+        value={(d[path] as string | undefined) ?? ""}
         onInput={(ev) => set(path, valueOf(ev) as never)}
       />
     </Field>
@@ -93,6 +102,26 @@ export function SystemForm({ id, initial, onSaved, onCancel }: Props) {
       >
         {choices.map((c) => (
           <option value={c.key}>{c.label}</option>
+        ))}
+      </select>
+    </Field>
+  );
+
+  const score = (path: "data_readiness" | "strategic_alignment", label: string, [low, high]: [string, string]) => (
+    <Field path={path} label={label} errors={errors}>
+      <select
+        id={`f-${path}`}
+        data-testid={`field-${path}`}
+        aria-invalid={errors[path] ? "true" : undefined}
+        value={d[path]?.toString() ?? ""}
+        onChange={(ev) => {
+          const v = valueOf(ev);
+          set(path, v === "" ? undefined : Number(v));
+        }}
+      >
+        <option value="">Not assessed</option>
+        {[1, 2, 3, 4, 5].map((n) => (
+          <option value={String(n)}>{n === 1 ? `1 — ${low}` : n === 5 ? `5 — ${high}` : String(n)}</option>
         ))}
       </select>
     </Field>
@@ -169,6 +198,41 @@ export function SystemForm({ id, initial, onSaved, onCancel }: Props) {
               onInput={(ev) => set("deployment_date", valueOf(ev) || null)}
             />
           </Field>
+        </div>
+      </fieldset>
+
+      <fieldset>
+        <legend>Portfolio review</legend>
+        <div class="fields three">
+          {text("sponsor", "Sponsor", { hint: "The executive who funds it and answers for it at the portfolio board" })}
+          <Field path="last_retrained" label="Last retrained" errors={errors} hint="Not after today, not before the deployment date">
+            <input
+              type="date"
+              id="f-last_retrained"
+              data-testid="field-last_retrained"
+              aria-invalid={errors.last_retrained ? "true" : undefined}
+              value={d.last_retrained ?? ""}
+              onInput={(ev) => set("last_retrained", valueOf(ev) || undefined)}
+            />
+          </Field>
+          <Field
+            path="annual_value"
+            label={d.stage === "proposed" ? "Expected annual value" : "Annual value"}
+            errors={errors}
+            hint="Per year, in the workspace's currency; empty when not known"
+          >
+            <input
+              type="text"
+              inputMode="decimal"
+              id="f-annual_value"
+              data-testid="field-annual_value"
+              aria-invalid={errors.annual_value ? "true" : undefined}
+              value={amount}
+              onInput={(ev) => setAmount(valueOf(ev))}
+            />
+          </Field>
+          {score("data_readiness", "Data readiness", READINESS)}
+          {score("strategic_alignment", "Strategic alignment", ALIGNMENT)}
         </div>
       </fieldset>
 
