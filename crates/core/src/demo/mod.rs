@@ -2,6 +2,7 @@
 //! first-time user sees every area working. Deterministic: the same data every time.
 
 mod calendar;
+mod reviews;
 
 use chrono::{Days, NaiveDate};
 
@@ -254,6 +255,7 @@ pub fn populate(ws: &mut Workspace) -> Result<usize> {
     assessments(ws)?;
     populate_kpis(ws)?;
     crate::demo::calendar::populate(ws)?;
+    crate::demo::reviews::populate(ws)?;
     Ok(PORTFOLIO.len())
 }
 

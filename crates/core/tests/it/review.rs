@@ -444,3 +444,26 @@ fn a_bad_review_is_refused_naming_the_field() {
     let e = p.ws.review("2031-Q1").expect_err("no such review");
     assert_eq!(e.code(), "not_found");
 }
+
+#[test]
+fn migration_0009_upgrades_a_schema_8_workspace() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    drop(crate::support::workspace_at_schema(dir.path(), 8));
+    let mut ws = workspace(dir.path());
+    assert_eq!(
+        ws.schema_version().expect("version"),
+        steward_core::api::SCHEMA_VERSION
+    );
+    let v = ws
+        .create_review(&review_draft("2026-Q3", day(2026, 10, 15)))
+        .expect("the upgraded schema keeps reviews");
+    assert_eq!(
+        v.items
+            .iter()
+            .map(|i| i.scorecard.system.as_str())
+            .collect::<Vec<_>>(),
+        ["Copilot"],
+        "the system made under schema 8 is scored"
+    );
+    ws.freeze_review("2026-Q3").expect("and frozen");
+}

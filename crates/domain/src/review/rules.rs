@@ -16,7 +16,7 @@ pub const DEFAULT_RULES: &str = include_str!("../../../../assets/review/rules.to
 /// Which systems a rule is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
-#[ts(export, rename = "ReviewScope")]
+#[ts(export, rename = "ReviewRuleScope")]
 pub enum Scope {
     /// Every stage but proposed and retired.
     InService,
