@@ -62,6 +62,16 @@ describe("questionnaire helpers", () => {
   it("reports 100% only when everything is answered", () => {
     expect(percent(99, 100)).toBe(99);
     expect(percent(0, 0)).toBe(100);
-    expect(statusLabel("complete", true)).toBe("Complete · needs review");
+    expect(
+      statusLabel(
+        [
+          { key: "draft", label: "Draft" },
+          { key: "complete", label: "Complete" },
+          { key: "superseded", label: "Superseded" },
+        ],
+        "complete",
+        true,
+      ),
+    ).toBe("Complete · needs review");
   });
 });

@@ -1,6 +1,7 @@
 // Pure helpers of the questionnaire screen: text in the chosen language, the questions of one
 // page that core says are shown, answer edits, and status labels. No score, level or visibility
 // is computed here: those come from core (the `evaluate_answers` command).
+import type { Labelled } from "../bindings/Labelled";
 import type { AssessmentStatus } from "../bindings/AssessmentStatus";
 import type { Template } from "../bindings/Template";
 import type { TemplateQuestion } from "../bindings/TemplateQuestion";
@@ -58,7 +59,12 @@ export function percent(answered: number, shown: number): number {
   return Math.floor((answered * 100) / shown);
 }
 
-export function statusLabel(status: AssessmentStatus, needsReview: boolean): string {
-  const base = status === "draft" ? "Draft" : status === "complete" ? "Complete" : "Superseded";
+/** An assessment's status as core labels it, and whether it needs answering again. */
+export function statusLabel(
+  statuses: Labelled<AssessmentStatus>[],
+  status: AssessmentStatus,
+  needsReview: boolean,
+): string {
+  const base = statuses.find((s) => s.key === status)?.label ?? status;
   return needsReview ? `${base} · needs review` : base;
 }

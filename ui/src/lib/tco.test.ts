@@ -1,6 +1,16 @@
+import type { Labelled } from "../bindings/Labelled";
+import type { OptionType } from "../bindings/tco/OptionType";
 import { describe, expect, it } from "vitest";
 
 import { fieldLabel, fromInput, rowLists, getAt, lastKey, leafPaths, optionKind, parsePath, placeErrors, setAt, toInput, type Draft } from "./tco";
+
+// The option kinds as core's vocabulary lists them.
+const KINDS: Labelled<OptionType>[] = [
+  { key: "cloud_on_demand", label: "Cloud on demand" },
+  { key: "cloud_reserved", label: "Cloud reserved" },
+  { key: "on_prem", label: "On-premises" },
+  { key: "hybrid", label: "Hybrid" },
+];
 
 const draft: Draft = {
   name: "S",
@@ -73,8 +83,8 @@ describe("errors beside their fields", () => {
   });
 
   it("knows an option's kind by its key", () => {
-    expect(optionKind(draft.options && (draft.options as Draft[])[1])).toBe("on_prem");
-    expect(optionKind({ name: "x" })).toBeNull();
+    expect(optionKind(draft.options && (draft.options as Draft[])[1], KINDS)).toBe("on_prem");
+    expect(optionKind({ name: "x" }, KINDS)).toBeNull();
   });
 });
 

@@ -1,6 +1,8 @@
 // The TCO editor's plumbing: reading and writing a draft scenario by the key paths core uses in
 // its errors ("options[2].on_prem.pue"), turning typed text into the JSON value sent to core,
 // and grouping core's errors by field. No cost is computed here: every figure comes from core.
+import type { Labelled } from "../bindings/Labelled";
+import type { OptionType } from "../bindings/tco/OptionType";
 import type { FieldError } from "../bindings/FieldError";
 
 /** A draft scenario as JSON in the scenario file's shape; values may hold mistyped text. */
@@ -11,12 +13,6 @@ export type Draft = { [key: string]: Json };
 const TEXT_KEYS = new Set(["name", "description", "currency", "option"]);
 
 /** The option kinds, by the key that holds an option's fields. */
-export const OPTION_KINDS: { key: string; label: string }[] = [
-  { key: "cloud_on_demand", label: "Cloud on demand" },
-  { key: "cloud_reserved", label: "Cloud reserved" },
-  { key: "on_prem", label: "On-premises" },
-  { key: "hybrid", label: "Hybrid" },
-];
 
 /** "options[2].on_prem.pue" -> ["options", 2, "on_prem", "pue"]. */
 export function parsePath(path: string): (string | number)[] {
@@ -119,10 +115,10 @@ export function fieldLabel(path: string): string {
   return key;
 }
 
-/** The kind of an option (the key holding its fields), or null. */
-export function optionKind(option: Json | undefined): string | null {
+/** The kind of an option (the key holding its fields, one of core's `kinds`), or null. */
+export function optionKind(option: Json | undefined, kinds: Labelled<OptionType>[]): OptionType | null {
   if (option === null || typeof option !== "object" || Array.isArray(option)) return null;
-  return OPTION_KINDS.find((k) => k.key in option)?.key ?? null;
+  return kinds.find((k) => k.key in option)?.key ?? null;
 }
 
 /** Core's errors by the path of the field they name; errors no shown field has are `unplaced`. */

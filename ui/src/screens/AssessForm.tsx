@@ -25,6 +25,7 @@ interface Props {
 }
 
 export function AssessmentScreen({ id, onBack, onChanged }: Props) {
+  const v = useVocab();
   const [a, setA] = useState<Assessment | null>(null);
   const [t, setT] = useState<Template | null>(null);
   const [answers, setAnswers] = useState<Answers>({});
@@ -108,7 +109,7 @@ export function AssessmentScreen({ id, onBack, onChanged }: Props) {
       <button type="button" class="link back" data-testid="back-to-system" onClick={onBack}>← {a.system_name}</button>
       <header class="screen-head">
         <h1>{a.template.title}</h1>
-        <span class="badge" data-testid="assessment-status">{statusLabel(a.status, a.needs_review)}</span>
+        <span class="badge" data-testid="assessment-status">{statusLabel(v.assessment_statuses, a.status, a.needs_review)}</span>
         <div class="spacer" />
         {isBilingual(t) && (
           <div class="row" role="group" aria-label="Language">

@@ -62,7 +62,7 @@ export function SystemAssessments({ systemId, onOpen }: Props) {
                 </td>
                 <td>{a.template_title}</td>
                 <td>{a.template_version}{a.needs_review ? ` (current ${a.current_version})` : ""}</td>
-                <td data-testid={`assessment-status-${a.id}`}>{statusLabel(a.status, a.needs_review)}</td>
+                <td data-testid={`assessment-status-${a.id}`}>{statusLabel(v.assessment_statuses, a.status, a.needs_review)}</td>
                 <td>{a.outcome}</td>
                 <td>{a.decision ? `${a.decision.accepted ? "accepted" : "overridden"}: ${labelOf(v.risk_tiers, a.decision.risk_tier)}` : ""}</td>
                 <td class="date">{a.updated_at}</td>

@@ -9,9 +9,11 @@ import { backend } from "../backend";
 import { ErrorBox } from "../components/ErrorBox";
 import { statusLabel } from "../lib/assess";
 import { useAction } from "../lib/useAction";
+import { useVocab } from "../lib/vocab";
 import { AssessmentScreen } from "./AssessForm";
 
 export function AssessOverview({ generation, onChanged }: { generation: number; onChanged: () => void }) {
+  const v = useVocab();
   const [templates, setTemplates] = useState<TemplateStatus[] | null>(null);
   const [list, setList] = useState<AssessmentSummary[]>([]);
   const [open, setOpen] = useState<number | null>(null);
@@ -89,7 +91,7 @@ export function AssessOverview({ generation, onChanged }: { generation: number; 
             <ul>
               {r.assessments.map((a) => (
                 <li>
-                  <button type="button" class="link" onClick={() => setOpen(a.id)}>#{a.id} {a.system_name}</button> ({statusLabel(a.status, a.needs_review)})
+                  <button type="button" class="link" onClick={() => setOpen(a.id)}>#{a.id} {a.system_name}</button> ({statusLabel(v.assessment_statuses, a.status, a.needs_review)})
                 </li>
               ))}
             </ul>
@@ -107,7 +109,7 @@ export function AssessOverview({ generation, onChanged }: { generation: number; 
                 <td><button type="button" class="link" data-testid={`overview-open-${a.id}`} onClick={() => setOpen(a.id)}>#{a.id}</button></td>
                 <td>{a.system_name}</td>
                 <td>{a.template_id} {a.template_version}</td>
-                <td>{statusLabel(a.status, a.needs_review)}</td>
+                <td>{statusLabel(v.assessment_statuses, a.status, a.needs_review)}</td>
                 <td>{a.outcome}</td>
                 <td class="date">{a.updated_at}</td>
               </tr>

@@ -16,7 +16,6 @@ import { valueOf } from "../lib/dom";
 import {
   type Draft,
   type Json,
-  OPTION_KINDS,
   formatMoney,
   fromInput,
   getAt,
@@ -31,6 +30,7 @@ import {
   toInput,
 } from "../lib/tco";
 import { useAction } from "../lib/useAction";
+import { useVocab } from "../lib/vocab";
 import { PassphraseDialog } from "./SignExport";
 
 /** How long the editor waits after the last keystroke before asking core for results. */
@@ -48,6 +48,7 @@ interface Props {
 }
 
 export function TcoEditor({ id: initialId, initial, template, onSaved, onBack }: Props) {
+  const v = useVocab();
   const [id, setId] = useState<number | null>(initialId);
   const [draft, setDraft] = useState<Draft>(initial);
   const [savedJson, setSavedJson] = useState<string | null>(initialId === null ? null : JSON.stringify(initial));
@@ -309,8 +310,8 @@ export function TcoEditor({ id: initialId, initial, template, onSaved, onBack }:
             <div class="tco-grid">{fieldPaths.filter((p) => p.startsWith("lever.")).map((p) => field(p))}</div>
           </fieldset>
           {options.map((o, i) => {
-            const kind = optionKind(o);
-            const label = OPTION_KINDS.find((k) => k.key === kind)?.label ?? "Unknown kind";
+            const kind = optionKind(o, v.tco_option_types);
+            const label = v.tco_option_types.find((k) => k.key === kind)?.label ?? "Unknown kind";
             return (
               <fieldset class="panel" key={i} data-testid={`tco-option-${i}`}>
                 <legend>
@@ -352,7 +353,7 @@ export function TcoEditor({ id: initialId, initial, template, onSaved, onBack }:
           })}
           <div class="row">
             <select data-testid="tco-add-kind" value={addKind} onChange={(e) => setAddKind(valueOf(e))}>
-              {OPTION_KINDS.map((k) => (
+              {v.tco_option_types.map((k) => (
                 <option key={k.key} value={k.key}>
                   {k.label}
                 </option>
@@ -362,9 +363,9 @@ export function TcoEditor({ id: initialId, initial, template, onSaved, onBack }:
               type="button"
               data-testid="tco-add-option"
               onClick={() => {
-                const model = ((getAt(template, "options") as Json[] | undefined) ?? []).find((o) => optionKind(o) === addKind);
+                const model = ((getAt(template, "options") as Json[] | undefined) ?? []).find((o) => optionKind(o, v.tco_option_types) === addKind);
                 if (model && typeof model === "object" && !Array.isArray(model)) {
-                  const label = OPTION_KINDS.find((k) => k.key === addKind)?.label ?? addKind;
+                  const label = v.tco_option_types.find((k) => k.key === addKind)?.label ?? addKind;
                   replace(setAt(draft, "options", [...options, { ...model, name: `${label} ${options.length + 1}` }]));
                 }
               }}

@@ -7,8 +7,10 @@ import { ErrorBox } from "../components/ErrorBox";
 import { valueOf } from "../lib/dom";
 import { remedyText } from "../lib/remedy";
 import { useAction } from "../lib/useAction";
+import { labelOf, useVocab } from "../lib/vocab";
 
 export function VerifyScreen() {
+  const v = useVocab();
   const [path, setPath] = useState("");
   const [report, setReport] = useState<PackReport | null>(null);
   const { busy, error, run } = useAction();
@@ -84,7 +86,7 @@ export function VerifyScreen() {
                 {report.findings.map((f, i) => (
                   <tr key={i} class={`finding-${f.level}`} data-testid="finding-row" data-level={f.level}>
                     <td data-testid="finding-level">
-                      <span class={`badge level-${f.level}`}>{f.level === "ok" ? "OK" : "Error"}</span>
+                      <span class={`badge level-${f.level}`}>{labelOf(v.finding_levels, f.level)}</span>
                     </td>
                     <td data-testid="finding-file">{f.file ?? "(whole pack)"}</td>
                     <td data-testid="finding-message">

@@ -39,6 +39,20 @@ pub enum AssessmentStatus {
 }
 
 impl AssessmentStatus {
+    pub const ALL: [AssessmentStatus; 3] = [
+        AssessmentStatus::Draft,
+        AssessmentStatus::Complete,
+        AssessmentStatus::Superseded,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AssessmentStatus::Draft => "Draft",
+            AssessmentStatus::Complete => "Complete",
+            AssessmentStatus::Superseded => "Superseded",
+        }
+    }
+
     pub fn key(self) -> &'static str {
         match self {
             AssessmentStatus::Draft => "draft",

@@ -13,7 +13,10 @@ use crate::kpi::{Cadence, Direction, EscalationState, KpiKind, Status};
 use crate::register::{
     DataSensitivity, EuAiActCategory, RegulatedDomain, RiskTier, Sourcing, Stage,
 };
+use super::assess::AssessmentStatus;
 use crate::review::{BudgetLine, Disposition, ReviewState, TimeCategory};
+use crate::pack::FindingLevel;
+use crate::tco::OptionType;
 use crate::signoff::{Decision, Gate, Role, Status as SignoffStatus};
 use crate::{Error, FieldError, Result};
 
@@ -123,6 +126,9 @@ pub struct Vocabulary {
     pub review_states: Vec<Labelled<ReviewState>>,
     pub time_categories: Vec<Labelled<TimeCategory>>,
     pub budget_lines: Vec<Labelled<BudgetLine>>,
+    pub assessment_statuses: Vec<Labelled<AssessmentStatus>>,
+    pub tco_option_types: Vec<Labelled<OptionType>>,
+    pub finding_levels: Vec<Labelled<FindingLevel>>,
 }
 
 macro_rules! labelled {
@@ -163,6 +169,9 @@ impl Vocabulary {
             review_states: labelled!(ReviewState),
             time_categories: labelled!(TimeCategory),
             budget_lines: labelled!(BudgetLine),
+            assessment_statuses: labelled!(AssessmentStatus),
+            tco_option_types: labelled!(OptionType),
+            finding_levels: labelled!(FindingLevel),
         }
     }
 }

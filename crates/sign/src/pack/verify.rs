@@ -21,6 +21,17 @@ pub enum FindingLevel {
     Error,
 }
 
+impl FindingLevel {
+    pub const ALL: [FindingLevel; 2] = [FindingLevel::Ok, FindingLevel::Error];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            FindingLevel::Ok => "OK",
+            FindingLevel::Error => "Error",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct Finding {
