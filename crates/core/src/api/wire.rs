@@ -36,7 +36,7 @@ pub struct WireError {
     /// What the person can do about it, as facts; the UI words it for its screens.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
-    pub remedy: Option<Remedy>,
+    pub remedy: Option<Box<Remedy>>,
 }
 
 impl WireError {
@@ -54,7 +54,7 @@ impl WireError {
 impl From<Error> for WireError {
     fn from(e: Error) -> Self {
         let mut w = WireError::new(e.code(), e.to_string());
-        w.remedy = e.remedy().cloned();
+        w.remedy = e.remedy().cloned().map(Box::new);
         match e.into_inner() {
             Error::Validation { fields, .. } => w.fields = Some(fields),
             Error::Import { problems } => w.problems = Some(problems),
