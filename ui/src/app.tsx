@@ -15,15 +15,17 @@ import { ImportScreen } from "./screens/Import";
 import { KpiScreen } from "./screens/Kpi";
 import { ProfileScreen } from "./screens/Profile";
 import { RegisterScreen } from "./screens/Register";
+import { ReviewsScreen } from "./screens/Reviews";
 import { SignExportScreen } from "./screens/SignExport";
 import { SignoffScreen } from "./screens/Signoff";
 import { TcoScreen } from "./screens/Tco";
 import { VerifyScreen } from "./screens/Verify";
 import { Welcome } from "./screens/Welcome";
 
-type Area = "register" | "calendar" | "import" | "audit" | "reports" | "verify" | "profile" | "tco" | "assess" | "kpi" | "signoff";
+type Area = "reviews" | "register" | "calendar" | "import" | "audit" | "reports" | "verify" | "profile" | "tco" | "assess" | "kpi" | "signoff";
 
 const AREAS: { key: Area; label: string }[] = [
+  { key: "reviews", label: "Reviews" },
   { key: "register", label: "Register" },
   { key: "calendar", label: "Calendar" },
   { key: "kpi", label: "KPIs" },
@@ -61,6 +63,9 @@ export function App() {
         setInfo(i);
         setVocab(v);
         setWelcome(i.systems === 0);
+        // A portfolio manager starts at the reviews; an empty workspace starts at the welcome,
+        // which leads to the register.
+        if (i.systems > 0) setArea("reviews");
       } catch (e) {
         setError(e as WireError);
       }
@@ -126,6 +131,8 @@ export function App() {
                 changed();
               }}
             />
+          ) : area === "reviews" ? (
+            <ReviewsScreen generation={generation} onChanged={changed} />
           ) : area === "register" ? (
             <RegisterScreen generation={generation} total={info.systems} onChanged={changed} />
           ) : area === "calendar" ? (
