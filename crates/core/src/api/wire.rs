@@ -5,19 +5,19 @@
 use serde::Serialize;
 use ts_rs::TS;
 
+use super::assess::AssessmentStatus;
 use super::Workspace;
 use crate::calendar::{EventKind, EventState, ItemState, MilestoneKind};
 use crate::error::Remedy;
 use crate::import::ImportProblem;
 use crate::kpi::{Cadence, Direction, EscalationState, KpiKind, Status};
+use crate::pack::FindingLevel;
 use crate::register::{
     DataSensitivity, EuAiActCategory, RegulatedDomain, RiskTier, Sourcing, Stage,
 };
-use super::assess::AssessmentStatus;
 use crate::review::{BudgetLine, Disposition, ReviewState, TimeCategory};
-use crate::pack::FindingLevel;
-use crate::tco::OptionType;
 use crate::signoff::{Decision, Gate, Role, Status as SignoffStatus};
+use crate::tco::OptionType;
 use crate::{Error, FieldError, Result};
 
 /// An error as the UI receives it. The UI switches on `code` (see [`Error::code`]); `fields`
