@@ -243,10 +243,10 @@ fn value_cost(v: &ReviewView) -> (Option<Chart>, Vec<String>) {
     if points.is_empty() {
         return (None, notes);
     }
+    // Every tier, present or not, so a tier has the same colour in every pack.
     let groups: Vec<String> = RiskTier::ALL
         .iter()
         .map(|t| t.label().to_string())
-        .filter(|t| points.iter().any(|p| p.group == *t))
         .collect();
     let chart = Chart {
         title: "Value against running cost (colour: risk tier; size: running cost)".into(),
@@ -879,6 +879,8 @@ pub fn review_workbook(
         at,
         by,
     );
+    // The workspace and the time, then the attestation's facts (the snapshot's hash among them).
+    r.metadata.truncate(2);
     r.metadata.extend(attestation(v));
     let mut summary = Section::new(ATTESTATION);
     summary.blocks.push(Block::Paragraph {
