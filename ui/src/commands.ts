@@ -2,6 +2,7 @@
 // Do not edit: change a command in Rust and build the app (cargo build -p steward-app).
 import type { Channel } from "@tauri-apps/api/core";
 
+import type { ActionInput } from "./bindings/ActionInput";
 import type { ActionView } from "./bindings/ActionView";
 import type { AiSystem } from "./bindings/AiSystem";
 import type { Assessment } from "./bindings/Assessment";
@@ -12,6 +13,7 @@ import type { BoardView } from "./bindings/BoardView";
 import type { CalendarQuery } from "./bindings/CalendarQuery";
 import type { ChainReport } from "./bindings/ChainReport";
 import type { ChecklistItem } from "./bindings/ChecklistItem";
+import type { DecisionInput } from "./bindings/DecisionInput";
 import type { Escalation } from "./bindings/Escalation";
 import type { Evaluation } from "./bindings/Evaluation";
 import type { ExportFormat } from "./bindings/ExportFormat";
@@ -30,9 +32,15 @@ import type { Portfolio } from "./bindings/Portfolio";
 import type { Profile } from "./bindings/Profile";
 import type { Progress } from "./bindings/Progress";
 import type { RecordedMeasurement } from "./bindings/RecordedMeasurement";
+import type { RegisterEntry } from "./bindings/RegisterEntry";
 import type { RequestReview } from "./bindings/RequestReview";
 import type { RequestView } from "./bindings/RequestView";
 import type { RetireOutcome } from "./bindings/RetireOutcome";
+import type { ReviewAction } from "./bindings/ReviewAction";
+import type { ReviewComparison } from "./bindings/ReviewComparison";
+import type { ReviewDraft } from "./bindings/ReviewDraft";
+import type { ReviewSummary } from "./bindings/ReviewSummary";
+import type { ReviewView } from "./bindings/ReviewView";
 import type { RiskTier } from "./bindings/RiskTier";
 import type { RuleForm } from "./bindings/RuleForm";
 import type { RuleView } from "./bindings/RuleView";
@@ -161,6 +169,32 @@ export function commands(invoke: Invoke) {
       invoke("acknowledge_escalation", { id, note }),
     resolveEscalation: (id: number, note: string): Promise<Escalation> =>
       invoke("resolve_escalation", { id, note }),
+    reviewList: (): Promise<ReviewSummary[]> =>
+      invoke("review_list"),
+    /** A review by number or quarter (e.g. "2026-Q4"). */
+    reviewGet: (key: string): Promise<ReviewView> =>
+      invoke("review_get", { key }),
+    reviewCreate: (draft: ReviewDraft): Promise<ReviewView> =>
+      invoke("review_create", { draft }),
+    reviewUpdate: (key: string, draft: ReviewDraft): Promise<ReviewView> =>
+      invoke("review_update", { key, draft }),
+    reviewFreeze: (key: string): Promise<ReviewView> =>
+      invoke("review_freeze", { key }),
+    reviewDecide: (key: string, system: string, input: DecisionInput): Promise<ReviewView> =>
+      invoke("review_decide", { key, system, input }),
+    reviewAddAction: (key: string, input: ActionInput): Promise<ReviewAction> =>
+      invoke("review_add_action", { key, input }),
+    reviewRegister: (): Promise<RegisterEntry[]> =>
+      invoke("review_register"),
+    reviewCompare: (from: string, to: string): Promise<ReviewComparison> =>
+      invoke("review_compare", { from, to }),
+    /**
+     * Writes the board pack of review `key` (number or quarter) to `path` as `format` ("pdf" or
+     * "xlsx"); with `sign`, the PDF is signed with the identity unlocked by `passphrase`. Returns
+     * the number of bytes written.
+     */
+    reviewExport: (key: string, format: string, sign: boolean, passphrase: string | null, path: string): Promise<number> =>
+      invoke("review_export", { key, format, sign, passphrase, path }),
     signoffBoards: (): Promise<BoardView[]> =>
       invoke("signoff_boards"),
     signoffCreateBoard: (name: string): Promise<BoardView> =>
