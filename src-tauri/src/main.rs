@@ -10,6 +10,7 @@ mod calendar;
 mod commands;
 mod kpi;
 mod review;
+mod review_pack;
 mod signoff;
 mod tco;
 

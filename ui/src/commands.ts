@@ -188,6 +188,13 @@ export function commands(invoke: Invoke) {
       invoke("review_register"),
     reviewCompare: (from: string, to: string): Promise<ReviewComparison> =>
       invoke("review_compare", { from, to }),
+    /**
+     * Writes the board pack of review `key` (number or quarter) to `path` as `format` ("pdf" or
+     * "xlsx"); with `sign`, the PDF is signed with the identity unlocked by `passphrase`. Returns
+     * the number of bytes written.
+     */
+    reviewExport: (key: string, format: string, sign: boolean, passphrase: string | null, path: string): Promise<number> =>
+      invoke("review_export", { key, format, sign, passphrase, path }),
     signoffBoards: (): Promise<BoardView[]> =>
       invoke("signoff_boards"),
     signoffCreateBoard: (name: string): Promise<BoardView> =>

@@ -231,7 +231,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Signoff(cmd) => signoff::run(&mut ws, cmd, &identity_dir, json),
         Command::Systems(cmd) => systems::run(&mut ws, cmd, json),
         Command::Calendar(cmd) => calendar::run(&mut ws, cmd, json),
-        Command::Review(cmd) => review::run(&mut ws, cmd, json),
+        Command::Review(cmd) => review::run(&mut ws, cmd, &identity_dir, json),
         Command::Kpi(cmd) => kpi::run(&mut ws, cmd, json),
         Command::Escalations(cmd) => kpi::run_escalations(&mut ws, cmd, json),
         Command::Audit(AuditCmd::Log { entity, id, limit }) => {

@@ -1,10 +1,11 @@
 //! `steward review ...`: quarterly portfolio reviews, their scorecards and recommendations, the
-//! freeze, the board's decisions and actions, the decision register and comparisons.
+//! freeze, the board's decisions and actions, the decision register and comparisons, and the
+//! board pack.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context as _, Result};
+use anyhow::{anyhow, Context as _, Result};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use steward_core::api::review::{
@@ -15,6 +16,7 @@ use steward_core::register::Stage;
 use steward_core::review::{money, Disposition};
 
 use crate::output;
+use crate::reports::SignerArgs;
 
 #[derive(Subcommand)]
 pub enum ReviewCmd {
@@ -84,6 +86,22 @@ pub enum ReviewCmd {
         technical_debt: f64,
         #[arg(long)]
         new_development: f64,
+    },
+    /// Write a frozen review's board pack: pdf (signed with --sign) or xlsx (scorecards, rules
+    /// fired, decisions, actions, changes), by the output's extension or --format.
+    Export {
+        /// The review's number or quarter, e.g. 2026-Q4.
+        review: String,
+        #[arg(short, long)]
+        output: PathBuf,
+        /// pdf or xlsx; default: the output's extension.
+        #[arg(long)]
+        format: Option<String>,
+        /// Sign the PDF with your identity (or --p12).
+        #[arg(long)]
+        sign: bool,
+        #[command(flatten)]
+        signer: SignerArgs,
     },
 }
 
@@ -267,7 +285,12 @@ fn show(v: &ReviewView, json: bool) -> Result<()> {
     Ok(())
 }
 
-pub fn run(ws: &mut Workspace, cmd: ReviewCmd, json: bool) -> Result<ExitCode> {
+pub fn run(
+    ws: &mut Workspace,
+    cmd: ReviewCmd,
+    identity_dir: &Path,
+    json: bool,
+) -> Result<ExitCode> {
     match cmd {
         ReviewCmd::List => {
             let list = ws.reviews()?;
@@ -502,6 +525,39 @@ pub fn run(ws: &mut Workspace, cmd: ReviewCmd, json: bool) -> Result<ExitCode> {
                 new_development,
             })?;
             output::message(json, "budget target set", serde_json::to_value(&t)?)?;
+        }
+        ReviewCmd::Export {
+            review,
+            output: out,
+            format,
+            sign,
+            signer,
+        } => {
+            let format = format
+                .or_else(|| out.extension().map(|e| e.to_string_lossy().into_owned()))
+                .ok_or_else(|| {
+                    anyhow!(
+                        "{} has no extension: give --format pdf or xlsx",
+                        out.display()
+                    )
+                })?;
+            let s = if sign {
+                Some(signer.signer(identity_dir)?)
+            } else {
+                None
+            };
+            let n = ws
+                .write_review_pack(&review, &format, s.as_ref(), &out)
+                .with_context(|| format!("writing the board pack to {}", out.display()))?;
+            output::message(
+                json,
+                &format!(
+                    "wrote {} ({n} bytes){}",
+                    out.display(),
+                    if sign { ", signed" } else { "" }
+                ),
+                serde_json::json!({ "file": out, "bytes": n, "signed": sign }),
+            )?;
         }
     }
     Ok(ExitCode::SUCCESS)

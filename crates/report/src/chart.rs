@@ -13,7 +13,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{register_font, FontStyle};
 
-use super::{format_number, Chart, ChartKind, ColumnKind, FONT_BOLD, FONT_FAMILY, FONT_REGULAR};
+use super::{
+    format_number, Chart, ChartKind, ChartPoint, ColumnKind, FONT_BOLD, FONT_FAMILY, FONT_REGULAR,
+};
 use steward_domain::{Error, Result};
 
 /// The size of [`render_svg`]'s image, in CSS pixels.
@@ -212,7 +214,14 @@ fn value_axis(chart: &Chart) -> Axis {
     } else if lo == 0.0 && hi == 0.0 {
         hi = 1.0;
     }
-    let integer = matches!(chart.value_kind, ColumnKind::Integer);
+    let room = chart.kind != ChartKind::Line && !chart.stacked;
+    ticks(lo, hi, &chart.value_kind, room)
+}
+
+/// The round ticks of an axis from `lo` to `hi`; `label_room` adds a step at an end that a
+/// bar's value label would otherwise overrun.
+fn ticks(lo: f64, hi: f64, kind: &ColumnKind, label_room: bool) -> Axis {
+    let integer = matches!(kind, ColumnKind::Integer);
     let mut step = nice_step((hi - lo) / 5.0);
     if integer {
         step = step.max(1.0).round();
@@ -220,7 +229,7 @@ fn value_axis(chart: &Chart) -> Axis {
     let mut a = (lo / step).floor() * step;
     let mut b = (hi / step).ceil() * step;
     // Room for the value labels at the ends of the bars.
-    if chart.kind != ChartKind::Line && !chart.stacked {
+    if label_room {
         if b > 0.0 && b - hi < 0.12 * (b - a) {
             b += step;
         }
@@ -233,7 +242,7 @@ fn value_axis(chart: &Chart) -> Axis {
         .map(|k| a + k as f64 * step)
         .map(|t| if t.abs() < step * 1e-9 { 0.0 } else { t })
         .collect();
-    let scaled = if matches!(chart.value_kind, ColumnKind::Percent { .. }) {
+    let scaled = if matches!(kind, ColumnKind::Percent { .. }) {
         step * 100.0
     } else {
         step
@@ -336,11 +345,7 @@ fn value_label(v: f64, kind: &ColumnKind) -> String {
 
 /// The value axis title: the model's label, with the currency code for currency.
 fn value_title(chart: &Chart) -> String {
-    match &chart.value_kind {
-        ColumnKind::Currency { code } if chart.value_label.is_empty() => code.clone(),
-        ColumnKind::Currency { code } => format!("{} ({code})", chart.value_label),
-        _ => chart.value_label.clone(),
-    }
+    axis_title(&chart.value_label, &chart.value_kind)
 }
 
 /// How wide `text` is in `font`, in pixels.
@@ -413,15 +418,23 @@ fn draw<DB: DrawingBackend>(
         root.draw(&Text::new(title, (margin, top), title_font.color(&INK)))?;
         top += px(30.0);
     }
-    if chart.series.len() > 1 {
+    // The legend: a bubble chart's groups, or the series when there is more than one.
+    let legend: Vec<&str> = if chart.kind == ChartKind::Bubble {
+        chart.categories.iter().map(String::as_str).collect()
+    } else if chart.series.len() > 1 {
+        chart.series.iter().map(|s| s.name.as_str()).collect()
+    } else {
+        Vec::new()
+    };
+    if !legend.is_empty() {
         let mut x = margin;
         let sw = px(12.0);
-        for (i, series) in chart.series.iter().enumerate() {
+        for (i, entry) in legend.iter().enumerate() {
             root.draw(&Rectangle::new(
                 [(x, top + px(1.0)), (x + sw, top + px(1.0) + sw)],
                 color(i).filled(),
             ))?;
-            let name = fit(root, &series.name, &label_font, (w / 3).max(60));
+            let name = fit(root, entry, &label_font, (w / 3).max(60));
             let tw = text_width(root, &name, &label_font) as i32;
             root.draw(&Text::new(
                 name,
@@ -433,6 +446,9 @@ fn draw<DB: DrawingBackend>(
         top += px(26.0);
     }
     let (_, body) = root.split_vertically(top);
+    if chart.kind == ChartKind::Bubble {
+        return draw_bubbles(root, &body, chart, s);
+    }
 
     let axis = value_axis(chart);
     let n = chart.categories.len().max(1);
@@ -694,6 +710,151 @@ fn draw<DB: DrawingBackend>(
     Ok(())
 }
 
+/// The axis of a bubble chart over `values`: from zero (or below, for negative values) to past
+/// the largest value, with room at the ends for the bubbles.
+fn bubble_axis(values: impl Iterator<Item = f64>, kind: &ColumnKind) -> Axis {
+    let (lo, hi) = values.fold((0f64, 0f64), |(l, h), v| (l.min(v), h.max(v)));
+    let pad = ((hi - lo) * 0.08).max(1e-9);
+    let (lo, hi) = if lo == hi {
+        (0.0, 1.0)
+    } else {
+        (
+            if lo < 0.0 { lo - pad } else { lo },
+            if hi > 0.0 { hi + pad } else { hi },
+        )
+    };
+    ticks(lo, hi, kind, false)
+}
+
+/// An axis title with the currency code for currency values.
+fn axis_title(label: &str, kind: &ColumnKind) -> String {
+    match kind {
+        ColumnKind::Currency { code } if label.is_empty() => code.clone(),
+        ColumnKind::Currency { code } => format!("{label} ({code})"),
+        _ => label.to_string(),
+    }
+}
+
+/// A bubble chart in `body` (under the title and legend drawn on `root`): `category_label`
+/// across, `value_label` up, one circle per point coloured by its group, its area
+/// proportional to its size, the biggest drawn first so that small ones stay visible.
+fn draw_bubbles<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    body: &DrawingArea<DB, Shift>,
+    chart: &Chart,
+    s: f64,
+) -> DrawResult<DB> {
+    let px = |v: f64| (v * s).round().max(1.0) as i32;
+    let label_font = FontDesc::new(FontFamily::Name(FONT_FAMILY), s * 12.5, FontStyle::Normal);
+    let small_font = FontDesc::new(FontFamily::Name(FONT_FAMILY), s * 11.5, FontStyle::Normal);
+    let kind = &chart.value_kind;
+    let xa = bubble_axis(chart.points.iter().map(|p| p.x), kind);
+    let ya = bubble_axis(chart.points.iter().map(|p| p.y), kind);
+    let (xd, yd) = (xa.decimals, ya.decimals);
+    let fmt_x = move |v: &f64| tick_label(*v, kind, xd);
+    let fmt_y = move |v: &f64| tick_label(*v, kind, yd);
+    let x_desc = axis_title(&chart.category_label, kind);
+    let y_desc = axis_title(&chart.value_label, kind);
+    let widest_tick = ya
+        .ticks
+        .iter()
+        .map(|t| text_width(root, &fmt_y(t), &label_font))
+        .max()
+        .unwrap_or(0);
+    let desc_room = |d: &str| if d.is_empty() { 0 } else { px(22.0) };
+    let mut builder = ChartBuilder::on(body);
+    builder
+        .margin_left(px(14.0))
+        .margin_right(px(24.0))
+        .margin_bottom(px(14.0))
+        .margin_top(px(6.0))
+        .y_label_area_size(widest_tick as i32 + px(14.0) + desc_room(&y_desc))
+        .x_label_area_size(px(26.0) + desc_room(&x_desc));
+    let mut ctx = builder.build_cartesian_2d(
+        Ticks {
+            lo: xa.lo,
+            hi: xa.hi,
+            points: xa.ticks.clone(),
+        },
+        Ticks {
+            lo: ya.lo,
+            hi: ya.hi,
+            points: ya.ticks.clone(),
+        },
+    )?;
+    ctx.configure_mesh()
+        .bold_line_style(GRID.stroke_width(px(1.0) as u32))
+        .axis_style(AXIS.stroke_width(px(1.0) as u32))
+        .label_style(label_font.color(&MUTED))
+        .axis_desc_style(small_font.color(&MUTED))
+        .x_label_formatter(&fmt_x)
+        .y_label_formatter(&fmt_y)
+        .x_desc(x_desc.clone())
+        .y_desc(y_desc.clone())
+        .set_all_tick_mark_size(px(4.0))
+        .draw()?;
+
+    let biggest = chart.points.iter().map(|p| p.size).fold(0f64, f64::max);
+    // Many points get smaller bubbles, so the cloud stays readable.
+    let (r_min, r_max) = if chart.points.len() > 100 {
+        (2.0, 12.0)
+    } else {
+        (4.0, 24.0)
+    };
+    let radius = |size: f64| {
+        let share = if biggest > 0.0 { size / biggest } else { 0.0 };
+        px(r_min + (r_max - r_min) * share.sqrt())
+    };
+    let group = |p: &ChartPoint| {
+        chart
+            .categories
+            .iter()
+            .position(|c| *c == p.group)
+            .unwrap_or(0)
+    };
+    let mut order: Vec<&ChartPoint> = chart.points.iter().collect();
+    order.sort_by(|a, b| b.size.total_cmp(&a.size));
+    ctx.draw_series(order.iter().map(|p| {
+        Circle::new(
+            (p.x, p.y),
+            radius(p.size),
+            color(group(p)).mix(0.55).filled(),
+        )
+    }))?;
+    ctx.draw_series(order.iter().map(|p| {
+        Circle::new(
+            (p.x, p.y),
+            radius(p.size),
+            color(group(p)).stroke_width(px(1.0) as u32),
+        )
+    }))?;
+    if chart.points.len() <= 20 {
+        let style = small_font.color(&INK);
+        let room = (root.dim_in_pixel().0 / 4).max(60);
+        ctx.draw_series(order.iter().map(|p| {
+            EmptyElement::at((p.x, p.y))
+                + Text::new(
+                    fit(root, &p.label, &small_font, room),
+                    (radius(p.size) + px(4.0), 0),
+                    style.pos(Pos::new(HPos::Left, VPos::Center)),
+                )
+        }))?;
+    }
+    if xa.lo < 0.0 {
+        ctx.draw_series(std::iter::once(PathElement::new(
+            vec![(0.0, ya.lo), (0.0, ya.hi)],
+            INK.stroke_width(px(1.5) as u32),
+        )))?;
+    }
+    if ya.lo < 0.0 {
+        ctx.draw_series(std::iter::once(PathElement::new(
+            vec![(xa.lo, 0.0), (xa.hi, 0.0)],
+            INK.stroke_width(px(1.5) as u32),
+        )))?;
+    }
+    Ok(())
+}
+
 /// Where series `si`'s bar in category `i` starts when stacked: the sums of the earlier series'
 /// negative and positive values there.
 fn stack_base(chart: &Chart, si: usize, i: usize) -> (f64, f64) {
@@ -732,6 +893,65 @@ mod tests {
                 "a step of {raw} rounds up to {expected}, so ticks read well"
             );
         }
+    }
+
+    fn bubbles() -> Chart {
+        let point = |label: &str, group: &str, x, y, size| ChartPoint {
+            label: label.into(),
+            group: group.into(),
+            x,
+            y,
+            size,
+        };
+        Chart {
+            title: "Value against cost".into(),
+            kind: ChartKind::Bubble,
+            stacked: false,
+            categories: ["Low", "Medium", "High"].map(String::from).to_vec(),
+            series: Vec::new(),
+            category_label: "Running cost per year".into(),
+            value_label: "Value per year".into(),
+            value_kind: ColumnKind::Currency { code: "EUR".into() },
+            points: vec![
+                point("Churn Predictor", "Medium", 120_000.0, 300_000.0, 120_000.0),
+                point("Claims Triage", "High", 400_000.0, 250_000.0, 400_000.0),
+                point("Doc Search", "Low", 15_000.0, 90_000.0, 15_000.0),
+            ],
+        }
+    }
+
+    #[test]
+    fn bubble_charts_draw_their_points_groups_and_labels() {
+        let c = bubbles();
+        let png = render_png(&c, 800, 400).expect("a bubble chart renders to PNG");
+        assert!(png.starts_with(b"\x89PNG"), "a PNG image");
+        let svg = render_svg(&c);
+        for text in [
+            "Low",
+            "Medium",
+            "High",
+            "Claims Triage",
+            "Running cost per year (EUR)",
+        ] {
+            assert!(svg.contains(text), "the SVG shows {text:?}");
+        }
+        assert!(svg.contains("<circle"), "points are circles");
+
+        let mut bad = bubbles();
+        bad.points[0].group = "Unknown".into();
+        bad.points[1].size = -1.0;
+        let e = render_png(&bad, 800, 400).expect_err("refused");
+        let text = e.to_string();
+        assert!(
+            text.contains("not one of the chart's groups") && text.contains("size 0 or more"),
+            "each problem is named: {text}"
+        );
+        let mut mixed = bubbles();
+        mixed.kind = ChartKind::Bar;
+        assert!(
+            render_png(&mixed, 800, 400).is_err(),
+            "only a bubble chart has points"
+        );
     }
 
     #[test]

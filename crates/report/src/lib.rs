@@ -295,7 +295,8 @@ fn group_thousands(int: &str) -> String {
     format!("{sign}{out}")
 }
 
-/// A chart over categories: one or more series of values, one value per category.
+/// A chart over categories: one or more series of values, one value per category; or, for a
+/// [`ChartKind::Bubble`], a cloud of [`ChartPoint`]s coloured by group.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export, rename = "ReportChart")]
 pub struct Chart {
@@ -313,6 +314,9 @@ pub struct Chart {
     /// How values are shown on the axis, in labels and in the workbook (integer, number,
     /// percent, currency).
     pub value_kind: ColumnKind,
+    /// A bubble chart's points; empty for every other kind.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub points: Vec<ChartPoint>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -325,6 +329,26 @@ pub enum ChartKind {
     HorizontalBar,
     /// One line per series, categories (e.g. periods) along the bottom.
     Line,
+    /// A scatter of sized points: the data are the chart's `points`, not series (it has none).
+    /// Each point's `group` is one of the `categories`, which give the legend and colour
+    /// order; `category_label` titles the x axis and `value_label` the y axis, and both axes
+    /// show their values as `value_kind`. A bubble's area is proportional to its size.
+    Bubble,
+}
+
+/// One point of a bubble chart.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export, rename = "ReportChartPoint")]
+pub struct ChartPoint {
+    /// What the point is (e.g. a system), printed beside it when there are few points and
+    /// listed with its values in the workbook.
+    pub label: String,
+    /// One of the chart's categories: its colour and legend entry.
+    pub group: String,
+    pub x: f64,
+    pub y: f64,
+    /// 0 or more; the largest size gets the largest bubble.
+    pub size: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -445,16 +469,26 @@ fn check_table(t: &Table, at: &str, names: &mut Vec<String>, fields: &mut Vec<Fi
 }
 
 fn check_chart(c: &Chart, at: &str, fields: &mut Vec<FieldError>) {
-    if c.series.is_empty() {
-        fields.push(FieldError::new(
-            format!("{at}.series"),
-            "a chart needs at least one series",
-        ));
-    }
     if matches!(c.value_kind, ColumnKind::Text | ColumnKind::Date) {
         fields.push(FieldError::new(
             format!("{at}.value_kind"),
             "chart values are numbers: expected integer, number, percent or currency",
+        ));
+    }
+    if c.kind == ChartKind::Bubble {
+        check_points(c, at, fields);
+        return;
+    }
+    if !c.points.is_empty() {
+        fields.push(FieldError::new(
+            format!("{at}.points"),
+            "only a bubble chart has points; other charts plot their series",
+        ));
+    }
+    if c.series.is_empty() {
+        fields.push(FieldError::new(
+            format!("{at}.series"),
+            "a chart needs at least one series",
         ));
     }
     for (i, s) in c.series.iter().enumerate() {
@@ -472,6 +506,38 @@ fn check_chart(c: &Chart, at: &str, fields: &mut Vec<FieldError>) {
             fields.push(FieldError::new(
                 format!("{at}.series[{i}]"),
                 "values must be finite numbers",
+            ));
+        }
+    }
+}
+
+/// A bubble chart: no series, and every point finite, of a size of 0 or more, in a group the
+/// categories name.
+fn check_points(c: &Chart, at: &str, fields: &mut Vec<FieldError>) {
+    if !c.series.is_empty() {
+        fields.push(FieldError::new(
+            format!("{at}.series"),
+            "a bubble chart plots its points; it has no series",
+        ));
+    }
+    for (i, p) in c.points.iter().enumerate() {
+        if ![p.x, p.y, p.size].iter().all(|v| v.is_finite()) || p.size < 0.0 {
+            fields.push(FieldError::new(
+                format!("{at}.points[{i}]"),
+                format!(
+                    "{:?}: x, y and size must be finite numbers and the size 0 or more",
+                    p.label
+                ),
+            ));
+        }
+        if !c.categories.contains(&p.group) {
+            fields.push(FieldError::new(
+                format!("{at}.points[{i}].group"),
+                format!(
+                    "{:?} is not one of the chart's groups ({})",
+                    p.group,
+                    c.categories.join(", ")
+                ),
             ));
         }
     }

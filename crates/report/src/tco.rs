@@ -32,6 +32,7 @@ pub fn tco_cumulative_chart(r: &TcoResult) -> Chart {
         value_kind: ColumnKind::Currency {
             code: r.currency.clone(),
         },
+        points: Vec::new(),
     }
 }
 
@@ -68,6 +69,7 @@ pub fn tco_tornado_chart(r: &TcoResult, option: usize) -> Chart {
         value_kind: ColumnKind::Currency {
             code: r.currency.clone(),
         },
+        points: Vec::new(),
     }
 }
 

@@ -296,6 +296,9 @@ fn write_chart(
     bold: &Format,
     index: usize,
 ) -> std::result::Result<u32, XlsxError> {
+    if c.kind == ChartKind::Bubble {
+        return write_bubbles(ws, c, row, bold, index);
+    }
     let header = row;
     ws.write_string_with_format(header, 0, &c.title, bold)?;
     let value_format = column_format(&c.value_kind);
@@ -320,6 +323,7 @@ fn write_chart(
         (ChartKind::HorizontalBar, false) => ChartType::Bar,
         (ChartKind::HorizontalBar, true) => ChartType::BarStacked,
         (ChartKind::Line, _) => ChartType::Line,
+        (ChartKind::Bubble, _) => ChartType::Scatter,
     };
     let mut chart = XlChart::new(kind);
     chart.set_name(format!("Chart {index}"));
@@ -374,6 +378,91 @@ fn write_chart(
     ws.insert_chart_with_offset(header, chart_col, &chart, 10, 0)?;
     // Rows are 20 pixels high by default.
     Ok((last + 1).max(header + height / 20 + 2))
+}
+
+/// A bubble chart's points at `row`, grouped in the order of the chart's groups (label, group,
+/// x, y, size), and a native scatter chart of them to the right with one series per group in
+/// the PDF's colours. rust_xlsxwriter (0.102) writes no bubble charts, so the workbook's points
+/// all have one size; their sizes are in the Size column. Returns the first free row.
+fn write_bubbles(
+    ws: &mut Worksheet,
+    c: &Chart,
+    row: u32,
+    bold: &Format,
+    index: usize,
+) -> std::result::Result<u32, XlsxError> {
+    let header = row;
+    let value_format = column_format(&c.value_kind);
+    ws.write_string_with_format(header, 0, &c.title, bold)?;
+    let x_title = if c.category_label.is_empty() {
+        "x"
+    } else {
+        &c.category_label
+    };
+    let y_title = if c.value_label.is_empty() {
+        "y"
+    } else {
+        &c.value_label
+    };
+    for (col, h) in ["Group", x_title, y_title, "Size"].into_iter().enumerate() {
+        ws.write_string_with_format(header, 1 + col as u16, h, bold)?;
+    }
+    let mut r = header + 1;
+    // Per group: its rows (first, last) and its colour index.
+    let mut groups = Vec::new();
+    for (gi, g) in c.categories.iter().enumerate() {
+        let first = r;
+        for p in c.points.iter().filter(|p| &p.group == g) {
+            ws.write_string(r, 0, &p.label)?;
+            ws.write_string(r, 1, &p.group)?;
+            ws.write_number_with_format(r, 2, p.x, &value_format)?;
+            ws.write_number_with_format(r, 3, p.y, &value_format)?;
+            ws.write_number_with_format(r, 4, p.size, &value_format)?;
+            r += 1;
+        }
+        if r > first {
+            groups.push((gi, first, r - 1));
+        }
+    }
+    if groups.is_empty() {
+        return Ok(r + 1);
+    }
+    let mut chart = XlChart::new(ChartType::Scatter);
+    chart.set_name(format!("Chart {index}"));
+    chart.title().set_name(&c.title);
+    for &(gi, first, last) in &groups {
+        let rgb = color(gi);
+        let hex = format!("{:02X}{:02X}{:02X}", rgb.0, rgb.1, rgb.2);
+        chart
+            .add_series()
+            .set_name((SUMMARY, first, 1))
+            .set_categories((SUMMARY, first, 2, last, 2))
+            .set_values((SUMMARY, first, 3, last, 3))
+            .set_marker(
+                ChartMarker::new()
+                    .set_type(rust_xlsxwriter::ChartMarkerType::Circle)
+                    .set_size(7)
+                    .set_format(
+                        ChartFormat::new()
+                            .set_solid_fill(ChartSolidFill::new().set_color(hex.as_str()))
+                            .set_border(rust_xlsxwriter::ChartLine::new().set_color(hex.as_str())),
+                    ),
+            );
+    }
+    if !c.category_label.is_empty() {
+        chart.x_axis().set_name(&c.category_label);
+    }
+    if !c.value_label.is_empty() {
+        chart.y_axis().set_name(&c.value_label);
+    }
+    if let Some(num) = num_format(&c.value_kind) {
+        chart.x_axis().set_num_format(&num);
+        chart.y_axis().set_num_format(num);
+    }
+    chart.legend().set_position(ChartLegendPosition::Top);
+    chart.set_width(560).set_height(340);
+    ws.insert_chart_with_offset(header, 6, &chart, 10, 0)?;
+    Ok(r.max(header + 340 / 20 + 2))
 }
 
 fn set_axes(chart: &mut XlChart, c: &Chart) {

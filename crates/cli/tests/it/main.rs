@@ -7,6 +7,7 @@ mod calendar;
 mod kpi;
 mod pack;
 mod review;
+mod review_pack;
 mod signoff;
 mod support;
 mod systems;

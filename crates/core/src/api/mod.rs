@@ -10,6 +10,7 @@ mod import;
 pub mod kpi;
 pub mod pack;
 pub mod review;
+mod review_pack;
 pub mod signoff;
 mod systems;
 pub mod tco;

@@ -97,7 +97,7 @@ impl Workspace {
     ) -> Result<PackSummary> {
         let anchor = self.chain_anchor()?;
         let scenarios = self.tco_pack_stems()?;
-        let total = 4 + scenarios.len() as u32;
+        let total = 5 + scenarios.len() as u32;
         let step = |p: &mut ProgressFn<'_>, s: &str, done| {
             if p(pack::Progress {
                 step: s.into(),
@@ -156,6 +156,13 @@ impl Workspace {
         }
         // Each sign-off request with signatures: the request, its signature files, its certificate.
         files.extend(self.signoff_pack_files(signer)?);
+        // Each review that is not a draft: its signed board pack and its workbook.
+        step(
+            progress,
+            "rendering the board packs of the reviews",
+            3 + scenarios.len() as u32,
+        )?;
+        files.extend(self.review_pack_files(signer)?);
         step(progress, "signing and writing the pack", total - 1)?;
         let name = self
             .path()

@@ -227,6 +227,7 @@ fn count_chart(
         category_label: category_label.into(),
         value_label: "Systems".into(),
         value_kind: ColumnKind::Integer,
+        points: Vec::new(),
     }
 }
 

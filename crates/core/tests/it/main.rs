@@ -10,6 +10,7 @@ mod kpi;
 mod register;
 mod report;
 mod review;
+mod review_pack;
 mod sign;
 mod signoff;
 mod store;

@@ -513,6 +513,7 @@ fn tornado() -> Chart {
         category_label: String::new(),
         value_label: "Change in NPV".into(),
         value_kind: ColumnKind::Currency { code: "EUR".into() },
+        points: Vec::new(),
     }
 }
 
@@ -538,6 +539,7 @@ fn charts_render_to_png_and_svg() {
         category_label: "Quarter".into(),
         value_label: "AUC".into(),
         value_kind: ColumnKind::Number { decimals: 2 },
+        points: Vec::new(),
     };
     for c in [tornado(), line] {
         let png = chart::render_png(&c, 800, 400).expect("the chart renders to PNG");

@@ -31,5 +31,6 @@ pub fn trend_chart(k: &Kpi, system: &str, ms: &[Measurement]) -> Chart {
         },
         value_label: k.draft.unit.clone(),
         value_kind: ColumnKind::Number { decimals: 2 },
+        points: Vec::new(),
     }
 }
