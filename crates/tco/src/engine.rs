@@ -40,6 +40,13 @@ pub fn run(scenario: &Scenario) -> Result<TcoResult> {
     Ok(result)
 }
 
+/// The comparison without the sensitivity analysis (which re-runs the model for every driver
+/// twice): for a caller that needs only each option's costs, such as a review's scorecards.
+pub fn run_without_sensitivity(scenario: &Scenario) -> Result<TcoResult> {
+    validate(scenario)?;
+    Ok(evaluate(scenario))
+}
+
 /// Everything the comparison shows. Months are 1-based in meaning; vectors hold month 1 first.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export, export_to = "tco/")]
@@ -850,6 +857,17 @@ mod tests {
         );
         assert_eq!(egress_cost(50.0, &tiers), 5.0, "only the first band used");
         assert_eq!(egress_cost(0.0, &tiers), 0.0, "nothing sent, nothing paid");
+    }
+
+    #[test]
+    fn without_sensitivity_the_costs_are_those_of_the_full_run() {
+        let s = crate::from_toml(include_str!("../../../tests/fixtures/tco/llm-service.toml"))
+            .expect("the fixture reads");
+        let full = run(&s).expect("runs");
+        let mut quick = run_without_sensitivity(&s).expect("runs");
+        assert!(quick.sensitivity.is_empty(), "no sensitivity is computed");
+        quick.sensitivity = full.sensitivity.clone();
+        assert_eq!(quick, full, "every other figure is the same");
     }
 
     #[test]

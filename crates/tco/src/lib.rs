@@ -7,7 +7,8 @@ pub mod file;
 pub mod model;
 
 pub use engine::{
-    run, BreakEven, CostLine, Driver, OptionResult, SensitivityDriver, SensitivityRow, TcoResult,
+    run, run_without_sensitivity, BreakEven, CostLine, Driver, OptionResult, SensitivityDriver,
+    SensitivityRow, TcoResult,
 };
 pub use file::{from_json, from_toml, read, template, to_toml};
 pub use model::{validate, CostOption, OptionKind, OptionType, Scenario, StoredScenario};
