@@ -362,12 +362,12 @@ fn the_workbook_has_a_sheet_per_table_and_missing_inputs_are_empty() {
     let col = |name: &str| {
         rows[0]
             .iter()
-            .position(|c| c.to_string() == name)
+            .position(|c| *c == name)
             .unwrap_or_else(|| panic!("a column {name:?}: {:?}", rows[0]))
     };
     let row = |system: &str| {
         rows.iter()
-            .find(|r| r[col("System")].to_string() == system)
+            .find(|r| r[col("System")] == system)
             .unwrap_or_else(|| panic!("a row for {system}"))
     };
     let (cost, value, roi) = (
