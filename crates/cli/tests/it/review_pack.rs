@@ -10,27 +10,23 @@ use crate::support::Ws;
 
 const PASS: &str = "correct horse battery";
 
-/// The demo portfolio with a review of 2026-Q3 frozen, one of 2026-Q4 left a draft, and a
-/// signing identity.
-fn reviewed() -> Ws {
+/// The demo portfolio (its two quarters before today's reviewed and frozen, today's a draft)
+/// with a signing identity; returns the workspace, a frozen review's period and the draft's.
+fn reviewed() -> (Ws, String, String) {
     let ws = Ws::new();
     ws.cmd().arg("demo").assert().success();
-    for (period, date) in [("2026-Q3", "2026-10-15"), ("2026-Q4", "2027-01-14")] {
-        ws.cmd()
-            .args(["review", "create", "--period", period, "--date", date])
-            .args([
-                "--chair",
-                "Margaret Osei",
-                "--attendee",
-                "Tomás Herrera: CDO",
-            ])
-            .assert()
-            .success();
-    }
-    ws.cmd()
-        .args(["review", "freeze", "2026-Q3"])
-        .assert()
-        .success();
+    let list = ws.json(&["review", "list"]);
+    let period = |state: &str| {
+        list.as_array()
+            .expect("reviews")
+            .iter()
+            .rev()
+            .find(|r| r["state"] == state)
+            .and_then(|r| r["period"].as_str())
+            .unwrap_or_else(|| panic!("the sample has a {state} review: {list}"))
+            .to_string()
+    };
+    let (frozen, draft) = (period("decided"), period("draft"));
     ws.cmd()
         .env("STEWARD_PASSPHRASE", PASS)
         .arg("--identity-dir")
@@ -39,7 +35,7 @@ fn reviewed() -> Ws {
         .args(["--role", "Board secretary", "--org", "Acme Bank"])
         .assert()
         .success();
-    ws
+    (ws, frozen, draft)
 }
 
 fn signing(ws: &Ws) -> assert_cmd::Command {
@@ -60,10 +56,10 @@ fn pdfsig(pdf: &Path) -> String {
 
 #[test]
 fn export_writes_a_signed_board_pack_and_its_workbook() {
-    let ws = reviewed();
+    let (ws, frozen, _) = reviewed();
     let pdf = ws.dir.path().join("pack.pdf");
     signing(&ws)
-        .args(["review", "export", "2026-Q3", "--sign", "-o"])
+        .args(["review", "export", &frozen, "--sign", "-o"])
         .arg(&pdf)
         .assert()
         .success()
@@ -78,7 +74,7 @@ fn export_writes_a_signed_board_pack_and_its_workbook() {
     let v = ws.json(&[
         "review",
         "export",
-        "2026-Q3",
+        &frozen,
         "-o",
         xlsx.to_str().expect("utf-8"),
     ]);
@@ -88,7 +84,7 @@ fn export_writes_a_signed_board_pack_and_its_workbook() {
     assert_eq!(v["bytes"].as_u64(), Some(bytes.len() as u64));
 
     signing(&ws)
-        .args(["review", "export", "2026-Q3", "--sign", "-o"])
+        .args(["review", "export", &frozen, "--sign", "-o"])
         .arg(ws.dir.path().join("signed.xlsx"))
         .assert()
         .failure()
@@ -97,7 +93,7 @@ fn export_writes_a_signed_board_pack_and_its_workbook() {
 
 #[test]
 fn export_signs_with_a_p12() {
-    let ws = reviewed();
+    let (ws, frozen, _) = reviewed();
     let dir = ws.dir.path();
     let openssl = |args: &[&str]| {
         let out = Proc::new("openssl")
@@ -141,7 +137,7 @@ fn export_signs_with_a_p12() {
     let pdf = dir.join("pack.pdf");
     ws.cmd()
         .env("STEWARD_PASSPHRASE", PASS)
-        .args(["review", "export", "2026-Q3", "--sign", "--p12"])
+        .args(["review", "export", &frozen, "--sign", "--p12"])
         .arg(dir.join("org.p12"))
         .arg("-o")
         .arg(&pdf)
@@ -156,23 +152,23 @@ fn export_signs_with_a_p12() {
 
 #[test]
 fn export_refuses_a_draft_and_an_unknown_format() {
-    let ws = reviewed();
+    let (ws, frozen, draft) = reviewed();
     let out = ws.dir.path().join("draft.pdf");
     ws.cmd()
-        .args(["review", "export", "2026-Q4", "-o"])
+        .args(["review", "export", &draft, "-o"])
         .arg(&out)
         .assert()
         .code(1)
         .stderr(contains("is a draft: freeze it first"));
     assert!(!out.exists(), "nothing is written for a draft");
     ws.cmd()
-        .args(["review", "export", "2026-Q3", "-o"])
+        .args(["review", "export", &frozen, "-o"])
         .arg(ws.dir.path().join("pack"))
         .assert()
         .failure()
         .stderr(contains("give --format pdf or xlsx"));
     ws.cmd()
-        .args(["review", "export", "2026-Q3", "-o"])
+        .args(["review", "export", &frozen, "-o"])
         .arg(ws.dir.path().join("pack.docx"))
         .assert()
         .failure()
