@@ -51,14 +51,19 @@ def state(app) -> str:
 
 def open_review(app, period: str) -> None:
     """Fills the form to open a review of `period` over UNIT and waits for the review's page."""
-    app.type("review-period", period)
+    field = app.find("review-period")
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys(Keys.DELETE)
+    field.send_keys(period)
     year, quarter = period.split("-")
     set_date(app, "review-date", f"{year}-{MEETING[quarter]}")
     app.type("review-chair", "Maria Rossi")
     attendees = app.find("review-attendees")
     attendees.clear()
     attendees.send_keys("Maria Rossi: Chief risk officer", Keys.ENTER, "Tom Berg: CFO", Keys.ENTER, "Ann Lee: Legal counsel")
-    app.click(f"scope-unit-{UNIT}")
+    unit = app.find(f"scope-unit-{UNIT}")
+    if not unit.is_selected():
+        unit.click()
     app.click("review-create")
     app.wait(lambda: app.present("review-detail") and app.find("review-detail").get_attribute("data-period") == period,
              f"the review of {period} opens")
