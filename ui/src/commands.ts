@@ -39,6 +39,7 @@ import type { RetireOutcome } from "./bindings/RetireOutcome";
 import type { ReviewAction } from "./bindings/ReviewAction";
 import type { ReviewComparison } from "./bindings/ReviewComparison";
 import type { ReviewDraft } from "./bindings/ReviewDraft";
+import type { ReviewOutcome } from "./bindings/ReviewOutcome";
 import type { ReviewSummary } from "./bindings/ReviewSummary";
 import type { ReviewView } from "./bindings/ReviewView";
 import type { RiskTier } from "./bindings/RiskTier";
@@ -195,6 +196,18 @@ export function commands(invoke: Invoke) {
      */
     reviewExport: (key: string, format: string, sign: boolean, passphrase: string | null, path: string): Promise<number> =>
       invoke("review_export", { key, format, sign, passphrase, path }),
+    /** The latest sign-off request for a review's outcome, or null when none was opened. */
+    reviewSignoff: (key: string): Promise<RequestView | null> =>
+      invoke("review_signoff", { key }),
+    /** What the board signs for a review, as it stands now. */
+    reviewOutcome: (key: string): Promise<ReviewOutcome> =>
+      invoke("review_outcome", { key }),
+    /**
+     * Puts a decided review's outcome to the board under the portfolio_review rule; the deadline
+     * defaults to the rule's valid days from today.
+     */
+    reviewRequestSignoff: (key: string, deadline: string | null): Promise<RequestView> =>
+      invoke("review_request_signoff", { key, deadline }),
     signoffBoards: (): Promise<BoardView[]> =>
       invoke("signoff_boards"),
     signoffCreateBoard: (name: string): Promise<BoardView> =>

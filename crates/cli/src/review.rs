@@ -14,6 +14,7 @@ use steward_core::api::review::{
 use steward_core::api::Workspace;
 use steward_core::register::Stage;
 use steward_core::review::{money, Disposition};
+use steward_core::signoff::Status;
 
 use crate::output;
 use crate::reports::SignerArgs;
@@ -86,6 +87,24 @@ pub enum ReviewCmd {
         technical_debt: f64,
         #[arg(long)]
         new_development: f64,
+    },
+    /// Put a decided review's outcome (the snapshot's hash, the decisions, the attendees and the
+    /// actions) to the board under the workspace's portfolio_review sign-off rule, or show the
+    /// request already open; with -o, write its request file, signed by you (or --p12). Members
+    /// sign the file with `steward signoff sign` on their own laptops and their signature files
+    /// come back with `steward signoff import-signature`; the one that completes the approval
+    /// makes the review signed.
+    Sign {
+        /// The review's number or quarter, e.g. 2026-Q4.
+        review: String,
+        /// Last day signatures are accepted (YYYY-MM-DD). Default: the rule's valid days.
+        #[arg(long, value_parser = parse_date)]
+        deadline: Option<NaiveDate>,
+        /// Write the request file here.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        signer: SignerArgs,
     },
     /// Write a frozen review's board pack: pdf (signed with --sign) or xlsx (scorecards, rules
     /// fired, decisions, actions, changes), by the output's extension or --format.
@@ -325,7 +344,21 @@ pub fn run(
         }
         ReviewCmd::Create(h) => show(&ws.create_review(&h.draft())?, json)?,
         ReviewCmd::Scope(h) => show(&ws.update_review(&h.period, &h.draft())?, json)?,
-        ReviewCmd::Show { review } => show(&ws.review(&review)?, json)?,
+        ReviewCmd::Show { review } => {
+            show(&ws.review(&review)?, json)?;
+            if !json {
+                match ws.review_signoff(&review)? {
+                    Some(r) => println!(
+                        "\nBoard sign-off: request {} is {} ({} of {} approvals)",
+                        r.id,
+                        r.status.label().to_lowercase(),
+                        r.tally.approvals,
+                        r.tally.quorum
+                    ),
+                    None => println!("\nBoard sign-off: not requested yet"),
+                }
+            }
+        }
         ReviewCmd::Recommend { review } => {
             let v = ws.review(&review)?;
             if json {
@@ -525,6 +558,46 @@ pub fn run(
                 new_development,
             })?;
             output::message(json, "budget target set", serde_json::to_value(&t)?)?;
+        }
+        ReviewCmd::Sign {
+            review,
+            deadline,
+            output: out,
+            signer,
+        } => {
+            let open = ws
+                .review_signoff(&review)?
+                .filter(|r| r.status == Status::Pending && deadline.is_none());
+            let (v, opened) = match open {
+                Some(v) => (v, false),
+                None => (ws.request_review_signoff(&review, deadline)?, true),
+            };
+            if let Some(out) = &out {
+                let s = signer.signer(identity_dir)?;
+                let bytes = ws.export_request(&v.id.to_string(), &s)?;
+                steward_core::files::write_atomically(out, &bytes)?;
+            }
+            if json {
+                output::json(&v)?;
+            } else {
+                println!(
+                    "{} sign-off request {} for review {}",
+                    if opened { "opened" } else { "open" },
+                    v.id,
+                    v.request.review.as_deref().unwrap_or(&review)
+                );
+                crate::signoff::print_request(&v, false)?;
+                match &out {
+                    Some(out) => println!(
+                        "wrote {}; each member signs it with `steward signoff sign {} --role ROLE \
+                         --decision approve -o SIGNATURE.json`, and `steward signoff \
+                         import-signature SIGNATURE.json` brings their files back",
+                        out.display(),
+                        out.display()
+                    ),
+                    None => println!("write its file for the board with -o FILE"),
+                }
+            }
         }
         ReviewCmd::Export {
             review,

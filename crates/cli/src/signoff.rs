@@ -15,6 +15,7 @@ use steward_core::signoff::{Decision, Gate, Role, RoleRequirement, RuleSpec};
 
 use crate::output;
 use crate::reports::SignerArgs;
+use steward_core::api::review_sign::ReviewOutcome;
 
 fn role(s: &str) -> Result<Role, String> {
     Role::parse(s)
@@ -539,11 +540,44 @@ fn print_review(r: &RequestReview, json: bool) -> Result<()> {
             println!("  {k}: {v}");
         }
     }
+    if let Some(outcome) = &d.snapshot.review {
+        let o: ReviewOutcome = serde_json::from_value(outcome.clone())?;
+        println!(
+            "  {} ({}), held {}, chaired by {}",
+            o.title, o.period, o.held_on, o.chair
+        );
+        let attendees: Vec<String> = o
+            .attendees
+            .iter()
+            .map(|a| format!("{} ({})", a.name, a.role))
+            .collect();
+        println!("  attendees: {}", attendees.join(", "));
+        println!("  frozen snapshot SHA-256 {}", o.snapshot_hash);
+        for x in &o.decisions {
+            let mut line = format!("  {}: {}", x.system, x.decision.decision.label());
+            if x.decision.overrode {
+                line.push_str(&format!(
+                    " (overrides the recommendation: {})",
+                    x.decision.rationale
+                ));
+            }
+            if !x.decision.dissent.is_empty() {
+                line.push_str(&format!("; dissent: {}", x.decision.dissent.join(", ")));
+            }
+            println!("{line}");
+        }
+        for a in &o.actions {
+            println!(
+                "  action on {}: {} (owner {}, due {})",
+                a.system, a.title, a.owner, a.due
+            );
+        }
+    }
     println!("\nto sign: steward signoff sign FILE --role ROLE --decision approve|approve_with_conditions|reject -o SIGNATURE.json");
     Ok(())
 }
 
-fn print_request(v: &RequestView, json: bool) -> Result<()> {
+pub(crate) fn print_request(v: &RequestView, json: bool) -> Result<()> {
     if json {
         return output::json(v);
     }

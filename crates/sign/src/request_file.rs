@@ -22,9 +22,17 @@ pub const SIGNATURE_FORMAT: &str = "steward-signoff-signature/1";
 pub struct RequestDoc {
     /// The request's identity across workspaces (hex).
     pub uid: String,
-    #[ts(type = "number")]
-    pub system_id: i64,
+    /// The system under sign-off; absent for a portfolio review's outcome (see `review`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(type = "number", optional)]
+    pub system_id: Option<i64>,
+    /// What is signed, as a signer reads it: the system's name, or the review's title.
     pub system_name: String,
+    /// The period of the portfolio review whose outcome is signed (gate `portfolio_review`);
+    /// absent for a system's sign-off, so those files read and hash as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub review: Option<String>,
     pub gate: Gate,
     pub risk_tier: RiskTier,
     pub board: String,

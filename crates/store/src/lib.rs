@@ -37,6 +37,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_signoff.sql"),
     include_str!("migrations/0008_review_fields.sql"),
     include_str!("migrations/0009_reviews.sql"),
+    include_str!("migrations/0010_review_signoff.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -144,11 +145,46 @@ impl Store {
         self.migrate(version)
     }
 
+    /// Applies the migrations after `from`, each in its own transaction. Foreign keys are off
+    /// while they run (SQLite's way to rebuild a table others refer to) and every migration must
+    /// leave `PRAGMA foreign_key_check` empty before it commits.
     fn migrate(&mut self, from: i64) -> Result<()> {
+        if from as usize >= MIGRATIONS.len() {
+            return Ok(());
+        }
+        self.conn.pragma_update(None, "foreign_keys", "OFF")?;
+        let result = self.apply_migrations(from);
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        result
+    }
+
+    fn apply_migrations(&mut self, from: i64) -> Result<()> {
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
+            let failed = |e: &dyn std::fmt::Display| {
+                Error::Storage(format!(
+                    "migration {:04} failed: {e}; the workspace was left at schema version {i}",
+                    i + 1
+                ))
+            };
             let tx = self.conn.transaction()?;
-            tx.execute_batch(sql)
-                .map_err(|e| Error::Storage(format!("migration {:04} failed: {e}", i + 1)))?;
+            tx.execute_batch(sql).map_err(|e| failed(&e))?;
+            let dangling: Vec<String> = {
+                let mut stmt = tx.prepare("PRAGMA foreign_key_check")?;
+                let rows = stmt.query_map([], |r| {
+                    Ok(format!(
+                        "{} row {}",
+                        r.get::<_, String>(0)?,
+                        r.get::<_, i64>(1)?
+                    ))
+                })?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            if !dangling.is_empty() {
+                return Err(failed(&format!(
+                    "rows refer to rows that do not exist: {}",
+                    dangling.join(", ")
+                )));
+            }
             tx.pragma_update(None, "application_id", APPLICATION_ID)?;
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
             tx.commit()?;

@@ -126,6 +126,16 @@ impl Store {
         review(&self.conn, id)
     }
 
+    /// The id of the review of `period` (e.g. "2026-Q4"), without reading its snapshot.
+    pub fn review_id_by_period(&self, period: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .query_row("SELECT id FROM reviews WHERE period = ?1", [period], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
     /// The decisions of one review, or of every review.
     pub fn review_decisions(&self, review_id: Option<i64>) -> Result<Vec<DecisionRow>> {
         decisions(&self.conn, review_id)

@@ -212,10 +212,18 @@ impl Tx<'_> {
         Ok(())
     }
 
-    pub fn insert_request(&mut self, doc: &RequestDoc, json: &str, now: &str) -> Result<i64> {
+    /// A request for a system (`doc.system_id`) or for the outcome of review `review_id`.
+    pub fn insert_request(
+        &mut self,
+        doc: &RequestDoc,
+        review_id: Option<i64>,
+        json: &str,
+        now: &str,
+    ) -> Result<i64> {
         self.tx.execute(
-            "INSERT INTO signoff_requests (uid, system_id, gate, doc, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![doc.uid, doc.system_id, doc.gate.key(), json, now],
+            "INSERT INTO signoff_requests (uid, system_id, review_id, gate, doc, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![doc.uid, doc.system_id, review_id, doc.gate.key(), json, now],
         )?;
         Ok(self.tx.last_insert_rowid())
     }
@@ -263,6 +271,11 @@ impl Tx<'_> {
 
     pub fn signoff_signatures(&self, request_id: i64) -> Result<Vec<SignatureRow>> {
         signatures(&self.tx, request_id)
+    }
+
+    /// The sign-off requests for a review's outcome, oldest first.
+    pub fn review_signoff_requests(&self, review_id: i64) -> Result<Vec<RequestRow>> {
+        request_where(&self.tx, "review_id = ?1", &review_id)
     }
 
     /// When and by whom a signature with this CMS hash was imported, if it was.
@@ -331,6 +344,11 @@ impl Store {
 
     pub fn signoff_requests(&self) -> Result<Vec<RequestRow>> {
         request_where(&self.conn, "1 = ?1", &1)
+    }
+
+    /// The sign-off requests for a review's outcome, oldest first.
+    pub fn review_signoff_requests(&self, review_id: i64) -> Result<Vec<RequestRow>> {
+        request_where(&self.conn, "review_id = ?1", &review_id)
     }
 
     pub fn signoff_signatures(&self, request_id: i64) -> Result<Vec<SignatureRow>> {

@@ -12,7 +12,20 @@ export type RequestDoc = {
 /**
  * The request's identity across workspaces (hex).
  */
-uid: string, system_id: number, system_name: string, gate: SignoffGate, risk_tier: RiskTier, board: string, members: Array<BoardMember>, rule: RuleSpec, 
+uid: string, 
+/**
+ * The system under sign-off; absent for a portfolio review's outcome (see `review`).
+ */
+system_id?: number, 
+/**
+ * What is signed, as a signer reads it: the system's name, or the review's title.
+ */
+system_name: string, 
+/**
+ * The period of the portfolio review whose outcome is signed (gate `portfolio_review`);
+ * absent for a system's sign-off, so those files read and hash as before.
+ */
+review?: string, gate: SignoffGate, risk_tier: RiskTier, board: string, members: Array<BoardMember>, rule: RuleSpec, 
 /**
  * Who may not approve (segregation of duties): the system's owner and technical lead.
  */

@@ -4,6 +4,8 @@
  * What a request is bound to. `system` is the record without its lifecycle fields (stage and
  * deployment date change *because of* the sign-off, not under it). `assessment` (the latest
  * complete assessment per template) and `kpis` (each KPI's latest status) are filled by
- * `api::signoff` from the workspace; None when the system has none.
+ * `api::signoff` from the workspace; None when the system has none. A portfolio review's
+ * outcome has no system (`system` is null) and carries the outcome in `review`; the field is
+ * absent from every other snapshot, so their canonical JSON and hashes are unchanged.
  */
-export type SignoffSnapshot = { system: Record<string, unknown>, assessment: Record<string, unknown> | null, kpis: Record<string, unknown> | null, };
+export type SignoffSnapshot = { system: Record<string, unknown>, assessment: Record<string, unknown> | null, kpis: Record<string, unknown> | null, review?: Record<string, unknown>, };

@@ -31,6 +31,7 @@ import { useAction } from "../lib/useAction";
 import { labelOf, useVocab } from "../lib/vocab";
 import { RecordedDecision, Recommendation } from "./ReviewParts";
 import { ReviewPresenter } from "./ReviewPresenter";
+import { ReviewSignoff } from "./ReviewSignoff";
 
 interface Props {
   /** The review's quarter or number. */
@@ -157,6 +158,9 @@ export function ReviewDetail({ reviewKey, generation, onChanged, onBack }: Props
 
       <h2>4. Budget balance</h2>
       <BudgetTable view={view} />
+
+      <h2>5. Board sign-off</h2>
+      <ReviewSignoff view={view} onSigned={() => { void load(); onChanged(); }} />
 
       {presenting && <ReviewPresenter view={view} onExit={() => setPresenting(false)} />}
     </section>

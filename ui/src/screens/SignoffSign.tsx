@@ -3,6 +3,7 @@
 import { useState } from "preact/hooks";
 
 import type { RequestReview } from "../bindings/RequestReview";
+import type { ReviewOutcome } from "../bindings/ReviewOutcome";
 import type { SignoffDecision } from "../bindings/SignoffDecision";
 import type { SignoffRole } from "../bindings/SignoffRole";
 import type { Status } from "../bindings/Status";
@@ -14,6 +15,7 @@ import { keyLabel } from "../lib/signoff";
 import { useAction } from "../lib/useAction";
 import { labelOf, useVocab } from "../lib/vocab";
 import { PassphraseDialog } from "./SignExport";
+import { OutcomeDetails } from "./SignoffRequestPanel";
 
 export function SignoffSign() {
   const v = useVocab();
@@ -58,9 +60,12 @@ export function SignoffSign() {
             {review.request.rule.roles.map((r) => `${r.required} ${labelOf(v.signoff_roles, r.role).toLowerCase()}`).join(", ")}, quorum{" "}
             {review.request.rule.quorum}; one rejection rejects.
           </p>
+          {review.request.snapshot.review && (
+            <OutcomeDetails outcome={review.request.snapshot.review as unknown as ReviewOutcome} />
+          )}
           <table class="grid" data-testid="sign-snapshot">
             <tbody>
-              {Object.entries(review.request.snapshot.system).map(([k, value]) => (
+              {Object.entries(review.request.snapshot.system ?? {}).map(([k, value]) => (
                 <tr key={k}>
                   <th>{keyLabel(k)}</th>
                   <td>{typeof value === "string" ? value : JSON.stringify(value)}</td>

@@ -23,7 +23,11 @@ fn sample() -> (Ws, Vec<String>) {
         .iter()
         .map(|r| r["state"].as_str().expect("state"))
         .collect();
-    assert_eq!(states, ["decided", "decided", "draft"]);
+    assert_eq!(
+        states,
+        ["signed", "decided", "draft"],
+        "the board signed the older quarter; the newer waits for its second signature"
+    );
     (ws, periods)
 }
 
@@ -146,4 +150,70 @@ fn the_register_and_a_comparison_span_the_quarters() {
         .assert()
         .success()
         .stdout(contains("snapshot SHA-256"));
+}
+
+#[test]
+fn the_board_signs_the_outcome_with_request_and_signature_files() {
+    let (ws, periods) = sample();
+    let (q3, draft) = (&periods[1], &periods[2]);
+    let board = ws.data().join("sample-board");
+    let member = |name: &str| {
+        let mut c = ws.cmd();
+        c.env("STEWARD_PASSPHRASE", "sample board")
+            .arg("--identity-dir")
+            .arg(board.join(name));
+        c
+    };
+    // The chair's secretary writes the request file of the newer quarter's open request.
+    let request = ws.dir.path().join("request.json");
+    member("Priya Raman")
+        .args(["review", "sign", q3, "-o"])
+        .arg(&request)
+        .assert()
+        .success()
+        .stdout(contains("PENDING"))
+        .stdout(contains("approvals 1/2"));
+    // The chief risk officer signs it on her laptop, with no workspace.
+    let signature = ws.dir.path().join("signature.json");
+    member("Margaret Osei")
+        .args(["signoff", "sign"])
+        .arg(&request)
+        .args(["--role", "risk", "--decision", "approve", "-o"])
+        .arg(&signature)
+        .assert()
+        .success();
+    ws.cmd()
+        .args(["signoff", "import-signature"])
+        .arg(&signature)
+        .assert()
+        .success()
+        .stdout(contains("approved"));
+    let v = ws.json(&["review", "show", q3]);
+    assert_eq!(v["state"], "signed", "{v}");
+    ws.cmd()
+        .args(["review", "show", q3])
+        .assert()
+        .success()
+        .stdout(contains("Board sign-off: request 2 is approved"));
+    // Signed, its decisions are fixed; a draft has no outcome to sign.
+    let system = v["items"][0]["scorecard"]["system"]
+        .as_str()
+        .expect("a system")
+        .to_string();
+    ws.cmd()
+        .args(["review", "decide", q3, &system, "--decision", "retire"])
+        .args(["--rationale", "too late"])
+        .assert()
+        .failure()
+        .stderr(contains("is signed"));
+    ws.cmd()
+        .args(["review", "sign", draft])
+        .assert()
+        .failure()
+        .stderr(contains("is draft"));
+    ws.cmd()
+        .args(["review", "sign", q3])
+        .assert()
+        .failure()
+        .stderr(contains("signed already"));
 }

@@ -285,16 +285,16 @@ pub struct ReviewComparison {
 /// What a frozen review keeps: the header, the rules and every scorecard with its
 /// recommendation, as one canonical JSON document whose SHA-256 the review records.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Snapshot {
-    header: ReviewDraft,
-    rules: ReviewRules,
-    items: Vec<FrozenItem>,
+pub(super) struct Snapshot {
+    pub(super) header: ReviewDraft,
+    pub(super) rules: ReviewRules,
+    pub(super) items: Vec<FrozenItem>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct FrozenItem {
-    scorecard: Scorecard,
-    recommendation: Option<Recommendation>,
+pub(super) struct FrozenItem {
+    pub(super) scorecard: Scorecard,
+    pub(super) recommendation: Option<Recommendation>,
 }
 
 /// "2026-Q4" as (year, quarter 1-4).
@@ -571,7 +571,7 @@ impl Workspace {
             .collect()
     }
 
-    fn review_row(&self, key: &str) -> Result<ReviewRow> {
+    pub(super) fn review_row(&self, key: &str) -> Result<ReviewRow> {
         let k = key.trim().trim_start_matches('#');
         let rows = self.store.reviews()?;
         let found = match k.parse::<i64>() {
@@ -741,8 +741,10 @@ impl Workspace {
         // Sign-offs: the latest pre-deployment request's status.
         let mut signoff: HashMap<i64, String> = HashMap::new();
         for r in self.requests(None)? {
-            if r.request.gate == crate::signoff::Gate::PreDeployment {
-                signoff.insert(r.request.system_id, r.status.label().to_lowercase());
+            if let (crate::signoff::Gate::PreDeployment, Some(id)) =
+                (r.request.gate, r.request.system_id)
+            {
+                signoff.insert(id, r.status.label().to_lowercase());
             }
         }
 
@@ -1471,12 +1473,12 @@ impl Workspace {
     }
 }
 
-fn header_of(r: &ReviewRow) -> Result<ReviewDraft> {
+pub(super) fn header_of(r: &ReviewRow) -> Result<ReviewDraft> {
     serde_json::from_str(&r.header)
         .map_err(|e| Error::Integrity(format!("review {} cannot be read back: {e}", r.period)))
 }
 
-fn snapshot_of(text: &str) -> Result<Snapshot> {
+pub(super) fn snapshot_of(text: &str) -> Result<Snapshot> {
     serde_json::from_str(text).map_err(|e| {
         Error::Integrity(format!(
             "a review's frozen snapshot cannot be read back: {e}"
@@ -1484,7 +1486,7 @@ fn snapshot_of(text: &str) -> Result<Snapshot> {
     })
 }
 
-fn decision_of(text: &str) -> Result<DecisionView> {
+pub(super) fn decision_of(text: &str) -> Result<DecisionView> {
     serde_json::from_str(text)
         .map_err(|e| Error::Integrity(format!("a review decision cannot be read back: {e}")))
 }

@@ -40,9 +40,11 @@ impl Workspace {
     pub fn review_pack_pdf(&self, key: &str, signer: Option<&Signer>) -> Result<Vec<u8>> {
         let at = self.ctx.clock.now();
         let (v, cmp) = self.pack_inputs(key)?;
+        let signoff = self.review_signoff(&v.id.to_string())?;
         let mut model = review_pack(
             &v,
             cmp.as_ref(),
+            signoff.as_ref(),
             &report::workspace_label(self),
             at,
             &self.ctx.actor,
@@ -76,9 +78,11 @@ impl Workspace {
     /// The workbook of a frozen review: Scorecards, Rules fired, Decisions, Actions, Changes.
     pub fn review_pack_xlsx(&self, key: &str) -> Result<Vec<u8>> {
         let (v, cmp) = self.pack_inputs(key)?;
+        let signoff = self.review_signoff(&v.id.to_string())?;
         let model = review_workbook(
             &v,
             cmp.as_ref(),
+            signoff.as_ref(),
             &report::workspace_label(self),
             self.ctx.clock.now(),
             &self.ctx.actor,

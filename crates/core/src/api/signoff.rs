@@ -235,7 +235,7 @@ fn status_of(
     )
 }
 
-fn board_not_found(name: &str) -> Error {
+pub(super) fn board_not_found(name: &str) -> Error {
     Error::NotFound {
         entity: "review board",
         key: name.to_string(),
@@ -407,6 +407,16 @@ impl Workspace {
         gate: Gate,
         deadline: Option<NaiveDate>,
     ) -> Result<RequestView> {
+        if gate == Gate::PortfolioReview {
+            return Err(Error::Validation {
+                entity: "sign-off request",
+                fields: vec![FieldError::new(
+                    "gate",
+                    "the outcome of a portfolio review is signed from the review itself, once every \
+                     system in it is decided; give pre_deployment, major_change or retirement for a system",
+                )],
+            });
+        }
         let sys = self.find_system(system)?;
         let tier = sys.draft.risk_tier;
         let rule = self.store.signoff_rule(gate, tier.key())?.ok_or_else(|| {
@@ -431,8 +441,38 @@ impl Workspace {
                 fields: problems,
             });
         }
+        let deadline = self.request_deadline(deadline, &rule.spec)?;
+        let snapshot = self.store.read(|tx| snapshot_in(tx, &sys))?;
+        let doc = RequestDoc {
+            uid: String::new(),
+            system_id: Some(sys.id),
+            system_name: sys.draft.name.clone(),
+            review: None,
+            gate,
+            risk_tier: tier,
+            board: board.name.clone(),
+            members: board.members.clone(),
+            rule: rule.spec.clone(),
+            excluded,
+            snapshot_hash: snapshot.hash(),
+            snapshot,
+            requested_by: self.ctx.actor.clone(),
+            requested_at: self.ctx.timestamp(),
+            deadline,
+        };
+        let id = self.insert_request(doc, None)?;
+        self.request(&id.to_string())
+    }
+
+    /// The deadline of a new request: the one given (not in the past) or the rule's
+    /// `valid_days` from today.
+    pub(super) fn request_deadline(
+        &self,
+        given: Option<NaiveDate>,
+        rule: &RuleSpec,
+    ) -> Result<NaiveDate> {
         let today = self.ctx.clock.today();
-        let deadline = deadline.unwrap_or(today + Duration::days(i64::from(rule.spec.valid_days)));
+        let deadline = given.unwrap_or(today + Duration::days(i64::from(rule.valid_days)));
         if deadline < today {
             return Err(Error::Validation {
                 entity: "sign-off request",
@@ -442,32 +482,24 @@ impl Workspace {
                 )],
             });
         }
-        let snapshot = self.store.read(|tx| snapshot_in(tx, &sys))?;
-        let now = self.ctx.timestamp();
-        let actor = self.ctx.actor.clone();
-        let mut doc = RequestDoc {
-            uid: String::new(),
-            system_id: sys.id,
-            system_name: sys.draft.name.clone(),
-            gate,
-            risk_tier: tier,
-            board: board.name.clone(),
-            members: board.members.clone(),
-            rule: rule.spec.clone(),
-            excluded,
-            snapshot_hash: snapshot.hash(),
-            snapshot,
-            requested_by: actor.clone(),
-            requested_at: now.clone(),
-            deadline,
-        };
+        Ok(deadline)
+    }
+
+    /// Stores a new request (for a system, or for the outcome of review `review_id`) under a
+    /// fresh uid, audited; returns its number.
+    pub(super) fn insert_request(
+        &mut self,
+        mut doc: RequestDoc,
+        review_id: Option<i64>,
+    ) -> Result<i64> {
+        let (now, actor) = (doc.requested_at.clone(), doc.requested_by.clone());
         let count = self.store.signoff_requests()?.len();
         // Unique across workspaces: the content, who asked, when, and this workspace's count.
         let seed = format!("{}|{count}|{:?}", canonical_json(&doc), self.path());
         doc.uid = hex::encode(&Sha256::digest(seed.as_bytes())[..16]);
         let json = canonical_json(&doc);
-        let id = self.store.write(|tx| {
-            let id = tx.insert_request(&doc, &json, &now)?;
+        self.store.write(|tx| {
+            let id = tx.insert_request(&doc, review_id, &json, &now)?;
             tx.append_audit(Change {
                 at: now.clone(),
                 actor: &actor,
@@ -478,8 +510,7 @@ impl Workspace {
                 after: Some(json.clone()),
             })?;
             Ok(id)
-        })?;
-        self.request(&id.to_string())
+        })
     }
 
     fn request_row(&self, key: &str) -> Result<RequestRow> {
@@ -499,15 +530,7 @@ impl Workspace {
 
     fn request_view(&self, r: RequestRow) -> Result<RequestView> {
         let sigs = self.store.signoff_signatures(r.id)?;
-        let current = match self.store.system(r.doc.system_id)? {
-            Some(s) => self.store.read(|tx| snapshot_in(tx, &s))?,
-            None => {
-                return Err(Error::Integrity(format!(
-                    "request {} names a system that is gone",
-                    r.id
-                )))
-            }
-        };
+        let current = self.current_snapshot(&r)?;
         let status = status_of(&r, &sigs, &current, self.ctx.clock.today());
         let changes = if status == Status::Stale {
             so::diff(&r.doc.snapshot, &current)
@@ -548,6 +571,24 @@ impl Workspace {
         })
     }
 
+    /// What a request's snapshot is now: the system's record, or the review's outcome.
+    fn current_snapshot(&self, r: &RequestRow) -> Result<Snapshot> {
+        if let Some(period) = &r.doc.review {
+            return self.review_outcome_snapshot(period);
+        }
+        let system = match r.doc.system_id {
+            Some(id) => self.store.system(id)?,
+            None => None,
+        };
+        match system {
+            Some(s) => self.store.read(|tx| snapshot_in(tx, &s)),
+            None => Err(Error::Integrity(format!(
+                "request {} names a system that is gone",
+                r.id
+            ))),
+        }
+    }
+
     /// A request with its computed status.
     pub fn request(&self, key: &str) -> Result<RequestView> {
         let r = self.request_row(key)?;
@@ -560,7 +601,7 @@ impl Workspace {
         self.store
             .signoff_requests()?
             .into_iter()
-            .filter(|r| only.as_ref().is_none_or(|s| s.id == r.doc.system_id))
+            .filter(|r| only.as_ref().is_none_or(|s| Some(s.id) == r.doc.system_id))
             .map(|r| self.request_view(r))
             .collect()
     }
@@ -586,7 +627,14 @@ impl Workspace {
         };
         let member = file::check_statement(&r.doc, st, &signed.signer, name)?.clone();
         let cms_hash = hex::encode(Sha256::digest(&signed.cms));
-        let sys = self.system(r.doc.system_id)?;
+        let sys = r.doc.system_id.map(|id| self.system(id)).transpose()?;
+        // A review's outcome is signed when its request is approved: the signature that
+        // completes the approval moves the review to signed, in the same transaction.
+        let review = match &r.doc.review {
+            Some(period) => Some((self.review_id(period)?, self.current_snapshot(&r)?)),
+            None => None,
+        };
+        let today = self.ctx.clock.today();
         let (now, actor) = (self.ctx.timestamp(), self.ctx.actor.clone());
         let json = canonical_json(st);
         self.store.write(|tx| {
@@ -626,7 +674,13 @@ impl Workspace {
                 before: None,
                 after: Some(json.clone()),
             })?;
-            if st.decision == Decision::ApproveWithConditions {
+            if let Some((review_id, current)) = &review {
+                let sigs = tx.signoff_signatures(r.id)?;
+                if status_of(&r, &sigs, current, today) == Status::Approved {
+                    super::review_sign::mark_signed(tx, *review_id, r.id, &now, &actor)?;
+                }
+            }
+            if let (Some(sys), Decision::ApproveWithConditions) = (&sys, st.decision) {
                 let signed_on = DateTime::parse_from_rfc3339(&st.signed_at)
                     .map(|t| t.with_timezone(&Utc).date_naive())
                     .map_err(|e| Error::Signature(format!("{name}: signed_at: {e}")))?;

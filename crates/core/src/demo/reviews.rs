@@ -1,12 +1,17 @@
 //! The sample portfolio's quarterly reviews: the two quarters before today's, frozen and
 //! decided (one decision overriding the rules with its rationale and a dissent, actions set,
 //! one done and one still open so it carries over), and today's quarter as a draft. Dates are
-//! relative to today, like the sample calendar, so the sample always has a history.
+//! relative to today, like the sample calendar, so the sample always has a history. The board
+//! has signed the older quarter's outcome; the newer one waits for its second signature.
 
 use chrono::{Datelike, Duration, NaiveDate};
 
 use crate::api::review::{ActionInput, Attendee, DecisionInput, ReviewDraft, ReviewScope};
+use crate::api::signoff::sign_request;
 use crate::api::Workspace;
+use crate::identity::{self, Profile};
+use crate::register::RiskTier;
+use crate::signoff::{Decision, Gate, Role, RoleRequirement, RuleSpec};
 use crate::Result;
 
 /// The quarter `back` quarters before the one holding `day`, as (label, first day).
@@ -110,6 +115,7 @@ pub(crate) fn populate(ws: &mut Workspace) -> Result<()> {
             }
         }
     }
+    sign_outcomes(ws, &quarter(today, 2).0, &quarter(today, 1).0)?;
     let (period, first) = quarter(today, 0);
     ws.create_review(&ReviewDraft {
         period,
@@ -119,6 +125,82 @@ pub(crate) fn populate(ws: &mut Workspace) -> Result<()> {
         attendees: board(),
         scope: ReviewScope::default(),
     })?;
+    Ok(())
+}
+
+/// The passphrase of the sample board's identities: they exist to try the signing, nothing else.
+pub const SAMPLE_BOARD_PASSPHRASE: &str = "sample board";
+
+/// The folder, in the workspace's data directory, holding the sample board members' identities.
+pub const SAMPLE_BOARD_DIR: &str = "sample-board";
+
+/// The board signs review outcomes, 2 of its 3 members and one of them legal: the older quarter
+/// is signed, the newer has one signature of the two it needs. The members' identities are made
+/// in `sample-board/NAME` beside the workspace, so a person trying the sample can add the
+/// missing signature. An in-memory workspace has nowhere to keep them and is left unsigned.
+fn sign_outcomes(ws: &mut Workspace, signed: &str, pending: &str) -> Result<()> {
+    let Some(dir) = ws
+        .path()
+        .and_then(|p| p.parent().map(|d| d.join(SAMPLE_BOARD_DIR)))
+    else {
+        return Ok(());
+    };
+    let now = ws.context().clock.now();
+    let mut members = Vec::new();
+    for (name, title, role) in [
+        ("Priya Raman", "Group legal counsel", Role::Legal),
+        ("Margaret Osei", "Chief risk officer", Role::Risk),
+        (
+            "Aiko Tanaka",
+            "Data protection officer",
+            Role::DataProtection,
+        ),
+    ] {
+        let home = dir.join(name);
+        let profile = Profile {
+            name: name.into(),
+            role: title.into(),
+            organisation: "Northwind Mutual".into(),
+            email: String::new(),
+        };
+        identity::init(&home, &profile, SAMPLE_BOARD_PASSPHRASE, now)?;
+        let signer = identity::unlock(&home, SAMPLE_BOARD_PASSPHRASE, now)?;
+        members.push((role, signer));
+    }
+    ws.create_board("Portfolio board")?;
+    for (role, s) in &members {
+        let name = s.certificate_info().common_name();
+        ws.add_board_member(
+            "Portfolio board",
+            &name,
+            *role,
+            s.certificate_info().pem.as_bytes(),
+        )?;
+    }
+    for tier in RiskTier::ALL {
+        ws.save_rule(
+            Gate::PortfolioReview,
+            *tier,
+            "Portfolio board",
+            RuleSpec {
+                roles: vec![RoleRequirement {
+                    role: Role::Legal,
+                    required: 1,
+                }],
+                quorum: 2,
+                valid_days: 30,
+            },
+        )?;
+    }
+    for (period, signers) in [(signed, 2), (pending, 1)] {
+        let request = ws.request_review_signoff(period, None)?;
+        for (role, s) in members.iter().take(signers) {
+            let file = ws.export_request(&request.id.to_string(), s)?;
+            let signature =
+                sign_request(&file, "request.json", s, *role, Decision::Approve, "", now)?;
+            ws.import_signature(&signature, "signature.json")?;
+        }
+    }
     Ok(())
 }
 

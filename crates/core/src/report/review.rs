@@ -13,6 +13,7 @@ use super::{
     Section, Table,
 };
 use crate::api::review::{ReviewAction, ReviewComparison, ReviewItem, ReviewView};
+use crate::api::signoff::RequestView;
 use crate::register::{RiskTier, Stage};
 use crate::review::Disposition;
 
@@ -198,6 +199,77 @@ fn attestation_text(v: &ReviewView) -> String {
         v.rules_version,
         v.snapshot_hash.as_deref().unwrap_or("(none)"),
     )
+}
+
+/// The board's signing of the outcome: the request's status and uid, the hash of the outcome it
+/// binds (snapshot hash, decisions, attendees, actions) and every signature imported.
+fn board_signoff(signoff: Option<&RequestView>) -> Vec<Block> {
+    let Some(r) = signoff else {
+        return vec![Block::Paragraph {
+            text: "The outcome has not been put to the board for signing yet.".into(),
+        }];
+    };
+    let d = &r.request;
+    let roles: Vec<String> = r
+        .tally
+        .roles
+        .iter()
+        .map(|t| {
+            format!(
+                "{}: {} of {} required",
+                t.role.label(),
+                t.approved,
+                t.required
+            )
+        })
+        .collect();
+    let mut t = Table::new(
+        "Board signatures",
+        vec![
+            text_col("Signer"),
+            text_col("Role"),
+            text_col("Decision"),
+            text_col("Conditions"),
+            text_col("Signed at"),
+            text_col("Certificate"),
+        ],
+    );
+    t.rows = r
+        .signatures
+        .iter()
+        .map(|s| {
+            vec![
+                text(&s.signer),
+                text(s.role.label()),
+                text(s.decision.label()),
+                opt_text(Some(s.conditions.as_str())),
+                text(&s.signed_at),
+                text(format!("{} (SHA-256 {})", s.subject, s.fingerprint)),
+            ]
+        })
+        .collect();
+    vec![
+        Block::KeyValues {
+            items: vec![
+                KeyValue::new("Board sign-off", r.status.label()),
+                KeyValue::new("Request", format!("{} ({})", r.id, d.uid)),
+                KeyValue::new("Outcome SHA-256", &d.snapshot_hash),
+                KeyValue::new(
+                    "Rule",
+                    format!(
+                        "{} at risk tier {}: {}; quorum {} of {}",
+                        d.gate.label(),
+                        d.risk_tier.label().to_lowercase(),
+                        roles.join(", "),
+                        r.tally.approvals,
+                        d.rule.quorum
+                    ),
+                ),
+                KeyValue::new("Board", &d.board),
+            ],
+        },
+        Block::Table(t),
+    ]
 }
 
 /// Value against cost: one point per system in service with a run cost and a value, coloured
@@ -828,6 +900,7 @@ fn base(v: &ReviewView, title: String, workspace: &str, at: DateTime<Utc>, by: &
 pub fn review_pack(
     v: &ReviewView,
     previous: Option<&ReviewComparison>,
+    signoff: Option<&RequestView>,
     workspace: &str,
     at: DateTime<Utc>,
     by: &str,
@@ -847,6 +920,7 @@ pub fn review_pack(
     a.blocks.push(Block::Paragraph {
         text: attestation_text(v),
     });
+    a.blocks.extend(board_signoff(signoff));
     r.sections = vec![
         a,
         dispositions_section(v),
@@ -867,6 +941,7 @@ pub fn review_pack(
 pub fn review_workbook(
     v: &ReviewView,
     previous: Option<&ReviewComparison>,
+    signoff: Option<&RequestView>,
     workspace: &str,
     at: DateTime<Utc>,
     by: &str,
@@ -886,6 +961,7 @@ pub fn review_workbook(
     summary.blocks.push(Block::Paragraph {
         text: attestation_text(v),
     });
+    summary.blocks.extend(board_signoff(signoff));
     let mut chart = Section::new(VALUE_COST);
     let (c, notes) = value_cost(v);
     chart.blocks.extend(c.map(Block::Chart));

@@ -37,7 +37,10 @@ pub fn signoff_report(v: &RequestView, workspace: &str, at: DateTime<Utc>, by: &
         })
         .collect();
     let metadata = vec![
-        KeyValue::new("System", format!("{} (#{})", d.system_name, d.system_id)),
+        match d.system_id {
+            Some(id) => KeyValue::new("System", format!("{} (#{id})", d.system_name)),
+            None => KeyValue::new("Review", &d.system_name),
+        },
         KeyValue::new("Gate", d.gate.label()),
         KeyValue::new("Status", v.status.label()),
         KeyValue::new("Request", format!("{} ({})", v.id, d.uid)),

@@ -11,6 +11,7 @@ mod register;
 mod report;
 mod review;
 mod review_pack;
+mod review_sign;
 mod sign;
 mod signoff;
 mod store;

@@ -9,7 +9,6 @@ use chrono::NaiveDate;
 use steward_core::api::kpi::MeasurementInput;
 use steward_core::api::review::{ActionInput, Attendee, DecisionInput, ReviewDraft, ReviewScope};
 use steward_core::api::Workspace;
-use steward_core::identity::{self, Profile};
 use steward_core::kpi::{Cadence, Direction, KpiDraft, KpiKind};
 use steward_core::register::{RiskTier, Stage};
 use steward_core::report::{self, Block};
@@ -17,7 +16,7 @@ use steward_core::review::Disposition;
 use steward_core::sign::Signer;
 use steward_core::Error;
 
-use crate::identity::{run_ok, PASS};
+use crate::identity::run_ok;
 use crate::support::{ctx, draft, workspace};
 
 const LLM: &str = include_str!("../../../../tests/fixtures/tco/llm-service.toml");
@@ -57,16 +56,7 @@ fn decision(d: Disposition, rationale: &str) -> DecisionInput {
 }
 
 fn signer(root: &Path, name: &str) -> Signer {
-    let dir = root.join(name);
-    let now = ctx().clock.now();
-    let p = Profile {
-        name: name.into(),
-        role: "Board secretary".into(),
-        organisation: "Acme Insurance".into(),
-        email: String::new(),
-    };
-    identity::init(&dir, &p, PASS, now).expect("identity");
-    identity::unlock(&dir, PASS, now).expect("unlock")
+    crate::support::signer(root, name, "Board secretary")
 }
 
 /// Four systems: a production model whose AUC breached through Q3 2026 (the rules recommend
@@ -74,7 +64,7 @@ fn signer(root: &Path, name: &str) -> Signer {
 /// scenario (plotted), a high-risk screen with neither (not plotted), and a proposal. Reviewed
 /// in 2026-Q2 (decided; one action left open) and 2026-Q3 (decided, overrides with rationale
 /// and dissent, one action, and a value learnt after the freeze).
-fn portfolio(dir: &Path) -> Workspace {
+pub(crate) fn portfolio(dir: &Path) -> Workspace {
     let mut ws = workspace(dir);
     let mut d = draft("Churn Predictor");
     d.stage = Stage::Production;
@@ -234,7 +224,14 @@ fn board_pack_model_of_a_frozen_and_decided_review() {
     let ws = portfolio(dir.path());
     let v = ws.review("2026-Q3").expect("Q3");
     let cmp = ws.compare_reviews("2026-Q2", "2026-Q3").expect("compare");
-    let model = report::review_pack(&v, Some(&cmp), "<workspace>", ctx().clock.now(), "tester");
+    let model = report::review_pack(
+        &v,
+        Some(&cmp),
+        None,
+        "<workspace>",
+        ctx().clock.now(),
+        "tester",
+    );
     model
         .check()
         .expect("the builder makes a model the writers accept");

@@ -8,27 +8,16 @@ use chrono::{Duration, NaiveDate};
 use steward_core::api::signoff::{review_request, sign_request};
 use steward_core::api::{Context, Workspace, SCHEMA_VERSION};
 use steward_core::clock::FixedClock;
-use steward_core::identity::{self, Profile};
 use steward_core::register::{RiskTier, Stage};
 use steward_core::sign::request_file::write_signature;
 use steward_core::sign::Signer;
 use steward_core::signoff::{Decision, Gate, Role, RoleRequirement, RuleSpec, Statement, Status};
 use steward_core::Error;
 
-use crate::identity::PASS;
 use crate::support::{ctx, draft, workspace};
 
 fn signer(root: &Path, name: &str) -> Signer {
-    let dir = root.join(name);
-    let now = ctx().clock.now();
-    let p = Profile {
-        name: name.into(),
-        role: "Board member".into(),
-        organisation: "Acme Insurance".into(),
-        email: String::new(),
-    };
-    identity::init(&dir, &p, PASS, now).expect("identity");
-    identity::unlock(&dir, PASS, now).expect("unlock")
+    crate::support::signer(root, name, "Board member")
 }
 
 fn pem(s: &Signer) -> Vec<u8> {

@@ -6,7 +6,9 @@ use std::sync::Arc;
 use chrono::{TimeZone, Utc};
 use steward_core::api::{Context, Workspace};
 use steward_core::clock::FixedClock;
+use steward_core::identity::{self, Profile};
 use steward_core::register::SystemDraft;
+use steward_core::sign::Signer;
 
 pub fn ctx() -> Context {
     let t = Utc
@@ -50,4 +52,18 @@ pub fn workspace_at_schema(dir: &Path, version: usize) -> rusqlite::Connection {
     )
     .expect("a system as the older schema stores it");
     c
+}
+
+/// A new identity for `name` (with the job title `title`) under `root`, unlocked.
+pub fn signer(root: &Path, name: &str, title: &str) -> Signer {
+    let dir = root.join(name);
+    let now = ctx().clock.now();
+    let p = Profile {
+        name: name.into(),
+        role: title.into(),
+        organisation: "Acme Insurance".into(),
+        email: String::new(),
+    };
+    identity::init(&dir, &p, crate::identity::PASS, now).expect("identity");
+    identity::unlock(&dir, crate::identity::PASS, now).expect("unlock")
 }

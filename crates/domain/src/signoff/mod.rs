@@ -28,11 +28,12 @@ string_enum! {
 }
 
 string_enum! {
-    /// The lifecycle gate a sign-off is for.
+    /// The lifecycle gate a sign-off is for, or the outcome of a portfolio review.
     Gate as "SignoffGate" {
         PreDeployment = "pre_deployment", "Pre-deployment";
         MajorChange = "major_change", "Major change";
         Retirement = "retirement", "Retirement";
+        PortfolioReview = "portfolio_review", "Review outcome";
     }
 }
 
@@ -286,7 +287,9 @@ pub fn segregated(system: &AiSystem) -> Vec<String> {
 /// What a request is bound to. `system` is the record without its lifecycle fields (stage and
 /// deployment date change *because of* the sign-off, not under it). `assessment` (the latest
 /// complete assessment per template) and `kpis` (each KPI's latest status) are filled by
-/// `api::signoff` from the workspace; None when the system has none.
+/// `api::signoff` from the workspace; None when the system has none. A portfolio review's
+/// outcome has no system (`system` is null) and carries the outcome in `review`; the field is
+/// absent from every other snapshot, so their canonical JSON and hashes are unchanged.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export, rename = "SignoffSnapshot")]
 pub struct Snapshot {
@@ -296,6 +299,9 @@ pub struct Snapshot {
     pub assessment: Option<Value>,
     #[ts(type = "Record<string, unknown> | null")]
     pub kpis: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(type = "Record<string, unknown>", optional)]
+    pub review: Option<Value>,
 }
 
 /// Fields of the system record left out of a snapshot.
@@ -313,6 +319,17 @@ impl Snapshot {
             system: v,
             assessment: None,
             kpis: None,
+            review: None,
+        }
+    }
+
+    /// The snapshot of a portfolio review's outcome.
+    pub fn of_review(outcome: Value) -> Snapshot {
+        Snapshot {
+            system: Value::Null,
+            assessment: None,
+            kpis: None,
+            review: Some(outcome),
         }
     }
 
@@ -345,6 +362,7 @@ pub fn diff(signed: &Snapshot, now: &Snapshot) -> Vec<FieldChange> {
             now.assessment.as_ref(),
         ),
         ("kpis", signed.kpis.as_ref(), now.kpis.as_ref()),
+        ("review", signed.review.as_ref(), now.review.as_ref()),
     ];
     for (name, a, b) in sections {
         let fields = |v: Option<&Value>| -> BTreeMap<String, Value> {
