@@ -83,7 +83,8 @@ cmd_test() {
     exit 1
   fi
   step "end-to-end tests of the desktop app"
-  STEWARD_APP_BIN="$CARGO_TARGET_DIR/debug/steward-app" bash tests/e2e/run.sh
+  STEWARD_APP_BIN="$CARGO_TARGET_DIR/debug/steward-app" STEWARD_BIN="$CARGO_TARGET_DIR/debug/steward" \
+    bash tests/e2e/run.sh
 }
 
 case "${1:-}" in

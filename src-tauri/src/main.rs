@@ -9,6 +9,7 @@ mod assess;
 mod calendar;
 mod commands;
 mod kpi;
+mod portfolio;
 mod review;
 mod review_pack;
 mod review_sign;

@@ -2,13 +2,17 @@
 
 Each test gets a fresh data directory (so a fresh workspace) passed to the app as
 `--data-dir DIR`, a fresh identity directory (so no signing key yet) as `--identity-dir DIR`,
-and one WebDriver session. run.sh starts tauri-driver under Xvfb.
+and one WebDriver session. run.sh starts tauri-driver under Xvfb. `sample_app` is the same app
+opened on a data directory the `steward` CLI filled with the sample portfolio before the app
+started, as a returning user finds it; `steward` runs the CLI on the app's data directory.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -99,8 +103,28 @@ class App:
         return path
 
 
-@pytest.fixture
-def app(tmp_path: Path, request: pytest.FixtureRequest):
+def steward_bin() -> str:
+    """The `steward` CLI built beside the app (STEWARD_BIN, else next to STEWARD_APP_BIN)."""
+    named = os.environ.get("STEWARD_BIN")
+    if named:
+        return named
+    app_bin = os.environ.get("STEWARD_APP_BIN")
+    if not app_bin:
+        pytest.fail("STEWARD_APP_BIN must name the built steward-app binary (run tests/e2e/run.sh)")
+    beside = Path(app_bin).with_name("steward")
+    if not beside.is_file():
+        pytest.fail(f"no steward CLI at {beside}: build it (cargo build -p steward-cli) or set STEWARD_BIN")
+    return str(beside)
+
+
+def run_steward(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [steward_bin(), "--data-dir", str(data_dir), *args],
+        check=True, capture_output=True, text=True, env={**os.environ, "STEWARD_ACTOR": "e2e"},
+    )
+
+
+def launch(tmp_path: Path, request: pytest.FixtureRequest):
     binary = os.environ.get("STEWARD_APP_BIN")
     if not binary:
         pytest.fail("STEWARD_APP_BIN must name the built steward-app binary (run tests/e2e/run.sh)")
@@ -126,6 +150,27 @@ def app(tmp_path: Path, request: pytest.FixtureRequest):
         a.screenshot("end")
     finally:
         driver.quit()
+
+
+@pytest.fixture
+def app(tmp_path: Path, request: pytest.FixtureRequest):
+    yield from launch(tmp_path, request)
+
+
+@pytest.fixture
+def sample_app(tmp_path: Path, request: pytest.FixtureRequest):
+    run_steward(tmp_path / "data", "demo")
+    yield from launch(tmp_path, request)
+
+
+@pytest.fixture
+def steward():
+    """Runs `steward ARGS --json` on a data directory and returns the parsed output."""
+
+    def call(data_dir: Path, *args: str):
+        return json.loads(run_steward(data_dir, *args, "--json").stdout)
+
+    return call
 
 
 @pytest.fixture

@@ -7,10 +7,13 @@ import type { WireError } from "./bindings/WireError";
 import type { WorkspaceInfo } from "./bindings/WorkspaceInfo";
 import { backend } from "./backend";
 import { ErrorBox } from "./components/ErrorBox";
+import { noFilters } from "./lib/filters";
+import type { Target } from "./lib/portfolio";
 import { VocabContext } from "./lib/vocab";
 import { AssessOverview } from "./screens/AssessOverview";
 import { AuditScreen } from "./screens/Audit";
 import { CalendarScreen } from "./screens/Calendar";
+import { HomeScreen } from "./screens/Home";
 import { ImportScreen } from "./screens/Import";
 import { KpiScreen } from "./screens/Kpi";
 import { ProfileScreen } from "./screens/Profile";
@@ -22,9 +25,10 @@ import { TcoScreen } from "./screens/Tco";
 import { VerifyScreen } from "./screens/Verify";
 import { Welcome } from "./screens/Welcome";
 
-type Area = "reviews" | "register" | "calendar" | "import" | "audit" | "reports" | "verify" | "profile" | "tco" | "assess" | "kpi" | "signoff";
+type Area = "portfolio" | "reviews" | "register" | "calendar" | "import" | "audit" | "reports" | "verify" | "profile" | "tco" | "assess" | "kpi" | "signoff";
 
 const AREAS: { key: Area; label: string }[] = [
+  { key: "portfolio", label: "Portfolio" },
   { key: "reviews", label: "Reviews" },
   { key: "register", label: "Register" },
   { key: "calendar", label: "Calendar" },
@@ -47,6 +51,10 @@ export function App() {
   const [welcome, setWelcome] = useState(false);
   // Bumped after anything that changes the register, so open screens reload.
   const [generation, setGeneration] = useState(0);
+  // Where a figure of the portfolio home led, and a count of such visits so the area opens
+  // afresh on what the figure counts.
+  const [entry, setEntry] = useState<Target | null>(null);
+  const [visit, setVisit] = useState(0);
 
   const refreshInfo = useCallback(async () => {
     try {
@@ -63,13 +71,20 @@ export function App() {
         setInfo(i);
         setVocab(v);
         setWelcome(i.systems === 0);
-        // A portfolio manager starts at the reviews; an empty workspace starts at the welcome,
-        // which leads to the register.
-        if (i.systems > 0) setArea("reviews");
+        // A workspace with systems opens on the portfolio home; an empty one starts at the
+        // welcome, which leads to the register.
+        if (i.systems > 0) setArea("portfolio");
       } catch (e) {
         setError(e as WireError);
       }
     })();
+  }, []);
+
+  const go = useCallback((t: Target) => {
+    setEntry(t);
+    setVisit((n) => n + 1);
+    setWelcome(false);
+    setArea(t.area);
   }, []);
 
   const changed = useCallback(() => {
@@ -107,6 +122,7 @@ export function App() {
                   data-testid={`nav-${a.key}`}
                   onClick={() => {
                     setWelcome(false);
+                    setEntry(null);
                     setArea(a.key);
                   }}
                 >
@@ -131,14 +147,20 @@ export function App() {
                 changed();
               }}
             />
+          ) : area === "portfolio" ? (
+            <HomeScreen generation={generation} onGo={go} />
           ) : area === "reviews" ? (
-            <ReviewsScreen generation={generation} onChanged={changed} />
+            <ReviewsScreen key={visit} generation={generation} onChanged={changed}
+              initialOpen={entry?.area === "reviews" ? entry.open : null} />
           ) : area === "register" ? (
-            <RegisterScreen generation={generation} total={info.systems} onChanged={changed} />
+            <RegisterScreen key={visit} generation={generation} total={info.systems} onChanged={changed}
+              initialFilters={entry?.area === "register" ? { ...noFilters, stage: entry.stage, risk: entry.risk } : noFilters} />
           ) : area === "calendar" ? (
-            <CalendarScreen generation={generation} onChanged={changed} />
+            <CalendarScreen key={visit} generation={generation} onChanged={changed}
+              initialView={entry?.area === "calendar" ? entry.view : "agenda"} />
           ) : area === "kpi" ? (
-            <KpiScreen generation={generation} onChanged={changed} />
+            <KpiScreen key={visit} generation={generation} onChanged={changed}
+              initialSystem={entry?.area === "kpi" ? entry.systemId : null} />
           ) : area === "import" ? (
             <ImportScreen
               onImported={changed}
@@ -153,7 +175,8 @@ export function App() {
           ) : area === "assess" ? (
             <AssessOverview generation={generation} onChanged={changed} />
           ) : area === "signoff" ? (
-            <SignoffScreen onChanged={changed} />
+            <SignoffScreen key={visit} onChanged={changed}
+              initialRequest={entry?.area === "signoff" ? entry.requestId : null} />
           ) : area === "profile" ? (
             <ProfileScreen />
           ) : (

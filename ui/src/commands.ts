@@ -29,6 +29,7 @@ import type { Occurrence } from "./bindings/Occurrence";
 import type { PackReport } from "./bindings/PackReport";
 import type { PackSummary } from "./bindings/PackSummary";
 import type { Portfolio } from "./bindings/Portfolio";
+import type { PortfolioOverview } from "./bindings/PortfolioOverview";
 import type { Profile } from "./bindings/Profile";
 import type { Progress } from "./bindings/Progress";
 import type { RecordedMeasurement } from "./bindings/RecordedMeasurement";
@@ -170,6 +171,8 @@ export function commands(invoke: Invoke) {
       invoke("acknowledge_escalation", { id, note }),
     resolveEscalation: (id: number, note: string): Promise<Escalation> =>
       invoke("resolve_escalation", { id, note }),
+    portfolioOverview: (): Promise<PortfolioOverview> =>
+      invoke("portfolio_overview"),
     reviewList: (): Promise<ReviewSummary[]> =>
       invoke("review_list"),
     /** A review by number or quarter (e.g. "2026-Q4"). */

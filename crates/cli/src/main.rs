@@ -6,6 +6,7 @@ mod calendar;
 mod identity;
 mod kpi;
 mod output;
+mod portfolio;
 mod remedy;
 mod reports;
 mod review;
@@ -99,6 +100,10 @@ enum Command {
     /// actions, the decision register and comparisons.
     #[command(subcommand)]
     Review(review::ReviewCmd),
+    /// The portfolio at a glance: systems by stage and risk tier, KPIs in breach, open
+    /// escalations, overdue calendar items, sign-offs waiting, the next and latest review, and
+    /// value against running cost.
+    Portfolio,
     /// Fill an empty workspace with the sample portfolio.
     Demo,
     /// Where the workspace is and what it holds.
@@ -233,6 +238,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Calendar(cmd) => calendar::run(&mut ws, cmd, json),
         Command::Review(cmd) => review::run(&mut ws, cmd, &identity_dir, json),
         Command::Kpi(cmd) => kpi::run(&mut ws, cmd, json),
+        Command::Portfolio => portfolio::run(&ws, json),
         Command::Escalations(cmd) => kpi::run_escalations(&mut ws, cmd, json),
         Command::Audit(AuditCmd::Log { entity, id, limit }) => {
             let q = api::AuditQuery {

@@ -1,7 +1,8 @@
 //! Portfolio review benchmarks: freezing a review of N systems, each with 5 monthly KPIs
 //! measured over 20 months (1M measurements at 10,000 systems) and a share of a TCO scenario
 //! (one scenario per 10 systems), and rendering the board pack PDF of a frozen review of 1,000
-//! such systems, compared with the quarter before. The workspaces are generated here, never
+//! such systems, compared with the quarter before; and the portfolio overview the app opens on,
+//! over that workspace of 1,000 systems and over the sample portfolio. The workspaces are generated here, never
 //! committed; building them is timed and printed. N is 10,000 unless
 //! STEWARD_BENCH_REVIEW_SYSTEMS says otherwise.
 //! Run with `cargo bench -p steward-core --bench review`.
@@ -33,6 +34,8 @@ struct Inputs {
     n: usize,
     /// 1,000 systems, 2026-Q1 and 2026-Q2 frozen, some decisions and actions.
     pack: PathBuf,
+    /// The sample portfolio (`steward demo`).
+    sample: PathBuf,
 }
 
 static INPUTS: OnceLock<Inputs> = OnceLock::new();
@@ -137,7 +140,17 @@ fn main() {
         "built the board pack's workspace of {PACK_SYSTEMS} systems in {:.1} s",
         t.elapsed().as_secs_f64()
     );
-    let _ = INPUTS.set(Inputs { freeze, n, pack });
+    let sample = dir.path().join("sample-ws");
+    {
+        let mut ws = Workspace::open_dir(&sample, ctx()).expect("workspace");
+        steward_core::demo::populate(&mut ws).expect("the sample portfolio");
+    }
+    let _ = INPUTS.set(Inputs {
+        freeze,
+        n,
+        pack,
+        sample,
+    });
     divan::main();
 }
 
@@ -284,4 +297,23 @@ fn board_pack_pdf_1k(bencher: Bencher) {
         assert!(pdf.starts_with(b"%PDF-"));
         pdf.len()
     });
+}
+
+/// The portfolio overview the app opens on, over the board pack's workspace of 1,000 systems
+/// (5,000 KPIs, 100,000 measurements, 100 TCO scenarios, two frozen reviews).
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn portfolio_1k(bencher: Bencher) {
+    let ws = Workspace::open_dir(&inputs().pack, ctx()).expect("workspace");
+    bencher.bench_local(|| {
+        let o = ws.portfolio_overview().expect("overview");
+        assert_eq!(o.systems as usize, PACK_SYSTEMS);
+        o
+    });
+}
+
+/// The portfolio overview of the sample portfolio.
+#[divan::bench(sample_count = 10, sample_size = 1)]
+fn portfolio_sample(bencher: Bencher) {
+    let ws = Workspace::open_dir(&inputs().sample, ctx()).expect("workspace");
+    bencher.bench_local(|| ws.portfolio_overview().expect("overview"));
 }

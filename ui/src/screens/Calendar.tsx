@@ -27,12 +27,14 @@ type View = "agenda" | "month" | "overdue";
 interface Props {
   generation: number;
   onChanged: () => void;
+  /** The view it opens on (the portfolio home's overdue figure opens the overdue list). */
+  initialView?: View;
 }
 
-export function CalendarScreen({ generation, onChanged }: Props) {
+export function CalendarScreen({ generation, onChanged, initialView }: Props) {
   const v = useVocab();
   const today = todayIso();
-  const [view, setView] = useState<View>("agenda");
+  const [view, setView] = useState<View>(initialView ?? "agenda");
   const [days, setDays] = useState(30);
   const [month, setMonth] = useState(monthOf(today));
   const [system, setSystem] = useState("");

@@ -17,10 +17,17 @@ import { labelOf, useVocab } from "../lib/vocab";
 
 type Tab = "portfolio" | "linkage";
 
-export function KpiScreen({ generation, onChanged }: { generation: number; onChanged: () => void }) {
-  const [tab, setTab] = useState<Tab>("portfolio");
+interface Props {
+  generation: number;
+  onChanged: () => void;
+  /** A system whose linkage view it opens on; else the portfolio view. */
+  initialSystem?: number | null;
+}
+
+export function KpiScreen({ generation, onChanged, initialSystem }: Props) {
+  const [tab, setTab] = useState<Tab>(initialSystem != null ? "linkage" : "portfolio");
   const [all, setAll] = useState<KpiStatus[] | null>(null);
-  const [systemId, setSystemId] = useState<number | null>(null);
+  const [systemId, setSystemId] = useState<number | null>(initialSystem ?? null);
   const [error, setError] = useState<WireError | null>(null);
 
   useEffect(() => {

@@ -24,11 +24,13 @@ interface Props {
   generation: number;
   total: number;
   onChanged: () => void;
+  /** The filters the table opens with (e.g. a stage and tier chosen on the portfolio home). */
+  initialFilters?: Filters;
 }
 
-export function RegisterScreen({ generation, total, onChanged }: Props) {
+export function RegisterScreen({ generation, total, onChanged, initialFilters }: Props) {
   const [view, setView] = useState<View>({ kind: "list" });
-  const [filters, setFilters] = useState<Filters>(noFilters);
+  const [filters, setFilters] = useState<Filters>(initialFilters ?? noFilters);
   const [sort, setSort] = useState<SortState>({ sort: "name", descending: false });
 
   const openNew = async () => setView({ kind: "new", draft: await backend.blankDraft() });

@@ -23,8 +23,15 @@ import { ReviewDetail } from "./ReviewDetail";
 
 type Tab = "reviews" | "register" | "compare";
 
-export function ReviewsScreen({ generation, onChanged }: { generation: number; onChanged: () => void }) {
-  const [open, setOpen] = useState<string | null>(null);
+interface Props {
+  generation: number;
+  onChanged: () => void;
+  /** A review (its quarter) to open at once, e.g. the next review chosen on the portfolio home. */
+  initialOpen?: string | null;
+}
+
+export function ReviewsScreen({ generation, onChanged, initialOpen }: Props) {
+  const [open, setOpen] = useState<string | null>(initialOpen ?? null);
   const [tab, setTab] = useState<Tab>("reviews");
   if (open !== null) {
     return <ReviewDetail reviewKey={open} generation={generation} onChanged={onChanged} onBack={() => setOpen(null)} />;

@@ -9,7 +9,8 @@ import { SignoffSign } from "./SignoffSign";
 
 type Tab = "requests" | "boards" | "sign";
 
-export function SignoffScreen({ onChanged }: { onChanged: () => void }) {
+/** `initialRequest`: a request to open in the requests tab. */
+export function SignoffScreen({ onChanged, initialRequest }: { onChanged: () => void; initialRequest?: number | null }) {
   const [tab, setTab] = useState<Tab>("requests");
   return (
     <section class="screen signoff">
@@ -29,7 +30,7 @@ export function SignoffScreen({ onChanged }: { onChanged: () => void }) {
           ))}
         </div>
       </header>
-      {tab === "requests" ? <SignoffRequests onChanged={onChanged} /> : tab === "boards" ? <SignoffBoards /> : <SignoffSign />}
+      {tab === "requests" ? <SignoffRequests onChanged={onChanged} initialSelected={initialRequest ?? null} /> : tab === "boards" ? <SignoffBoards /> : <SignoffSign />}
     </section>
   );
 }

@@ -14,11 +14,11 @@ import { useAction } from "../lib/useAction";
 import { labelOf, useVocab } from "../lib/vocab";
 import { RequestPanel } from "./SignoffRequestPanel";
 
-export function SignoffRequests({ onChanged }: { onChanged: () => void }) {
+export function SignoffRequests({ onChanged, initialSelected }: { onChanged: () => void; initialSelected?: number | null }) {
   const v = useVocab();
   const [list, setList] = useState<RequestView[]>([]);
   const [actions, setActions] = useState<ActionView[]>([]);
-  const [selected, setSelected] = useState<number | null>(null);
+  const [selected, setSelected] = useState<number | null>(initialSelected ?? null);
   const { error, busy, run } = useAction();
   const [system, setSystem] = useState("");
   const [gate, setGate] = useState<SignoffGate>("pre_deployment");

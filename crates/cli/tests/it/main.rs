@@ -6,6 +6,7 @@ mod audit;
 mod calendar;
 mod kpi;
 mod pack;
+mod portfolio;
 mod review;
 mod review_pack;
 mod signoff;

@@ -9,6 +9,7 @@ mod export;
 mod import;
 pub mod kpi;
 pub mod pack;
+pub mod portfolio;
 pub mod review;
 mod review_pack;
 pub mod review_sign;

@@ -15,7 +15,7 @@ use super::{
 use crate::api::review::{ReviewAction, ReviewComparison, ReviewItem, ReviewView};
 use crate::api::signoff::RequestView;
 use crate::register::{RiskTier, Stage};
-use crate::review::Disposition;
+use crate::review::{Disposition, Scorecard};
 
 /// Section headings, named by the checklist as where each input is covered.
 const ATTESTATION: &str = "Attestation";
@@ -91,7 +91,11 @@ fn list_or_none(items: &[String]) -> String {
 
 /// In service: neither a proposal nor retired (the rules' `in_service`).
 fn in_service(i: &ReviewItem) -> bool {
-    !matches!(i.scorecard.stage, Stage::Proposed | Stage::Retired)
+    card_in_service(&i.scorecard)
+}
+
+fn card_in_service(c: &Scorecard) -> bool {
+    !matches!(c.stage, Stage::Proposed | Stage::Retired)
 }
 
 /// The board's decision where there is one, else the recommendation.
@@ -272,14 +276,45 @@ fn board_signoff(signoff: Option<&RequestView>) -> Vec<Block> {
     ]
 }
 
+/// The systems in service on the value-against-cost chart, and those left out by what they
+/// miss. One selection for the board pack's chart and the portfolio home's.
+pub(crate) struct ValueCostSplit<'a> {
+    /// In service with both a run cost and a value.
+    pub plotted: Vec<&'a Scorecard>,
+    pub missing_cost: Vec<&'a Scorecard>,
+    pub missing_value: Vec<&'a Scorecard>,
+    pub missing_both: Vec<&'a Scorecard>,
+}
+
+/// Splits `cards` (proposals and retired systems are not in service and are left out).
+pub(crate) fn value_cost_split<'a>(
+    cards: impl IntoIterator<Item = &'a Scorecard>,
+) -> ValueCostSplit<'a> {
+    let mut out = ValueCostSplit {
+        plotted: Vec::new(),
+        missing_cost: Vec::new(),
+        missing_value: Vec::new(),
+        missing_both: Vec::new(),
+    };
+    for c in cards.into_iter().filter(|c| card_in_service(c)) {
+        match (c.run_cost.is_some(), c.annual_value.is_some()) {
+            (true, true) => out.plotted.push(c),
+            (false, true) => out.missing_cost.push(c),
+            (true, false) => out.missing_value.push(c),
+            (false, false) => out.missing_both.push(c),
+        }
+    }
+    out
+}
+
 /// Value against cost: one point per system in service with a run cost and a value, coloured
 /// by risk tier and sized by run cost; the systems left out, by what they miss.
 fn value_cost(v: &ReviewView) -> (Option<Chart>, Vec<String>) {
-    let service: Vec<&ReviewItem> = v.items.iter().filter(|i| in_service(i)).collect();
-    let points: Vec<ChartPoint> = service
+    let split = value_cost_split(v.items.iter().map(|i| &i.scorecard));
+    let points: Vec<ChartPoint> = split
+        .plotted
         .iter()
-        .filter_map(|i| {
-            let c = &i.scorecard;
+        .filter_map(|c| {
             Some(ChartPoint {
                 label: c.system.clone(),
                 group: c.risk_tier.label().to_string(),
@@ -289,23 +324,14 @@ fn value_cost(v: &ReviewView) -> (Option<Chart>, Vec<String>) {
             })
         })
         .collect();
-    let missing = |cost: bool, value: bool| -> Vec<String> {
-        service
-            .iter()
-            .filter(|i| {
-                i.scorecard.run_cost.is_none() == cost
-                    && i.scorecard.annual_value.is_none() == value
-            })
-            .map(|i| i.scorecard.system.clone())
-            .collect()
-    };
     let mut notes = Vec::new();
-    for (what, names) in [
-        ("run cost", missing(true, false)),
-        ("value", missing(false, true)),
-        ("run cost and value", missing(true, true)),
+    for (what, cards) in [
+        ("run cost", &split.missing_cost),
+        ("value", &split.missing_value),
+        ("run cost and value", &split.missing_both),
     ] {
-        if !names.is_empty() {
+        if !cards.is_empty() {
+            let names: Vec<&str> = cards.iter().map(|c| c.system.as_str()).collect();
             notes.push(format!(
                 "Not plotted: missing {what}: {}.",
                 names.join(", ")

@@ -7,6 +7,7 @@ mod export;
 mod identity;
 mod import;
 mod kpi;
+mod portfolio;
 mod register;
 mod report;
 mod review;
