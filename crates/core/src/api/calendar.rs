@@ -1,6 +1,8 @@
 //! Calendar operations: milestones, the derived events and their views, marking done, the
 //! decommissioning checklist that gates retirement, the rules override and iCalendar export.
 
+use std::collections::HashMap;
+
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 use ts_rs::TS;
@@ -16,6 +18,7 @@ use crate::calendar::{
 };
 use crate::error::FieldError;
 use crate::error::Remedy;
+use crate::kpi::Kpi;
 use crate::register::{AiSystem, Stage};
 use crate::report::ics;
 use crate::store::{Change, Tx};
@@ -116,13 +119,22 @@ impl Workspace {
 
     /// Every event the rules derive from the register, milestones and checklists now.
     pub fn calendar_events(&self) -> Result<Vec<Event>> {
+        self.calendar_events_among(&self.store.all_systems()?, &self.store.all_kpis()?)
+    }
+
+    /// `calendar_events` from every system and KPI of the workspace as the caller has already
+    /// read them, so a whole-portfolio view (a review's scorecards) reads each once.
+    pub(crate) fn calendar_events_among(
+        &self,
+        systems: &[AiSystem],
+        kpis: &[Kpi],
+    ) -> Result<Vec<Event>> {
         let ws = self.workspace_id()?;
         let rules = self.calendar_rules()?;
-        let systems = self.store.all_systems()?;
         let milestones = self.store.milestones(None)?;
         let checklist = self.store.checklist(None)?;
         let completions = self.store.completions()?;
-        let escalations = self.escalations(None)?;
+        let escalations = self.escalations_among(kpis, None)?;
         let mut actions: Vec<Action> = self
             .signoff_actions()?
             .into_iter()
@@ -141,10 +153,14 @@ impl Workspace {
                 })
             })
             .collect();
-        actions.extend(self.review_calendar_actions()?);
+        let names: HashMap<i64, &str> = systems
+            .iter()
+            .map(|s| (s.id, s.draft.name.as_str()))
+            .collect();
+        actions.extend(self.review_calendar_actions(&names)?);
         Ok(derive_events(&Inputs {
             workspace_id: &ws,
-            systems: &systems,
+            systems,
             milestones: &milestones,
             checklist: &checklist,
             completions: &completions,
