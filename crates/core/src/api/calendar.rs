@@ -98,22 +98,7 @@ impl Workspace {
             Some(t) => Rules::from_toml(t, origin)?,
             None => Rules::default_rules(),
         };
-        let now = self.ctx.timestamp();
-        let actor = self.ctx.actor.clone();
-        self.store.write(|tx| {
-            let before = tx.setting(RULES_KEY)?;
-            tx.set_setting(RULES_KEY, text)?;
-            tx.append_audit(Change {
-                at: now.clone(),
-                actor: &actor,
-                entity: "calendar_rules",
-                entity_id: "workspace".into(),
-                action: if text.is_some() { "set" } else { "reset" },
-                before: before.map(|b| canonical_json(&b)),
-                after: text.map(|t| canonical_json(&t)),
-            })?;
-            Ok(())
-        })?;
+        self.set_file_setting(RULES_KEY, "calendar_rules", text)?;
         Ok(rules)
     }
 

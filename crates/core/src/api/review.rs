@@ -434,20 +434,7 @@ impl Workspace {
             Some(t) => ReviewRules::from_toml(t, origin)?,
             None => ReviewRules::default_rules(),
         };
-        let (now, actor) = (self.ctx.timestamp(), self.ctx.actor.clone());
-        self.store.write(|tx| {
-            let before = tx.setting(RULES_KEY)?;
-            tx.set_setting(RULES_KEY, text)?;
-            tx.append_audit(Change {
-                at: now.clone(),
-                actor: &actor,
-                entity: "review_rules",
-                entity_id: "workspace".into(),
-                action: if text.is_some() { "set" } else { "reset" },
-                before: before.map(|b| canonical_json(&b)),
-                after: text.map(|t| canonical_json(&t)),
-            })
-        })?;
+        self.set_file_setting(RULES_KEY, "review_rules", text)?;
         Ok(rules)
     }
 
