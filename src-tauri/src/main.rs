@@ -11,6 +11,7 @@ mod commands;
 mod kpi;
 mod review;
 mod review_pack;
+mod review_settings;
 mod signoff;
 mod tco;
 

@@ -11,6 +11,7 @@ pub mod kpi;
 pub mod pack;
 pub mod review;
 mod review_pack;
+pub mod review_rules;
 pub mod signoff;
 mod systems;
 pub mod tco;

@@ -23,7 +23,7 @@ use crate::store::{Change, ReviewActionRow, ReviewRow};
 use crate::{Error, FieldError, Result};
 
 /// The settings key of a workspace's own review rules (TOML).
-const RULES_KEY: &str = "review_rules";
+pub(super) const RULES_KEY: &str = "review_rules";
 /// The settings key of the board's target budget split (JSON).
 const BUDGET_KEY: &str = "review_budget_target";
 

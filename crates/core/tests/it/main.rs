@@ -11,6 +11,7 @@ mod register;
 mod report;
 mod review;
 mod review_pack;
+mod review_rules;
 mod sign;
 mod signoff;
 mod store;
