@@ -12,6 +12,7 @@ mod kpi;
 mod portfolio;
 mod review;
 mod review_pack;
+mod review_settings;
 mod review_sign;
 mod signoff;
 mod tco;

@@ -90,6 +90,14 @@ export const backend = {
     });
     return typeof picked === "string" ? picked : null;
   },
+  chooseRulesFile: async (): Promise<string | null> => {
+    const picked = await open({
+      multiple: false,
+      directory: false,
+      filters: [{ name: "Review rules", extensions: ["toml"] }],
+    });
+    return typeof picked === "string" ? picked : null;
+  },
   chooseVerifyFile: async (): Promise<string | null> => {
     const picked = await open({
       multiple: false,

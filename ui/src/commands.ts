@@ -10,6 +10,7 @@ import type { AssessmentSummary } from "./bindings/AssessmentSummary";
 import type { AuditEntry } from "./bindings/AuditEntry";
 import type { AuditQuery } from "./bindings/AuditQuery";
 import type { BoardView } from "./bindings/BoardView";
+import type { BudgetTarget } from "./bindings/BudgetTarget";
 import type { CalendarQuery } from "./bindings/CalendarQuery";
 import type { ChainReport } from "./bindings/ChainReport";
 import type { ChecklistItem } from "./bindings/ChecklistItem";
@@ -41,6 +42,7 @@ import type { ReviewAction } from "./bindings/ReviewAction";
 import type { ReviewComparison } from "./bindings/ReviewComparison";
 import type { ReviewDraft } from "./bindings/ReviewDraft";
 import type { ReviewOutcome } from "./bindings/ReviewOutcome";
+import type { ReviewRulesInForce } from "./bindings/ReviewRulesInForce";
 import type { ReviewSummary } from "./bindings/ReviewSummary";
 import type { ReviewView } from "./bindings/ReviewView";
 import type { RiskTier } from "./bindings/RiskTier";
@@ -199,6 +201,19 @@ export function commands(invoke: Invoke) {
      */
     reviewExport: (key: string, format: string, sign: boolean, passphrase: string | null, path: string): Promise<number> =>
       invoke("review_export", { key, format, sign, passphrase, path }),
+    reviewRules: (): Promise<ReviewRulesInForce> =>
+      invoke("review_rules"),
+    /**
+     * Sets the workspace's review rules from the TOML file at `path`, or back to the shipped rules
+     * when `path` is null.
+     */
+    reviewSetRules: (path: string | null): Promise<ReviewRulesInForce> =>
+      invoke("review_set_rules", { path }),
+    /** The board's target split of its budget, when it set one. */
+    reviewBudgetTarget: (): Promise<BudgetTarget | null> =>
+      invoke("review_budget_target"),
+    reviewSetBudgetTarget: (target: BudgetTarget): Promise<BudgetTarget> =>
+      invoke("review_set_budget_target", { target }),
     /** The latest sign-off request for a review's outcome, or null when none was opened. */
     reviewSignoff: (key: string): Promise<RequestView | null> =>
       invoke("review_signoff", { key }),

@@ -42,6 +42,9 @@ pub fn hint(remedy: &Remedy) -> String {
         Remedy::UseSignoffFile { request: false } => {
             "a signature file is written with `steward signoff sign`".into()
         }
+        Remedy::FreezeReview { period } => {
+            format!("freeze it first with `steward review freeze {period}`")
+        }
         _ => String::new(),
     }
 }
@@ -110,6 +113,12 @@ mod tests {
         check(
             Remedy::UseSignoffFile { request: false },
             "steward signoff sign",
+        );
+        check(
+            Remedy::FreezeReview {
+                period: "2026-Q4".into(),
+            },
+            "steward review freeze 2026-Q4",
         );
     }
 

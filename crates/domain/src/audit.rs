@@ -33,39 +33,48 @@ pub struct AuditEntry {
 /// every stored signature. Audit hashes, sign-off snapshots and signed statements all use this.
 pub fn canonical_json<T: Serialize>(value: &T) -> String {
     let v = serde_json::to_value(value).unwrap_or(Value::Null);
-    let mut out = String::new();
+    let mut out = Vec::new();
     write_canonical(&v, &mut out);
-    out
+    // Only serde_json's output and ASCII punctuation went in.
+    String::from_utf8(out).unwrap_or_default()
 }
 
-fn write_canonical(v: &Value, out: &mut String) {
+/// Writes `v` into `out`, each key and scalar straight into the buffer (a large snapshot has
+/// hundreds of thousands of them).
+fn write_canonical(v: &Value, out: &mut Vec<u8>) {
     match v {
         Value::Object(map) => {
             let mut entries: Vec<(&String, &Value)> = map.iter().collect();
             entries.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-            out.push('{');
+            out.push(b'{');
             for (i, (k, v)) in entries.into_iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
-                out.push_str(&Value::String(k.clone()).to_string());
-                out.push(':');
+                write_scalar(k.as_str(), out);
+                out.push(b':');
                 write_canonical(v, out);
             }
-            out.push('}');
+            out.push(b'}');
         }
         Value::Array(items) => {
-            out.push('[');
+            out.push(b'[');
             for (i, v) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
                 write_canonical(v, out);
             }
-            out.push(']');
+            out.push(b']');
         }
-        scalar => out.push_str(&scalar.to_string()),
+        scalar => write_scalar(scalar, out),
     }
+}
+
+/// A string or scalar as serde_json writes it compactly (the bytes `Value::to_string` gives).
+fn write_scalar<T: Serialize + ?Sized>(v: &T, out: &mut Vec<u8>) {
+    // Writing a string or a scalar into memory cannot fail.
+    let _ = serde_json::to_writer(&mut *out, v);
 }
 
 /// The hash of an entry: SHA-256 over its canonical form, a JSON object of every field but
@@ -360,6 +369,48 @@ mod canonical_tests {
             r#"{"Beta":0.1,"alpha":[{"a":null,"b":"second","y":true},{"a":7,"b":"","y":false}],"mid":-42,"zeta":"Zoë \"quoted\" \\ line\nbreak – Łódź"}"#,
             "byte order puts upper case first; lists keep their order"
         );
+    }
+
+    #[test]
+    fn keys_and_scalars_are_written_as_serde_json_writes_them() {
+        // The reference: each key and scalar through `Value::to_string`, as the bytes were first
+        // made. Writing them straight into the buffer must give the same bytes.
+        fn reference(v: &Value, out: &mut String) {
+            match v {
+                Value::Object(map) => {
+                    let mut entries: Vec<_> = map.iter().collect();
+                    entries.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+                    out.push('{');
+                    for (i, (k, v)) in entries.into_iter().enumerate() {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        out.push_str(&Value::String(k.clone()).to_string());
+                        out.push(':');
+                        reference(v, out);
+                    }
+                    out.push('}');
+                }
+                Value::Array(items) => {
+                    out.push('[');
+                    for (i, v) in items.iter().enumerate() {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        reference(v, out);
+                    }
+                    out.push(']');
+                }
+                scalar => out.push_str(&scalar.to_string()),
+            }
+        }
+        let v = serde_json::json!({
+            "ctl\u{1}\t\"key\"": ["\u{7f}\u{2028}€😀", -0.0, 1e300, 5e-324, 0.1, u64::MAX, i64::MIN],
+            "": {"nested": [null, true, false, {"b": 1.5, "a": -2}]},
+        });
+        let mut expected = String::new();
+        reference(&v, &mut expected);
+        assert_eq!(canonical_json(&v), expected, "same bytes as before");
     }
 
     #[test]

@@ -117,6 +117,8 @@ pub enum Remedy {
     },
     /// The file is expected to be one Steward wrote: a sign-off request or signature file.
     UseSignoffFile { request: bool },
+    /// Freeze the portfolio review of this quarter first.
+    FreezeReview { period: String },
 }
 
 impl Error {

@@ -12,6 +12,7 @@ pub mod clock;
 pub mod error;
 pub mod files;
 pub mod kpi;
+pub mod overlay;
 pub mod register;
 pub mod review;
 pub mod sheet;

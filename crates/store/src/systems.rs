@@ -199,6 +199,15 @@ impl Store {
     pub fn all_systems(&self) -> Result<Vec<AiSystem>> {
         load_all(&self.conn)
     }
+
+    /// Every system's id and name, for views that only name systems.
+    pub fn system_names(&self) -> Result<Vec<(i64, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, name FROM systems ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
 }
 
 fn load(conn: &Connection, id: i64) -> Result<Option<AiSystem>> {

@@ -6,4 +6,16 @@ import type { SignoffStatus } from "./SignoffStatus";
  * A sign-off request that waits for signatures, for signing again (stale) or for a new
  * request (expired).
  */
-export type PendingSignoff = { request_id: number, system_id: number, system: string, gate: SignoffGate, status: SignoffStatus, deadline: string, approvals: number, quorum: number, };
+export type PendingSignoff = { request_id: number, 
+/**
+ * The system signed off; None for a review's outcome.
+ */
+system_id: number | null, 
+/**
+ * The period of the review whose outcome is signed, for gate portfolio_review.
+ */
+review: string | null, 
+/**
+ * The system's name, or the review's title.
+ */
+system: string, gate: SignoffGate, status: SignoffStatus, deadline: string, approvals: number, quorum: number, };

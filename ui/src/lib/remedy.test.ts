@@ -19,10 +19,12 @@ describe("remedyText", () => {
     check({ kind: "list_calendar" }, "Calendar");
     check({ kind: "resolve_escalation", id: 3 }, "KPIs");
     check({ kind: "use_signoff_file", request: true }, "request file");
+    check({ kind: "freeze_review", period: "2026-Q4" }, "Freeze review 2026-Q4");
     const all: Remedy[] = [
       { kind: "create_identity" },
       { kind: "list_calendar" },
       { kind: "resolve_escalation", id: 1 },
+      { kind: "freeze_review", period: "2026-Q4" },
     ];
     for (const r of all) expect(remedyText(r)).not.toMatch(/steward |--/);
   });

@@ -28,5 +28,7 @@ export function remedyText(r: Remedy): string {
       return r.request
         ? "Choose the request file exported from Sign-offs → Requests."
         : "Choose a signature file written in Sign-offs → Sign a request file.";
+    case "freeze_review":
+      return `Freeze review ${r.period} first: open it in Reviews and press Freeze.`;
   }
 }

@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 
-import type { ReviewDraft } from "../bindings/ReviewDraft";
 import type { ReviewItem } from "../bindings/ReviewItem";
 import type { Scorecard } from "../bindings/Scorecard";
 import type { Vocabulary } from "../bindings/Vocabulary";
 import {
   MISSING,
   attendeesText,
+  budgetTargetForm,
+  budgetTargetInput,
   changedLabels,
   decisionForm,
   decisionInput,
@@ -17,8 +18,6 @@ import {
   parseList,
   presenterStep,
   quarterOf,
-  reviewDraft,
-  scopeOf,
   scorecardGroups,
   shortHash,
 } from "./review";
@@ -147,13 +146,6 @@ describe("form text", () => {
     expect(shortHash(null)).toBe("");
   });
 
-  it("keeps the scope of a review as core declares it", () => {
-    const scope = { stages: ["production" as const], business_units: ["Marketing"], tags: [] };
-    const d = reviewDraft({ period: "2026-Q4", title: "", held_on: "2026-12-10", chair: "Maria", attendees: [], scope });
-    expect(d.scope).toEqual(scope);
-    expect(scopeOf(d)).toEqual(scope);
-    expect(scopeOf({ ...d, scope: null } as unknown as ReviewDraft)).toEqual({ stages: [], business_units: [], tags: [] });
-  });
 });
 
 describe("decision form", () => {
@@ -196,5 +188,30 @@ describe("presenterStep", () => {
     expect(presenterStep("Escape", 1, 3)).toBe("exit");
     expect(presenterStep("a", 1, 3)).toBeNull();
     expect(presenterStep("ArrowRight", 0, 0)).toBe(0);
+  });
+});
+
+describe("budget target form", () => {
+  it("shows the target in force as percentages, or empty fields", () => {
+    expect(budgetTargetForm({ run: 0.6, technical_debt: 0.25, new_development: 0.15 }))
+      .toEqual({ run: "60", technical_debt: "25", new_development: "15" });
+    expect(budgetTargetForm({ run: 0.333333, technical_debt: 0.333333, new_development: 0.333334 }).run).toBe("33.3333");
+    expect(budgetTargetForm(null)).toEqual({ run: "", technical_debt: "", new_development: "" });
+  });
+
+  it("sends percentages as shares and names each field that is not a number", () => {
+    expect(budgetTargetInput({ run: "60", technical_debt: " 25 %", new_development: "15%" }))
+      .toEqual({ target: { run: 0.6, technical_debt: 0.25, new_development: 0.15 } });
+    expect(budgetTargetInput({ run: "sixty", technical_debt: "", new_development: "15" })).toEqual({
+      errors: [
+        { field: "run", message: "sixty is not a percentage" },
+        { field: "technical_debt", message: "nothing is not a percentage" },
+      ],
+    });
+  });
+
+  it("leaves whether the shares add up to core", () => {
+    const r = budgetTargetInput({ run: "70", technical_debt: "25", new_development: "15" });
+    expect("target" in r && r.target.run).toBe(0.7);
   });
 });

@@ -3,13 +3,12 @@
 // (attendees as "Name: role" lines, comma-separated lists, a budget), and the presenter's keys.
 // Every score, recommendation, flag, state and balance comes from core; nothing here decides one.
 import type { Attendee } from "../bindings/Attendee";
+import type { BudgetTarget } from "../bindings/BudgetTarget";
 import type { DecisionInput } from "../bindings/DecisionInput";
 import type { Disposition } from "../bindings/Disposition";
 import type { FieldError } from "../bindings/FieldError";
-import type { ReviewDraft } from "../bindings/ReviewDraft";
 import type { ReviewItem } from "../bindings/ReviewItem";
 import type { Scorecard } from "../bindings/Scorecard";
-import type { Stage } from "../bindings/Stage";
 import type { Vocabulary } from "../bindings/Vocabulary";
 import { keyLabel } from "./signoff";
 import { formatMoney } from "./tco";
@@ -49,30 +48,6 @@ export function shortHash(hash: string | null): string {
 export function quarterOf(iso: string): string {
   const [y, m] = iso.split("-").map(Number);
   return `${y}-Q${Math.floor((m - 1) / 3) + 1}`;
-}
-
-// ---- Scope ---------------------------------------------------------------------------------
-
-/**
- * Which systems a review covers, as core's `api::review::ReviewScope` declares it. The generated
- * binding of that name is currently the rules' `applies_to` enum (two Rust types are exported
- * under one name), so the review header's scope is typed here and converted at the boundary.
- */
-export interface SystemScope {
-  stages: Stage[];
-  business_units: string[];
-  tags: string[];
-}
-
-/** The scope of a review's header. */
-export function scopeOf(header: ReviewDraft): SystemScope {
-  const s = header.scope as unknown as Partial<SystemScope> | null;
-  return { stages: s?.stages ?? [], business_units: s?.business_units ?? [], tags: s?.tags ?? [] };
-}
-
-/** A review draft as the command takes it. */
-export function reviewDraft(d: Omit<ReviewDraft, "scope"> & { scope: SystemScope }): ReviewDraft {
-  return { ...d, scope: d.scope as unknown as ReviewDraft["scope"] };
 }
 
 // ---- Form text -----------------------------------------------------------------------------
@@ -149,6 +124,38 @@ export function decisionInput(f: DecisionForm): { input: DecisionInput } | { err
       budget,
     },
   };
+}
+
+/** The board's target split as typed: each share in percent. */
+export interface BudgetTargetForm {
+  run: string;
+  technical_debt: string;
+  new_development: string;
+}
+
+const BUDGET_FIELDS = ["run", "technical_debt", "new_development"] as const;
+
+/** The form of the target in force (shares as whole percentages), or empty fields when none. */
+export function budgetTargetForm(t: BudgetTarget | null): BudgetTargetForm {
+  const pct = (x: number | undefined) => (x === undefined ? "" : String(Number((x * 100).toFixed(4))));
+  return { run: pct(t?.run), technical_debt: pct(t?.technical_debt), new_development: pct(t?.new_development) };
+}
+
+/**
+ * The target as the command takes it (percentages as shares of 1: "60" or "60%" -> 0.6), or the
+ * fields that are not numbers at all. Whether the shares add up is core's to say.
+ */
+export function budgetTargetInput(f: BudgetTargetForm): { target: BudgetTarget } | { errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  const shares = BUDGET_FIELDS.map((k) => {
+    const raw = f[k].replace(/[\s%]/g, "");
+    const n = raw === "" ? Number.NaN : Number(raw);
+    if (!Number.isFinite(n)) errors.push({ field: k, message: `${f[k].trim() || "nothing"} is not a percentage` });
+    return n / 100;
+  });
+  if (errors.length > 0) return { errors };
+  const [run, technical_debt, new_development] = shares;
+  return { target: { run, technical_debt, new_development } };
 }
 
 // ---- The scorecard -------------------------------------------------------------------------

@@ -1,8 +1,9 @@
-// One portfolio review as the board works through it: the header and the freeze, the actions
-// carried over from earlier reviews (the agenda's first item), then each system's scorecard,
-// the rules' recommendation with the inputs that fired it, the flags core raises, and the
-// board's decision; the actions this review sets; the budget balance. Presenter mode shows the
-// same review one system per screen. Every score, recommendation, flag, state and share is core's.
+// One portfolio review as the board works through it: the header (changed while a draft), the
+// freeze and, once frozen, the board pack; the actions carried over from earlier reviews (the
+// agenda's first item), then each system's scorecard, the rules' recommendation with the inputs
+// that fired it, the flags core raises, and the board's decision; the actions this review sets;
+// the budget balance. Presenter mode shows the same review one system per screen. Every score,
+// recommendation, flag, state and share is core's.
 import { Fragment } from "preact";
 import { useCallback, useEffect, useState } from "preact/hooks";
 
@@ -24,11 +25,12 @@ import {
   formatMoney,
   formatShare,
   orMissing,
-  scopeOf,
   scorecardGroups,
 } from "../lib/review";
 import { useAction } from "../lib/useAction";
 import { labelOf, useVocab } from "../lib/vocab";
+import { BoardPackPanel } from "./ReviewExport";
+import { ReviewHeaderForm } from "./ReviewHeaderForm";
 import { RecordedDecision, Recommendation } from "./ReviewParts";
 import { ReviewPresenter } from "./ReviewPresenter";
 import { ReviewSignoff } from "./ReviewSignoff";
@@ -45,6 +47,7 @@ export function ReviewDetail({ reviewKey, generation, onChanged, onBack }: Props
   const v = useVocab();
   const [view, setView] = useState<ReviewView | null>(null);
   const [presenting, setPresenting] = useState(false);
+  const [editingHeader, setEditingHeader] = useState(false);
   const { busy, error, run } = useAction();
 
   const load = useCallback(() => run(async () => setView(await backend.reviewGet(reviewKey))), [reviewKey, run]);
@@ -68,7 +71,7 @@ export function ReviewDetail({ reviewKey, generation, onChanged, onBack }: Props
   }
 
   const h = view.header;
-  const scope = scopeOf(h);
+  const scope = h.scope;
   const decided = view.items.filter((i) => i.decision !== null).length;
   const open = view.state === "frozen" || view.state === "decided";
 
@@ -81,6 +84,9 @@ export function ReviewDetail({ reviewKey, generation, onChanged, onBack }: Props
           {labelOf(v.review_states, view.state)}
         </span>
         <div class="spacer" />
+        {view.state === "draft" && !editingHeader && (
+          <button type="button" data-testid="review-edit-header" onClick={() => setEditingHeader(true)}>Edit header</button>
+        )}
         <button type="button" data-testid="review-present" disabled={view.items.length === 0} onClick={() => setPresenting(true)}>
           Present
         </button>
@@ -112,7 +118,14 @@ export function ReviewDetail({ reviewKey, generation, onChanged, onBack }: Props
         <dd><code class="fingerprint" data-testid="review-hash">{view.snapshot_hash ?? "none until frozen"}</code></dd>
       </dl>
 
+      {editingHeader && view.state === "draft" && (
+        <ReviewHeaderForm initial={h} save={(draft) => backend.reviewUpdate(key, draft)}
+          onSaved={(next) => { setEditingHeader(false); updated(next); }} onCancel={() => setEditingHeader(false)} />
+      )}
+
       {error && <ErrorBox error={error} testid="review-error" />}
+
+      {view.state !== "draft" && <BoardPackPanel reviewKey={key} period={h.period} />}
 
       {view.state === "draft" && (
         <div class="panel freeze" data-testid="freeze-panel">

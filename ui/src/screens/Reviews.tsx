@@ -1,27 +1,29 @@
 // Portfolio reviews, where a portfolio manager starts: every quarterly review with its state and
 // snapshot, opening a review of a quarter (date, chair, attendees, which systems), the decision
-// register across reviews, and two reviews compared. A review opens in ReviewDetail. States,
+// register across reviews, two reviews compared, and the board's budget target and rules. A review opens in ReviewDetail. States,
 // counts and flags are core's; this screen shows them and reads typed input.
 import { useCallback, useEffect, useState } from "preact/hooks";
 
-import type { Facets } from "../bindings/Facets";
-import type { FieldError } from "../bindings/FieldError";
 import type { RegisterEntry } from "../bindings/RegisterEntry";
 import type { ReviewSummary } from "../bindings/ReviewSummary";
-import type { Stage } from "../bindings/Stage";
 import { backend } from "../backend";
 import { ErrorBox } from "../components/ErrorBox";
-import { Field } from "../components/Field";
-import { todayIso } from "../lib/calendar";
-import { valueOf } from "../lib/dom";
-import { type FieldErrorMap, placeFieldErrors } from "../lib/fieldErrors";
-import { formatMoney, parseAttendees, quarterOf, reviewDraft, shortHash } from "../lib/review";
+import { formatMoney, shortHash } from "../lib/review";
 import { useAction } from "../lib/useAction";
 import { labelOf, useVocab } from "../lib/vocab";
 import { ReviewCompare } from "./ReviewCompare";
 import { ReviewDetail } from "./ReviewDetail";
+import { ReviewHeaderForm } from "./ReviewHeaderForm";
+import { ReviewSettings } from "./ReviewSettings";
 
-type Tab = "reviews" | "register" | "compare";
+type Tab = "reviews" | "register" | "compare" | "settings";
+
+const TAB_LABELS: Record<Tab, string> = {
+  reviews: "Reviews",
+  register: "Decision register",
+  compare: "Compare",
+  settings: "Budget & rules",
+};
 
 interface Props {
   generation: number;
@@ -42,10 +44,10 @@ export function ReviewsScreen({ generation, onChanged, initialOpen }: Props) {
         <h1>Portfolio reviews</h1>
         <div class="spacer" />
         <div class="tabs" role="tablist">
-          {(["reviews", "register", "compare"] as Tab[]).map((t) => (
+          {(Object.keys(TAB_LABELS) as Tab[]).map((t) => (
             <button key={t} type="button" role="tab" aria-selected={tab === t} class={tab === t ? "tab active" : "tab"}
               data-testid={`reviews-tab-${t}`} onClick={() => setTab(t)}>
-              {t === "reviews" ? "Reviews" : t === "register" ? "Decision register" : "Compare"}
+              {TAB_LABELS[t]}
             </button>
           ))}
         </div>
@@ -54,8 +56,10 @@ export function ReviewsScreen({ generation, onChanged, initialOpen }: Props) {
         <ReviewList generation={generation} onOpen={setOpen} onChanged={onChanged} />
       ) : tab === "register" ? (
         <DecisionRegister generation={generation} onOpen={setOpen} />
-      ) : (
+      ) : tab === "compare" ? (
         <ReviewCompare generation={generation} />
+      ) : (
+        <ReviewSettings generation={generation} onChanged={onChanged} />
       )}
     </section>
   );
@@ -109,136 +113,9 @@ function ReviewList({ generation, onOpen, onChanged }: { generation: number; onO
           </table>
         </div>
       )}
-      <OpenReviewForm onCreated={(period) => { onChanged(); onOpen(period); }} />
+      <ReviewHeaderForm initial={null} save={(draft) => backend.reviewCreate(draft)}
+        onSaved={(created) => { onChanged(); onOpen(created.header.period); }} />
     </>
-  );
-}
-
-const FORM_PATHS = new Set(["period", "title", "held_on", "chair", "attendees", "scope"]);
-
-function OpenReviewForm({ onCreated }: { onCreated: (period: string) => void }) {
-  const v = useVocab();
-  const today = todayIso();
-  const [period, setPeriod] = useState(quarterOf(today));
-  const [title, setTitle] = useState("");
-  const [heldOn, setHeldOn] = useState(today);
-  const [chair, setChair] = useState("");
-  const [attendees, setAttendees] = useState("");
-  const [stages, setStages] = useState<Stage[]>([]);
-  const [units, setUnits] = useState<string[]>([]);
-  const [tags, setTags] = useState<string[]>([]);
-  const [facets, setFacets] = useState<Facets>({ business_units: [], tags: [] });
-  const [errors, setErrors] = useState<FieldErrorMap>({});
-  const [unplaced, setUnplaced] = useState<FieldError[]>([]);
-  const { busy, error, run } = useAction();
-
-  useEffect(() => {
-    backend.facets().then(setFacets, () => setFacets({ business_units: [], tags: [] }));
-  }, []);
-
-  const show = (list: FieldError[]) => {
-    const placed = placeFieldErrors(list, FORM_PATHS);
-    setErrors(placed.byField);
-    setUnplaced(placed.unplaced);
-  };
-
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    if (!heldOn) {
-      show([{ field: "held_on", message: "needs the day of the meeting" }]);
-      return;
-    }
-    show([]);
-    const draft = reviewDraft({
-      period, title, held_on: heldOn, chair, attendees: parseAttendees(attendees),
-      scope: { stages, business_units: units, tags },
-    });
-    const created = await run(() => backend.reviewCreate(draft), (w) => {
-      if (w.code === "validation" && w.fields) {
-        show(w.fields);
-        return null;
-      }
-      return w;
-    });
-    if (created) onCreated(created.header.period);
-  };
-
-  const toggle = <T,>(list: T[], set: (l: T[]) => void, x: T, on: boolean) => set(on ? [...list, x] : list.filter((y) => y !== x));
-
-  return (
-    <form class="panel review-form" data-testid="review-form" onSubmit={submit} noValidate>
-      <h2>Open a review</h2>
-      <p class="hint">A quarter has one review. It stays a draft, scored live from the workspace, until you freeze it.</p>
-      {unplaced.length > 0 && (
-        <div class="error-box" role="alert" data-testid="review-form-errors">
-          {unplaced.map((u) => <p key={u.field}>{u.field}: {u.message}</p>)}
-        </div>
-      )}
-      {error && <ErrorBox error={error} testid="review-create-error" />}
-      <div class="row">
-        <Field path="period" label="Quarter" messages={errors.period} hint="YYYY-Qn">
-          <input type="text" data-testid="review-period" placeholder="2026-Q4" size={9} value={period}
-            aria-invalid={errors.period ? "true" : undefined} onInput={(ev) => setPeriod(valueOf(ev))} />
-        </Field>
-        <Field path="held_on" label="Meeting date" messages={errors.held_on}>
-          <input type="date" data-testid="review-date" value={heldOn}
-            aria-invalid={errors.held_on ? "true" : undefined} onInput={(ev) => setHeldOn(valueOf(ev))} />
-        </Field>
-        <Field path="chair" label="Chair" messages={errors.chair}>
-          <input type="text" data-testid="review-chair" value={chair}
-            aria-invalid={errors.chair ? "true" : undefined} onInput={(ev) => setChair(valueOf(ev))} />
-        </Field>
-        <Field path="title" label="Title (optional)" messages={errors.title} class="grow">
-          <input type="text" data-testid="review-title-input" placeholder={`Portfolio review ${period}`} value={title}
-            onInput={(ev) => setTitle(valueOf(ev))} />
-        </Field>
-      </div>
-      <div class="row">
-        <Field path="attendees" label="Attendees, one a line as “Name: role”" messages={errors.attendees} class="grow">
-          <textarea data-testid="review-attendees" rows={4} placeholder={"Maria Rossi: Chief risk officer\nTom Berg: CFO"}
-            value={attendees} aria-invalid={errors.attendees ? "true" : undefined}
-            onInput={(ev) => setAttendees((ev.currentTarget as HTMLTextAreaElement).value)} />
-        </Field>
-      </div>
-      <fieldset class="scope" data-testid="review-scope">
-        <legend>Systems in scope</legend>
-        <p class="hint">Nothing ticked in a list means no limit on it; with no stage ticked, every stage but retired is in scope.</p>
-        <div class="scope-list">
-          <span class="scope-title">Stages</span>
-          {v.stages.map((s) => (
-            <label key={s.key} class="check">
-              <input type="checkbox" data-testid={`scope-stage-${s.key}`} checked={stages.includes(s.key)}
-                onChange={(ev) => toggle(stages, setStages, s.key, (ev.currentTarget as HTMLInputElement).checked)} />
-              {s.label}
-            </label>
-          ))}
-        </div>
-        <div class="scope-list">
-          <span class="scope-title">Business units</span>
-          {facets.business_units.map((u) => (
-            <label key={u} class="check">
-              <input type="checkbox" data-testid={`scope-unit-${u}`} checked={units.includes(u)}
-                onChange={(ev) => toggle(units, setUnits, u, (ev.currentTarget as HTMLInputElement).checked)} />
-              {u}
-            </label>
-          ))}
-        </div>
-        <div class="scope-list">
-          <span class="scope-title">Tags</span>
-          {facets.tags.map((t) => (
-            <label key={t} class="check">
-              <input type="checkbox" data-testid={`scope-tag-${t}`} checked={tags.includes(t)}
-                onChange={(ev) => toggle(tags, setTags, t, (ev.currentTarget as HTMLInputElement).checked)} />
-              {t}
-            </label>
-          ))}
-        </div>
-        {errors.scope && <span class="field-error" data-testid="error-scope">{errors.scope.join("; ")}</span>}
-      </fieldset>
-      <div class="actions">
-        <button type="submit" class="primary" data-testid="review-create" disabled={busy}>Open review</button>
-      </div>
-    </form>
   );
 }
 

@@ -159,7 +159,8 @@ fn export_refuses_a_draft_and_an_unknown_format() {
         .arg(&out)
         .assert()
         .code(1)
-        .stderr(contains("is a draft: freeze it first"));
+        .stderr(contains("is a draft: freeze it first"))
+        .stderr(contains(format!("steward review freeze {draft}")));
     assert!(!out.exists(), "nothing is written for a draft");
     ws.cmd()
         .args(["review", "export", &frozen, "-o"])

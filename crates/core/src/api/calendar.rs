@@ -1,6 +1,8 @@
 //! Calendar operations: milestones, the derived events and their views, marking done, the
 //! decommissioning checklist that gates retirement, the rules override and iCalendar export.
 
+use std::collections::HashMap;
+
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 use ts_rs::TS;
@@ -16,6 +18,7 @@ use crate::calendar::{
 };
 use crate::error::FieldError;
 use crate::error::Remedy;
+use crate::kpi::Kpi;
 use crate::register::{AiSystem, Stage};
 use crate::report::ics;
 use crate::store::{Change, Tx};
@@ -95,34 +98,28 @@ impl Workspace {
             Some(t) => Rules::from_toml(t, origin)?,
             None => Rules::default_rules(),
         };
-        let now = self.ctx.timestamp();
-        let actor = self.ctx.actor.clone();
-        self.store.write(|tx| {
-            let before = tx.setting(RULES_KEY)?;
-            tx.set_setting(RULES_KEY, text)?;
-            tx.append_audit(Change {
-                at: now.clone(),
-                actor: &actor,
-                entity: "calendar_rules",
-                entity_id: "workspace".into(),
-                action: if text.is_some() { "set" } else { "reset" },
-                before: before.map(|b| canonical_json(&b)),
-                after: text.map(|t| canonical_json(&t)),
-            })?;
-            Ok(())
-        })?;
+        self.set_file_setting(RULES_KEY, "calendar_rules", text)?;
         Ok(rules)
     }
 
     /// Every event the rules derive from the register, milestones and checklists now.
     pub fn calendar_events(&self) -> Result<Vec<Event>> {
+        self.calendar_events_among(&self.store.all_systems()?, &self.store.all_kpis()?)
+    }
+
+    /// `calendar_events` from every system and KPI of the workspace as the caller has already
+    /// read them, so a whole-portfolio view (a review's scorecards) reads each once.
+    pub(crate) fn calendar_events_among(
+        &self,
+        systems: &[AiSystem],
+        kpis: &[Kpi],
+    ) -> Result<Vec<Event>> {
         let ws = self.workspace_id()?;
         let rules = self.calendar_rules()?;
-        let systems = self.store.all_systems()?;
         let milestones = self.store.milestones(None)?;
         let checklist = self.store.checklist(None)?;
         let completions = self.store.completions()?;
-        let escalations = self.escalations(None)?;
+        let escalations = self.escalations_among(kpis, None)?;
         let mut actions: Vec<Action> = self
             .signoff_actions()?
             .into_iter()
@@ -141,10 +138,14 @@ impl Workspace {
                 })
             })
             .collect();
-        actions.extend(self.review_calendar_actions()?);
+        let names: HashMap<i64, &str> = systems
+            .iter()
+            .map(|s| (s.id, s.draft.name.as_str()))
+            .collect();
+        actions.extend(self.review_calendar_actions(&names)?);
         Ok(derive_events(&Inputs {
             workspace_id: &ws,
-            systems: &systems,
+            systems,
             milestones: &milestones,
             checklist: &checklist,
             completions: &completions,

@@ -12,6 +12,7 @@ pub mod pack;
 pub mod portfolio;
 pub mod review;
 mod review_pack;
+pub mod review_rules;
 pub mod review_sign;
 pub mod signoff;
 mod systems;
@@ -21,8 +22,9 @@ pub mod wire;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::audit::canonical_json;
 use crate::clock::Clock;
-use crate::store::Store;
+use crate::store::{Change, Store};
 pub use crate::store::{APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
 use crate::{Error, Result};
 
@@ -107,6 +109,27 @@ impl Workspace {
 
     pub fn schema_version(&self) -> Result<i64> {
         self.store.schema_version()
+    }
+
+    /// Keeps the text of a file a person set (a rules override) as the setting `key`, or removes
+    /// it with `None`, with its audit entry on `entity` ("set" or "reset", the texts before and
+    /// after as JSON strings) in the same transaction. The caller checks the text first.
+    fn set_file_setting(&mut self, key: &str, entity: &str, text: Option<&str>) -> Result<()> {
+        let (now, actor) = (self.ctx.timestamp(), self.ctx.actor.clone());
+        self.store.write(|tx| {
+            let before = tx.setting(key)?;
+            tx.set_setting(key, text)?;
+            tx.append_audit(Change {
+                at: now.clone(),
+                actor: &actor,
+                entity,
+                entity_id: "workspace".into(),
+                action: if text.is_some() { "set" } else { "reset" },
+                before: before.map(|b| canonical_json(&b)),
+                after: text.map(|t| canonical_json(&t)),
+            })?;
+            Ok(())
+        })
     }
 }
 

@@ -13,7 +13,7 @@ use ts_rs::TS;
 
 use super::Workspace;
 use crate::audit::canonical_json;
-use crate::calendar::{CalendarQuery, EventState};
+use crate::calendar::{occurrences, CalendarQuery, EventState};
 use crate::kpi::{parse_period, rules as kpi_rules, Cadence, EscalationState, KpiKind, Status};
 use crate::register::{AiSystem, Stage};
 use crate::review::{
@@ -23,7 +23,7 @@ use crate::store::{Change, ReviewActionRow, ReviewRow};
 use crate::{Error, FieldError, Result};
 
 /// The settings key of a workspace's own review rules (TOML).
-const RULES_KEY: &str = "review_rules";
+pub(super) const RULES_KEY: &str = "review_rules";
 /// The settings key of the board's target budget split (JSON).
 const BUDGET_KEY: &str = "review_budget_target";
 
@@ -297,6 +297,15 @@ pub(super) struct FrozenItem {
     pub(super) recommendation: Option<Recommendation>,
 }
 
+/// What a scorecard needs of one KPI now: its latest status and current breach run.
+struct KpiNow<'a> {
+    id: i64,
+    name: &'a str,
+    cadence: Cadence,
+    status: Option<Status>,
+    consecutive_breaches: u32,
+}
+
 /// "2026-Q4" as (year, quarter 1-4).
 pub fn parse_quarter(period: &str) -> Option<(i32, u32)> {
     let (y, q) = period.trim().split_once(['-', ' '])?;
@@ -383,6 +392,9 @@ fn check_draft(d: &ReviewDraft) -> Result<ReviewDraft> {
 
 /// The inputs of two scorecards that differ, by field name.
 fn changed_fields(frozen: &Scorecard, now: &Scorecard) -> Vec<String> {
+    if frozen == now {
+        return Vec::new();
+    }
     let (a, b) = (
         serde_json::to_value(frozen).unwrap_or_default(),
         serde_json::to_value(now).unwrap_or_default(),
@@ -422,20 +434,7 @@ impl Workspace {
             Some(t) => ReviewRules::from_toml(t, origin)?,
             None => ReviewRules::default_rules(),
         };
-        let (now, actor) = (self.ctx.timestamp(), self.ctx.actor.clone());
-        self.store.write(|tx| {
-            let before = tx.setting(RULES_KEY)?;
-            tx.set_setting(RULES_KEY, text)?;
-            tx.append_audit(Change {
-                at: now.clone(),
-                actor: &actor,
-                entity: "review_rules",
-                entity_id: "workspace".into(),
-                action: if text.is_some() { "set" } else { "reset" },
-                before: before.map(|b| canonical_json(&b)),
-                after: text.map(|t| canonical_json(&t)),
-            })
-        })?;
+        self.set_file_setting(RULES_KEY, "review_rules", text)?;
         Ok(rules)
     }
 
@@ -641,34 +640,45 @@ impl Workspace {
             .into_iter()
             .map(|c| (c, quarter_index(c)))
             .collect();
-        // Per KPI: (measurements of the quarter, of them on target).
+        // Per KPI: (measurements of the quarter, of them on target). The series is sorted by
+        // KPI, so each KPI's run is looked up once.
         let mut quarter_counts: HashMap<i64, (u32, u32)> = HashMap::new();
-        for &(kpi_id, period, value) in &series {
+        for run in series.chunk_by(|a, b| a.0 == b.0) {
+            let kpi_id = run[0].0;
             let Some(k) = kpi_by_id.get(&kpi_id) else {
                 continue;
             };
             let d = &k.draft;
-            if in_quarter
-                .get(&d.cadence)
-                .is_some_and(|ps| ps.contains(&period))
-            {
-                let e = quarter_counts.entry(kpi_id).or_default();
-                e.0 += 1;
-                e.1 += u32::from(
+            let Some(ps) = in_quarter.get(&d.cadence) else {
+                continue;
+            };
+            let (mut n, mut ok) = (0u32, 0u32);
+            for &(_, _, value) in run.iter().filter(|m| ps.contains(&m.1)) {
+                n += 1;
+                ok += u32::from(
                     kpi_rules::status(value, d.direction, d.warning, d.breach) == Status::OnTarget,
                 );
             }
+            if n > 0 {
+                quarter_counts.insert(kpi_id, (n, ok));
+            }
         }
-        // Per system, its KPIs' status rows in the order `kpi_status` lists them (by name).
-        let mut by_system: HashMap<i64, Vec<crate::api::kpi::KpiStatus>> = HashMap::new();
+        // Per system, its KPIs (with their latest status and current breach run) in the order
+        // `kpi_status` lists them (by name).
+        let mut by_system: HashMap<i64, Vec<KpiNow>> = HashMap::new();
         for k in &kpis {
-            by_system
-                .entry(k.draft.system_id)
-                .or_default()
-                .push(super::kpi::kpi_status_row(k, "", latest.get(&k.id)));
+            let d = &k.draft;
+            let latest = latest.get(&k.id);
+            by_system.entry(d.system_id).or_default().push(KpiNow {
+                id: k.id,
+                name: &d.name,
+                cadence: d.cadence,
+                status: latest.map(|l| kpi_rules::status(l.1, d.direction, d.warning, d.breach)),
+                consecutive_breaches: latest.map_or(0, |l| l.2),
+            });
         }
         for list in by_system.values_mut() {
-            list.sort_by_cached_key(|k| k.kpi.to_lowercase());
+            list.sort_by_cached_key(|k| k.name.to_lowercase());
         }
         // Per system, the business outcomes its KPIs drive through links.
         let mut outcomes_of: HashMap<i64, Vec<String>> = HashMap::new();
@@ -748,20 +758,27 @@ impl Workspace {
             }
         }
 
-        // Calendar: overdue items on the review date; the last model review done by then.
+        // Calendar: overdue items on the review date (as `calendar` lists them, from the
+        // systems and KPIs read above); the last model review done by then.
+        let completions = self.store.completions()?;
         let mut overdue: HashMap<i64, u32> = HashMap::new();
-        for o in self.calendar(&CalendarQuery {
-            to: Some(on),
-            overdue_only: true,
-            ..CalendarQuery::default()
-        })? {
+        for o in occurrences(
+            &self.calendar_events_among(&all_systems, &kpis)?,
+            &completions,
+            &CalendarQuery {
+                to: Some(on),
+                overdue_only: true,
+                ..CalendarQuery::default()
+            },
+            self.ctx.clock.today(),
+        ) {
             if let (Some(id), EventState::Overdue) = (o.system_id, o.state) {
                 *overdue.entry(id).or_default() += 1;
             }
         }
         let ws = self.workspace_id()?;
         let mut last_done: HashMap<String, NaiveDate> = HashMap::new();
-        for c in self.store.completions()? {
+        for c in completions {
             if c.done_on <= on {
                 let e = last_done.entry(c.uid).or_insert(c.done_on);
                 *e = (*e).max(c.done_on);
@@ -787,7 +804,7 @@ impl Workspace {
 
             let (mut on_target, mut counted) = (0u32, 0u32);
             for k in by_system.get(&s.id).unwrap_or(&no_kpis) {
-                if let Some((n, ok)) = quarter_counts.get(&k.kpi_id) {
+                if let Some((n, ok)) = quarter_counts.get(&k.id) {
                     counted += n;
                     on_target += ok;
                 }
@@ -802,7 +819,7 @@ impl Workspace {
                     };
                 if months_run > c.breach_months {
                     c.breach_months = months_run;
-                    c.worst_kpi = Some(k.kpi.clone());
+                    c.worst_kpi = Some(k.name.to_string());
                 }
             }
             c.measurements = counted;
@@ -878,12 +895,12 @@ impl Workspace {
         }
         let header = header_of(&row)?;
         let rules = self.review_rules()?;
-        let items = self
-            .scorecards(&header, &rules)?
-            .into_iter()
+        let cards = self.scorecards(&header, &rules)?;
+        let items = cards
+            .iter()
             .map(|c| FrozenItem {
-                recommendation: rules.recommend(&c),
-                scorecard: c,
+                recommendation: rules.recommend(c),
+                scorecard: c.clone(),
             })
             .collect();
         let snapshot = canonical_json(&Snapshot {
@@ -908,13 +925,19 @@ impl Workspace {
                 }))),
             })
         })?;
-        self.review(&row.id.to_string())
+        // Nothing the scorecards read has changed since they were gathered: the view compares
+        // the snapshot as stored with them rather than gathering them again.
+        self.review_with(self.review_row(&row.id.to_string())?, Some(cards))
     }
 
     /// A review with every system's scorecard (frozen, or live for a draft), recommendation,
     /// decision, last quarter's decision and what changed since the freeze.
     pub fn review(&self, key: &str) -> Result<ReviewView> {
-        let row = self.review_row(key)?;
+        self.review_with(self.review_row(key)?, None)
+    }
+
+    /// `review` of a stored row, with the live scorecards when the caller has just gathered them.
+    fn review_with(&self, row: ReviewRow, live: Option<Vec<Scorecard>>) -> Result<ReviewView> {
         let header = header_of(&row)?;
         let state = ReviewState::parse(&row.state).unwrap_or(ReviewState::Draft);
         let (rules, frozen) = match &row.snapshot {
@@ -924,7 +947,10 @@ impl Workspace {
             }
             None => (self.review_rules()?, None),
         };
-        let live = self.scorecards(&header, &rules)?;
+        let live = match live {
+            Some(cards) => cards,
+            None => self.scorecards(&header, &rules)?,
+        };
         let items: Vec<FrozenItem> = match frozen {
             Some(items) => items,
             None => live
@@ -1032,18 +1058,18 @@ impl Workspace {
 
     /// Every review action, with whether its calendar event was marked done.
     fn review_actions_all(&self) -> Result<Vec<ReviewAction>> {
+        let names = self.store.system_names()?;
+        self.review_actions_named(&names.iter().map(|(id, n)| (*id, n.as_str())).collect())
+    }
+
+    /// `review_actions_all` with the systems' names by id as the caller has them.
+    fn review_actions_named(&self, names: &HashMap<i64, &str>) -> Result<Vec<ReviewAction>> {
         let ws = self.workspace_id()?;
         let periods: HashMap<i64, String> = self
             .store
             .reviews()?
             .into_iter()
             .map(|r| (r.id, r.period))
-            .collect();
-        let names: HashMap<i64, String> = self
-            .store
-            .all_systems()?
-            .into_iter()
-            .map(|s| (s.id, s.draft.name))
             .collect();
         let completions = self.store.completions()?;
         self.store
@@ -1062,7 +1088,10 @@ impl Workspace {
                     review_id: a.review_id,
                     period: periods.get(&a.review_id).cloned().unwrap_or_default(),
                     system_id: a.system_id,
-                    system: names.get(&a.system_id).cloned().unwrap_or_default(),
+                    system: names
+                        .get(&a.system_id)
+                        .map(|n| n.to_string())
+                        .unwrap_or_default(),
                     title: a.title,
                     owner: a.owner,
                     due,
@@ -1073,10 +1102,14 @@ impl Workspace {
             .collect()
     }
 
-    /// The review actions as calendar actions (each one dated task owned by a person).
-    pub(crate) fn review_calendar_actions(&self) -> Result<Vec<crate::calendar::Action>> {
+    /// The review actions as calendar actions (each one dated task owned by a person), with the
+    /// systems' names by id.
+    pub(crate) fn review_calendar_actions(
+        &self,
+        names: &HashMap<i64, &str>,
+    ) -> Result<Vec<crate::calendar::Action>> {
         Ok(self
-            .review_actions_all()?
+            .review_actions_named(names)?
             .into_iter()
             .map(|a| crate::calendar::Action {
                 key: format!("review-action-{}", a.id),

@@ -7,6 +7,7 @@ use std::path::Path;
 
 use super::review::{ReviewComparison, ReviewView};
 use super::Workspace;
+use crate::error::Remedy;
 use crate::pack::PackFile;
 use crate::report::{self, review_pack, review_workbook};
 use crate::review::ReviewState;
@@ -23,7 +24,10 @@ impl Workspace {
                 "review {} is a draft: freeze it first; a board pack shows the figures as frozen, \
                  and a draft's still move",
                 v.header.period
-            )));
+            ))
+            .with_remedy(Remedy::FreezeReview {
+                period: v.header.period.clone(),
+            }));
         }
         let earlier = self
             .reviews()?

@@ -12,6 +12,7 @@ mod register;
 mod report;
 mod review;
 mod review_pack;
+mod review_rules;
 mod review_sign;
 mod sign;
 mod signoff;

@@ -9,12 +9,12 @@ use chrono::NaiveDate;
 use steward_core::api::kpi::MeasurementInput;
 use steward_core::api::review::{ActionInput, Attendee, DecisionInput, ReviewDraft, ReviewScope};
 use steward_core::api::Workspace;
+use steward_core::error::Remedy;
 use steward_core::kpi::{Cadence, Direction, KpiDraft, KpiKind};
 use steward_core::register::{RiskTier, Stage};
 use steward_core::report::{self, Block};
 use steward_core::review::Disposition;
 use steward_core::sign::Signer;
-use steward_core::Error;
 
 use crate::identity::run_ok;
 use crate::support::{ctx, draft, workspace};
@@ -469,10 +469,17 @@ fn a_draft_has_no_board_pack() {
         ws.review_pack_pdf("2026-Q4", None).expect_err("refused"),
         ws.review_pack_xlsx("2026-Q4").expect_err("refused"),
     ] {
-        assert!(matches!(e, Error::Conflict(_)), "{e:?}");
+        assert_eq!(e.code(), "conflict", "{e:?}");
         assert!(
             e.to_string().contains("is a draft: freeze it first"),
             "the error says why and what to do: {e}"
+        );
+        assert_eq!(
+            e.remedy(),
+            Some(&Remedy::FreezeReview {
+                period: "2026-Q4".into()
+            }),
+            "the remedy names the review to freeze, for the CLI and the app to word"
         );
     }
     let out = dir.path().join("draft.pdf");

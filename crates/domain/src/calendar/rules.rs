@@ -74,18 +74,6 @@ pub struct ChecklistRule {
     pub offset_days: i32,
 }
 
-/// Lays `over` onto `base`, table by table.
-fn merge(base: &mut toml::Table, over: toml::Table) {
-    for (k, v) in over {
-        match (base.get_mut(&k), v) {
-            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
-            (_, v) => {
-                base.insert(k, v);
-            }
-        }
-    }
-}
-
 impl Rules {
     /// The shipped rules.
     pub fn default_rules() -> Rules {
@@ -101,17 +89,9 @@ impl Rules {
             entity: "calendar rules",
             fields: vec![FieldError::new(origin, message)],
         };
-        let user: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-            let at = e
-                .span()
-                .map(|s| format!(" (line {})", text[..s.start].matches('\n').count() + 1))
-                .unwrap_or_default();
-            bad(format!("{}{at}", e.message().trim_end()))
-        })?;
-        let mut merged: toml::Table = DEFAULT_RULES.parse().expect("shipped rules parse");
-        merge(&mut merged, user);
-        let rules = Rules::deserialize(toml::Value::Table(merged))
-            .map_err(|e| bad(e.message().trim_end().to_string()))?;
+        let merged = crate::overlay::over_shipped(DEFAULT_RULES, text).map_err(bad)?;
+        let rules =
+            Rules::deserialize(merged).map_err(|e| bad(e.message().trim_end().to_string()))?;
         let fields = rules.check();
         if fields.is_empty() {
             Ok(rules)

@@ -476,18 +476,6 @@ fn applies(scope: Scope, card: &Scorecard) -> bool {
     }
 }
 
-/// Lays `over` onto `base`, table by table; arrays (the rules) are replaced whole.
-fn merge(base: &mut toml::Table, over: toml::Table) {
-    for (k, v) in over {
-        match (base.get_mut(&k), v) {
-            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
-            (_, v) => {
-                base.insert(k, v);
-            }
-        }
-    }
-}
-
 impl ReviewRules {
     /// The shipped rules.
     pub fn default_rules() -> ReviewRules {
@@ -503,16 +491,9 @@ impl ReviewRules {
             entity: "review rules",
             fields: vec![FieldError::new(field, message)],
         };
-        let user: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-            let at = e
-                .span()
-                .map(|s| format!(" (line {})", text[..s.start].matches('\n').count() + 1))
-                .unwrap_or_default();
-            bad(origin.into(), format!("{}{at}", e.message().trim_end()))
-        })?;
-        let mut merged: toml::Table = DEFAULT_RULES.parse().expect("shipped rules parse");
-        merge(&mut merged, user);
-        let file = RulesFile::deserialize(toml::Value::Table(merged))
+        let merged = crate::overlay::over_shipped(DEFAULT_RULES, text)
+            .map_err(|message| bad(origin.into(), message))?;
+        let file = RulesFile::deserialize(merged)
             .map_err(|e| bad(origin.into(), e.message().trim_end().to_string()))?;
         let mut fields = Vec::new();
         let mut rules = Vec::new();

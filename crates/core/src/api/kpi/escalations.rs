@@ -211,12 +211,18 @@ impl Workspace {
 
     /// Escalations, oldest first; only those in `state` when given.
     pub fn escalations(&self, state: Option<EscalationState>) -> Result<Vec<Escalation>> {
-        let cadences: HashMap<i64, Cadence> = self
-            .store
-            .all_kpis()?
-            .into_iter()
-            .map(|k| (k.id, k.draft.cadence))
-            .collect();
+        self.escalations_among(&self.store.all_kpis()?, state)
+    }
+
+    /// `escalations` over KPIs the caller has already read (every KPI of the workspace), so a
+    /// whole-portfolio view reads them once.
+    pub(crate) fn escalations_among(
+        &self,
+        kpis: &[Kpi],
+        state: Option<EscalationState>,
+    ) -> Result<Vec<Escalation>> {
+        let cadences: HashMap<i64, Cadence> =
+            kpis.iter().map(|k| (k.id, k.draft.cadence)).collect();
         let mut list: Vec<Escalation> = self
             .store
             .escalations()?
