@@ -117,6 +117,13 @@ def test_two_signers_approve_and_the_system_is_promoted(app, tmp_path):
         assert SYSTEM in review.text and "Hannah Schmidt" in app.find("sign-snapshot").text, (
             "the signer sees the record under review"
         )
+        # It reads like a form: the register's labels, values by their labels, lists as lists.
+        fields = {r.get_attribute("data-field"): r for r in app.all("sign-field")}
+        tier = fields["risk_tier"].text
+        assert tier.startswith("Risk tier") and "High" in tier, f"a label, not a stored key: {tier!r}"
+        text = app.find("sign-snapshot").text
+        assert "[{" not in text and '"' not in text, f"no raw JSON for the signer: {text}"
+        assert "Eu ai act category" not in text, "field names are the register's labels"
         app.select("sign-role", role)
         app.select("sign-decision", "approve")
         if p12:

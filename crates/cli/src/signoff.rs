@@ -534,6 +534,27 @@ fn print_review(r: &RequestReview, json: bool) -> Result<()> {
             d.excluded.join(", ")
         );
     }
+    if let Some(since) = &d.since_approval {
+        if since.changes.is_empty() {
+            println!(
+                "\nnothing changed since the board approved request {} ({})",
+                since.request, since.requested_at
+            );
+        } else {
+            println!(
+                "\nchanged since the board approved request {} ({}):",
+                since.request, since.requested_at
+            );
+            for c in &since.changes {
+                println!(
+                    "  {}: {} -> {}",
+                    c.field,
+                    c.signed.as_deref().unwrap_or("(none)"),
+                    c.now.as_deref().unwrap_or("(none)")
+                );
+            }
+        }
+    }
     println!("\nunder review:");
     if let serde_json::Value::Object(m) = &d.snapshot.system {
         for (k, v) in m {

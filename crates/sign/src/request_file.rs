@@ -10,7 +10,9 @@ use crate::{cms, CertInfo, Signer};
 use steward_domain::audit::canonical_json;
 use steward_domain::error::Remedy;
 use steward_domain::register::RiskTier;
-use steward_domain::signoff::{is_excluded, Decision, Gate, Member, RuleSpec, Snapshot, Statement};
+use steward_domain::signoff::{
+    is_excluded, Decision, FieldChange, Gate, Member, RuleSpec, Snapshot, Statement,
+};
 use steward_domain::{Error, Result};
 
 pub const REQUEST_FORMAT: &str = "steward-signoff-request/1";
@@ -46,6 +48,21 @@ pub struct RequestDoc {
     pub requested_at: String,
     /// The last day signatures are accepted.
     pub deadline: NaiveDate,
+    /// What changed in the record since its last approved request at the same gate, so a signer
+    /// reads that first; absent when there was none (and in files written before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub since_approval: Option<SinceApproval>,
+}
+
+/// The last approval of the same system at the same gate, and each field that differs from it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SinceApproval {
+    /// The uid of the approved request.
+    pub request: String,
+    pub requested_at: String,
+    pub changes: Vec<FieldChange>,
 }
 
 #[derive(Serialize, Deserialize)]

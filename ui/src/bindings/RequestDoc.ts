@@ -4,6 +4,7 @@ import type { RiskTier } from "./RiskTier";
 import type { RuleSpec } from "./RuleSpec";
 import type { SignoffGate } from "./SignoffGate";
 import type { SignoffSnapshot } from "./SignoffSnapshot";
+import type { SinceApproval } from "./SinceApproval";
 
 /**
  * A sign-off request as it travels: everything a signer needs to review and sign it.
@@ -33,4 +34,9 @@ excluded: Array<string>, snapshot: SignoffSnapshot, snapshot_hash: string, reque
 /**
  * The last day signatures are accepted.
  */
-deadline: string, };
+deadline: string, 
+/**
+ * What changed in the record since its last approved request at the same gate, so a signer
+ * reads that first; absent when there was none (and in files written before it existed).
+ */
+since_approval?: SinceApproval, };

@@ -9,6 +9,7 @@ import type { EscalationState } from "./EscalationState";
 import type { EuAiActCategory } from "./EuAiActCategory";
 import type { EventKind } from "./EventKind";
 import type { EventState } from "./EventState";
+import type { FieldLabel } from "./FieldLabel";
 import type { FindingLevel } from "./FindingLevel";
 import type { ItemState } from "./ItemState";
 import type { KpiKind } from "./KpiKind";
@@ -31,4 +32,9 @@ import type { OptionType } from "./tco/OptionType";
  * The labels of every closed value set (register, KPIs, calendar, sign-offs, reviews), in their defined
  * order, so the UI never spells them a second time.
  */
-export type Vocabulary = { stages: Array<Labelled<Stage>>, sourcing: Array<Labelled<Sourcing>>, regulated_domains: Array<Labelled<RegulatedDomain>>, eu_ai_act_categories: Array<Labelled<EuAiActCategory>>, risk_tiers: Array<Labelled<RiskTier>>, data_sensitivities: Array<Labelled<DataSensitivity>>, kpi_kinds: Array<Labelled<KpiKind>>, directions: Array<Labelled<Direction>>, cadences: Array<Labelled<Cadence>>, kpi_statuses: Array<Labelled<Status>>, escalation_states: Array<Labelled<EscalationState>>, event_kinds: Array<Labelled<EventKind>>, event_states: Array<Labelled<EventState>>, milestone_kinds: Array<Labelled<MilestoneKind>>, item_states: Array<Labelled<ItemState>>, signoff_roles: Array<Labelled<SignoffRole>>, signoff_gates: Array<Labelled<SignoffGate>>, signoff_decisions: Array<Labelled<SignoffDecision>>, signoff_statuses: Array<Labelled<SignoffStatus>>, dispositions: Array<Labelled<Disposition>>, review_states: Array<Labelled<ReviewState>>, time_categories: Array<Labelled<TimeCategory>>, budget_lines: Array<Labelled<BudgetLine>>, assessment_statuses: Array<Labelled<AssessmentStatus>>, tco_option_types: Array<Labelled<OptionType>>, finding_levels: Array<Labelled<FindingLevel>>, };
+export type Vocabulary = { stages: Array<Labelled<Stage>>, sourcing: Array<Labelled<Sourcing>>, regulated_domains: Array<Labelled<RegulatedDomain>>, eu_ai_act_categories: Array<Labelled<EuAiActCategory>>, risk_tiers: Array<Labelled<RiskTier>>, data_sensitivities: Array<Labelled<DataSensitivity>>, kpi_kinds: Array<Labelled<KpiKind>>, directions: Array<Labelled<Direction>>, cadences: Array<Labelled<Cadence>>, kpi_statuses: Array<Labelled<Status>>, escalation_states: Array<Labelled<EscalationState>>, event_kinds: Array<Labelled<EventKind>>, event_states: Array<Labelled<EventState>>, milestone_kinds: Array<Labelled<MilestoneKind>>, item_states: Array<Labelled<ItemState>>, signoff_roles: Array<Labelled<SignoffRole>>, signoff_gates: Array<Labelled<SignoffGate>>, signoff_decisions: Array<Labelled<SignoffDecision>>, signoff_statuses: Array<Labelled<SignoffStatus>>, dispositions: Array<Labelled<Disposition>>, review_states: Array<Labelled<ReviewState>>, time_categories: Array<Labelled<TimeCategory>>, budget_lines: Array<Labelled<BudgetLine>>, assessment_statuses: Array<Labelled<AssessmentStatus>>, tco_option_types: Array<Labelled<OptionType>>, finding_levels: Array<Labelled<FindingLevel>>, 
+/**
+ * The fields of a system's record with their labels, in the register's column order (the
+ * headers an export writes and an import reads).
+ */
+system_fields: Array<FieldLabel>, };

@@ -11,7 +11,7 @@ import { backend } from "../backend";
 import { ErrorBox } from "../components/ErrorBox";
 import { Select } from "../components/Select";
 import { valueOf } from "../lib/dom";
-import { keyLabel } from "../lib/signoff";
+import { assessmentLines, changeLabel, formatDay, LIST_FIELDS, snapshotRows } from "../lib/signoff";
 import { useAction } from "../lib/useAction";
 import { labelOf, useVocab } from "../lib/vocab";
 import { PassphraseDialog } from "./SignExport";
@@ -29,6 +29,7 @@ export function SignoffSign() {
   const [out, setOut] = useState("");
   const [asking, setAsking] = useState(false);
   const [done, setDone] = useState("");
+  const since = review?.request.since_approval ?? null;
 
   return (
     <div>
@@ -63,19 +64,48 @@ export function SignoffSign() {
           {review.request.snapshot.review && (
             <OutcomeDetails outcome={review.request.snapshot.review as unknown as ReviewOutcome} />
           )}
-          <table class="grid" data-testid="sign-snapshot">
+          {since && (
+            <div class="panel changes-since" data-testid="sign-since-approval">
+              {since.changes.length === 0 ? (
+                <p>Nothing changed since the board approved request {since.request.slice(0, 8)} ({formatDay(since.requested_at.slice(0, 10))}).</p>
+              ) : (
+                <>
+                  <p>
+                    Changed since the board approved request {since.request.slice(0, 8)} ({formatDay(since.requested_at.slice(0, 10))}):{" "}
+                    <strong>{since.changes.map((c) => changeLabel(c.field, v)).join(", ")}</strong>. Changed fields are marked below.
+                  </p>
+                </>
+              )}
+            </div>
+          )}
+          <table class="grid form-view" data-testid="sign-snapshot">
             <tbody>
-              {Object.entries(review.request.snapshot.system ?? {}).map(([k, value]) => (
-                <tr key={k}>
-                  <th>{keyLabel(k)}</th>
-                  <td>{typeof value === "string" ? value : JSON.stringify(value)}</td>
+              {snapshotRows(review.request.snapshot.system as Record<string, unknown> | null, v, since?.changes ?? []).map((row) => (
+                <tr key={row.key} data-testid="sign-field" data-field={row.key} class={row.approved ? "changed" : ""}>
+                  <th scope="row">{row.label}</th>
+                  <td>
+                    {row.lines.length === 0 ? (
+                      <span class="hint">not recorded</span>
+                    ) : row.lines.length === 1 && !LIST_FIELDS.has(row.key) ? (
+                      row.lines[0]
+                    ) : (
+                      <ul class="plain">{row.lines.map((l) => <li key={l}>{l}</li>)}</ul>
+                    )}
+                    {row.approved && (
+                      <div class="was" data-testid="sign-field-was">
+                        Approved: {row.approved.length === 0 ? "not recorded" : row.approved.join("; ")}
+                      </div>
+                    )}
+                  </td>
                 </tr>
               ))}
               {review.request.snapshot.assessment &&
                 Object.entries(review.request.snapshot.assessment).map(([template, a]) => (
                   <tr key={`assessment-${template}`} data-testid="sign-snapshot-assessment">
-                    <th>Assessment: {template}</th>
-                    <td><code class="small">{JSON.stringify(a)}</code></td>
+                    <th scope="row">Assessment: {template}</th>
+                    <td>
+                      <ul class="plain">{assessmentLines(a as Record<string, unknown>).map((l) => <li key={l}>{l}</li>)}</ul>
+                    </td>
                   </tr>
                 ))}
               {review.request.snapshot.kpis &&

@@ -255,6 +255,7 @@ impl Workspace {
             requested_by: self.ctx.actor.clone(),
             requested_at: self.ctx.timestamp(),
             deadline,
+            since_approval: None,
         };
         let id = self.insert_request(doc, Some(row.id))?;
         self.request(&id.to_string())

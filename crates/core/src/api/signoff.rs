@@ -443,6 +443,7 @@ impl Workspace {
         }
         let deadline = self.request_deadline(deadline, &rule.spec)?;
         let snapshot = self.store.read(|tx| snapshot_in(tx, &sys))?;
+        let since_approval = self.since_approval(sys.id, gate, &snapshot)?;
         let doc = RequestDoc {
             uid: String::new(),
             system_id: Some(sys.id),
@@ -459,9 +460,45 @@ impl Workspace {
             requested_by: self.ctx.actor.clone(),
             requested_at: self.ctx.timestamp(),
             deadline,
+            since_approval,
         };
         let id = self.insert_request(doc, None)?;
         self.request(&id.to_string())
+    }
+
+    /// The latest request of `system` at `gate` that its board approved (whatever changed since)
+    /// and each field of `now` that differs from what it approved.
+    fn since_approval(
+        &self,
+        system: i64,
+        gate: Gate,
+        now: &Snapshot,
+    ) -> Result<Option<file::SinceApproval>> {
+        let requests = self.store.read(|tx| {
+            let mut out = Vec::new();
+            for r in tx.signoff_requests_for(system, gate)? {
+                let sigs = tx.signoff_signatures(r.id)?;
+                out.push((r, sigs));
+            }
+            Ok(out)
+        })?;
+        let approved = requests.into_iter().rev().find(|(r, sigs)| {
+            let h = &r.doc.snapshot_hash;
+            so::status(
+                &r.doc.rule,
+                &r.doc.members,
+                &votes(sigs),
+                h,
+                h,
+                r.doc.deadline,
+                r.doc.deadline,
+            ) == Status::Approved
+        });
+        Ok(approved.map(|(r, _)| file::SinceApproval {
+            changes: so::diff(&r.doc.snapshot, now),
+            request: r.doc.uid,
+            requested_at: r.doc.requested_at,
+        }))
     }
 
     /// The deadline of a new request: the one given (not in the past) or the rule's

@@ -129,6 +129,17 @@ pub struct Vocabulary {
     pub assessment_statuses: Vec<Labelled<AssessmentStatus>>,
     pub tco_option_types: Vec<Labelled<OptionType>>,
     pub finding_levels: Vec<Labelled<FindingLevel>>,
+    /// The fields of a system's record with their labels, in the register's column order (the
+    /// headers an export writes and an import reads).
+    pub system_fields: Vec<FieldLabel>,
+}
+
+/// A field of a record and how to show it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct FieldLabel {
+    pub key: String,
+    pub label: String,
 }
 
 macro_rules! labelled {
@@ -172,6 +183,13 @@ impl Vocabulary {
             assessment_statuses: labelled!(AssessmentStatus),
             tco_option_types: labelled!(OptionType),
             finding_levels: labelled!(FindingLevel),
+            system_fields: crate::import::systems::SPECS
+                .iter()
+                .map(|f| FieldLabel {
+                    key: f.key.to_string(),
+                    label: f.label.to_string(),
+                })
+                .collect(),
         }
     }
 }

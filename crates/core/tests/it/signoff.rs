@@ -257,6 +257,57 @@ fn a_change_after_signing_makes_the_request_stale_and_closes_the_gate() {
 }
 
 #[test]
+fn a_new_request_tells_the_signer_what_changed_since_the_last_approval() {
+    let mut s = setup();
+    let (first, req) = s.request_file();
+    assert!(
+        s.ws.request(&first.to_string())
+            .expect("first")
+            .request
+            .since_approval
+            .is_none(),
+        "nothing was approved before the first request"
+    );
+    // A rejected or pending request is not an approval to compare with.
+    let (_, pending) = s.request_file();
+    let a = s.sign(&req, &s.ann, Role::Legal, Decision::Approve, "");
+    let b = s.sign(&req, &s.bob, Role::Compliance, Decision::Approve, "");
+    s.ws.import_signature(&a, "a").expect("a");
+    s.ws.import_signature(&b, "b").expect("b");
+    drop(pending);
+    let mut d = s.ws.system(s.system).expect("system").draft;
+    let before = d.purpose.clone();
+    d.purpose = "Now also scores small businesses".into();
+    s.ws.update_system(s.system, d).expect("edit");
+    let again =
+        s.ws.create_request(&s.system.to_string(), Gate::PreDeployment, None)
+            .expect("a new request after the change");
+    let since = again
+        .request
+        .since_approval
+        .expect("the approved request is named");
+    assert_eq!(
+        since.request,
+        s.ws.request(&first.to_string()).expect("first").request.uid
+    );
+    assert_eq!(since.changes.len(), 1, "{:?}", since.changes);
+    assert_eq!(since.changes[0].field, "system.purpose");
+    assert_eq!(
+        since.changes[0].signed.as_deref(),
+        Some(serde_json::to_string(&before).expect("json").as_str())
+    );
+    // The request file carries it to the signer's laptop, under the requester's signature.
+    let file =
+        s.ws.export_request(&again.id.to_string(), &s.ann)
+            .expect("file");
+    let seen = review_request(&file, "request.json").expect("the file reads");
+    assert_eq!(
+        seen.request.since_approval.map(|x| x.changes.len()),
+        Some(1)
+    );
+}
+
+#[test]
 fn every_bad_signature_file_is_refused_with_its_reason() {
     let mut s = setup();
     let (_, req) = s.request_file();

@@ -340,7 +340,7 @@ impl Snapshot {
 }
 
 /// One field that differs between the snapshot signed and the record now.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct FieldChange {
     /// E.g. `system.owner`.
