@@ -5,6 +5,7 @@ import type { AuditEntry } from "../bindings/AuditEntry";
 import type { ChainReport } from "../bindings/ChainReport";
 import { backend } from "../backend";
 import { ErrorBox } from "../components/ErrorBox";
+import { TableWrap } from "../components/TableWrap";
 import { useAction } from "../lib/useAction";
 
 export function AuditScreen({ generation }: { generation: number }) {
@@ -50,7 +51,7 @@ export function AuditScreen({ generation }: { generation: number }) {
         </div>
       )}
       {error && <ErrorBox error={error} />}
-      <div class="table-wrap">
+      <TableWrap label="Audit log">
         <table class="grid" data-testid="audit-table">
           <thead>
             <tr>
@@ -76,7 +77,7 @@ export function AuditScreen({ generation }: { generation: number }) {
           </tbody>
         </table>
         {entries !== null && entries.length === 0 && <p class="empty">No changes recorded yet.</p>}
-      </div>
+      </TableWrap>
     </section>
   );
 }

@@ -10,6 +10,7 @@ import type { WireError } from "../bindings/WireError";
 import { backend } from "../backend";
 import { RiskBadge, StageBadge } from "../components/Badge";
 import { ErrorBox } from "../components/ErrorBox";
+import { TableWrap } from "../components/TableWrap";
 import { valueOf } from "../lib/dom";
 import { type Filters, isFiltered, noFilters, toQuery } from "../lib/filters";
 import { ariaSort, nextSort, type SortState } from "../lib/sort";
@@ -174,7 +175,7 @@ function RegisterTable(p: TableProps) {
         )}
       </div>
       {error && <ErrorBox error={error} />}
-      <div class="table-wrap">
+      <TableWrap label="Register">
         <table class="grid register" data-testid="register-table">
           <thead>
             <tr>
@@ -227,7 +228,7 @@ function RegisterTable(p: TableProps) {
             {filtered ? "No system matches these filters." : "The register is empty. Add a system, or import a spreadsheet."}
           </p>
         )}
-      </div>
+      </TableWrap>
     </section>
   );
 }

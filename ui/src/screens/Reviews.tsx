@@ -8,6 +8,7 @@ import type { RegisterEntry } from "../bindings/RegisterEntry";
 import type { ReviewSummary } from "../bindings/ReviewSummary";
 import { backend } from "../backend";
 import { ErrorBox } from "../components/ErrorBox";
+import { TableWrap } from "../components/TableWrap";
 import { formatMoney, shortHash } from "../lib/review";
 import { useAction } from "../lib/useAction";
 import { labelOf, useVocab } from "../lib/vocab";
@@ -81,7 +82,7 @@ function ReviewList({ generation, onOpen, onChanged }: { generation: number; onO
       {list && list.length === 0 ? (
         <p class="empty" data-testid="reviews-empty">No review yet. Open the first one below: pick a quarter, the meeting's date, its chair and the systems it covers.</p>
       ) : (
-        <div class="table-wrap">
+        <TableWrap label="Reviews">
           <table class="grid" data-testid="review-list">
             <thead>
               <tr>
@@ -111,7 +112,7 @@ function ReviewList({ generation, onOpen, onChanged }: { generation: number; onO
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
       <ReviewHeaderForm initial={null} save={(draft) => backend.reviewCreate(draft)}
         onSaved={(created) => { onChanged(); onOpen(created.header.period); }} />
@@ -137,7 +138,7 @@ function DecisionRegister({ generation, onOpen }: { generation: number; onOpen: 
       {list.length === 0 ? (
         <p class="empty" data-testid="decision-register-empty">No decision recorded yet.</p>
       ) : (
-        <div class="table-wrap">
+        <TableWrap label="Decision register">
           <table class="grid decision-register" data-testid="decision-register">
             <thead>
               <tr>
@@ -175,7 +176,7 @@ function DecisionRegister({ generation, onOpen }: { generation: number; onOpen: 
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </>
   );

@@ -8,6 +8,7 @@ import type { TcoSummary } from "../bindings/tco/TcoSummary";
 import type { WireError } from "../bindings/WireError";
 import { backend } from "../backend";
 import { ErrorBox } from "../components/ErrorBox";
+import { TableWrap } from "../components/TableWrap";
 import { valueOf } from "../lib/dom";
 import { type Draft, formatMoney, svgSource } from "../lib/tco";
 import { useAction } from "../lib/useAction";
@@ -95,7 +96,7 @@ export function TcoScreen() {
         <code>steward tco import</code>; their <code>systems</code> must name systems of the register.
       </p>
       {error && <ErrorBox error={error} />}
-      <div class="table-wrap">
+      <TableWrap label="TCO scenarios">
         <table class="register">
           <thead>
             <tr>
@@ -128,7 +129,7 @@ export function TcoScreen() {
           </tbody>
         </table>
         {list && list.length === 0 && <p class="empty">No scenarios yet: start a new one.</p>}
-      </div>
+      </TableWrap>
     </section>
   );
 }

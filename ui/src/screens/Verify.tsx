@@ -4,6 +4,7 @@ import { useState } from "preact/hooks";
 import type { PackReport } from "../bindings/PackReport";
 import { backend } from "../backend";
 import { ErrorBox } from "../components/ErrorBox";
+import { TableWrap } from "../components/TableWrap";
 import { valueOf } from "../lib/dom";
 import { remedyText } from "../lib/remedy";
 import { useAction } from "../lib/useAction";
@@ -73,7 +74,7 @@ export function VerifyScreen() {
               </p>
             )}
           </div>
-          <div class="table-wrap">
+          <TableWrap label="Findings">
             <table class="grid findings" data-testid="findings-table">
               <thead>
                 <tr>
@@ -97,7 +98,7 @@ export function VerifyScreen() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         </>
       )}
     </section>
