@@ -260,6 +260,18 @@ fn ticks(lo: f64, hi: f64, kind: &ColumnKind, label_room: bool) -> Axis {
     }
 }
 
+/// The category centres that carry a label: every one up to 15 categories; past that, every
+/// 2nd, 3rd, 6th, 12th or 24th (the first step that leaves at most 15 labels), counted
+/// from the first, so 60 months read 1, 7, 13... rather than 60 crowded numbers.
+fn labelled_centres(centres: &[f64]) -> Vec<f64> {
+    const MOST: usize = 15;
+    let step = [1, 2, 3, 6, 12, 24]
+        .into_iter()
+        .find(|s| centres.len().div_ceil(*s) <= MOST)
+        .unwrap_or(centres.len().div_ceil(MOST).max(1));
+    centres.iter().copied().step_by(step).collect()
+}
+
 /// A linear axis whose ticks and grid lines are exactly `points`: category centres, or the
 /// value axis's round steps.
 struct Ticks {
@@ -469,7 +481,9 @@ fn draw<DB: DrawingBackend>(
             .map(|c| fit(root, c, &label_font, room))
             .collect()
     } else {
-        let room = (plot_w_guess / n as u32)
+        // Only every few categories carry a label on a long axis: each has that much room.
+        let labelled = labelled_centres(&centres).len().max(1);
+        let room = (plot_w_guess / labelled as u32)
             .saturating_sub(px(6.0) as u32)
             .max(20);
         chart
@@ -601,7 +615,7 @@ fn draw<DB: DrawingBackend>(
         Ticks {
             lo: 0.0,
             hi: n as f64,
-            points: centres.clone(),
+            points: labelled_centres(&centres),
         },
         Ticks {
             lo: axis.lo,
@@ -730,6 +744,8 @@ fn bubble_axis(values: impl Iterator<Item = f64>, kind: &ColumnKind) -> Axis {
 fn axis_title(label: &str, kind: &ColumnKind) -> String {
     match kind {
         ColumnKind::Currency { code } if label.is_empty() => code.clone(),
+        // A label that names its currency already is not told it twice.
+        ColumnKind::Currency { code } if label.contains(&format!("({code})")) => label.to_string(),
         ColumnKind::Currency { code } => format!("{label} ({code})"),
         _ => label.to_string(),
     }
@@ -875,6 +891,21 @@ fn stack_base(chart: &Chart, si: usize, i: usize) -> (f64, f64) {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn long_category_axes_label_every_few_categories() {
+        let centres = |n: usize| (0..n).map(|i| i as f64 + 0.5).collect::<Vec<_>>();
+        assert_eq!(
+            labelled_centres(&centres(12)).len(),
+            12,
+            "a year is labelled month by month"
+        );
+        let months = labelled_centres(&centres(60));
+        assert_eq!(months.len(), 10, "five years, every sixth month");
+        assert_eq!(months[..3], [0.5, 6.5, 12.5]);
+        assert!(labelled_centres(&centres(600)).len() <= 25);
+    }
+
     use super::*;
 
     #[test]

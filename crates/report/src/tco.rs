@@ -1,7 +1,9 @@
-//! The TCO report of one scenario: its assumptions (every input, by the key it has in the
-//! scenario file), the comparison of the options (totals, NPV, cost per 1,000 inferences, costs
-//! by year and by driver), the cumulative-cost chart, the sensitivity table and its tornado
-//! charts, and the break-even month of each pair. Built from a scenario and its computed result;
+//! The TCO report of one scenario: the answer first (the cheapest option by NPV, by how much it
+//! beats each other and when their break-evens fall), the comparison of the options (totals, NPV,
+//! cost per 1,000 inferences, costs by year and by driver, drivers that cost nothing left out),
+//! the cumulative-cost chart, the break-even month of each pair, the inputs (one labelled table
+//! for the scenario and one per option, with units and currency), and the sensitivity table and
+//! its tornado charts. Built from a scenario and its computed result;
 //! time, person and workspace are passed in.
 
 use chrono::{DateTime, Utc};
@@ -73,50 +75,282 @@ pub fn tco_tornado_chart(r: &TcoResult, option: usize) -> Chart {
     }
 }
 
-/// Every input of the scenario as (key path, value), sorted by key path: what the report lists as
-/// its assumptions.
-pub fn tco_inputs(s: &Scenario) -> Vec<(String, String)> {
-    fn walk(path: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>) {
-        use serde_json::Value as J;
+/// One input as a reader sees it: its label (with the row of a list it belongs to), its value
+/// written out, and its unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Input {
+    pub label: String,
+    pub value: String,
+    pub unit: String,
+}
+
+/// How an input's number reads, from its key.
+enum Unit {
+    /// A fraction written as a percentage ("0.08" is 8%).
+    Share(&'static str),
+    /// Money in the scenario's currency, per the given period or thing (may be empty).
+    Money(&'static str),
+    /// A plain quantity with its unit (may be empty).
+    Plain(&'static str),
+}
+
+fn unit_of(key: &str) -> Unit {
+    match key {
+        "discount_rate" | "coverage" | "peak_share" | "share" | "reduction" => Unit::Share(""),
+        "support_rate_per_year" => Unit::Share("of the server price a year"),
+        k if k.ends_with("_growth_per_year") => Unit::Share("a year"),
+        "gpu_rate_per_hour" | "cpu_rate_per_hour" | "instance_rate_per_hour" => {
+            Unit::Money("per hour")
+        }
+        "storage_per_gb_month" => Unit::Money("per GB-month"),
+        "price_per_gb" => Unit::Money("per GB"),
+        "price_per_kwh" => Unit::Money("per kWh"),
+        "staff_cost_per_year" => Unit::Money("per FTE a year"),
+        "managed_fees_per_month" | "rack_per_month" => Unit::Money("per month"),
+        "managed_fees_per_model_month" => Unit::Money("per model a month"),
+        "monthly_per_instance" => Unit::Money("per instance a month"),
+        "upfront_per_instance" => Unit::Money("per instance, once"),
+        "server_price" => Unit::Money("per server"),
+        "horizon_months" => Unit::Plain("months"),
+        "from_month" => Unit::Plain("month"),
+        "term_years" | "refresh_years" => Unit::Plain("years"),
+        "inferences_per_month" => Unit::Plain("a month"),
+        "retrains_per_year" => Unit::Plain("a year"),
+        "gpu_hours_per_retrain" | "cpu_hours_per_retrain" => Unit::Plain("hours per retrain"),
+        "storage_gb" | "up_to_gb" => Unit::Plain("GB"),
+        "egress_gb_per_month" => Unit::Plain("GB a month"),
+        "server_kw" => Unit::Plain("kW per server"),
+        "staff_fte" => Unit::Plain("FTE"),
+        _ => Unit::Plain(""),
+    }
+}
+
+/// "gpu_rate_per_hour" -> "GPU rate per hour".
+fn key_label(key: &str) -> String {
+    let words: Vec<&str> = key
+        .split('_')
+        .map(|w| match w {
+            "gpu" => "GPU",
+            "cpu" => "CPU",
+            "gb" => "GB",
+            "pue" => "PUE",
+            "kw" => "kW",
+            "kwh" => "kWh",
+            "fte" => "FTE",
+            other => other,
+        })
+        .collect();
+    let text = words.join(" ");
+    let mut c = text.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+/// "Price per GB" -> "price per GB", but "CPU hours" stays: a label after a colon.
+fn lower_first(label: &str) -> String {
+    let mut c = label.chars();
+    match (c.next(), c.next()) {
+        (Some(a), Some(b)) if b.is_lowercase() => a.to_lowercase().chain([b]).chain(c).collect(),
+        _ => label.to_string(),
+    }
+}
+
+/// 1234567.891 -> "1,234,567.89"; whole numbers without decimals.
+fn number(v: f64) -> String {
+    let decimals = if v.fract() == 0.0 {
+        0
+    } else if v.abs() < 1.0 {
+        4
+    } else {
+        2
+    };
+    let text = format!("{:.*}", decimals, v.abs());
+    let (int, frac) = text
+        .split_once('.')
+        .map_or((text.as_str(), ""), |(i, f)| (i, f));
+    let mut grouped = String::new();
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    let frac = frac.trim_end_matches('0');
+    format!(
+        "{}{grouped}{}{frac}",
+        if v < 0.0 { "-" } else { "" },
+        if frac.is_empty() { "" } else { "." }
+    )
+}
+
+fn input(label: String, key: &str, v: &serde_json::Value, currency: &str) -> Option<Input> {
+    use serde_json::Value as J;
+    let (value, unit) = match (v, unit_of(key)) {
+        (J::Null, _) => return None,
+        (J::Number(n), Unit::Share(per)) => {
+            let x = n.as_f64()? * 100.0;
+            (
+                format!("{}%", number((x * 1e6).round() / 1e6)),
+                per.to_string(),
+            )
+        }
+        (J::Number(n), Unit::Money(per)) => (
+            number(n.as_f64()?),
+            if per.is_empty() {
+                currency.to_string()
+            } else {
+                format!("{currency} {per}")
+            },
+        ),
+        (J::Number(n), Unit::Plain(u)) => (number(n.as_f64()?), u.to_string()),
+        (J::String(t), _) => (t.clone(), String::new()),
+        (J::Array(a), _) => (
+            a.iter()
+                .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+                .collect::<Vec<_>>()
+                .join(", "),
+            String::new(),
+        ),
+        (other, _) => (other.to_string(), String::new()),
+    };
+    Some(Input { label, value, unit })
+}
+
+/// The inputs under `v`, labelled with `context` (e.g. "Egress band 2: ").
+fn inputs_under(v: &serde_json::Value, context: &str, currency: &str, out: &mut Vec<Input>) {
+    let serde_json::Value::Object(o) = v else {
+        return;
+    };
+    for (k, v) in o {
         match v {
-            J::Null => {}
-            J::Object(o) => {
-                for (k, v) in o {
-                    let p = if path.is_empty() {
-                        k.clone()
-                    } else {
-                        format!("{path}.{k}")
-                    };
-                    walk(&p, v, out);
+            serde_json::Value::Object(_) => {
+                inputs_under(v, &format!("{context}{}: ", key_label(k)), currency, out)
+            }
+            serde_json::Value::Array(a) if a.iter().any(|x| x.is_object()) => {
+                let row = match k.as_str() {
+                    "egress_tiers" => "Egress band",
+                    "parts" => "Part",
+                    other => other,
+                };
+                for (i, x) in a.iter().enumerate() {
+                    inputs_under(x, &format!("{context}{row} {}: ", i + 1), currency, out);
                 }
             }
-            J::Array(a) if a.iter().all(|x| !x.is_object()) => {
-                let items: Vec<String> = a.iter().map(scalar).collect();
-                out.push((path.to_string(), items.join(", ")));
+            _ => {
+                let label = if context.is_empty() {
+                    key_label(k)
+                } else {
+                    format!("{context}{}", lower_first(&key_label(k)))
+                };
+                out.extend(input(label, k, v, currency));
             }
-            J::Array(a) => {
-                for (i, v) in a.iter().enumerate() {
-                    walk(&format!("{path}[{i}]"), v, out);
-                }
+        }
+    }
+}
+
+/// The scenario's own inputs (horizon, discounting, workload, lever) and each option's, labelled
+/// with their units in the scenario's currency: what the report lists, one table each.
+pub fn tco_inputs(s: &Scenario) -> (Vec<Input>, Vec<(String, Vec<Input>)>) {
+    let value = serde_json::to_value(s).unwrap_or(serde_json::Value::Null);
+    let mut scenario = Vec::new();
+    if let serde_json::Value::Object(o) = &value {
+        let mut own = serde_json::Map::new();
+        for k in ["horizon_months", "discount_rate", "workload", "lever"] {
+            if let Some(v) = o.get(k) {
+                own.insert(k.to_string(), v.clone());
             }
-            other => out.push((path.to_string(), scalar(other))),
         }
+        inputs_under(
+            &serde_json::Value::Object(own),
+            "",
+            &s.currency,
+            &mut scenario,
+        );
     }
-    fn scalar(v: &serde_json::Value) -> String {
-        match v {
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
+    let options = s
+        .options
+        .iter()
+        .map(|opt| {
+            let mut rows = Vec::new();
+            let mut v = serde_json::to_value(opt).unwrap_or(serde_json::Value::Null);
+            if let Some(o) = v.as_object_mut() {
+                o.remove("name");
+                // The option's fields sit under its kind's key; the table is titled by the kind.
+                let inner = o.values().next().cloned().unwrap_or_default();
+                inputs_under(&inner, "", &s.currency, &mut rows);
+            }
+            (opt.name.clone(), rows)
+        })
+        .collect();
+    (scenario, options)
+}
+
+fn inputs_table(title: String, rows: Vec<Input>) -> Table {
+    let mut t = Table::new(
+        title,
+        vec![
+            Column::new("Input", ColumnKind::Text),
+            Column::new("Value", ColumnKind::Text),
+            Column::new("Unit", ColumnKind::Text),
+        ],
+    );
+    t.rows = rows
+        .into_iter()
+        .map(|i| vec![Cell::Text(i.label), Cell::Text(i.value), Cell::Text(i.unit)])
+        .collect();
+    t
+}
+
+/// The answer, first: the cheapest option by NPV and by how much it beats each other option,
+/// and when each break-even with it falls.
+fn answer(r: &TcoResult) -> Vec<KeyValue> {
+    let name = |i: usize| r.options.get(i).map_or("", |o| o.name.as_str());
+    let c = r.cheapest as usize;
+    let Some(best) = r.options.get(c) else {
+        return Vec::new();
+    };
+    let mut out = vec![KeyValue::new(
+        "Cheapest by NPV",
+        format!(
+            "{}: NPV {} {} over {} months",
+            best.name,
+            number(best.npv.round()),
+            r.currency,
+            r.horizon_months
+        ),
+    )];
+    let mut others: Vec<usize> = (0..r.options.len()).filter(|i| *i != c).collect();
+    others.sort_by(|a, b| r.options[*a].npv.total_cmp(&r.options[*b].npv));
+    for i in others {
+        let o = &r.options[i];
+        let more = o.npv - best.npv;
+        let pct = if best.npv != 0.0 {
+            format!(" ({:.1}%)", more / best.npv.abs() * 100.0)
+        } else {
+            String::new()
+        };
+        let mut line = format!(
+            "NPV {} {}, {} {}{pct} more",
+            number(o.npv.round()),
+            r.currency,
+            number(more.round()),
+            r.currency
+        );
+        if let Some(b) = r.break_even.iter().find(|b| {
+            (b.a as usize, b.b as usize) == (c, i) || (b.a as usize, b.b as usize) == (i, c)
+        }) {
+            line.push_str(&match (b.month, b.cheaper) {
+                (Some(m), Some(w)) => format!(
+                    "; break-even in month {m}, after which {} stays cheaper",
+                    name(w as usize)
+                ),
+                (None, Some(w)) => format!("; {} is cheaper in every month", name(w as usize)),
+                _ => "; the two tie".to_string(),
+            });
         }
+        out.push(KeyValue::new(o.name.clone(), line));
     }
-    let mut out = Vec::new();
-    let mut value = serde_json::to_value(s).unwrap_or(serde_json::Value::Null);
-    if let Some(o) = value.as_object_mut() {
-        // Said in the metadata; the options are listed last, in their own table rows.
-        for k in ["name", "description", "systems", "currency"] {
-            o.remove(k);
-        }
-    }
-    walk("", &value, &mut out);
     out
 }
 
@@ -164,29 +398,40 @@ pub fn tco_report(
         KeyValue::new("Cheapest by NPV", cheapest.clone()),
     ];
 
-    let mut inputs = Table::new(
-        "Inputs",
-        vec![
-            Column::new("Key", ColumnKind::Text),
-            Column::new("Value", ColumnKind::Text),
-        ],
-    );
-    inputs.rows = tco_inputs(scenario)
-        .into_iter()
-        .map(|(k, v)| vec![Cell::Text(k), Cell::Text(v)])
-        .collect();
-    let mut assumptions = Section::new("Assumptions");
+    let (scenario_inputs, option_inputs) = tco_inputs(scenario);
+    let mut assumptions = Section::new("Inputs");
     if !scenario.description.trim().is_empty() {
         assumptions.blocks.push(Block::Paragraph {
             text: scenario.description.clone(),
         });
     }
     assumptions.blocks.push(Block::Paragraph {
-        text: "Every input of the scenario, by its key in the scenario file (docs/tco.md gives \
-               the formulas). Rates and shares are fractions: 0.08 is 8%."
-            .into(),
+        text: format!(
+            "Every input of the scenario, with its unit; money is in {}. docs/tco.md gives the \
+             formulas.",
+            r.currency
+        ),
     });
-    assumptions.blocks.push(Block::Table(inputs));
+    assumptions.blocks.push(Block::Table(inputs_table(
+        "Scenario".into(),
+        scenario_inputs,
+    )));
+    for ((name, rows), o) in option_inputs.into_iter().zip(&scenario.options) {
+        let kind = o.kind.option_type().label();
+        let title = if name.eq_ignore_ascii_case(kind) {
+            name
+        } else {
+            format!("{name} ({kind})")
+        };
+        assumptions
+            .blocks
+            .push(Block::Table(inputs_table(title, rows)));
+    }
+
+    let mut answer_section = Section::new("Answer");
+    answer_section
+        .blocks
+        .push(Block::KeyValues { items: answer(r) });
 
     let mut comparison = Table::new(
         "Comparison",
@@ -247,7 +492,8 @@ pub fn tco_report(
         ],
     );
     for o in &r.options {
-        for l in &o.lines {
+        // A driver that costs this option nothing is left out, not listed as a row of zeros.
+        for l in o.lines.iter().filter(|l| l.total != 0.0) {
             let share = if o.total != 0.0 {
                 Cell::Number(l.total / o.total)
             } else {
@@ -360,7 +606,7 @@ pub fn tco_report(
         organisation: String::new(),
         orientation: Orientation::Portrait,
         metadata,
-        sections: vec![assumptions, compare, break_even, sensitivity],
+        sections: vec![answer_section, compare, break_even, assumptions, sensitivity],
         signature: Some(SignatureBlock {
             title: "Digital signature".into(),
             statement: "This report is digitally signed. Any change to it after signing \

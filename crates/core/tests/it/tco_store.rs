@@ -375,16 +375,22 @@ fn exports_read_back_and_the_pdf_is_signed() {
     let model = ws.tco_report(&key).expect("model");
     let tables: Vec<&str> = model.tables().map(|t| t.name.as_str()).collect();
     assert_eq!(
-        tables,
+        tables[..5],
         [
-            "Inputs",
             "Comparison",
             "Costs by year",
             "Costs by driver",
             "Break-even",
-            "Sensitivity"
-        ]
+            "Scenario"
+        ],
+        "the answer and comparison first, then the inputs: {tables:?}"
     );
+    assert_eq!(
+        tables.len(),
+        5 + 4 + 1,
+        "one inputs table per option: {tables:?}"
+    );
+    assert_eq!(tables[9], "Sensitivity");
     let charts: Vec<String> = model.charts().map(|c| c.title.clone()).collect();
     assert_eq!(charts[0], "Cumulative cost");
     assert!(
@@ -395,13 +401,25 @@ fn exports_read_back_and_the_pdf_is_signed() {
         "one tornado per option: {charts:?}"
     );
     model.check().expect("the model is well formed");
-    let inputs = model.tables().next().expect("inputs");
+    let on_prem = model
+        .tables()
+        .find(|t| t.name.starts_with("On-premises"))
+        .expect("the on-premises option's inputs");
     assert!(
-        inputs
+        on_prem
             .rows
             .iter()
-            .any(|r| r[0] == "options[2].on_prem.pue".into()),
-        "every input is listed by its key"
+            .any(|r| r[..2] == ["PUE".into(), "1.4".into()]),
+        "every input by its label, with its value written out: {:?}",
+        on_prem.rows
+    );
+    assert!(
+        on_prem
+            .rows
+            .iter()
+            .any(|r| r[0] == "Server price".into() && r[2] == "USD per server".into()),
+        "money carries the currency and what it is per: {:?}",
+        on_prem.rows
     );
 }
 
