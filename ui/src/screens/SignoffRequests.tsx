@@ -86,7 +86,12 @@ export function SignoffRequests({ onChanged, initialSelected }: { onChanged: () 
               class={r.id === selected ? "selected" : ""}
               onClick={() => setSelected(r.id)}
             >
-              <td>{r.id}</td>
+              <td>
+                <button type="button" class="link" data-testid="request-open" aria-label={`Open request ${r.id}`}
+                  onClick={(e) => { e.stopPropagation(); setSelected(r.id); }}>
+                  {r.id}
+                </button>
+              </td>
               <td>{r.request.system_name}</td>
               <td>{labelOf(v.signoff_gates, r.request.gate)}</td>
               <td>
