@@ -52,6 +52,7 @@ def test_every_screen_has_no_serious_accessibility_violation(sample_app):
         app.click(f"nav-{area}")
         settle(app, area)
         problems += audit(app, area)
+        app.screenshot(area)
     # Deeper screens: a review, a system's page, the sign-off tabs.
     app.click("nav-reviews")
     settle(app, "reviews")
