@@ -92,13 +92,42 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
-/// Parses a SurveyJS expression.
+/// The longest expression accepted, in characters: the longest condition of the official AIA
+/// questionnaire has 464. A bound keeps a hostile template from costing unbounded memory.
+pub const MAX_CHARS: usize = 4_000;
+/// The most tokens an expression may have: a chain of `and`s is parsed into a tree as deep as
+/// it is long, and evaluating (and dropping) it recurses once per level.
+pub const MAX_TOKENS: usize = 1_000;
+/// How deeply brackets, parentheses and `!` may nest: each level is a few stack frames.
+pub const MAX_DEPTH: usize = 32;
+
+/// Parses a SurveyJS expression. Expressions beyond [`MAX_CHARS`], [`MAX_TOKENS`] or
+/// [`MAX_DEPTH`] are refused, so that no template can exhaust the stack or the memory.
 pub fn parse(src: &str) -> Result<Expr, ParseError> {
+    let len = src.chars().count();
+    if len > MAX_CHARS {
+        return Err(ParseError {
+            column: MAX_CHARS + 1,
+            message: format!(
+                "the expression is {len} characters long; at most {MAX_CHARS} are accepted"
+            ),
+        });
+    }
     let tokens = tokenize(src)?;
+    if let Some(t) = tokens.get(MAX_TOKENS) {
+        return Err(ParseError {
+            column: t.at + 1,
+            message: format!(
+                "the expression has {} parts (values and operators); at most {MAX_TOKENS} are accepted: split the condition",
+                tokens.len()
+            ),
+        });
+    }
     let mut p = Parser {
         tokens,
         pos: 0,
-        len: src.chars().count(),
+        len,
+        depth: 0,
     };
     let e = p.or()?;
     match p.peek() {
@@ -706,6 +735,8 @@ struct Parser {
     pos: usize,
     /// Length of the source in characters, for errors at the end.
     len: usize,
+    /// How many brackets, parentheses and `!` enclose the factor being parsed.
+    depth: usize,
 }
 
 impl Parser {
@@ -832,21 +863,18 @@ impl Parser {
         }
     }
 
-    fn factor(&mut self) -> Result<Expr, ParseError> {
-        let Some(tok) = self.peek().cloned() else {
-            return Err(self.end_error("a value"));
-        };
-        self.pos += 1;
-        let atom = match tok.kind {
+    /// What follows an opening `(`, `[` or a `!`.
+    fn nested(&mut self, open: Tok) -> Result<Expr, ParseError> {
+        match open {
             Tok::LParen => {
                 let e = self.or()?;
                 self.expect(Tok::RParen, "')'")?;
-                return Ok(e);
+                Ok(e)
             }
             Tok::Not => {
                 // SurveyJS: "!" applies to the whole expression that follows.
                 let e = self.or()?;
-                return Ok(Expr::Unary(UnaryOp::Not, Box::new(e)));
+                Ok(Expr::Unary(UnaryOp::Not, Box::new(e)))
             }
             Tok::LBracket => {
                 let mut items = Vec::new();
@@ -861,8 +889,30 @@ impl Parser {
                     }
                 }
                 self.expect(Tok::RBracket, "']'")?;
-                return Ok(Expr::Array(items));
+                Ok(Expr::Array(items))
             }
+            _ => unreachable!("only an opening bracket, parenthesis or '!' nests"),
+        }
+    }
+
+    fn factor(&mut self) -> Result<Expr, ParseError> {
+        let Some(tok) = self.peek().cloned() else {
+            return Err(self.end_error("a value"));
+        };
+        self.pos += 1;
+        if matches!(tok.kind, Tok::LParen | Tok::Not | Tok::LBracket) {
+            if self.depth == MAX_DEPTH {
+                return Err(self.error_at(
+                    tok.at,
+                    format!("brackets, parentheses and '!' nest more than {MAX_DEPTH} deep here"),
+                ));
+            }
+            self.depth += 1;
+            let nested = self.nested(tok.kind);
+            self.depth -= 1;
+            return nested;
+        }
+        let atom = match tok.kind {
             Tok::Op(BinaryOp::Minus) => match self.peek().map(|t| t.kind.clone()) {
                 Some(Tok::Num(n)) => {
                     self.pos += 1;
@@ -1032,5 +1082,38 @@ mod tests {
     fn variables_are_listed() {
         let e = parse("({a} = 1 or {b} contains ['x']) and {c} notempty").expect("parses");
         assert_eq!(e.variables(), ["a", "b", "c"], "every variable in order");
+    }
+
+    #[test]
+    fn hostile_expressions_are_refused_without_exhausting_the_stack() {
+        // Each of these aborted the process before the bounds.
+        let cases = [
+            (
+                "(".repeat(5_000) + "1" + &")".repeat(5_000),
+                "characters long",
+            ),
+            (
+                "(".repeat(40) + "1" + &")".repeat(40),
+                "nest more than 32 deep",
+            ),
+            ("!".repeat(100_000) + "true", "characters long"),
+            ("!".repeat(33) + "true", "nest more than 32 deep"),
+            ("[".repeat(33) + &"]".repeat(33), "nest more than 32 deep"),
+            (vec!["{a}"; 100_000].join(" and "), "characters long"),
+            (vec!["1"; 600].join("&&"), "at most 1000 are accepted"),
+        ];
+        for (src, says) in cases {
+            let e = parse(&src).expect_err("refused");
+            assert!(e.message.contains(says), "{}: {e}", &src[..20]);
+        }
+        // Up to the bounds, expressions parse and evaluate.
+        let deep = "(".repeat(32) + "1 = 1" + &")".repeat(32);
+        assert!(parse(&deep)
+            .expect("32 deep parses")
+            .holds(&|_| Value::Null));
+        let long = vec!["{a} = 1"; 200].join(" and ");
+        assert!(parse(&long)
+            .expect("a chain of 200 parses")
+            .holds(&|_| Value::Number(1.0)));
     }
 }

@@ -314,7 +314,14 @@ impl Builder {
         match expr::parse(src) {
             Ok(e) => Some(e),
             Err(e) => {
-                self.problem(format!("{owner}.visibleIf"), format!("{src:?}: {e}"));
+                // A condition refused for its size is not quoted whole.
+                let shown: String = src.chars().take(80).collect();
+                let shown = if shown.len() < src.len() {
+                    format!("{shown:?}...")
+                } else {
+                    format!("{src:?}")
+                };
+                self.problem(format!("{owner}.visibleIf"), format!("{shown}: {e}"));
                 None
             }
         }

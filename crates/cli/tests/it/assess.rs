@@ -227,3 +227,54 @@ fn a_newer_template_lists_assessments_needing_review() {
         "the added version is current"
     );
 }
+
+#[test]
+fn a_template_with_a_hostile_condition_is_refused_naming_the_question() {
+    let ws = with_system("Visa Triage");
+    let survey: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo_root().join("assets/templates/aia/survey-enfr.json"))
+            .expect("reads"),
+    )
+    .expect("json");
+    // 5,000 parentheses deep: this overflowed the stack and aborted the process.
+    let deep = "(".repeat(5_000) + "{a} = 1" + &")".repeat(5_000);
+    let chain = vec!["{a} = 1"; 100_000].join(" and ");
+    for (name, condition) in [("deepCondition", deep), ("longCondition", chain)] {
+        let mut s = survey.clone();
+        s["pages"][1]["elements"][0]["elements"]
+            .as_array_mut()
+            .expect("elements")
+            .push(serde_json::json!({"type": "comment", "name": name, "title": "Notes", "visibleIf": condition}));
+        let file = ws.file("hostile.json", s.to_string().as_bytes());
+        let out = ws
+            .cmd()
+            .args(["assess", "add-template"])
+            .arg(&file)
+            .assert()
+            .failure()
+            .get_output()
+            .clone();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&format!("{name}.visibleIf")),
+            "names the question: {err}"
+        );
+        assert!(
+            err.contains("at most 4000 are accepted"),
+            "says the bound: {err}"
+        );
+        assert!(
+            err.len() < 2_000,
+            "does not quote the whole condition: {err}"
+        );
+    }
+    let templates = ws.json(&["assess", "templates"]);
+    assert!(
+        templates
+            .as_array()
+            .expect("list")
+            .iter()
+            .all(|t| t["info"]["version"] != "hostile.json"),
+        "nothing added"
+    );
+}
