@@ -211,9 +211,19 @@ fn import_summary(problems: &[ImportProblem]) -> String {
 #[cfg(feature = "rusqlite")]
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
-        Error::Storage(e.to_string())
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                Error::Workspace(BUSY.into())
+            }
+            _ => Error::Storage(e.to_string()),
+        }
     }
 }
+
+/// What a person is told when another process held the workspace longer than Steward waits.
+#[cfg(feature = "rusqlite")]
+pub const BUSY: &str = "another Steward (the app or a `steward` command) is writing to this \
+     workspace and did not finish in time; nothing was changed; try again once it has finished";
 
 /// One thing wrong with an input file, located as precisely as the file allows.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]

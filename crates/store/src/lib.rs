@@ -42,6 +42,11 @@ pub const MIGRATIONS: &[&str] = &[
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
+/// How long an operation waits for another process writing to the workspace before it gives
+/// up, changing nothing: long enough for any single import or freeze of a large workspace, as a
+/// person is waiting on the other side either way.
+pub const BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
 pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
@@ -49,7 +54,35 @@ pub struct Store {
 
 /// A write transaction; every change and its audit entry go through one of these.
 pub struct Tx<'a> {
-    tx: rusqlite::Transaction<'a>,
+    tx: TxConn<'a>,
+}
+
+/// The connection a [`Tx`] works on: its own transaction, or the one a [`Snapshot`] holds.
+enum TxConn<'a> {
+    Own(rusqlite::Transaction<'a>),
+    Joined(&'a Connection),
+}
+
+impl std::ops::Deref for TxConn<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        match self {
+            TxConn::Own(tx) => tx,
+            TxConn::Joined(conn) => conn,
+        }
+    }
+}
+
+/// One read transaction held open (see [`Store::snapshot`]); rolled back when dropped.
+pub struct Snapshot<'a> {
+    conn: &'a Connection,
+}
+
+impl Drop for Snapshot<'_> {
+    fn drop(&mut self) {
+        // Nothing was written in it; ending it cannot lose anything.
+        let _ = self.conn.execute_batch("ROLLBACK");
+    }
 }
 
 impl Store {
@@ -57,6 +90,15 @@ impl Store {
     /// written by a newer Steward, is refused before anything is written to it.
     pub fn open(path: &Path) -> Result<Store> {
         check_header(path)?;
+        // A new workspace file is the owner's only (SQLite gives its journal the same mode).
+        if !path.exists() {
+            steward_domain::files::create_private_file(path).map_err(|e| {
+                Error::Workspace(format!(
+                    "cannot create the workspace {}: {e}; check that the data directory exists and is writable",
+                    path.display()
+                ))
+            })?;
+        }
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -80,6 +122,12 @@ impl Store {
         let mut store = Store { conn, path: None };
         store.prepare()?;
         Ok(store)
+    }
+
+    /// Waits `wait` instead of [`BUSY_WAIT`] for another writer (tests, scripts that prefer to
+    /// fail fast).
+    pub fn set_busy_wait(&self, wait: std::time::Duration) -> Result<()> {
+        Ok(self.conn.busy_timeout(wait)?)
     }
 
     pub fn path(&self) -> Option<&Path> {
@@ -127,7 +175,7 @@ impl Store {
                 self.describe()
             )));
         }
-        self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        self.conn.busy_timeout(BUSY_WAIT)?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
         // With WAL, NORMAL never corrupts the file; a power cut may lose the last commits only.
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -198,10 +246,38 @@ impl Store {
             .query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
+    /// Holds one read transaction open until the guard is dropped: every read through this
+    /// store meanwhile sees the same state, whatever other processes write (WAL keeps their
+    /// changes out of this snapshot). Reads inside it that open their own transaction
+    /// ([`Store::read`]) join this one; a write is refused while it is held.
+    pub fn snapshot(&self) -> Result<Snapshot<'_>> {
+        if !self.conn.is_autocommit() {
+            return Err(Error::Storage(
+                "a snapshot cannot be taken inside another transaction".into(),
+            ));
+        }
+        self.conn.execute_batch("BEGIN DEFERRED")?;
+        let guard = Snapshot { conn: &self.conn };
+        // A deferred transaction takes its snapshot at its first read.
+        self.conn
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+                r.get::<_, i64>(0)
+            })?;
+        Ok(guard)
+    }
+
     /// Runs `f` over one consistent read of the store (a deferred transaction, rolled back).
+    /// Inside a [`Store::snapshot`], `f` reads that snapshot.
     pub fn read<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        if !self.conn.is_autocommit() {
+            return f(&Tx {
+                tx: TxConn::Joined(&self.conn),
+            });
+        }
         let tx = self.conn.unchecked_transaction()?;
-        let tx = Tx { tx };
+        let tx = Tx {
+            tx: TxConn::Own(tx),
+        };
         f(&tx)
     }
 
@@ -211,9 +287,13 @@ impl Store {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(|e| write_error(&self.path, e))?;
-        let mut tx = Tx { tx };
+        let mut tx = Tx {
+            tx: TxConn::Own(tx),
+        };
         let out = f(&mut tx)?;
-        tx.tx.commit().map_err(|e| write_error(&self.path, e))?;
+        if let TxConn::Own(tx) = tx.tx {
+            tx.commit().map_err(|e| write_error(&self.path, e))?;
+        }
         Ok(out)
     }
 }
@@ -251,6 +331,14 @@ fn write_error(path: &Option<PathBuf>, e: rusqlite::Error) -> Error {
         rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ReadOnly => Error::Workspace(format!(
             "the workspace {where_} is read-only; nothing was changed; check the permissions of its data directory"
         )),
+        rusqlite::Error::SqliteFailure(f, _)
+            if matches!(
+                f.code,
+                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+            ) =>
+        {
+            Error::Workspace(format!("{where_}: {}", steward_domain::error::BUSY))
+        }
         _ => Error::Storage(format!("{where_}: {e}")),
     }
 }

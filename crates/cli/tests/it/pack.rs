@@ -219,6 +219,67 @@ fn tampered_packs_are_named() {
     );
 }
 
+/// Writes `name` as `mib` MiB of zeros, deflated to a few hundred KB.
+fn bomb(name: &str, mib: usize) -> String {
+    format!("with dst.open('{name}', 'w', force_zip64=True) as w:\n    for _ in range({mib}): w.write(bytes(1 << 20))")
+}
+
+#[test]
+fn zip_bombs_are_refused_without_inflating_them() {
+    // The manifest read whole: refused past its cap, not parsed.
+    check_tampered(
+        &format!(
+            "SKIP=['manifest.json']\n{COPY_EXCEPT}\n{}",
+            bomb("manifest.json", 20)
+        ),
+        &["FAIL  manifest.json: inflates to more than the 16777216 bytes accepted here"],
+    );
+    // A listed file is never inflated past the size its manifest gives.
+    check_tampered(
+        &format!(
+            "SKIP=['data/register.csv']\n{COPY_EXCEPT}\n{}",
+            bomb("data/register.csv", 64)
+        ),
+        &["FAIL  data/register.csv: altered: it holds more than the"],
+    );
+    // 256 MiB that inflated into memory before: the peak stays far below it.
+    let ws = signed_ws("Ann Lee");
+    let pack = make_pack(&ws);
+    let bad = ws.dir.path().join("bomb.zip");
+    let steward = assert_cmd::cargo::cargo_bin("steward");
+    let prog = format!(
+        "import zipfile,sys,subprocess,resource\nsrc=zipfile.ZipFile(sys.argv[1])\ndst=zipfile.ZipFile(sys.argv[2],'w',zipfile.ZIP_DEFLATED)\nSKIP=['data/register.csv']\n{COPY_EXCEPT}\n{}\ndst.close()\n\
+r=subprocess.run([sys.argv[3],'--data-dir',sys.argv[4],'verify',sys.argv[2]],capture_output=True,text=True,env={{'STEWARD_IDENTITY_DIR':sys.argv[5],'PATH':'/usr/bin:/bin'}})\n\
+print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\nprint(r.stdout)",
+        bomb("data/register.csv", 256)
+    );
+    let (ok, out) = run(
+        "python3",
+        &[
+            "-c",
+            &prog,
+            pack.to_str().expect("utf8"),
+            bad.to_str().expect("utf8"),
+            steward.to_str().expect("utf8"),
+            ws.data().to_str().expect("utf8"),
+            ws.dir.path().join("id").to_str().expect("utf8"),
+        ],
+    );
+    assert!(ok, "the bomb is built and verified: {out}");
+    let (first, report) = out.split_once('\n').expect("two parts");
+    let (code, peak_kib) = first.split_once(' ').expect("code and peak");
+    assert_eq!(code, "1", "the pack fails verification: {report}");
+    assert!(
+        report.contains("FAIL  data/register.csv: altered: it holds more than the"),
+        "names the file: {report}"
+    );
+    let peak_mib = peak_kib.trim().parse::<u64>().expect("a number") / 1024;
+    assert!(
+        peak_mib < 128,
+        "verifying a pack with a 256 MiB entry peaked at {peak_mib} MiB"
+    );
+}
+
 #[test]
 fn signature_from_an_unknown_certificate_is_refused() {
     let ws = signed_ws("Ann Lee");
@@ -371,4 +432,33 @@ fn changes_are_recorded_as_the_signing_identity() {
         last["actor"], "Ann Lee",
         "with an identity and no --actor, the audit log names the signer, as signatures do"
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn the_workspace_and_the_identity_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let ws = signed_ws("Ann Lee");
+    let mode = |p: &Path| {
+        std::fs::metadata(p)
+            .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    assert_eq!(mode(&ws.data()), 0o700, "the data directory");
+    assert_eq!(mode(&ws.data().join("steward.db")), 0o600, "the workspace");
+    let id = ws.dir.path().join("id");
+    assert_eq!(mode(&id), 0o700, "the identity directory");
+    for f in std::fs::read_dir(&id).expect("lists").flatten() {
+        assert_eq!(mode(&f.path()), 0o600, "{}", f.path().display());
+    }
+    // A killed `pack create` left a partial pack: the next one removes it.
+    let left = ws
+        .dir
+        .path()
+        .join(".pack.zip.4194999.k1ll3d.steward-partial");
+    std::fs::write(&left, b"half a pack").expect("writes");
+    make_pack(&ws);
+    assert!(!left.exists(), "the stale partial pack is removed");
 }

@@ -66,7 +66,7 @@ impl Workspace {
     /// Opens the workspace in `dir` (created if missing), i.e. `dir/steward.db`.
     pub fn open_dir(dir: &Path, ctx: Context) -> Result<Workspace> {
         if !dir.exists() {
-            std::fs::create_dir_all(dir).map_err(|e| {
+            steward_domain::files::create_private_dir(dir).map_err(|e| {
                 Error::Workspace(format!(
                     "cannot create the data directory {}: {e}",
                     dir.display()
@@ -97,6 +97,12 @@ impl Workspace {
 
     pub fn path(&self) -> Option<PathBuf> {
         self.store.path().map(Path::to_path_buf)
+    }
+
+    /// How long an operation waits for another process writing to the workspace (30 s unless
+    /// set): past it, the operation fails saying so and changes nothing.
+    pub fn set_busy_wait(&self, wait: std::time::Duration) -> Result<()> {
+        self.store.set_busy_wait(wait)
     }
 
     pub fn context(&self) -> &Context {

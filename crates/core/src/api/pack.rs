@@ -95,6 +95,9 @@ impl Workspace {
         out: &Path,
         progress: &mut ProgressFn<'_>,
     ) -> Result<PackSummary> {
+        // Every file of the pack is read from one state of the workspace, whatever is being
+        // changed meanwhile: the chain head, the audit log and the register agree.
+        let _snapshot = self.store.snapshot()?;
         let anchor = self.chain_anchor()?;
         let scenarios = self.tco_pack_stems()?;
         let total = 5 + scenarios.len() as u32;
@@ -323,13 +326,31 @@ pub fn read_manifest(path: &Path) -> Result<pack::Manifest> {
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let mut zip = zip::ZipArchive::new(file)
         .map_err(|e| Error::io(path, format!("not a readable zip archive: {e}")))?;
-    let mut entry = zip
+    let entry = zip
         .by_name(pack::MANIFEST)
         .map_err(|_| Error::io(path, "no manifest.json: not a Steward audit pack"))?;
+    let cap = pack::MAX_CONTROL_BYTES;
+    if entry.size() > cap {
+        return Err(Error::io(
+            path,
+            format!(
+                "manifest.json would inflate to {} bytes; at most {cap} are read",
+                entry.size()
+            ),
+        ));
+    }
     let mut bytes = Vec::new();
+    // The header's size can lie: read one byte past the cap at most.
     entry
+        .take(cap + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| Error::io(path, e))?;
+    if bytes.len() as u64 > cap {
+        return Err(Error::io(
+            path,
+            format!("manifest.json inflates to more than {cap} bytes: not a Steward audit pack"),
+        ));
+    }
     serde_json::from_slice(&bytes)
         .map_err(|e| Error::io(path, format!("manifest.json cannot be read: {e}")))
 }

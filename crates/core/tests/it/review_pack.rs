@@ -487,3 +487,100 @@ fn a_draft_has_no_board_pack() {
         .expect_err("refused");
     assert!(!out.exists(), "nothing is written for a draft");
 }
+
+#[test]
+fn a_pack_is_one_state_of_the_workspace_while_another_process_writes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut ws = crate::support::workspace(dir.path());
+    for i in 0..5 {
+        ws.add_system(crate::support::draft(&format!("System {i}")))
+            .expect("adds");
+    }
+    let signer = crate::support::signer(dir.path(), "Ann Lee", "Risk officer");
+    // Another Steward on the same workspace registers a system at every step of the pack.
+    let mut other = crate::support::workspace(dir.path());
+    let mut added = 0;
+    let out = dir.path().join("pack.zip");
+    ws.create_pack(&signer, &out, &mut |_| {
+        added += 1;
+        other
+            .add_system(crate::support::draft(&format!("Added meanwhile {added}")))
+            .expect("the other writer is not blocked");
+        true
+    })
+    .expect("pack");
+    assert!(
+        added >= 3,
+        "the other process wrote during the pack: {added}"
+    );
+    let report =
+        steward_core::pack::verify_pack(&out, &[signer.certificate_info()]).expect("verifies");
+    assert!(report.valid, "one state: {:#?}", report.findings);
+    let manifest = report.manifest.expect("manifest");
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.file.as_deref() == Some("data/audit-log.csv")
+                && f.message.contains("ends at the chain head")),
+        "the audit log is checked against the chain head: {:#?}",
+        report.findings
+    );
+    assert_eq!(
+        manifest.audit_chain.length, 5,
+        "the chain as the pack began"
+    );
+    // The pack's register holds the five systems of that state, none added meanwhile.
+    let file = std::fs::File::open(&out).expect("opens");
+    let mut zip = zip::ZipArchive::new(file).expect("zip");
+    let mut csv = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("data/register.csv").expect("csv"),
+        &mut csv,
+    )
+    .expect("reads");
+    assert_eq!(csv.lines().count(), 6, "a header and five systems:\n{csv}");
+    assert!(!csv.contains("Added meanwhile"));
+}
+
+#[test]
+fn a_pack_whose_audit_log_stops_short_of_its_chain_head_fails() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let signer = crate::support::signer(dir.path(), "Ann Lee", "Risk officer");
+    let out = dir.path().join("pack.zip");
+    let log = "seq,at,actor,entity,entity_id,action,before,after,prev_hash,hash\n\
+               1,2026-11-02T09:30:00Z,tester,system,1,create,,{},0,aaaa\n\
+               2,2026-11-02T09:30:00Z,tester,system,2,create,,{},aaaa,bbbb\n";
+    let anchor = steward_core::pack::ChainAnchor {
+        length: 3,
+        head: "cccc".into(),
+    };
+    steward_core::pack::write_pack(
+        &out,
+        vec![steward_core::pack::PackFile {
+            path: "data/audit-log.csv".into(),
+            bytes: log.as_bytes().to_vec(),
+        }],
+        ("test", "tester", anchor),
+        &signer,
+        crate::support::ctx().clock.now(),
+        &mut |_| true,
+    )
+    .expect("writes");
+    let report =
+        steward_core::pack::verify_pack(&out, &[signer.certificate_info()]).expect("verifies");
+    assert!(!report.valid, "a cut log fails");
+    let finding = report
+        .findings
+        .iter()
+        .find(|f| {
+            f.file.as_deref() == Some("data/audit-log.csv")
+                && f.level == steward_core::pack::FindingLevel::Error
+        })
+        .expect("names the log");
+    assert!(
+        finding.message.contains("2 entries") && finding.message.contains("says 3"),
+        "{}",
+        finding.message
+    );
+}

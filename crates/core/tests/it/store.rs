@@ -139,3 +139,34 @@ fn data_directory_that_is_a_file_is_refused() {
         "says what is wrong: {err}"
     );
 }
+
+#[test]
+fn a_write_blocked_by_another_process_says_so_and_changes_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut ws = workspace(dir.path());
+    ws.add_system(draft("Before")).expect("adds");
+    // Another process holds the write lock (as a long import does).
+    let other = Connection::open(dir.path().join(DB_FILE)).expect("opens");
+    other
+        .execute_batch("BEGIN IMMEDIATE")
+        .expect("takes the write lock");
+    ws.set_busy_wait(std::time::Duration::from_millis(200))
+        .expect("sets the wait");
+    let err = ws.add_system(draft("Blocked")).expect_err("cannot write");
+    let message = err.to_string();
+    assert!(
+        message.contains("another Steward") && message.contains("nothing was changed"),
+        "says what happened: {message}"
+    );
+    assert!(!message.contains("database is locked"), "{message}");
+    other.execute_batch("ROLLBACK").expect("releases");
+    // Once the other writer is done, the same change goes through.
+    ws.add_system(draft("Blocked")).expect("adds once free");
+    let names: Vec<String> = ws
+        .list_systems(&Default::default())
+        .expect("lists")
+        .into_iter()
+        .map(|s| s.draft.name)
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+}

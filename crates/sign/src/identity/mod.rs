@@ -164,7 +164,7 @@ fn write_identity(
     let profile_json = serde_json::to_string_pretty(profile)
         .map_err(|e| Error::Identity(format!("cannot encode the profile: {e}")))?;
 
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    steward_domain::files::create_private_dir(dir).map_err(|e| Error::io(dir, e))?;
     let files = [
         (KEY_FILE, key_pem.as_bytes()),
         (CERT_FILE, certs_pem.as_bytes()),

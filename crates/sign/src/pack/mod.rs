@@ -18,6 +18,7 @@ use steward_domain::{Error, Result};
 
 pub use verify::{
     verify_file, verify_pack, verify_pdf_findings, Finding, FindingLevel, PackReport,
+    MAX_CONTROL_BYTES, MAX_ENTRY_BYTES, MAX_PDF_BYTES,
 };
 
 /// The manifest's `format` value.
@@ -190,13 +191,11 @@ pub fn write_pack(
     let sums_sig = signer.sign_detached(&sums_bytes, at)?;
 
     let total = files.len() as u32 + 4;
-    let dir = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
+    // Written beside the output under a recognisable name, synced, then renamed into place: a
+    // killed `pack create` leaves no half pack, and the next one removes what it left.
+    let mut tmp = steward_domain::files::Partial::create(out)?;
     {
-        let mut zip = zip::ZipWriter::new(tmp.as_file());
+        let mut zip = zip::ZipWriter::new(tmp.file());
         let time = zip::DateTime::from_date_and_time(
             at.year().clamp(1980, 2107) as u16,
             at.month() as u8,
@@ -238,7 +237,7 @@ pub fn write_pack(
         done: total,
         total,
     });
-    tmp.persist(out).map_err(|e| Error::io(out, e.error))?;
+    tmp.commit()?;
     Ok(PackSummary {
         path: out.display().to_string(),
         files: entries,

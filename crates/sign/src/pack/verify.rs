@@ -87,13 +87,26 @@ impl Findings {
     }
 }
 
+/// The most a file the pack lists may hold once inflated. Entries are hashed as they are
+/// inflated, so this bounds the time a hostile pack can cost, not memory.
+pub const MAX_ENTRY_BYTES: u64 = 2 << 30;
+/// The most a file read whole may hold: the manifest, the sums, their signatures and sign-off
+/// files (a few KB in a real pack).
+pub const MAX_CONTROL_BYTES: u64 = 16 << 20;
+/// The most a PDF inside a pack, or given on its own, may hold: its signatures are checked on
+/// the whole file in memory.
+pub const MAX_PDF_BYTES: u64 = 512 << 20;
+
 /// Verifies the pack at `path`. `trusted` are the certificates whose signatures the person
 /// verifying accepts (their workspace's imported certificates, their own, any passed in).
-/// Err only when the file cannot be read at all; everything else is a finding.
+/// Err only when the file cannot be read at all; everything else is a finding. The pack is
+/// read from the file an entry at a time: no entry is inflated beyond what the manifest says it
+/// holds (nor beyond [`MAX_ENTRY_BYTES`]), and only the small control files, sign-offs and
+/// PDFs are kept in memory.
 pub fn verify_pack(path: &Path, trusted: &[CertInfo]) -> Result<PackReport> {
-    let bytes = std::fs::read(path).map_err(|e| steward_domain::Error::io(path, e))?;
+    let file = std::fs::File::open(path).map_err(|e| steward_domain::Error::io(path, e))?;
     let mut f = Findings(Vec::new());
-    let manifest = check(&bytes, trusted, &mut f);
+    let manifest = check(std::io::BufReader::new(file), trusted, &mut f);
     let valid = !f.0.is_empty() && f.0.iter().all(|x| x.level == FindingLevel::Ok);
     Ok(PackReport {
         pack: path.display().to_string(),
@@ -103,36 +116,111 @@ pub fn verify_pack(path: &Path, trusted: &[CertInfo]) -> Result<PackReport> {
     })
 }
 
-fn check(bytes: &[u8], trusted: &[CertInfo], f: &mut Findings) -> Option<Manifest> {
-    let mut zip = match zip::ZipArchive::new(std::io::Cursor::new(bytes)) {
+/// An entry inflated up to a cap: its SHA-256 and size, and its bytes when kept.
+struct Inflated {
+    size: u64,
+    sha256: String,
+    bytes: Option<Vec<u8>>,
+}
+
+/// Why an entry was not read through.
+enum NotRead {
+    /// Its header says, or its inflated bytes show, that it holds more than the cap.
+    TooLarge,
+    Unreadable(String),
+}
+
+impl NotRead {
+    fn say(self, cap: u64) -> String {
+        match self {
+            NotRead::TooLarge => {
+                format!("inflates to more than the {cap} bytes accepted here: refused")
+            }
+            NotRead::Unreadable(why) => why,
+        }
+    }
+}
+
+fn inflate<R: Read + std::io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    name: &str,
+    cap: u64,
+    keep: bool,
+) -> std::result::Result<Inflated, NotRead> {
+    use sha2::{Digest, Sha256};
+    let entry = zip
+        .by_name(name)
+        .map_err(|e| NotRead::Unreadable(format!("cannot be read from the archive: {e}")))?;
+    if entry.size() > cap {
+        return Err(NotRead::TooLarge);
+    }
+    let mut hasher = Sha256::new();
+    let mut bytes = keep.then(Vec::new);
+    let mut size = 0u64;
+    let mut buf = vec![0u8; 64 << 10];
+    // The header's size can lie: stop one byte past the cap whatever it says.
+    let mut limited = entry.take(cap + 1);
+    loop {
+        let n = limited
+            .read(&mut buf)
+            .map_err(|e| NotRead::Unreadable(format!("cannot be read from the archive: {e}")))?;
+        if n == 0 {
+            break;
+        }
+        size += n as u64;
+        if size > cap {
+            return Err(NotRead::TooLarge);
+        }
+        hasher.update(&buf[..n]);
+        if let Some(b) = &mut bytes {
+            b.extend_from_slice(&buf[..n]);
+        }
+    }
+    Ok(Inflated {
+        size,
+        sha256: hex::encode(hasher.finalize()),
+        bytes,
+    })
+}
+
+fn check<R: Read + std::io::Seek>(
+    reader: R,
+    trusted: &[CertInfo],
+    f: &mut Findings,
+) -> Option<Manifest> {
+    let mut zip = match zip::ZipArchive::new(reader) {
         Ok(z) => z,
         Err(e) => {
             f.error(None, format!("not a readable zip archive: {e}"));
             return None;
         }
     };
-    let mut contents = std::collections::BTreeMap::new();
-    for i in 0..zip.len() {
-        let Ok(mut entry) = zip.by_index(i) else {
-            f.error(None, format!("entry {i} of the archive cannot be read"));
-            continue;
-        };
-        if entry.is_dir() {
-            continue;
-        }
-        let Ok(name) = entry.name().map(|n| n.to_string()) else {
-            f.error(
+    let mut names: Vec<String> = Vec::new();
+    for (i, name) in zip.file_names().enumerate() {
+        match name {
+            Ok(n) if n.ends_with('/') => {}
+            Ok(n) => names.push(n.into_owned()),
+            Err(e) => f.error(
                 None,
-                format!("entry {i} of the archive has an unreadable name"),
-            );
-            continue;
-        };
-        let mut data = Vec::new();
-        if let Err(e) = entry.read_to_end(&mut data) {
-            f.error(Some(&name), format!("cannot be read from the archive: {e}"));
+                format!("entry {i} of the archive has an unreadable name: {e}"),
+            ),
+        }
+    }
+    // What is read whole: the control files and the sign-off files.
+    let mut contents = std::collections::BTreeMap::new();
+    for name in &names {
+        if !CONTROL_FILES.contains(&name.as_str()) && !name.starts_with("signoffs/") {
             continue;
         }
-        contents.insert(name, data);
+        match inflate(&mut zip, name, MAX_CONTROL_BYTES, true) {
+            Ok(Inflated {
+                bytes: Some(data), ..
+            }) => {
+                contents.insert(name.clone(), data);
+            }
+            Ok(_) => {}
+            Err(why) => f.error(Some(name), why.say(MAX_CONTROL_BYTES)),
+        }
     }
 
     let Some(manifest_bytes) = contents.get(MANIFEST) else {
@@ -165,35 +253,72 @@ fn check(bytes: &[u8], trusted: &[CertInfo], f: &mut Findings) -> Option<Manifes
     check_sums(&contents, manifest_bytes, &manifest, f);
 
     let listed: BTreeSet<&str> = manifest.files.iter().map(|e| e.path.as_str()).collect();
+    let present: BTreeSet<&str> = names.iter().map(String::as_str).collect();
     for e in &manifest.files {
-        match contents.get(&e.path) {
-            None => f.error(
+        if !present.contains(e.path.as_str()) {
+            f.error(
                 Some(&e.path),
                 "listed in the manifest but missing from the pack",
-            ),
-            Some(data) if data.len() as u64 != e.size || sha256_hex(data) != e.sha256 => f.error(
+            );
+            continue;
+        }
+        let is_pdf = e.path.to_ascii_lowercase().ends_with(".pdf");
+        let limit = if is_pdf {
+            MAX_PDF_BYTES
+        } else {
+            MAX_ENTRY_BYTES
+        };
+        // Never inflate more than the manifest says the file holds (one byte more shows it
+        // altered), nor more than the limit for its kind.
+        let cap = e.size.min(limit);
+        let entry = match inflate(&mut zip, &e.path, cap, is_pdf) {
+            Ok(entry) => entry,
+            Err(NotRead::TooLarge) if e.size > limit => {
+                f.error(
+                    Some(&e.path),
+                    format!(
+                        "the manifest says it holds {} bytes, more than the {limit} accepted here: refused unread",
+                        e.size
+                    ),
+                );
+                continue;
+            }
+            Err(NotRead::TooLarge) => {
+                f.error(
+                    Some(&e.path),
+                    format!(
+                        "altered: it holds more than the {} bytes the manifest says",
+                        e.size
+                    ),
+                );
+                continue;
+            }
+            Err(NotRead::Unreadable(why)) => {
+                f.error(Some(&e.path), why);
+                continue;
+            }
+        };
+        if entry.size != e.size || entry.sha256 != e.sha256 {
+            f.error(
                 Some(&e.path),
                 format!(
                     "altered: SHA-256 {} ({} bytes), the manifest says {} ({} bytes)",
-                    sha256_hex(data),
-                    data.len(),
-                    e.sha256,
-                    e.size
+                    entry.sha256, entry.size, e.sha256, e.size
                 ),
-            ),
-            Some(data) => {
-                f.ok(
-                    Some(&e.path),
-                    format!("SHA-256 matches the manifest ({} bytes)", e.size),
-                );
-                if e.path.to_ascii_lowercase().ends_with(".pdf") {
-                    check_pdf(&e.path, data, trusted, f);
-                }
-            }
+            );
+            continue;
+        }
+        f.ok(
+            Some(&e.path),
+            format!("SHA-256 matches the manifest ({} bytes)", e.size),
+        );
+        if let Some(data) = &entry.bytes {
+            check_pdf(&e.path, data, trusted, f);
         }
     }
     check_signoffs(&contents, f);
-    for name in contents.keys() {
+    check_audit_log(&mut zip, &manifest, f);
+    for name in &names {
         if !listed.contains(name.as_str()) && !CONTROL_FILES.contains(&name.as_str()) {
             f.error(
                 Some(name),
@@ -202,6 +327,82 @@ fn check(bytes: &[u8], trusted: &[CertInfo], f: &mut Findings) -> Option<Manifes
         }
     }
     Some(manifest)
+}
+
+/// The pack's audit log (`data/audit-log.csv`, as `pack create` writes it) must end where the
+/// manifest says the chain stood: as many entries as its length, numbered 1 to N, the last with
+/// its head hash. A pack whose files were read while the workspace changed, or whose log was
+/// cut or extended and the manifest signed again, fails here.
+fn check_audit_log<R: Read + std::io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    manifest: &Manifest,
+    f: &mut Findings,
+) {
+    const LOG: &str = "data/audit-log.csv";
+    let Some(listed) = manifest.files.iter().find(|e| e.path == LOG) else {
+        return;
+    };
+    let anchor = &manifest.audit_chain;
+    let Ok(entry) = zip.by_name(LOG) else {
+        return; // already reported as missing
+    };
+    let mut reader = csv::Reader::from_reader(entry.take(listed.size.min(MAX_ENTRY_BYTES)));
+    let columns = reader.headers().ok().map(|h| {
+        (
+            h.iter().position(|c| c == "seq"),
+            h.iter().position(|c| c == "hash"),
+        )
+    });
+    let Some((Some(seq_col), Some(hash_col))) = columns else {
+        f.error(
+            Some(LOG),
+            "has no seq and hash columns: not the pack's audit log",
+        );
+        return;
+    };
+    let (mut rows, mut last_hash) = (0i64, String::new());
+    for (i, record) in reader.records().enumerate() {
+        let Ok(record) = record else {
+            f.error(Some(LOG), format!("row {} cannot be read as CSV", i + 2));
+            return;
+        };
+        rows += 1;
+        let seq = record.get(seq_col).unwrap_or("");
+        if seq.parse::<i64>().ok() != Some(rows) {
+            f.error(
+                Some(LOG),
+                format!(
+                    "row {} holds entry {seq:?} where entry {rows} belongs",
+                    i + 2
+                ),
+            );
+            return;
+        }
+        record
+            .get(hash_col)
+            .unwrap_or("")
+            .clone_into(&mut last_hash);
+    }
+    if rows != anchor.length || (rows > 0 && last_hash != anchor.head) {
+        f.error(
+            Some(LOG),
+            format!(
+                "does not end at the chain head the manifest records: {rows} entries ending in {}, \
+                 the manifest says {} ending in {}; the pack's files were not read from one state",
+                short(&last_hash),
+                anchor.length,
+                short(&anchor.head)
+            ),
+        );
+    } else {
+        f.ok(
+            Some(LOG),
+            format!(
+                "ends at the chain head the manifest records ({rows} entries, {})",
+                short(&anchor.head)
+            ),
+        );
+    }
 }
 
 /// Each sign-off signature file (`signoffs/request-N/sig-K.json`): its signature over its
@@ -347,6 +548,15 @@ pub fn verify_file(path: &Path, trusted: &[CertInfo]) -> Result<PackReport> {
         .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
     {
         return verify_pack(path, trusted);
+    }
+    let size = std::fs::metadata(path)
+        .map_err(|e| steward_domain::Error::io(path, e))?
+        .len();
+    if size > MAX_PDF_BYTES {
+        return Err(steward_domain::Error::io(
+            path,
+            format!("the PDF holds {size} bytes; at most {MAX_PDF_BYTES} are checked"),
+        ));
     }
     let bytes = std::fs::read(path).map_err(|e| steward_domain::Error::io(path, e))?;
     let name = path
