@@ -37,4 +37,8 @@ export type Vocabulary = { stages: Array<Labelled<Stage>>, sourcing: Array<Label
  * The fields of a system's record with their labels, in the register's column order (the
  * headers an export writes and an import reads).
  */
-system_fields: Array<FieldLabel>, };
+system_fields: Array<FieldLabel>, 
+/**
+ * The fields of a review's scorecard with their labels.
+ */
+scorecard_fields: Array<FieldLabel>, };

@@ -37,6 +37,11 @@ const VOCAB = {
     { key: "suspend", label: "Suspend" },
     { key: "retrain", label: "Retrain" },
   ],
+  scorecard_fields: [
+    { key: "kpi_attainment", label: "KPI attainment" },
+    { key: "run_cost", label: "Run cost per year" },
+    { key: "roi", label: "ROI" },
+  ],
 } as unknown as Vocabulary;
 
 function card(over: Partial<Scorecard> = {}): Scorecard {
@@ -107,7 +112,7 @@ describe("scorecardGroups", () => {
   });
 
   it("names the fields changed since the freeze", () => {
-    expect(changedLabels(["kpi_attainment", "run_cost", "something_new"])).toEqual(["KPI attainment", "Run cost per year", "Something new"]);
+    expect(changedLabels(["kpi_attainment", "run_cost", "something_new"], VOCAB)).toEqual(["KPI attainment", "Run cost per year", "Something new"]);
   });
 });
 

@@ -175,48 +175,25 @@ export interface Group {
 }
 
 /** The headings of the scorecard's inputs; also how a "changed since the freeze" field reads. */
-export const FIELD_LABELS: Partial<Record<keyof Scorecard | "scope", string>> = {
-  kpi_attainment: "KPI attainment",
-  measurements: "Measurements",
-  kpis_in_breach: "KPIs in breach",
-  breach_months: "Longest breach run",
-  worst_kpi: "Worst KPI",
-  outcomes: "Outcomes driven",
-  escalations_open: "Escalations open",
-  escalations_resolved: "Escalations resolved",
-  run_cost: "Run cost per year",
-  cost_per_1000: "Cost per 1,000 inferences",
-  tco_scenario: "TCO scenario",
-  tco_option: "TCO option",
-  annual_value: "Annual value",
-  roi: "ROI",
-  risk_tier: "Risk tier",
-  eu_category: "EU AI Act category",
-  assessment: "Assessment",
-  signoff: "Pre-deployment sign-off",
-  overdue_items: "Overdue calendar items",
-  certs_expiring: "Certifications expiring in 90 days",
-  months_since_retrain: "Since last retrain",
-  months_since_model_review: "Since last model review",
-  stage: "Stage",
-  age_months: "Age",
-  data_readiness: "Data readiness",
-  strategic_alignment: "Strategic alignment",
-  proposal_score: "Proposal score",
-  business_unit: "Business unit",
-  owner: "Owner",
-  sponsor: "Sponsor",
-  system: "Name",
-  scope: "Scope",
-};
-
-/** How the fields core reports as changed since the freeze read. */
-export function changedLabels(fields: string[]): string[] {
-  return fields.map((f) => FIELD_LABELS[f as keyof typeof FIELD_LABELS] ?? keyLabel(f));
+/** How a scorecard field reads: core's label for it (the vocabulary's scorecard fields), or
+ * its key as words. */
+export function fieldLabel(v: Vocabulary, key: string): string {
+  return v.scorecard_fields.find((f) => f.key === key)?.label ?? keyLabel(key);
 }
 
-function line<K extends keyof Scorecard>(field: K, value: string | null): Line {
-  return { field, label: FIELD_LABELS[field] ?? keyLabel(field), value: value ?? MISSING, missing: value === null };
+/** How the fields core reports as changed since the freeze read. */
+export function changedLabels(fields: string[], v: Vocabulary): string[] {
+  return fields.map((f) => fieldLabel(v, f));
+}
+
+/** A line of a group, labelled from the vocabulary. */
+function lineOf(v: Vocabulary) {
+  return <K extends keyof Scorecard>(field: K, value: string | null): Line => ({
+    field,
+    label: fieldLabel(v, field),
+    value: value ?? MISSING,
+    missing: value === null,
+  });
 }
 
 const some = <T>(v: T | null, f: (x: T) => string): string | null => (v === null ? null : f(v));
@@ -228,6 +205,7 @@ const outOfFive = (n: number) => `${n} / 5`;
  * shown for a proposal, or wherever core has one.
  */
 export function scorecardGroups(c: Scorecard, v: Vocabulary): Group[] {
+  const line = lineOf(v);
   const attainment = some(c.kpi_attainment, (a) =>
     `${formatShare(a)} of ${c.measurements} ${c.measurements === 1 ? "measurement" : "measurements"}`);
   const groups: Group[] = [

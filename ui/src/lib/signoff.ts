@@ -4,8 +4,11 @@
 import type { FieldChange } from "../bindings/FieldChange";
 import type { Labelled } from "../bindings/Labelled";
 import type { Vocabulary } from "../bindings/Vocabulary";
+import { formatDay } from "./format";
 import { formatMoney } from "./tco";
 import { labelOf } from "./vocab";
+
+export { formatDay };
 
 /**
  * "business_unit" -> "Business unit": a heading for a name no vocabulary labels, such as a field
@@ -26,15 +29,6 @@ export interface SnapshotRow {
   approved?: string[];
 }
 
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
-/** "2027-03-31" -> "31 Mar 2027"; anything else unchanged. */
-export function formatDay(iso: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-  if (!m) return iso;
-  const month = MONTHS[Number(m[2]) - 1];
-  return month ? `${Number(m[3])} ${month} ${m[1]}` : iso;
-}
 
 /** Fields left out of the form: the record's number is in the heading already. */
 const HIDDEN = new Set(["id"]);

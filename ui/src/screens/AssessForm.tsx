@@ -17,6 +17,8 @@ import type { Answers, Lang } from "../lib/assess";
 import { isBilingual, percent, questionsOnPage, statusLabel, textIn, toggleChoice, withAnswer } from "../lib/assess";
 import { useAction } from "../lib/useAction";
 import { labelOf, useVocab } from "../lib/vocab";
+import { When } from "../components/When";
+import { formatTime } from "../lib/format";
 
 interface Props {
   id: number;
@@ -92,7 +94,7 @@ export function AssessmentScreen({ id, onBack, onChanged }: Props) {
       const x = await backend.saveAnswers(a.id, answers);
       setA(x);
       setDirty(false);
-      setSaved(`Saved at ${x.updated_at}`);
+      setSaved(`Saved at ${formatTime(x.updated_at)}`);
       onChanged();
     });
 
@@ -301,7 +303,7 @@ function ResultView({ a, onDecided }: { a: Assessment; onDecided: () => Promise<
         {r.kind === "eu_ai_act" && <p class="level" data-testid="result-level">{labelOf(v.eu_ai_act_categories, r.category)}</p>}
         <ScoreSummary r={r} />
         <p class="hint">
-          Completed {a.completed_at} by {a.completed_by}
+          Completed <When at={a.completed_at} /> by {a.completed_by}
           {a.superseded_by !== null && ` · superseded by #${a.superseded_by}`}
         </p>
         <div class="row">
@@ -316,7 +318,7 @@ function ResultView({ a, onDecided }: { a: Assessment; onDecided: () => Promise<
           <p>Suggested tier: <strong data-testid="suggested-tier">{labelOf(v.risk_tiers, suggested)}</strong></p>
           {a.decision && (
             <p data-testid="decision">
-              {a.decision.accepted ? "Accepted" : "Overridden to"} {labelOf(v.risk_tiers, a.decision.risk_tier)} by {a.decision.decided_by} at {a.decision.decided_at}
+              {a.decision.accepted ? "Accepted" : "Overridden to"} {labelOf(v.risk_tiers, a.decision.risk_tier)} by {a.decision.decided_by} at <When at={a.decision.decided_at} />
               {a.decision.reason && `: ${a.decision.reason}`}
             </p>
           )}

@@ -8,6 +8,7 @@ import { ErrorBox } from "../components/ErrorBox";
 import { statusLabel } from "../lib/assess";
 import { useAction } from "../lib/useAction";
 import { labelOf, useVocab } from "../lib/vocab";
+import { When } from "../components/When";
 
 interface Props {
   systemId: number;
@@ -65,7 +66,7 @@ export function SystemAssessments({ systemId, onOpen }: Props) {
                 <td data-testid={`assessment-status-${a.id}`}>{statusLabel(v.assessment_statuses, a.status, a.needs_review)}</td>
                 <td>{a.outcome}</td>
                 <td>{a.decision ? `${a.decision.accepted ? "accepted" : "overridden"}: ${labelOf(v.risk_tiers, a.decision.risk_tier)}` : ""}</td>
-                <td class="date">{a.updated_at}</td>
+                <td class="date"><When at={a.updated_at} /></td>
               </tr>
             ))}
           </tbody>

@@ -11,6 +11,7 @@ import { statusLabel } from "../lib/assess";
 import { useAction } from "../lib/useAction";
 import { useVocab } from "../lib/vocab";
 import { AssessmentScreen } from "./AssessForm";
+import { When } from "../components/When";
 
 export function AssessOverview({ generation, onChanged }: { generation: number; onChanged: () => void }) {
   const v = useVocab();
@@ -108,10 +109,10 @@ export function AssessOverview({ generation, onChanged }: { generation: number; 
               <tr>
                 <td><button type="button" class="link" data-testid={`overview-open-${a.id}`} onClick={() => setOpen(a.id)}>#{a.id}</button></td>
                 <td>{a.system_name}</td>
-                <td>{a.template_id} {a.template_version}</td>
+                <td>{a.template_title} <span class="muted small">version {a.template_version}</span></td>
                 <td>{statusLabel(v.assessment_statuses, a.status, a.needs_review)}</td>
                 <td>{a.outcome}</td>
-                <td class="date">{a.updated_at}</td>
+                <td class="date"><When at={a.updated_at} /></td>
               </tr>
             ))}
           </tbody>

@@ -21,6 +21,7 @@ import {
   shiftMonth,
   todayIso,
 } from "../lib/calendar";
+import { When } from "../components/When";
 
 type View = "agenda" | "month" | "overdue";
 
@@ -177,7 +178,7 @@ function Agenda({ list, onMark }: { list: Occurrence[]; onMark: (o: Occurrence) 
             <td data-testid="calendar-title">{o.title}</td>
             <td>{labelOf(v.event_kinds, o.kind)}</td>
             <td>{o.owner ?? ""}</td>
-            <td class="muted small">{o.source}{o.done_by ? ` · done by ${o.done_by} on ${o.done_at}` : ""}</td>
+            <td class="muted small">{o.source}{o.done_by ? <> · done by {o.done_by} on <When at={o.done_at} /></> : null}</td>
             <td>
               {canMarkDone(o) && (
                 <button type="button" data-testid="calendar-mark-done" onClick={() => onMark(o)}>Mark done</button>

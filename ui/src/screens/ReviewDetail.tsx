@@ -34,6 +34,7 @@ import { ReviewHeaderForm } from "./ReviewHeaderForm";
 import { RecordedDecision, Recommendation } from "./ReviewParts";
 import { ReviewPresenter } from "./ReviewPresenter";
 import { ReviewSignoff } from "./ReviewSignoff";
+import { When } from "../components/When";
 
 interface Props {
   /** The review's quarter or number. */
@@ -113,7 +114,7 @@ export function ReviewDetail({ reviewKey, generation, onChanged, onBack }: Props
         <dt>Rules</dt>
         <dd>version {view.rules_version}</dd>
         <dt>Frozen</dt>
-        <dd data-testid="review-frozen">{view.frozen_at ? `${view.frozen_at} by ${view.frozen_by ?? "?"}` : "not yet"}</dd>
+        <dd data-testid="review-frozen">{view.frozen_at ? <><When at={view.frozen_at} /> by {view.frozen_by ?? "?"}</> : "not yet"}</dd>
         <dt>Snapshot SHA-256</dt>
         <dd><code class="fingerprint" data-testid="review-hash">{view.snapshot_hash ?? "none until frozen"}</code></dd>
       </dl>

@@ -3,6 +3,7 @@
 import type { ReviewItem } from "../bindings/ReviewItem";
 import { changedLabels, formatMoney } from "../lib/review";
 import { labelOf, useVocab } from "../lib/vocab";
+import { When } from "../components/When";
 
 /** The rules' recommendation with the inputs that fired it, and core's flags on it. */
 export function Recommendation({ item, large = false }: { item: ReviewItem; large?: boolean }) {
@@ -32,7 +33,7 @@ export function Recommendation({ item, large = false }: { item: ReviewItem; larg
         </p>
       )}
       {item.changed_since_freeze.length > 0 && (
-        <p class="flag" data-testid="flag-changed">Changed since the freeze: {changedLabels(item.changed_since_freeze).join(", ")}</p>
+        <p class="flag" data-testid="flag-changed">Changed since the freeze: {changedLabels(item.changed_since_freeze, v).join(", ")}</p>
       )}
     </div>
   );
@@ -48,7 +49,7 @@ export function RecordedDecision({ item }: { item: ReviewItem }) {
       <p>
         Decided: <strong data-testid="decision-shown">{labelOf(v.dispositions, d.decision)}</strong>
         {d.overrode && <span class="badge override" data-testid="decision-override">Override</span>}
-        <span class="muted small"> by {d.decided_by}, {d.decided_at}</span>
+        <span class="muted small"> by {d.decided_by}, <When at={d.decided_at} /></span>
       </p>
       {d.rationale && <p>Rationale: {d.rationale}</p>}
       {d.dissent.length > 0 && <p>Dissent: {d.dissent.join(", ")}</p>}

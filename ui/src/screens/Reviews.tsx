@@ -16,6 +16,7 @@ import { ReviewCompare } from "./ReviewCompare";
 import { ReviewDetail } from "./ReviewDetail";
 import { ReviewHeaderForm } from "./ReviewHeaderForm";
 import { ReviewSettings } from "./ReviewSettings";
+import { formatDay } from "../lib/format";
 
 type Tab = "reviews" | "register" | "compare" | "settings";
 
@@ -170,7 +171,7 @@ function DecisionRegister({ generation, onOpen }: { generation: number; onOpen: 
                   <td>{r.decision.dissent.join(", ")}</td>
                   <td>{r.decision.conditions}</td>
                   <td class="num">{r.decision.budget === null ? "" : formatMoney(r.decision.budget)}</td>
-                  <td class="small" title={r.decision.decided_at}>{r.decision.decided_by}<br /><span class="muted">{r.decision.decided_at.slice(0, 10)}</span></td>
+                  <td class="small" title={r.decision.decided_at}>{r.decision.decided_by}<br /><span class="muted">{formatDay(r.decision.decided_at.slice(0, 10))}</span></td>
                   <td><code class="hash" title={r.snapshot_hash ?? ""}>{shortHash(r.snapshot_hash)}</code></td>
                 </tr>
               ))}

@@ -11,6 +11,7 @@ import { valueOf } from "../lib/dom";
 import { useAction } from "../lib/useAction";
 import { labelOf, useVocab } from "../lib/vocab";
 import { PassphraseDialog } from "./SignExport";
+import { When } from "../components/When";
 
 export function RequestPanel({ request, onImported }: { request: RequestView; onImported: () => void | Promise<void> }) {
   const v = useVocab();
@@ -56,7 +57,7 @@ export function RequestPanel({ request, onImported }: { request: RequestView; on
                 <td>{labelOf(v.signoff_roles, s.role)}</td>
                 <td>{labelOf(v.signoff_decisions, s.decision)}</td>
                 <td>{s.conditions}</td>
-                <td>{s.signed_at}</td>
+                <td><When at={s.signed_at} /></td>
                 <td>
                   <code>{s.fingerprint.slice(0, 16)}…</code>
                 </td>

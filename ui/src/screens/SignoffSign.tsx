@@ -16,6 +16,7 @@ import { useAction } from "../lib/useAction";
 import { labelOf, useVocab } from "../lib/vocab";
 import { PassphraseDialog } from "./SignExport";
 import { OutcomeDetails } from "./SignoffRequestPanel";
+import { When } from "../components/When";
 
 export function SignoffSign() {
   const v = useVocab();
@@ -56,7 +57,7 @@ export function SignoffSign() {
             {labelOf(v.signoff_gates, review.request.gate)} sign-off of {review.request.system_name}
           </h2>
           <p class="hint">
-            Requested by {review.request.requested_by} ({review.requester.subject}) at {review.request.requested_at};
+            Requested by {review.request.requested_by} ({review.requester.subject}) at <When at={review.request.requested_at} />;
             deadline {review.request.deadline}. Board {review.request.board} needs{" "}
             {review.request.rule.roles.map((r) => `${r.required} ${labelOf(v.signoff_roles, r.role).toLowerCase()}`).join(", ")}, quorum{" "}
             {review.request.rule.quorum}; one rejection rejects.

@@ -13,6 +13,7 @@ import { SystemAssessments } from "./AssessList";
 import { AssessmentScreen } from "./AssessForm";
 import { SystemForm } from "./SystemForm";
 import { SystemLifecycle } from "./SystemLifecycle";
+import { When } from "../components/When";
 
 interface Props {
   id: number;
@@ -145,7 +146,7 @@ export function SystemDetail({ id, onBack, onChanged }: Props) {
           <dt>Data sensitivity</dt><dd>{labelOf(v.data_sensitivities, s.data_sensitivity)}</dd>
           <dt>Deployment date</dt><dd>{s.deployment_date ?? none}</dd>
           <dt>Tags</dt><dd>{s.tags.length ? s.tags.map((t) => <span class="tag">{t}</span>) : none}</dd>
-          <dt>Record</dt><dd class="muted">#{s.id} · created {s.created_at} · updated {s.updated_at}</dd>
+          <dt>Record</dt><dd class="muted">#{s.id} · created <When at={s.created_at} /> · updated <When at={s.updated_at} /></dd>
         </dl>
       </div>
 

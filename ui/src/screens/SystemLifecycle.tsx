@@ -11,6 +11,7 @@ import { backend } from "../backend";
 import { ErrorBox } from "../components/ErrorBox";
 import { useAction } from "../lib/useAction";
 import { labelOf, useVocab } from "../lib/vocab";
+import { When } from "../components/When";
 
 interface Props {
   system: AiSystem;
@@ -141,7 +142,7 @@ function Checklist({ system, items, onChanged }: { system: AiSystem; items: Chec
               <td>{i.title}{i.note ? <div class="muted small">{i.note}</div> : null}</td>
               <td>{i.owner}</td>
               <td class="date">{i.due}</td>
-              <td>{labelOf(v.item_states, i.state)}{i.closed_by ? <div class="muted small">{i.closed_by}, {i.closed_at}</div> : null}</td>
+              <td>{labelOf(v.item_states, i.state)}{i.closed_by ? <div class="muted small">{i.closed_by}, <When at={i.closed_at} /></div> : null}</td>
               <td>
                 {i.state === "open" && waiving !== i.key && (
                   <>

@@ -13,6 +13,7 @@ import { valueOf } from "../lib/dom";
 import { type Draft, formatMoney, svgSource } from "../lib/tco";
 import { useAction } from "../lib/useAction";
 import { TcoEditor } from "./TcoEditor";
+import { When } from "../components/When";
 
 type View = { kind: "list" } | { kind: "edit"; id: number | null; draft: Draft } | { kind: "compare" };
 
@@ -123,7 +124,7 @@ export function TcoScreen() {
                 <td>
                   {s.cheapest} ({formatMoney(s.cheapest_npv)} {s.currency})
                 </td>
-                <td>{s.updated_at}</td>
+                <td><When at={s.updated_at} /></td>
               </tr>
             ))}
           </tbody>

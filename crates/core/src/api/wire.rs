@@ -132,6 +132,8 @@ pub struct Vocabulary {
     /// The fields of a system's record with their labels, in the register's column order (the
     /// headers an export writes and an import reads).
     pub system_fields: Vec<FieldLabel>,
+    /// The fields of a review's scorecard with their labels.
+    pub scorecard_fields: Vec<FieldLabel>,
 }
 
 /// A field of a record and how to show it.
@@ -188,6 +190,13 @@ impl Vocabulary {
                 .map(|f| FieldLabel {
                     key: f.key.to_string(),
                     label: f.label.to_string(),
+                })
+                .collect(),
+            scorecard_fields: steward_domain::review::SCORECARD_LABELS
+                .iter()
+                .map(|(key, label)| FieldLabel {
+                    key: key.to_string(),
+                    label: label.to_string(),
                 })
                 .collect(),
         }

@@ -151,7 +151,7 @@ fn scores(a: &Assessment) -> Vec<(String, String)> {
                 },
                 d.risk_tier.label(),
                 d.decided_by,
-                d.decided_at,
+                super::reader_time(&d.decided_at),
                 if d.reason.is_empty() {
                     String::new()
                 } else {
@@ -235,12 +235,15 @@ pub fn assessment_report(
                 a.template.id, a.template.version, a.template.title
             ),
         ),
-        KeyValue::new("Status", a.status.key()),
-        KeyValue::new("Started", format!("{} by {}", a.created_at, a.created_by)),
+        KeyValue::new("Status", a.status.label()),
+        KeyValue::new(
+            "Started",
+            format!("{} by {}", super::reader_time(&a.created_at), a.created_by),
+        ),
         KeyValue::new(
             "Completed",
             match (&a.completed_at, &a.completed_by) {
-                (Some(at), Some(by)) => format!("{at} by {by}"),
+                (Some(at), Some(by)) => format!("{} by {by}", super::reader_time(at)),
                 _ => "not yet".into(),
             },
         ),

@@ -184,7 +184,9 @@ fn attestation(v: &ReviewView) -> Vec<KeyValue> {
             "Frozen",
             format!(
                 "{} by {}",
-                v.frozen_at.as_deref().unwrap_or("(not frozen)"),
+                v.frozen_at
+                    .as_deref()
+                    .map_or("(not frozen)".into(), super::reader_time),
                 v.frozen_by.as_deref().unwrap_or("(nobody)")
             ),
         ),
@@ -198,7 +200,9 @@ fn attestation_text(v: &ReviewView) -> String {
          as one canonical JSON document whose SHA-256 is {}. Changes made in the workspace since \
          the freeze do not alter them; where an input differs now, the dispositions name it \
          under \"Changed since freeze\". Decisions and actions are as the board recorded them.",
-        v.frozen_at.as_deref().unwrap_or("(not frozen)"),
+        v.frozen_at
+            .as_deref()
+            .map_or("(not frozen)".into(), super::reader_time),
         v.frozen_by.as_deref().unwrap_or("(nobody)"),
         v.rules_version,
         v.snapshot_hash.as_deref().unwrap_or("(none)"),
@@ -247,7 +251,7 @@ fn board_signoff(signoff: Option<&RequestView>) -> Vec<Block> {
                 text(s.role.label()),
                 text(s.decision.label()),
                 opt_text(Some(s.conditions.as_str())),
-                text(&s.signed_at),
+                text(super::reader_time(&s.signed_at)),
                 text(format!("{} (SHA-256 {})", s.subject, s.fingerprint)),
             ]
         })
@@ -425,7 +429,7 @@ fn dispositions_section(v: &ReviewView) -> Section {
                 ""
             }),
             opt_num(d.and_then(|d| d.budget)),
-            text(i.changed_since_freeze.join(", ")),
+            text(changed_labels(&i.changed_since_freeze)),
         ]);
         if let Some(d) = d {
             let mut parts = vec![if d.overrode {
@@ -450,7 +454,11 @@ fn dispositions_section(v: &ReviewView) -> Section {
             if !d.conditions.is_empty() {
                 parts.push(format!("Conditions: {}", sentence(&d.conditions)));
             }
-            parts.push(format!("Recorded by {} at {}.", d.decided_by, d.decided_at));
+            parts.push(format!(
+                "Recorded by {} at {}.",
+                d.decided_by,
+                super::reader_time(&d.decided_at)
+            ));
             notes.push(KeyValue::new(&c.system, parts.join(" ")));
         }
     }
@@ -1057,7 +1065,7 @@ fn scorecards_table(v: &ReviewView) -> Table {
         .map(|i| {
             let c = &i.scorecard;
             let outcomes = c.outcomes.join("; ");
-            let changed = i.changed_since_freeze.join(", ");
+            let changed = changed_labels(&i.changed_since_freeze);
             vec![
                 Cell::Integer(c.system_id),
                 text(&c.system),
@@ -1274,4 +1282,12 @@ fn changes_table(c: Option<&ReviewComparison>) -> Table {
         }
     }
     t
+}
+
+/// The fields changed since the freeze as the board reads them.
+fn changed_labels(keys: &[String]) -> String {
+    keys.iter()
+        .map(|k| crate::review::scorecard_label(k))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

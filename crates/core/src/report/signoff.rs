@@ -47,7 +47,11 @@ pub fn signoff_report(v: &RequestView, workspace: &str, at: DateTime<Utc>, by: &
         KeyValue::new("Snapshot SHA-256", &d.snapshot_hash),
         KeyValue::new(
             "Requested",
-            format!("{} by {}", d.requested_at, d.requested_by),
+            format!(
+                "{} by {}",
+                super::reader_time(&d.requested_at),
+                d.requested_by
+            ),
         ),
         KeyValue::new("Deadline", d.deadline.to_string()),
         KeyValue::new("Board", &d.board),
@@ -81,7 +85,7 @@ pub fn signoff_report(v: &RequestView, workspace: &str, at: DateTime<Utc>, by: &
                 text(s.role.label()),
                 text(s.decision.label()),
                 text(&s.conditions),
-                text(&s.signed_at),
+                text(super::reader_time(&s.signed_at)),
                 text(&s.fingerprint),
             ]
         })

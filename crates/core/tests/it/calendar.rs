@@ -186,7 +186,7 @@ fn a_changed_risk_tier_moves_the_review_and_keeps_its_uid() {
     assert_eq!(medium.start, d("2027-01-10"));
     assert_eq!(high.uid, medium.uid, "the same series, moved");
     assert!(
-        medium.source.contains("risk tier medium"),
+        medium.source.contains("Medium risk tier"),
         "{}",
         medium.source
     );

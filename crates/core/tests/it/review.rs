@@ -147,7 +147,7 @@ fn a_draft_scores_live_and_recommends_with_the_inputs_that_fired() {
     assert!(
         r.because
             .iter()
-            .any(|b| b.text == "the longest breach run is 3 (rule: breach_months >= 3)"),
+            .any(|b| b.text == "the longest breach run is 3 (the rule: at least 3)"),
         "{:?}",
         r.because
     );

@@ -697,7 +697,7 @@ fn the_sign_off_certificate_is_a_signed_pdf_and_a_workbook() {
         "Compliance",
         "Approve with conditions",
         "Monthly drift report",
-        "2026-11-02T09:30:00Z",
+        "2026-11-02 09:30:00 UTC",
         &s.bob.certificate_info().fingerprint_sha256,
     ] {
         assert!(row.contains(want), "the signature row shows {want}: {row}");

@@ -143,8 +143,8 @@ pub fn derive_events(inp: &Inputs<'_>) -> Vec<Event> {
                 "model_review",
                 format!("Model review: {name}"),
                 format!(
-                    "{name}: risk tier {}, every {months} months from {from} (rule model_review)",
-                    d.risk_tier.key()
+                    "{name}: {} risk tier, every {months} months from {from} (rule model_review)",
+                    d.risk_tier.label()
                 ),
             );
             let anchor = last.unwrap_or(deployed);
@@ -246,14 +246,12 @@ pub fn derive_events(inp: &Inputs<'_>) -> Vec<Event> {
                     }
                 ),
                 format!(
-                    "{name}: milestone {}, planned {}, actual {}",
-                    ms.kind.key(),
+                    "{name}: milestone \"{}\", {}, {}",
+                    ms.kind.label(),
                     ms.planned
-                        .map(|d| d.to_string())
-                        .unwrap_or_else(|| "-".into()),
+                        .map_or_else(|| "no planned date".into(), |d| format!("planned {d}")),
                     ms.actual
-                        .map(|d| d.to_string())
-                        .unwrap_or_else(|| "-".into())
+                        .map_or_else(|| "not reached yet".into(), |d| format!("reached {d}"))
                 ),
             );
             e.start = date;
@@ -331,7 +329,7 @@ pub fn derive_events(inp: &Inputs<'_>) -> Vec<Event> {
                 format!("{}: {name}", item.title),
                 format!(
                     "{name}: decommissioning checklist item \"{}\" (rule decommission.items)",
-                    item.key
+                    item.title
                 ),
             );
             e.owner = Some(item.owner.clone());

@@ -205,6 +205,56 @@ impl Scorecard {
     }
 }
 
+/// How a scorecard's fields read, by their key (the key a review reports as changed since its
+/// freeze, "scope" included), in the order the board reads them.
+pub const SCORECARD_LABELS: &[(&str, &str)] = &[
+    ("system", "Name"),
+    ("business_unit", "Business unit"),
+    ("owner", "Owner"),
+    ("sponsor", "Sponsor"),
+    ("kpi_attainment", "KPI attainment"),
+    ("measurements", "Measurements"),
+    ("kpis_in_breach", "KPIs in breach"),
+    ("breach_months", "Longest breach run"),
+    ("worst_kpi", "Worst KPI"),
+    ("outcomes", "Outcomes driven"),
+    ("escalations_open", "Escalations open"),
+    ("escalations_resolved", "Escalations resolved"),
+    ("run_cost", "Run cost per year"),
+    ("cost_per_1000", "Cost per 1,000 inferences"),
+    ("tco_scenario", "TCO scenario"),
+    ("tco_option", "TCO option"),
+    ("annual_value", "Annual value"),
+    ("roi", "ROI"),
+    ("risk_tier", "Risk tier"),
+    ("eu_category", "EU AI Act category"),
+    ("assessment", "Assessment"),
+    ("signoff", "Pre-deployment sign-off"),
+    ("overdue_items", "Overdue calendar items"),
+    ("certs_expiring", "Certifications expiring in 90 days"),
+    ("months_since_retrain", "Since last retrain"),
+    ("months_since_model_review", "Since last model review"),
+    ("stage", "Stage"),
+    ("age_months", "Age"),
+    ("data_readiness", "Data readiness"),
+    ("strategic_alignment", "Strategic alignment"),
+    ("proposal_score", "Proposal score"),
+    ("scope", "Scope"),
+];
+
+/// The label of a scorecard field; a key the table does not know reads as words
+/// ("something_new" as "Something new").
+pub fn scorecard_label(key: &str) -> String {
+    if let Some((_, label)) = SCORECARD_LABELS.iter().find(|(k, _)| *k == key) {
+        return (*label).to_string();
+    }
+    let words = key.replace('_', " ");
+    let mut c = words.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
 /// (value - cost) / cost, when both are known and the cost is not zero.
 pub fn roi(annual_value: Option<f64>, run_cost: Option<f64>) -> Option<f64> {
     match (annual_value, run_cost) {

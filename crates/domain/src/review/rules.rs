@@ -257,7 +257,7 @@ fn value(card: &Scorecard, field: Field) -> Value {
 fn shown(field: Field, v: &Value) -> String {
     match v {
         Value::Missing => "missing".into(),
-        Value::Word(w) => (*w).replace('_', " "),
+        Value::Word(w) => word_label(field, w),
         Value::Number(x) => match field {
             Field::KpiAttainment | Field::Roi => format!("{:.0}%", x * 100.0),
             Field::RunCost | Field::AnnualValue => money(*x),
@@ -265,6 +265,17 @@ fn shown(field: Field, v: &Value) -> String {
             _ => format!("{x}"),
         },
     }
+}
+
+/// A closed value as the board reads it ("high_risk" as "High-risk").
+fn word_label(field: Field, w: &str) -> String {
+    let label = match field {
+        Field::RiskTier => RiskTier::parse(w).map(|x| x.label()),
+        Field::EuCategory => EuAiActCategory::parse(w).map(|x| x.label()),
+        Field::Stage => Stage::parse(w).map(|x| x.label()),
+        _ => None,
+    };
+    label.map_or_else(|| w.replace('_', " "), str::to_lowercase)
 }
 
 /// A whole amount with thousands separators, e.g. 1,234,567.
@@ -286,7 +297,7 @@ pub fn money(x: f64) -> String {
 }
 
 impl Condition {
-    fn parse(text: &str) -> std::result::Result<Condition, String> {
+    pub(crate) fn parse(text: &str) -> std::result::Result<Condition, String> {
         let words: Vec<&str> = text.split_whitespace().collect();
         let field_of = |w: &str| {
             Field::parse(w).ok_or_else(|| {
@@ -402,18 +413,43 @@ impl Condition {
         }
     }
 
+    /// What the condition asks, in words: "below -25%", "not high", "missing".
+    pub fn in_words(&self) -> String {
+        let threshold = match (&self.word, self.number) {
+            (Some(w), _) => word_label(self.field, w),
+            (None, Some(x)) => shown(self.field, &Value::Number(x)),
+            (None, None) => String::new(),
+        };
+        let op = match self.op {
+            Op::Missing => return "missing".into(),
+            Op::Present => return "known".into(),
+            Op::Lt => "below",
+            Op::Le => "at most",
+            Op::Gt => "above",
+            Op::Ge => "at least",
+            Op::Eq if self.word.is_some() => "",
+            Op::Eq => "equal to",
+            Op::Ne => "not",
+        };
+        if op.is_empty() {
+            threshold
+        } else {
+            format!("{op} {threshold}")
+        }
+    }
+
     /// The condition and the value that made it hold, in words: "the return on its running
-    /// cost is -40% (rule: roi < -0.25)".
+    /// cost is -40% (the rule: below -25%)".
     pub fn because(&self, card: &Scorecard) -> Because {
         let v = value(card, self.field);
         Because {
             input: self.field,
             value: shown(self.field, &v),
             text: format!(
-                "{} is {} (rule: {})",
+                "{} is {} (the rule: {})",
                 self.field.label(),
                 shown(self.field, &v),
-                self.text
+                self.in_words()
             ),
         }
     }

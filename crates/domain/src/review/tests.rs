@@ -226,8 +226,8 @@ fn the_reasons_name_the_inputs_and_values_that_fired() {
     assert_eq!(
         texts,
         [
-            "the return on its running cost is -40% (rule: roi < -0.25)",
-            "KPI attainment over the quarter is 42% (rule: kpi_attainment < 0.6)",
+            "the return on its running cost is -40% (the rule: below -25%)",
+            "KPI attainment over the quarter is 42% (the rule: below 60%)",
         ],
         "a board member reads which input had which value"
     );
@@ -357,4 +357,46 @@ fn dispositions_fall_under_the_time_model() {
     assert_eq!(Fund.budget_line(), BudgetLine::NewDevelopment);
     assert_eq!(money(1234567.4), "1,234,567");
     assert_eq!(money(-1000.0), "-1,000");
+}
+
+#[test]
+fn every_scorecard_field_has_a_label() {
+    let json = serde_json::to_value(card()).expect("serialises");
+    let keys: Vec<&String> = json.as_object().expect("an object").keys().collect();
+    for key in keys {
+        if key == "system_id" {
+            continue;
+        }
+        assert!(
+            SCORECARD_LABELS.iter().any(|(k, _)| k == key),
+            "{key} has no label"
+        );
+    }
+    assert_eq!(scorecard_label("roi"), "ROI");
+    assert_eq!(scorecard_label("scope"), "Scope");
+    assert_eq!(scorecard_label("something_new"), "Something new");
+}
+
+#[test]
+fn a_condition_reads_in_words_with_labels_not_keys() {
+    let cases = [
+        ("risk_tier != high", "not high"),
+        ("eu_category == high_risk", "high-risk"),
+        ("stage == production", "production"),
+        ("months_since_retrain >= 6", "at least 6"),
+        ("roi < -0.25", "below -25%"),
+        ("run_cost > 100000", "above 100,000"),
+        ("proposal_score is missing", "missing"),
+        ("annual_value is present", "known"),
+    ];
+    for (text, words) in cases {
+        let c = Condition::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+        assert_eq!(c.in_words(), words, "{text}");
+    }
+    let mut c = card();
+    c.risk_tier = RiskTier::Medium;
+    let because = Condition::parse("risk_tier != high")
+        .expect("parses")
+        .because(&c);
+    assert_eq!(because.text, "the risk tier is medium (the rule: not high)");
 }
