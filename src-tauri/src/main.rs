@@ -6,6 +6,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod assess;
+mod backup;
 mod calendar;
 mod commands;
 mod kpi;

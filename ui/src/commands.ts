@@ -9,6 +9,7 @@ import type { Assessment } from "./bindings/Assessment";
 import type { AssessmentSummary } from "./bindings/AssessmentSummary";
 import type { AuditEntry } from "./bindings/AuditEntry";
 import type { AuditQuery } from "./bindings/AuditQuery";
+import type { BackupSummary } from "./bindings/BackupSummary";
 import type { BoardView } from "./bindings/BoardView";
 import type { BudgetTarget } from "./bindings/BudgetTarget";
 import type { CalendarQuery } from "./bindings/CalendarQuery";
@@ -93,6 +94,12 @@ export function commands(invoke: Invoke) {
       invoke("export_assessment", { id, format, out }),
     addTemplate: (path: string): Promise<TemplateInfo> =>
       invoke("add_template", { path }),
+    /**
+     * Writes a checked copy of the workspace to `path` (SQLite's online backup, its audit chain
+     * verified before it is kept).
+     */
+    backupWorkspace: (path: string): Promise<BackupSummary> =>
+      invoke("backup_workspace", { path }),
     calendarList: (query: CalendarQuery): Promise<Occurrence[]> =>
       invoke("calendar_list", { query }),
     calendarDone: (uid: string, occurrence: string | null, doneOn: string | null, note: string): Promise<Occurrence> =>

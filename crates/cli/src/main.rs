@@ -108,6 +108,19 @@ enum Command {
     Demo,
     /// Where the workspace is and what it holds.
     Info,
+    /// Copy the workspace to a file (consistent while the app is open); the copy's audit chain
+    /// is checked before it is kept.
+    Backup {
+        /// The backup file to write.
+        #[arg(short = 'o', long = "out", value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Restore a backup as the workspace of --data-dir, which must hold none yet; the file is
+    /// checked (a Steward workspace, its audit chain intact) before it is put in place.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -198,6 +211,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let trusted = reports::trusted(ws.as_ref(), &identity_dir, &trust)?;
             return reports::verify(&file, &trusted, json);
         }
+        Command::Restore { file } => {
+            let dir = match data_dir.clone() {
+                Some(d) => d,
+                None => api::default_data_dir()
+                    .context("no home directory to restore the workspace into; pass --data-dir")?,
+            };
+            let ctx = Context::new(actor.clone(), Arc::new(SystemClock));
+            let s = api::backup::restore(&file, &dir, ctx)?;
+            output::backup(&s, "restored", json)?;
+            return Ok(ExitCode::SUCCESS);
+        }
         Command::Tco(cmd) => {
             // Scenario files need no workspace; stored scenarios open it when asked.
             let workspace = || open(data_dir.clone(), actor.clone());
@@ -230,7 +254,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
     let mut ws = open(data_dir, actor)?;
     match command {
         // Handled above, before a workspace is opened.
-        Command::Identity(_) | Command::Tco(_) => Ok(ExitCode::SUCCESS),
+        Command::Identity(_) | Command::Tco(_) | Command::Restore { .. } => Ok(ExitCode::SUCCESS),
+        Command::Backup { out } => {
+            let s = ws.backup(&out)?;
+            output::backup(&s, "backed up", json)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Assess(cmd) => assess::run_in(&mut ws, cmd, json),
         Command::Certs(cmd) => cmd.run(&mut ws, json),
         Command::Signoff(cmd) => signoff::run(&mut ws, cmd, &identity_dir, json),

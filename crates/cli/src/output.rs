@@ -262,3 +262,24 @@ pub fn import_plan(plan: &ImportPlan, dry_run: bool, as_json: bool) -> Result<()
     );
     Ok(())
 }
+
+/// A backup written or a workspace restored: where, how large, and what it holds.
+pub fn backup(
+    s: &steward_core::api::backup::BackupSummary,
+    done: &str,
+    as_json: bool,
+) -> Result<()> {
+    if as_json {
+        return json(s);
+    }
+    println!(
+        "{done} {}: {} bytes, schema {}, {} systems, audit chain intact ({} entries, head {})",
+        s.path,
+        money(s.bytes as f64),
+        s.schema_version,
+        s.systems,
+        s.audit_chain.length,
+        s.audit_chain.head.chars().take(16).collect::<String>()
+    );
+    Ok(())
+}

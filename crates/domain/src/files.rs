@@ -66,6 +66,11 @@ impl Partial {
         self.tmp.as_file_mut()
     }
 
+    /// Where the file is being written (a program that writes by name, such as SQLite).
+    pub fn path(&self) -> &Path {
+        self.tmp.path()
+    }
+
     /// Syncs the file to disk, renames it to its name, and syncs the folder, so that after a
     /// crash the file is there whole or not at all.
     pub fn commit(self) -> Result<()> {

@@ -200,6 +200,7 @@ impl Store {
         if from as usize >= MIGRATIONS.len() {
             return Ok(());
         }
+        self.backup_before_migrating(from)?;
         self.conn.pragma_update(None, "foreign_keys", "OFF")?;
         let result = self.apply_migrations(from);
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -244,6 +245,38 @@ impl Store {
         Ok(self
             .conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// Copies the whole workspace to `out` (a new or empty file) with SQLite's online backup: a
+    /// consistent copy while other connections, this process's or another's, read and write.
+    pub fn backup_to(&self, out: &Path) -> Result<()> {
+        let mut dst = Connection::open(out).map_err(|e| open_error(out, e))?;
+        let backup = rusqlite::backup::Backup::new(&self.conn, &mut dst)?;
+        backup.run_to_completion(1024, std::time::Duration::from_millis(5), None)?;
+        Ok(())
+    }
+
+    /// Before the first migration of a workspace that holds data, its copy as it was, beside it:
+    /// `steward-backup-schema-N.db` (kept if one is there already: it is the older copy).
+    fn backup_before_migrating(&self, from: i64) -> Result<()> {
+        let Some(dir) = self.path.as_ref().and_then(|p| p.parent()) else {
+            return Ok(());
+        };
+        if from == 0 {
+            return Ok(()); // a new workspace: nothing to keep
+        }
+        let out = dir.join(format!("steward-backup-schema-{from}.db"));
+        if out.exists() {
+            return Ok(());
+        }
+        let tmp = steward_domain::files::Partial::create(&out)?;
+        self.backup_to(tmp.path()).map_err(|e| {
+            Error::Workspace(format!(
+                "could not back up {} before upgrading it from schema {from}: {e}; it was not changed",
+                self.describe()
+            ))
+        })?;
+        tmp.commit()
     }
 
     /// Holds one read transaction open until the guard is dropped: every read through this

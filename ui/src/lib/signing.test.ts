@@ -20,12 +20,18 @@ describe("exportSteps", () => {
     expect(signs("pack", false)).toBe(true);
     expect(exportSteps("pack", false, true)).toEqual(["passphrase", "run"]);
   });
+
+  it("backs up without a key or a passphrase", () => {
+    expect(signs("backup", true)).toBe(false);
+    expect(exportSteps("backup", true, false)).toEqual(["run"]);
+  });
 });
 
 describe("helpers", () => {
   it("writes a pack as .zip and reports under their own extension", () => {
     expect(extensionOf("pack")).toBe("zip");
     expect(extensionOf("pdf")).toBe("pdf");
+    expect(extensionOf("backup")).toBe("db");
   });
 
   it("refuses two different passphrases", () => {

@@ -20,6 +20,7 @@ const KINDS: { key: ReportKind; label: string }[] = [
   { key: "pdf", label: "Register report, PDF" },
   { key: "xlsx", label: "Register report, Excel workbook" },
   { key: "pack", label: "Audit pack (.zip, always signed)" },
+  { key: "backup", label: "Workspace backup (.db, a checked copy)" },
 ];
 
 export function PassphraseDialog({ onOk, onCancel }: { onOk: (p: string) => void; onCancel: () => void }) {
@@ -95,7 +96,15 @@ export function SignExportScreen() {
     const out = path.trim();
     const signed = signs(kind, sign);
     await run(async () => {
-      if (kind === "pack") {
+      if (kind === "backup") {
+        const b = await backend.backupWorkspace(out);
+        setWritten({
+          path: b.path,
+          what: `${b.systems} systems, ${b.bytes} bytes, audit chain intact (${b.audit_chain.length} entries)`,
+          signer: null,
+          fingerprint: null,
+        });
+      } else if (kind === "pack") {
         const s = await backend.createPack(passphrase ?? "", out, setProgress);
         setWritten({
           path: s.path,

@@ -3,6 +3,7 @@
 mod areas;
 mod assess;
 mod audit;
+mod backup;
 mod calendar;
 mod kpi;
 mod pack;

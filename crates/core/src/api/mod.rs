@@ -3,6 +3,7 @@
 
 pub mod assess;
 mod audit;
+pub mod backup;
 mod calendar;
 mod certs;
 mod export;

@@ -170,3 +170,29 @@ fn a_write_blocked_by_another_process_says_so_and_changes_nothing() {
         .collect();
     assert_eq!(names.len(), 2, "{names:?}");
 }
+
+#[test]
+fn a_workspace_is_backed_up_beside_itself_before_it_is_upgraded() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let older = crate::support::workspace_at_schema(dir.path(), 9);
+    drop(older);
+    let original = std::fs::read(dir.path().join(DB_FILE)).expect("reads");
+    let ws = workspace(dir.path());
+    assert_eq!(ws.schema_version().expect("version"), SCHEMA_VERSION);
+    let kept = dir.path().join("steward-backup-schema-9.db");
+    let c = Connection::open(&kept).expect("the backup opens");
+    let version: i64 = c
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .expect("version");
+    assert_eq!(version, 9, "the workspace as it was before the upgrade");
+    let name: String = c
+        .query_row("SELECT name FROM systems", [], |r| r.get(0))
+        .expect("its system");
+    assert_eq!(name, "Copilot");
+    assert!(!original.is_empty());
+    // Opening it again upgrades nothing and keeps the older copy as it is.
+    drop(ws);
+    let before = std::fs::read(&kept).expect("reads");
+    let _ws = workspace(dir.path());
+    assert_eq!(std::fs::read(&kept).expect("reads"), before);
+}
