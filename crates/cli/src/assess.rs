@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use steward_core::report::reader_time as rt;
 
 use anyhow::{Context as _, Result};
 use clap::Subcommand;
@@ -384,7 +385,7 @@ fn print_list(list: &[AssessmentSummary]) {
                         )
                     })
                     .unwrap_or_default(),
-                a.updated_at.clone(),
+                steward_core::report::reader_time(&a.updated_at),
             ]
         })
         .collect();
@@ -420,9 +421,9 @@ fn print_assessment(a: &Assessment, json: bool) -> Result<()> {
         "progress     {} of {} shown questions answered",
         a.answered, a.shown
     );
-    println!("started      {} by {}", a.created_at, a.created_by);
+    println!("started      {} by {}", rt(&a.created_at), a.created_by);
     if let (Some(at), Some(by)) = (&a.completed_at, &a.completed_by) {
-        println!("completed    {at} by {by}");
+        println!("completed    {} by {by}", rt(at));
     }
     if let Some(s) = a.superseded_by {
         println!("superseded   by #{s}");
@@ -431,12 +432,17 @@ fn print_assessment(a: &Assessment, json: bool) -> Result<()> {
         if d.accepted {
             println!(
                 "decision     accepted tier {} ({} at {})",
-                d.risk_tier, d.decided_by, d.decided_at
+                d.risk_tier,
+                d.decided_by,
+                rt(&d.decided_at)
             );
         } else {
             println!(
                 "decision     overridden to tier {} ({} at {}): {}",
-                d.risk_tier, d.decided_by, d.decided_at, d.reason
+                d.risk_tier,
+                d.decided_by,
+                rt(&d.decided_at),
+                d.reason
             );
         }
     }

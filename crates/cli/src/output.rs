@@ -151,8 +151,8 @@ pub fn system(s: &AiSystem, as_json: bool) -> Result<()> {
         ("annual value", opt(d.annual_value.map(money))),
         ("data readiness", score(d.data_readiness)),
         ("strategic alignment", score(d.strategic_alignment)),
-        ("created", s.created_at.clone()),
-        ("updated", s.updated_at.clone()),
+        ("created", steward_core::report::reader_time(&s.created_at)),
+        ("updated", steward_core::report::reader_time(&s.updated_at)),
     ];
     for (k, v) in fields {
         println!("{k:>20}  {v}");

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use steward_core::report::reader_time as rt;
 
 use anyhow::{anyhow, Context as _, Result};
 use chrono::NaiveDate;
@@ -218,7 +219,7 @@ fn show(v: &ReviewView, json: bool) -> Result<()> {
     if let Some(h) = &v.snapshot_hash {
         println!(
             "frozen {} by {}, snapshot SHA-256 {h}, rules {}",
-            v.frozen_at.as_deref().unwrap_or("?"),
+            v.frozen_at.as_deref().map_or("?".into(), rt),
             v.frozen_by.as_deref().unwrap_or("?"),
             v.rules_version
         );

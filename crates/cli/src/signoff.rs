@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use steward_core::report::reader_time as rt;
 
 use anyhow::{anyhow, bail, Context as _, Result};
 use chrono::NaiveDate;
@@ -513,7 +514,10 @@ fn print_review(r: &RequestReview, json: bool) -> Result<()> {
     );
     println!(
         "requested by {} at {} ({}), deadline {}",
-        d.requested_by, d.requested_at, r.requester.subject, d.deadline
+        d.requested_by,
+        rt(&d.requested_at),
+        r.requester.subject,
+        d.deadline
     );
     println!("request {}  snapshot SHA-256 {}", d.uid, d.snapshot_hash);
     let roles: Vec<String> = d
@@ -538,12 +542,14 @@ fn print_review(r: &RequestReview, json: bool) -> Result<()> {
         if since.changes.is_empty() {
             println!(
                 "\nnothing changed since the board approved request {} ({})",
-                since.request, since.requested_at
+                since.request,
+                rt(&since.requested_at)
             );
         } else {
             println!(
                 "\nchanged since the board approved request {} ({}):",
-                since.request, since.requested_at
+                since.request,
+                rt(&since.requested_at)
             );
             for c in &since.changes {
                 println!(
@@ -629,7 +635,10 @@ pub(crate) fn print_request(v: &RequestView, json: bool) -> Result<()> {
         };
         println!(
             "  signed {} by {} as {}: {}{cond}",
-            s.signed_at, s.signer, s.role, s.decision
+            rt(&s.signed_at),
+            s.signer,
+            s.role,
+            s.decision
         );
     }
     if !v.changes.is_empty() {

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use steward_core::report::reader_time as rt;
 
 use anyhow::{anyhow, bail, Context as _, Result};
 use clap::{Subcommand, ValueEnum};
@@ -272,7 +273,7 @@ pub fn run(cmd: TcoCmd, json: bool, needs: Needs<'_>) -> Result<ExitCode> {
                 println!(
                     "scenario #{} (saved {}), AI systems: {}",
                     st.id,
-                    st.updated_at,
+                    rt(&st.updated_at),
                     if st.scenario.systems.is_empty() {
                         "none".to_string()
                     } else {

@@ -17,7 +17,7 @@ pub use steward_report::*;
 
 /// A stored time ("2026-12-05T08:48:29Z") as a report shows it ("2026-12-05 08:48:29 UTC");
 /// anything that is not such a time is shown as it is.
-pub(crate) fn reader_time(at: &str) -> String {
+pub fn reader_time(at: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(at).map_or_else(
         |_| at.to_string(),
         |t| {
