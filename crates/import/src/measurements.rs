@@ -79,7 +79,21 @@ pub struct MeasurementPlan {
     /// Distinct KPIs the file measures.
     pub kpis: u32,
     pub warnings: Vec<ImportProblem>,
+    /// How the file was read where it departs from the plain layout (the sheet chosen, rows
+    /// above the header).
+    pub decisions: Vec<ImportProblem>,
     pub problems: Vec<ImportProblem>,
+}
+
+/// Whether a header names a column of a measurements file.
+pub fn known_header(h: &str) -> bool {
+    let k = super::table::header_key(h);
+    !k.is_empty()
+        && SPECS.iter().any(|s| {
+            super::table::header_key(s.key) == k
+                || super::table::header_key(s.label) == k
+                || s.synonyms.iter().any(|x| super::table::header_key(x) == k)
+        })
 }
 
 /// A period whose value an import replaces.
@@ -188,6 +202,7 @@ pub fn plan_rows<'e, R: Borrow<(u32, Vec<Cell>)>>(
         unchanged: 0,
         kpis: 0,
         warnings,
+        decisions: Vec::new(),
         problems: Vec::new(),
     };
     if !problems.is_empty() {
