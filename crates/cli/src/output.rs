@@ -238,6 +238,12 @@ pub fn import_plan(plan: &ImportPlan, dry_run: bool, as_json: bool) -> Result<()
         .map(|s| format!(", sheet {s:?}"))
         .unwrap_or_default();
     println!("{}{sheet}: {} data rows", plan.file, plan.rows);
+    if let Some(m) = &plan.mapping {
+        println!("mapping: {m}");
+    }
+    for d in &plan.decisions {
+        println!("read: {d}");
+    }
     for w in &plan.warnings {
         println!("warning: {w}");
     }

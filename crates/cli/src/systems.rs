@@ -6,8 +6,9 @@ use std::process::ExitCode;
 use anyhow::{Context as _, Result};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
-use steward_core::api::Workspace;
+use steward_core::api::{ImportOptions, Workspace};
 use steward_core::export::ExportFormat;
+use steward_core::import::mapping::Mapping;
 use steward_core::register::*;
 
 use crate::output;
@@ -47,6 +48,28 @@ pub enum SystemsCmd {
         /// Show what would be added or changed, and write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// The worksheet to read (default: the one whose header names the register's columns).
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
+        /// A mapping of headers, values and date order (TOML; see `steward systems mapping-template`).
+        #[arg(long, value_name = "FILE", conflicts_with = "profile")]
+        mapping: Option<PathBuf>,
+        /// A mapping profile saved in the workspace.
+        #[arg(long, value_name = "NAME")]
+        profile: Option<String>,
+        /// Save the mapping given with --mapping as this profile, for the next import.
+        #[arg(long, value_name = "NAME", requires = "mapping")]
+        save_profile: Option<String>,
+    },
+    /// Print a commented example of a mapping file for `systems import --mapping`.
+    MappingTemplate,
+    /// List the mapping profiles saved in the workspace, or show one as TOML.
+    Profiles {
+        /// The profile to show.
+        name: Option<String>,
+        /// Delete this profile instead.
+        #[arg(long)]
+        delete: bool,
     },
     /// Export the register (or the filtered part of it) as .xlsx or .csv.
     Export {
@@ -343,10 +366,67 @@ pub fn run(ws: &mut Workspace, cmd: SystemsCmd, json: bool) -> Result<ExitCode> 
                 }
             }
         }
-        SystemsCmd::Import { file, dry_run } => {
-            let plan = ws.import_systems(&file, dry_run)?;
+        SystemsCmd::Import {
+            file,
+            dry_run,
+            sheet,
+            mapping,
+            profile,
+            save_profile,
+        } => {
+            let mapping = match (mapping, profile) {
+                (Some(path), _) => {
+                    let text = std::fs::read_to_string(&path)
+                        .with_context(|| format!("reading the mapping {}", path.display()))?;
+                    let m = Mapping::from_toml(&text)
+                        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+                    Some((format!("file {}", path.display()), m))
+                }
+                (None, Some(name)) => {
+                    let m = ws.import_profile(&name)?;
+                    Some((format!("profile {name:?}"), m))
+                }
+                (None, None) => None,
+            };
+            if let (Some(name), Some((_, m))) = (&save_profile, &mapping) {
+                ws.save_import_profile(name, m)
+                    .with_context(|| format!("saving the mapping profile {name:?}"))?;
+            }
+            let opts = ImportOptions { sheet, mapping };
+            let plan = ws.import_systems_with(&file, dry_run, &opts, &mut |_| true)?;
             output::import_plan(&plan, dry_run, json)?;
         }
+        SystemsCmd::MappingTemplate => print!("{}", Mapping::TEMPLATE),
+        SystemsCmd::Profiles { name, delete } => match (name, delete) {
+            (Some(name), true) => {
+                ws.delete_import_profile(&name)?;
+                output::message(
+                    json,
+                    &format!("deleted the mapping profile {name:?}"),
+                    serde_json::json!({ "deleted": name }),
+                )?;
+            }
+            (Some(name), false) => {
+                let m = ws.import_profile(&name)?;
+                if json {
+                    output::json(&m)?;
+                } else {
+                    print!("{}", m.to_toml());
+                }
+            }
+            (None, _) => {
+                let profiles = ws.import_profiles()?;
+                if json {
+                    output::json(&profiles)?;
+                } else if profiles.is_empty() {
+                    println!("no mapping profiles saved; save one with `steward systems import FILE --mapping MAP.toml --save-profile NAME`");
+                } else {
+                    for (n, _) in profiles {
+                        println!("{n}");
+                    }
+                }
+            }
+        },
         SystemsCmd::Export {
             format,
             output: out,

@@ -1,26 +1,35 @@
 //! Register benchmarks: importing a 100,000-row .xlsx register (plan, and plan + commit into a
-//! fresh on-disk workspace) against calamine's bare parse of the same file, and listing a
-//! 10,000-system register. Run with `cargo bench -p steward-core --bench register`.
+//! fresh on-disk workspace: parse, map, validate, write, audit) against calamine's bare parse of
+//! the same file; exporting 100,000 systems to .xlsx against a bare rust_xlsxwriter write of the
+//! same cells (constant-memory mode); and listing a 10,000-system register. Divan reports the
+//! median of each; the ratios are the import's and the export's medians over their bare
+//! counterparts'. Run with `cargo bench -p steward-core --bench register`.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use calamine::{open_workbook_auto, Data, Reader};
+use chrono::Datelike;
 use chrono::{TimeZone, Utc};
 use divan::Bencher;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 use steward_core::api::{Context, Workspace};
 use steward_core::clock::FixedClock;
-use steward_core::import::systems::headers;
+use steward_core::export::ExportFormat;
+use steward_core::import::systems::{headers, system_cells};
+use steward_core::import::table::Cell;
 use steward_core::register::{RiskTier, SortKey, Stage, SystemQuery};
 
 const IMPORT_ROWS: usize = 100_000;
 const LIST_ROWS: usize = 10_000;
 
-/// The generated inputs: the 100k-row file and a workspace holding 10k systems.
+/// The generated inputs: the 100k-row file, a workspace holding 10k systems, and one holding
+/// the 100k.
 struct Inputs {
     big_xlsx: PathBuf,
     list_workspace: PathBuf,
+    big_workspace: PathBuf,
+    out_dir: PathBuf,
 }
 
 static INPUTS: OnceLock<Inputs> = OnceLock::new();
@@ -42,9 +51,18 @@ fn main() {
     ws.import_systems(&small, false)
         .expect("the 10k register imports");
     drop(ws);
+    let big_workspace = dir.path().join("big-ws");
+    let mut ws = Workspace::open_dir(&big_workspace, ctx()).expect("workspace");
+    ws.import_systems(&big_xlsx, false)
+        .expect("the 100k register imports");
+    drop(ws);
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir_all(&out_dir).expect("output dir");
     let _ = INPUTS.set(Inputs {
         big_xlsx,
         list_workspace,
+        big_workspace,
+        out_dir,
     });
     divan::main();
 }
@@ -211,6 +229,71 @@ fn calamine_bare_parse_100k(bencher: Bencher) {
             .flatten()
             .filter(|c| !matches!(c, Data::Empty))
             .count()
+    });
+}
+
+/// Export 100k systems to .xlsx (the whole `steward systems export --format xlsx`).
+#[divan::bench(sample_count = 3, sample_size = 1)]
+fn export_100k_xlsx(bencher: Bencher) {
+    let ws = Workspace::open_dir(&inputs().big_workspace, ctx()).expect("workspace");
+    let out = inputs().out_dir.join("export.xlsx");
+    bencher.bench_local(|| {
+        ws.export_systems(&SystemQuery::default(), ExportFormat::Xlsx, &out)
+            .expect("exports")
+    });
+}
+
+/// rust_xlsxwriter alone, in constant-memory mode: the same 100k rows of cells as the export
+/// writes (read from the workspace beforehand, outside the timing), written and saved.
+#[divan::bench(sample_count = 3, sample_size = 1)]
+fn rust_xlsxwriter_bare_write_100k(bencher: Bencher) {
+    let ws = Workspace::open_dir(&inputs().big_workspace, ctx()).expect("workspace");
+    let rows: Vec<Vec<Cell>> = ws
+        .list_systems(&SystemQuery::default())
+        .expect("lists")
+        .iter()
+        .map(|s| system_cells(&s.draft))
+        .collect();
+    let out = inputs().out_dir.join("bare.xlsx");
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    bencher.bench_local(|| {
+        let mut book = Workbook::new();
+        let sheet = book
+            .add_worksheet_with_constant_memory()
+            .expect("a constant-memory sheet");
+        for (c, h) in headers().iter().enumerate() {
+            sheet.write_string(0, c as u16, *h).expect("header");
+        }
+        for (r, row) in rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            for (c, cell) in row.iter().enumerate() {
+                let c = c as u16;
+                match cell {
+                    Cell::Empty => {}
+                    Cell::Text(s) => {
+                        sheet.write_string(r, c, s).expect("text");
+                    }
+                    Cell::Number(n) => {
+                        sheet.write_number(r, c, *n).expect("number");
+                    }
+                    Cell::Date(d) => {
+                        let d = ExcelDateTime::from_ymd(
+                            d.year() as u16,
+                            d.month() as u8,
+                            d.day() as u8,
+                        )
+                        .expect("date");
+                        sheet
+                            .write_datetime_with_format(r, c, &d, &date)
+                            .expect("date");
+                    }
+                    other => {
+                        sheet.write_string(r, c, other.text()).expect("text");
+                    }
+                }
+            }
+        }
+        book.save(&out).expect("saves");
     });
 }
 

@@ -19,3 +19,4 @@ pub mod sheet;
 pub mod signoff;
 
 pub use error::{Error, FieldError, ImportProblem, Result};
+pub use macros::value_key;

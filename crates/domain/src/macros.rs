@@ -3,8 +3,9 @@
 //! spellings an input may use for it.
 
 /// Declares a closed set: `Name [as "TsName"] { Variant = "key", "Label" [, ["synonym", ...]]; ... }`.
-/// Gives `ALL`, `key`, `label`, `parse` (key, label or synonym, ignoring case, spaces, `-` and
-/// `_`), `expected` (for error messages), `Display` (the key), serde as the key, and a ts-rs type.
+/// Gives `ALL`, `key`, `label`, `parse` (key, label or synonym, ignoring case, and spaces, `-` and
+/// `_` between words: see [`value_key`]), `expected` (for error messages), `Display` (the key),
+/// serde as the key, and a ts-rs type.
 macro_rules! string_enum {
     ($(#[$m:meta])* $name:ident $(as $ts:literal)? {
         $($variant:ident = $key:literal, $label:literal $(, [$($syn:literal),*])?);+ $(;)?
@@ -28,13 +29,14 @@ macro_rules! string_enum {
                 match self { $($name::$variant => $label),+ }
             }
 
-            /// Parses a key, a label or a known synonym, ignoring case, spaces, '-' and '_'.
+            /// Parses a key, a label or a known synonym, ignoring case, surrounding blanks, and
+            /// spaces, '-' and '_' between words; nothing else ("-3" is not "3").
             pub fn parse(input: &str) -> Option<$name> {
-                let n = $crate::macros::squash(input);
+                let n = $crate::macros::value_key(input);
                 $(
-                    if n == $crate::macros::squash($key)
-                        || n == $crate::macros::squash($label)
-                        $($(|| n == $crate::macros::squash($syn))*)?
+                    if n == $crate::macros::value_key($key)
+                        || n == $crate::macros::value_key($label)
+                        $($(|| n == $crate::macros::value_key($syn))*)?
                     {
                         return Some($name::$variant);
                     }
@@ -56,10 +58,89 @@ macro_rules! string_enum {
     };
 }
 
-/// Lowercase letters and digits only: how `parse` compares spellings.
+/// How a closed set's `parse` compares spellings: surrounding blanks (non-breaking spaces too)
+/// dropped, lower case, and spaces, '-' and '_' between words left out ("In-house", "in house",
+/// "IN_HOUSE" are one spelling). Every other character counts, and so does a leading or trailing
+/// '-' or '_': "-3" and "-high" are not "3" and "high", and "n/a" is not "na".
+pub fn value_key(s: &str) -> String {
+    let sep = |c: char| c.is_whitespace() || c == '-' || c == '_';
+    let t = s.trim();
+    let core = t.trim_matches(sep);
+    let start = t.len() - t.trim_start_matches(sep).len();
+    let mut out = String::with_capacity(t.len());
+    out.push_str(&t[..start]);
+    out.extend(
+        core.chars()
+            .filter(|c| !sep(*c))
+            .flat_map(char::to_lowercase),
+    );
+    out.push_str(&t[start + core.len()..]);
+    out
+}
+
+/// Lowercase letters and digits only: how sort keys and other loose words are compared.
 pub(crate) fn squash(s: &str) -> String {
     s.chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::register::{RiskTier, Sourcing, Stage};
+
+    /// Data-driven: how a risk tier cell reads; `None` means refused.
+    fn check(input: &str, expected: Option<RiskTier>) {
+        assert_eq!(
+            RiskTier::parse(input),
+            expected,
+            "{input:?} must read only as a declared spelling or synonym"
+        );
+    }
+
+    #[test]
+    fn only_declared_spellings_parse() {
+        check("high", Some(RiskTier::High));
+        check(" High ", Some(RiskTier::High));
+        check("\u{a0}HIGH\u{a0}", Some(RiskTier::High));
+        check("Tier 3", Some(RiskTier::High));
+        check("tier-3", Some(RiskTier::High));
+        check("3", Some(RiskTier::High));
+        check("1", Some(RiskTier::Low));
+        // Signs and stray punctuation are not dropped (issue 14.7).
+        check("-3", None);
+        check("-1", None);
+        check("-high", None);
+        check("high-", None);
+        check("+3", None);
+        check("3.", None);
+        check("hi gh?", None);
+        check("", None);
+    }
+
+    #[test]
+    fn common_words_are_synonyms() {
+        for (input, stage) in [
+            ("Live", Stage::Production),
+            ("Pilot", Stage::Staging),
+            ("Sunset", Stage::Deprecated),
+            ("Decommissioned", Stage::Retired),
+            ("in production", Stage::Production),
+        ] {
+            assert_eq!(Stage::parse(input), Some(stage), "{input:?} names a stage");
+        }
+        assert_eq!(Sourcing::parse("In-house"), Some(Sourcing::InHouse));
+        assert_eq!(Sourcing::parse("in house"), Some(Sourcing::InHouse));
+        assert_eq!(
+            Sourcing::parse("Yes"),
+            Some(Sourcing::InHouse),
+            "an In-house column"
+        );
+        assert_eq!(
+            Sourcing::parse("No"),
+            Some(Sourcing::Vendor),
+            "an In-house column"
+        );
+    }
 }

@@ -3,6 +3,7 @@
 //! Validation problems are data (sheet, row, column, value, message), never a half-written import.
 
 pub mod lists;
+pub mod mapping;
 pub mod measurements;
 pub mod systems;
 pub mod table;
@@ -28,6 +29,12 @@ pub struct ImportPlan {
     pub unchanged: u32,
     /// Things worth knowing that do not stop the import, e.g. a column that names no field.
     pub warnings: Vec<ImportProblem>,
+    /// How the file was read where it departs from the plain layout, each located: the sheet
+    /// chosen, rows above the header, a vendor column read as sourcing, "Live" read as
+    /// production, a mapping applied. A person reads these before committing.
+    pub decisions: Vec<ImportProblem>,
+    /// The mapping applied (a profile's name or a file), if any.
+    pub mapping: Option<String>,
     pub problems: Vec<ImportProblem>,
 }
 

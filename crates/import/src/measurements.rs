@@ -79,7 +79,21 @@ pub struct MeasurementPlan {
     /// Distinct KPIs the file measures.
     pub kpis: u32,
     pub warnings: Vec<ImportProblem>,
+    /// How the file was read where it departs from the plain layout (the sheet chosen, rows
+    /// above the header).
+    pub decisions: Vec<ImportProblem>,
     pub problems: Vec<ImportProblem>,
+}
+
+/// Whether a header names a column of a measurements file.
+pub fn known_header(h: &str) -> bool {
+    let k = super::table::header_key(h);
+    !k.is_empty()
+        && SPECS.iter().any(|s| {
+            super::table::header_key(s.key) == k
+                || super::table::header_key(s.label) == k
+                || s.synonyms.iter().any(|x| super::table::header_key(x) == k)
+        })
 }
 
 /// A period whose value an import replaces.
@@ -188,6 +202,7 @@ pub fn plan_rows<'e, R: Borrow<(u32, Vec<Cell>)>>(
         unchanged: 0,
         kpis: 0,
         warnings,
+        decisions: Vec::new(),
         problems: Vec::new(),
     };
     if !problems.is_empty() {
@@ -448,14 +463,64 @@ impl std::hash::Hasher for PackedHasher {
 pub const NOT_A_NUMBER: &str = "is not a number; write the value as a plain number such as 0.82 \
      or 1250 (no unit, no % sign, '.' for decimals)";
 
-/// A measurement value as a person typed it (in a cell or a form): a plain finite number.
+/// A measurement value as a person typed it (in a cell or a form): a plain finite number that an
+/// f64 holds (one so small it would be stored as 0, such as 1e-400, is refused, not rounded away).
 pub fn parse_value(text: &str) -> std::result::Result<f64, String> {
     let t = text.trim();
     if t.is_empty() {
         return Err("the value is missing; enter a number".into());
     }
     match t.parse::<f64>() {
+        Ok(v) if v.is_infinite() && !t.to_ascii_lowercase().contains("inf") => Err(format!(
+            "{t} is too large to store; values up to about 1.8e308 are accepted"
+        )),
+        Ok(v) if v == 0.0 && mantissa_is_nonzero(t) => Err(format!(
+            "{t} is too small to store (it would be saved as 0); values down to about 2.2e-308 \
+             are accepted, or write 0"
+        )),
         Ok(v) if v.is_finite() => Ok(v),
         _ => Err(NOT_A_NUMBER.into()),
+    }
+}
+
+/// Whether the digits before any exponent hold anything but zeros.
+fn mantissa_is_nonzero(t: &str) -> bool {
+    t.split(['e', 'E'])
+        .next()
+        .is_some_and(|m| m.bytes().any(|b| (b'1'..=b'9').contains(&b)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_value;
+
+    fn check(input: &str, expected: Result<f64, &str>) {
+        match (parse_value(input), expected) {
+            (Ok(v), Ok(w)) => assert_eq!(v, w, "{input:?} reads as {w}"),
+            (Err(e), Err(fragment)) => {
+                assert!(
+                    e.contains(fragment),
+                    "{input:?} is refused saying {fragment:?}: {e}"
+                )
+            }
+            (got, want) => panic!("{input:?}: got {got:?}, want {want:?}"),
+        }
+    }
+
+    #[test]
+    fn values() {
+        check("0.82", Ok(0.82));
+        check(" 1250 ", Ok(1250.0));
+        check("0", Ok(0.0));
+        check("0e5", Ok(0.0));
+        check("-0.0", Ok(-0.0));
+        check("2.5e-300", Ok(2.5e-300));
+        // Underflow is not zero (issue 14.7).
+        check("1e-400", Err("too small to store"));
+        check("-3.2E-999", Err("too small to store"));
+        check("1e400", Err("too large to store"));
+        check("inf", Err("is not a number"));
+        check("NaN", Err("is not a number"));
+        check("12%", Err("is not a number"));
     }
 }

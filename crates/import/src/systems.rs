@@ -2,17 +2,19 @@
 //! of what an import would add and change. Pure: the existing register is passed in; writing the
 //! plan is `api`'s job and nothing here touches the store.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 
 use super::lists;
-use super::table::{map_headers, Cell, FieldSpec, HeaderMap, Table};
+use super::mapping::{ColumnTarget, DateOrder, Mapping, Resolved, ValueSet};
+use super::table::{map_headers_with, Cell, FieldSpec, HeaderMap, Table};
 use super::{FieldDiff, ImportPlan, ImportProblem, PlannedAdd, PlannedChange};
 use steward_domain::register::{
     self, AiSystem, DataSensitivity, EuAiActCategory, RegulatedDomain, RiskTier, Sourcing, Stage,
     SystemDraft,
 };
+use steward_domain::value_key;
 
 /// One column per field of a system, in the order an export writes them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,9 +104,9 @@ pub static SPECS: [FieldSpec; 23] = [
     spec("name", "Name", &["system", "system name", "ai system", "model", "model name", "use case", "title"], true),
     spec("purpose", "Purpose", &["description", "use", "intended purpose", "what it does", "objective"], false),
     spec("business_unit", "Business unit", &["BU", "unit", "department", "division", "business", "line of business", "LOB", "team"], true),
-    spec("owner", "Owner", &["business owner", "system owner", "accountable", "accountable owner", "product owner"], true),
+    spec("owner", "Owner", &["business owner", "system owner", "accountable", "accountable owner", "product owner", "model owner"], true),
     spec("technical_lead", "Technical lead", &["tech lead", "technical owner", "lead engineer", "engineering lead", "developer", "data scientist"], false),
-    spec("sourcing", "Sourcing", &["in-house or vendor", "build or buy", "in-house/vendor", "make or buy", "source", "origin"], false),
+    spec("sourcing", "Sourcing", &["in-house or vendor", "build or buy", "in-house/vendor", "make or buy", "source", "origin", "in-house", "built in-house"], false),
     spec("vendor", "Vendor", &["supplier", "vendor name", "provider", "third party"], false),
     spec("model_approach", "Model approach", &["approach", "model type", "technique", "algorithm", "method", "model family"], false),
     spec("stage", "Stage", &["lifecycle stage", "lifecycle", "status", "phase"], false),
@@ -197,52 +199,218 @@ pub fn plan(
     existing: &[AiSystem],
     today: NaiveDate,
 ) -> (ImportPlan, Vec<PlannedWrite>) {
-    let (map, warnings, problems) = map_headers(table, &SPECS);
-    let mut plan = ImportPlan {
-        file: table.file.clone(),
-        sheet: table.sheet.clone(),
-        rows: table.rows.len() as u32,
-        adds: Vec::new(),
-        changes: Vec::new(),
-        unchanged: 0,
-        warnings,
-        problems,
-    };
-    let mut writes = Vec::new();
-    if !plan.problems.is_empty() {
-        return (plan, writes);
+    let mut p = Planner::new(table, existing, today, None, Vec::new());
+    p.rows(&table.rows);
+    p.finish()
+}
+
+/// The value sets of the register a mapping may give values of.
+pub fn value_sets() -> Vec<ValueSet> {
+    fn set(
+        field: &'static str,
+        parse: fn(&str) -> Option<&'static str>,
+        expected: fn() -> String,
+    ) -> ValueSet {
+        ValueSet {
+            field,
+            parse,
+            expected,
+        }
     }
-    if table.rows.is_empty() {
-        plan.problems.push(table.problem(
-            Some(table.header_row),
-            None,
-            None,
-            "the file has a header row but no data rows below it; nothing to import",
-        ));
-        return (plan, writes);
+    vec![
+        set(
+            "sourcing",
+            |s| Sourcing::parse(s).map(Sourcing::key),
+            Sourcing::expected,
+        ),
+        set(
+            "stage",
+            |s| Stage::parse(s).map(Stage::key),
+            Stage::expected,
+        ),
+        set(
+            "regulated_domain",
+            |s| RegulatedDomain::parse(s).map(RegulatedDomain::key),
+            RegulatedDomain::expected,
+        ),
+        set(
+            "eu_ai_act_category",
+            |s| EuAiActCategory::parse(s).map(EuAiActCategory::key),
+            EuAiActCategory::expected,
+        ),
+        set(
+            "risk_tier",
+            |s| RiskTier::parse(s).map(RiskTier::key),
+            RiskTier::expected,
+        ),
+        set(
+            "data_sensitivity",
+            |s| DataSensitivity::parse(s).map(DataSensitivity::key),
+            DataSensitivity::expected,
+        ),
+    ]
+}
+
+/// Whether a header names a column of the register, by its label, key or a synonym, or by what
+/// `mapping` says: how the header row and the sheet are found.
+pub fn known_header(h: &str, mapping: Option<&Resolved>) -> bool {
+    let k = super::table::header_key(h);
+    if k.is_empty() {
+        return false;
     }
-    let by_name: HashMap<String, &AiSystem> = existing
-        .iter()
-        .map(|s| (s.draft.name.to_lowercase(), s))
-        .collect();
-    let mut seen: HashMap<String, u32> = HashMap::new();
-    for (row, cells) in &table.rows {
+    if mapping.is_some_and(|m| m.column(h).is_some()) {
+        return true;
+    }
+    SPECS.iter().any(|s| {
+        super::table::header_key(s.key) == k
+            || super::table::header_key(s.label) == k
+            || s.synonyms.iter().any(|x| super::table::header_key(x) == k)
+    })
+}
+
+/// Checks a mapping against the register's columns and value sets; Err lists what is wrong.
+pub fn resolve_mapping(mapping: &Mapping, source: &str) -> Result<Resolved, Vec<String>> {
+    mapping.resolve(source, &SPECS, &value_sets())
+}
+
+/// Vendor cells that mean "built in-house" in registers without a sourcing column.
+fn means_in_house(vendor: &str) -> bool {
+    matches!(
+        value_key(vendor).as_str(),
+        "" | "inhouse" | "internal" | "none" | "n/a" | "na" | "-" | "--" | "—" | "own" | "ownbuild"
+    )
+}
+
+/// Plans an import row by row, as the rows come, holding only the plan: see [`plan`].
+pub struct Planner<'a> {
+    table: &'a Table,
+    map: HeaderMap,
+    by_name: HashMap<String, &'a AiSystem>,
+    seen: HashMap<String, u32>,
+    today: NaiveDate,
+    mapping: Option<&'a Resolved>,
+    plan: ImportPlan,
+    writes: Vec<PlannedWrite>,
+    /// Decisions made on cells, by what was decided: (first row, rows, the decision).
+    notes: BTreeMap<(usize, String), (u32, u32, ImportProblem)>,
+    ok: bool,
+}
+
+impl<'a> Planner<'a> {
+    /// A planner for the rows of `table` (its header; its rows are passed to [`Planner::rows`]),
+    /// with the `decisions` made while the file was opened.
+    pub fn new(
+        table: &'a Table,
+        existing: &'a [AiSystem],
+        today: NaiveDate,
+        mapping: Option<&'a Resolved>,
+        decisions: Vec<ImportProblem>,
+    ) -> Self {
+        let (map, warnings, mut problems) = map_headers_with(table, &SPECS, mapping);
+        let mut decisions = decisions;
+        if let Some(m) = mapping {
+            problems.extend(m.stale(table));
+            for (col, header) in table.headers.iter().enumerate() {
+                match m.column(header) {
+                    Some(ColumnTarget::Field(f)) => decisions.push(table.problem(
+                        Some(table.header_row),
+                        Some(col),
+                        Some(header.clone()),
+                        format!("read as {} (mapping {})", SPECS[f].label, m.source),
+                    )),
+                    Some(ColumnTarget::Ignore) => decisions.push(table.problem(
+                        Some(table.header_row),
+                        Some(col),
+                        Some(header.clone()),
+                        format!("ignored (mapping {})", m.source),
+                    )),
+                    None => {}
+                }
+            }
+        }
+        if map.column(F::Vendor as usize).is_some() && map.column(F::Sourcing as usize).is_none() {
+            decisions.push(table.problem(
+                Some(table.header_row),
+                map.column(F::Vendor as usize),
+                None,
+                "the file has no Sourcing column: a row whose vendor is empty, \"In-house\", \
+                 \"Internal\", \"None\", \"N/A\" or \"-\" is an in-house system, a row naming a \
+                 vendor is a vendor's system",
+            ));
+        }
+        let ok = problems.is_empty();
+        Planner {
+            table,
+            by_name: existing
+                .iter()
+                .map(|s| (s.draft.name.to_lowercase(), s))
+                .collect(),
+            map,
+            seen: HashMap::new(),
+            today,
+            mapping,
+            plan: ImportPlan {
+                file: table.file.clone(),
+                sheet: table.sheet.clone(),
+                rows: 0,
+                adds: Vec::new(),
+                changes: Vec::new(),
+                unchanged: 0,
+                warnings,
+                decisions,
+                mapping: mapping.map(|m| m.source.clone()),
+                problems,
+            },
+            writes: Vec::new(),
+            notes: BTreeMap::new(),
+            ok,
+        }
+    }
+
+    /// Whether no problem was found so far.
+    pub fn is_clean(&self) -> bool {
+        self.plan.problems.is_empty()
+    }
+
+    /// The writes planned so far, handed over (a caller writes them as they come and rolls
+    /// back if a later row has a problem).
+    pub fn take_writes(&mut self) -> Vec<PlannedWrite> {
+        std::mem::take(&mut self.writes)
+    }
+
+    /// Plans these rows (in file order).
+    pub fn rows<R: std::borrow::Borrow<(u32, Vec<Cell>)>>(
+        &mut self,
+        rows: impl IntoIterator<Item = R>,
+    ) {
+        for item in rows {
+            let (row, cells) = item.borrow();
+            self.plan.rows += 1;
+            if self.ok {
+                self.row(*row, cells);
+            }
+        }
+    }
+
+    fn row(&mut self, row: u32, cells: &[Cell]) {
+        let table = self.table;
         let r = RowReader {
             table,
-            map: &map,
-            row: *row,
+            map: &self.map,
+            row,
             cells,
-            today,
+            today: self.today,
+            mapping: self.mapping,
         };
         let name = r
             .cell(F::Name)
             .map(|c| c.text().trim().to_string())
             .unwrap_or_default();
         let key = name.to_lowercase();
-        let before = by_name.get(&key).copied();
-        let (draft, mut row_problems) = r.draft(before.map(|s| &s.draft));
+        let before = self.by_name.get(&key).copied();
+        let (draft, mut row_problems, notes) = r.draft(before.map(|s| &s.draft));
         if !key.is_empty() {
-            if let Some(first) = seen.get(&key) {
+            if let Some(first) = self.seen.get(&key) {
                 row_problems.push((
                     F::Name,
                     r.problem(
@@ -250,7 +418,7 @@ pub fn plan(
                     format!("the name {name:?} is already used in row {first} of this file (names are unique, ignoring case); keep one row per system"),
                 )));
             } else {
-                seen.insert(key, *row);
+                self.seen.insert(key, row);
             }
         }
         if let Some(b) = before {
@@ -267,34 +435,65 @@ pub fn plan(
         if !row_problems.is_empty() {
             // In the order of the columns, as a person reads the row.
             row_problems.sort_by_key(|(f, _)| r.column(*f).unwrap_or(usize::MAX));
-            plan.problems
+            self.plan
+                .problems
                 .extend(row_problems.into_iter().map(|(_, p)| p));
-            continue;
+            return;
+        }
+        for (f, what) in notes {
+            let col = r.column(f).unwrap_or(usize::MAX);
+            let value = r.cell(f).map(Cell::text);
+            let entry = self
+                .notes
+                .entry((col, what.clone()))
+                .or_insert_with(|| (row, 0, table.problem(Some(row), r.column(f), value, what)));
+            entry.1 += 1;
         }
         match before {
             None => {
-                plan.adds.push(PlannedAdd {
-                    row: *row,
+                self.plan.adds.push(PlannedAdd {
+                    row,
                     name: draft.name.clone(),
                 });
-                writes.push(PlannedWrite::Add(draft));
+                self.writes.push(PlannedWrite::Add(draft));
             }
-            Some(b) if b.draft == draft => plan.unchanged += 1,
+            Some(b) if b.draft == draft => self.plan.unchanged += 1,
             Some(b) => {
-                plan.changes.push(PlannedChange {
-                    row: *row,
+                self.plan.changes.push(PlannedChange {
+                    row,
                     name: draft.name.clone(),
                     id: b.id,
                     fields: diff(&b.draft, &draft),
                 });
-                writes.push(PlannedWrite::Update {
+                self.writes.push(PlannedWrite::Update {
                     before: Box::new(b.clone()),
                     draft,
                 });
             }
         }
     }
-    (plan, writes)
+
+    /// The plan and what a clean plan writes.
+    pub fn finish(mut self) -> (ImportPlan, Vec<PlannedWrite>) {
+        if self.ok && self.plan.rows == 0 {
+            self.plan.problems.push(self.table.problem(
+                Some(self.table.header_row),
+                None,
+                None,
+                "the file has a header row but no data rows below it; nothing to import",
+            ));
+        }
+        for (_, (first, n, mut p)) in std::mem::take(&mut self.notes) {
+            if n > 1 {
+                p.message = format!("{} (row {first} and {} more)", p.message, n - 1);
+            }
+            self.plan.decisions.push(p);
+        }
+        if !self.plan.problems.is_empty() {
+            self.writes.clear();
+        }
+        (self.plan, self.writes)
+    }
 }
 
 /// The fields that differ, as the cells an export would show.
@@ -319,7 +518,11 @@ struct RowReader<'a> {
     row: u32,
     cells: &'a [Cell],
     today: NaiveDate,
+    mapping: Option<&'a Resolved>,
 }
+
+/// A decision made on a cell, in words (the same words for every row it applies to).
+type Note = (Field, String);
 
 const EMPTY: Cell = Cell::Empty;
 
@@ -346,14 +549,71 @@ impl RowReader<'_> {
 
     /// The row's draft: `base` (the existing record, or a new one) with every present cell applied,
     /// normalized, with every problem found on the way and the field it is about.
-    fn draft(&self, base: Option<&SystemDraft>) -> (SystemDraft, Vec<(Field, ImportProblem)>) {
+    fn draft(
+        &self,
+        base: Option<&SystemDraft>,
+    ) -> (SystemDraft, Vec<(Field, ImportProblem)>, Vec<Note>) {
         let mut d = base.cloned().unwrap_or_else(|| SystemDraft::new(""));
         let mut problems = Vec::new();
+        let mut notes = Vec::new();
+        let order = self.mapping.and_then(|m| m.mapping.date_order);
         for f in Field::ALL {
             let Some(cell) = self.cell(f) else { continue };
-            if let Err(message) = apply(&mut d, f, cell) {
+            let mapped = self
+                .mapping
+                .and_then(|m| m.value(f as usize, &cell.text()).map(|k| (k, m)));
+            let result = match mapped {
+                Some((key, m)) => {
+                    notes.push((
+                        f,
+                        format!(
+                            "{:?} read as {key} (mapping {})",
+                            cell.text().trim(),
+                            m.source
+                        ),
+                    ));
+                    apply(&mut d, f, &Cell::Text(key.to_string()), order, &mut notes)
+                }
+                None => apply(&mut d, f, cell, order, &mut notes),
+            };
+            if let Err(message) = result {
                 problems.push((f, self.problem(f, message)));
             }
+        }
+        // A vendor column without a sourcing column (or with its cell empty) says both.
+        let sourcing_given = self.cell(F::Sourcing).is_some_and(|c| !c.is_empty());
+        if let Some(vendor) = self.cell(F::Vendor).filter(|_| !sourcing_given) {
+            let v = vendor.text();
+            let v = v.trim();
+            if means_in_house(v) {
+                if !v.is_empty() {
+                    notes.push((
+                        F::Vendor,
+                        format!("vendor {v:?} read as an in-house system"),
+                    ));
+                }
+                d.sourcing = Sourcing::InHouse;
+                d.vendor.clear();
+            } else if d.sourcing != Sourcing::Vendor {
+                notes.push((
+                    F::Vendor,
+                    "a vendor named with no sourcing given: read as a vendor's system".into(),
+                ));
+                d.sourcing = Sourcing::Vendor;
+            }
+        } else if sourcing_given
+            && d.sourcing == Sourcing::InHouse
+            && means_in_house(&d.vendor)
+            && !d.vendor.is_empty()
+        {
+            notes.push((
+                F::Vendor,
+                format!(
+                    "vendor {:?} of an in-house system read as no vendor",
+                    d.vendor
+                ),
+            ));
+            d.vendor.clear();
         }
         register::normalize(&mut d);
         for e in register::validate_on(&d, self.today) {
@@ -376,12 +636,18 @@ impl RowReader<'_> {
             };
             problems.push((f, self.problem(f, message)));
         }
-        (d, problems)
+        (d, problems, notes)
     }
 }
 
 /// Sets field `f` of `d` from `cell`; Err says what was wrong and what would be accepted.
-fn apply(d: &mut SystemDraft, f: Field, cell: &Cell) -> Result<(), String> {
+fn apply(
+    d: &mut SystemDraft,
+    f: Field,
+    cell: &Cell,
+    order: Option<DateOrder>,
+    notes: &mut Vec<Note>,
+) -> Result<(), String> {
     if let Cell::Error(e) = cell {
         return Err(format!(
             "the cell holds the spreadsheet error {e}; fix its formula or type the value"
@@ -442,13 +708,13 @@ fn apply(d: &mut SystemDraft, f: Field, cell: &Cell) -> Result<(), String> {
                 })?)
             }
         }
-        F::DeploymentDate => d.deployment_date = date_cell(cell)?,
+        F::DeploymentDate => d.deployment_date = date_cell(cell, order, f, notes)?,
         F::Certifications => d.certifications = lists::parse_certifications(s)?,
         F::Datasets => d.datasets = lists::parse_datasets(s)?,
         F::Assumptions => d.assumptions = lists::parse_assumptions(s)?,
         F::Tags => d.tags = lists::parse_tags(s),
         F::Sponsor => d.sponsor = s.to_string(),
-        F::LastRetrained => d.last_retrained = date_cell(cell)?,
+        F::LastRetrained => d.last_retrained = date_cell(cell, order, f, notes)?,
         F::AnnualValue => d.annual_value = amount_cell(cell)?,
         F::DataReadiness => d.data_readiness = score_cell(cell)?,
         F::StrategicAlignment => d.strategic_alignment = score_cell(cell)?,
@@ -474,16 +740,108 @@ fn set_enum<T>(
     Ok(())
 }
 
-fn date_cell(cell: &Cell) -> Result<Option<NaiveDate>, String> {
+/// A date: a date cell, an Excel serial number (45747 is 2025-03-31), or text in ISO form
+/// (2025-03-31, 2025/03/31) or with the day and month first or second (31/03/2025, 03/31/2025,
+/// also with '.' or '-'). Text whose day and month could be either way round (03/04/2025) is
+/// refused naming both readings, unless `order` says which. Each reading other than an ISO text
+/// or a date cell is noted, so a person sees how dates were read.
+fn date_cell(
+    cell: &Cell,
+    order: Option<DateOrder>,
+    f: Field,
+    notes: &mut Vec<Note>,
+) -> Result<Option<NaiveDate>, String> {
     const HOW: &str = "use a date cell or write the date as YYYY-MM-DD, e.g. 2026-03-31";
-    match cell {
-        Cell::Empty => Ok(None),
-        Cell::Date(d) => Ok(Some(*d)),
-        Cell::Text(s) if s.trim().is_empty() => Ok(None),
-        Cell::Text(s) => NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| format!("{:?} is not a date; {HOW}", s.trim())),
-        other => Err(format!("{:?} is not a date; {HOW}", other.text())),
+    let date = match cell {
+        Cell::Empty => return Ok(None),
+        Cell::Date(d) => *d,
+        Cell::Text(s) if s.trim().is_empty() => return Ok(None),
+        Cell::Number(n) => {
+            let d = excel_serial(*n).ok_or_else(|| {
+                format!(
+                    "{} is not a date: as an Excel date serial it is out of range; {HOW}",
+                    cell.text()
+                )
+            })?;
+            notes.push((f, "a number read as an Excel date serial".to_string()));
+            d
+        }
+        Cell::Text(s) => {
+            let (d, how) = text_date(s.trim(), order)?;
+            if let Some(how) = how {
+                notes.push((f, how));
+            }
+            d
+        }
+        other => return Err(format!("{:?} is not a date; {HOW}", other.text())),
+    };
+    register::check_date_year(date).map_err(|m| format!("{}: {m}", date.format("%Y-%m-%d")))?;
+    Ok(Some(date))
+}
+
+/// The date of an Excel serial number in the 1900 date system (whole days; the time of day,
+/// if any, is dropped). None outside 1900-03-01 (61) to 9999-12-31.
+fn excel_serial(n: f64) -> Option<NaiveDate> {
+    if !n.is_finite() || !(61.0..2_958_466.0).contains(&n) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_days(chrono::Days::new(n.floor() as u64))
+}
+
+/// A text date and, when it was not ISO, how it was read.
+fn text_date(s: &str, order: Option<DateOrder>) -> Result<(NaiveDate, Option<String>), String> {
+    const HOW: &str = "write it as YYYY-MM-DD, e.g. 2026-03-31";
+    let bad = || format!("{s:?} is not a date; {HOW}");
+    let parts: Vec<&str> = s.split(['-', '/', '.']).map(str::trim).collect();
+    let [a, b, c] = parts[..] else {
+        return Err(bad());
+    };
+    let num = |t: &str| -> Option<u32> {
+        (!t.is_empty() && t.len() <= 4 && t.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| t.parse().ok())
+            .flatten()
+    };
+    let (Some(x), Some(y), Some(z)) = (num(a), num(b), num(c)) else {
+        return Err(bad());
+    };
+    if a.len() == 4 {
+        let d = NaiveDate::from_ymd_opt(x as i32, y, z).ok_or_else(bad)?;
+        return Ok((d, None));
+    }
+    if c.len() != 4 {
+        return Err(format!(
+            "{s:?} is not a date: the year must have four digits; {HOW}"
+        ));
+    }
+    let year = z as i32;
+    let day_first = NaiveDate::from_ymd_opt(year, y, x);
+    let month_first = NaiveDate::from_ymd_opt(year, x, y);
+    match (day_first, month_first, order) {
+        (Some(d), Some(m), None) if d != m => Err(format!(
+            "{s:?} could be {} (day first) or {} (month first); write it as YYYY-MM-DD, or say \
+             which order the file uses (date_order = \"day-first\" or \"month-first\" in the \
+             mapping)",
+            d.format("%-d %B %Y"),
+            m.format("%B %-d, %Y")
+        )),
+        (Some(d), _, Some(DateOrder::DayFirst)) | (Some(d), None, None) => Ok((
+            d,
+            Some(if order.is_some() {
+                "text dates read day first, as the mapping says".to_string()
+            } else {
+                "text dates read day first (DD/MM/YYYY), the only reading they allow".to_string()
+            }),
+        )),
+        (_, Some(m), Some(DateOrder::MonthFirst)) | (None, Some(m), None) => Ok((
+            m,
+            Some(if order.is_some() {
+                "text dates read month first, as the mapping says".to_string()
+            } else {
+                "text dates read month first (MM/DD/YYYY), the only reading they allow".to_string()
+            }),
+        )),
+        (Some(d), Some(_), None) => Ok((d, None)),
+        _ => Err(bad()),
     }
 }
 

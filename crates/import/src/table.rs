@@ -1,13 +1,12 @@
 //! Reading a spreadsheet or CSV file into a plain table of cells, and mapping its header row onto
 //! the fields an import knows. Generic over what is imported; knows nothing of systems or the store.
 
+use std::collections::VecDeque;
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, Read};
 use std::path::Path;
 
-use calamine::{
-    open_workbook_auto, Data, DataRef, DataType, Range, Reader, ReaderRef, Sheets, Xlsx,
-};
+use calamine::{open_workbook_auto, Data, DataRef, DataType, Reader, Sheets, Xlsx};
 
 use super::ImportProblem;
 use steward_domain::{Error, Result};
@@ -20,7 +19,18 @@ pub use steward_domain::sheet::Cell;
 /// Rows of cells, each with its 1-based row number.
 pub type Rows = Vec<(u32, Vec<Cell>)>;
 
-/// The first worksheet of a file (or the whole CSV) as rows of cells.
+/// The header row is looked for among this many rows that hold anything, from the top.
+pub const HEADER_SEARCH_ROWS: usize = 20;
+/// The widest row a sheet may have: Excel's last column, XFD.
+pub const MAX_COLUMNS: usize = 16_384;
+/// The most cells a workbook read whole (.ods, .xls) may span, empty ones included: calamine
+/// holds every one of them in memory (about 56 bytes each), so a larger file is refused up front.
+pub const MAX_WHOLE_CELLS: u64 = 4_000_000;
+/// The most cells of an .xlsx sheet whose cells are not stored row after row (they are held and
+/// sorted before they are read).
+pub const MAX_UNORDERED_CELLS: usize = 10_000_000;
+
+/// The header and place of one worksheet of a file (or the whole CSV), and its rows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
     /// The file name as given.
@@ -32,6 +42,7 @@ pub struct Table {
     /// The 1-based row of the header, as a spreadsheet shows it.
     pub header_row: u32,
     /// The rows below the header that hold anything: (1-based row, cells by column from "A").
+    /// Empty when the rows are streamed (see [`Sheet::rows`]).
     pub rows: Vec<(u32, Vec<Cell>)>,
 }
 
@@ -76,21 +87,34 @@ pub fn column_letter(index: usize) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// Reads the first worksheet of an .xlsx/.xlsm/.xls/.ods file, or a .csv file (UTF-8, with or
-/// without a byte-order mark, `,` or `;` separated). The header row is the first row that holds
-/// anything; fully empty rows below it are skipped. Every failure is an `Error::Import` with one
-/// problem that names the file and what is wrong.
+/// How to find the sheet and its header row.
+#[derive(Clone, Copy, Default)]
+pub struct ReadOptions<'a> {
+    /// The worksheet to read, by name (ignoring case); else the one whose header names the most
+    /// known columns, the first on a tie.
+    pub sheet: Option<&'a str>,
+    /// Whether a header text names a column the import knows. Without it, the header is the
+    /// first row that holds anything and the first sheet is read.
+    pub known: Option<&'a (dyn Fn(&str) -> bool + Sync)>,
+}
+
+/// Reads a file into one table, every row held: for small files and tests. Imports stream the
+/// rows with [`open_sheet`] and [`Sheet::rows`].
 pub fn read_table(path: &Path) -> Result<Table> {
-    let (file, ext) = checked(path)?;
-    let (sheet, rows) = if ext == "csv" {
-        let bytes =
-            std::fs::read(path).map_err(|e| whole_file(&file, format!("cannot be read: {e}")))?;
-        (None, csv_rows(&file, &bytes)?)
-    } else {
-        let (name, rows) = sheet_rows(path, &ext).map_err(|m| whole_file(&file, m))?;
-        (Some(name), rows)
-    };
-    into_table(file, sheet, rows)
+    read_table_with(path, &ReadOptions::default())
+}
+
+/// As [`read_table`], finding the sheet and the header row as `opts` says.
+pub fn read_table_with(path: &Path, opts: &ReadOptions<'_>) -> Result<Table> {
+    let sheet = open_sheet(path, opts)?;
+    let mut table = sheet.table.clone();
+    let mut rows = Vec::new();
+    sheet.rows(|batch| {
+        rows.extend(batch);
+        true
+    })?;
+    table.rows = rows;
+    Ok(table)
 }
 
 /// A problem with the file as a whole.
@@ -109,7 +133,7 @@ fn whole_file(file: &str, message: String) -> Error {
 
 /// The file's name as given and its extension in lower case, once the file is known to be of an
 /// accepted type, readable and not empty.
-fn checked(path: &Path) -> Result<(String, String)> {
+fn checked(path: &Path) -> Result<(String, String, u64)> {
     let file = path.display().to_string();
     let ext = path
         .extension()
@@ -135,30 +159,224 @@ fn checked(path: &Path) -> Result<(String, String)> {
             "the file is empty (0 bytes); expected a header row and data rows".into(),
         ));
     }
-    Ok((file, ext))
+    Ok((file, ext, meta.len()))
 }
 
-/// Splits the first non-empty row off as the header and drops empty rows.
-fn into_table(file: String, sheet: Option<String>, rows: Rows) -> Result<Table> {
-    let (mut table, rows) = split_header(file, sheet, rows)?;
-    table.rows = rows.collect();
-    Ok(table)
+/// One worksheet (or CSV file) opened at its header row, its data rows still to be read.
+pub struct Sheet {
+    /// The header (`rows` empty).
+    pub table: Table,
+    /// How the file was read where it departs from a plain table with its header in row 1 of
+    /// the only sheet: which sheet was chosen, rows skipped above the header, header cells
+    /// taken from a merged cell above. Each is located; none stops an import.
+    pub decisions: Vec<ImportProblem>,
+    /// Every worksheet of the workbook, in order (empty for .csv): for choosing another.
+    pub sheets: Vec<String>,
+    /// Size of the file in bytes, for progress.
+    pub bytes: u64,
+    source: Source,
+    /// Data rows read while the header was looked for.
+    ahead: Rows,
+    /// Columns past the last header: their cells are dropped.
+    width: usize,
 }
 
-/// The table's header, from the first row that holds anything, and the rows below it that hold
-/// anything, as they come. The returned table has no rows.
-pub fn split_header<I>(
+enum Source {
+    Xlsx(Box<Xlsx<BufReader<File>>>),
+    /// A workbook read whole by calamine (.ods, .xls): the sheet's rows, in order.
+    Whole(VecDeque<(u32, Vec<Cell>)>),
+    Csv(Box<CsvReader>, std::sync::Arc<LineState>),
+}
+
+/// Opens the sheet of `path` that `opts` asks for (or the one whose header matches best), finds
+/// its header row among the first [`HEADER_SEARCH_ROWS`] rows that hold anything, and leaves the
+/// data rows to [`Sheet::rows`]. Reads only populated cells of .xlsx sheets; refuses an .ods or
+/// .xls workbook whose cells would take more than [`MAX_WHOLE_CELLS`] to hold. Every failure is
+/// an `Error::Import` with one problem naming the file and what is wrong.
+pub fn open_sheet(path: &Path, opts: &ReadOptions<'_>) -> Result<Sheet> {
+    let (file, ext, bytes) = checked(path)?;
+    let fail = |m: String| whole_file(&file, m);
+    if ext == "csv" {
+        if let Some(name) = opts.sheet {
+            return Err(fail(format!(
+                "a .csv file has no sheets, so the sheet {name:?} cannot be chosen; leave the sheet out"
+            )));
+        }
+        let reader = csv_reader(path).map_err(fail)?;
+        return open_csv(file, bytes, reader, opts);
+    }
+    if ext == "ods" {
+        ods_bound(path).map_err(fail)?;
+    }
+    let kind = format!(".{ext}");
+    let mut book = open_workbook_auto(path).map_err(|e| {
+        fail(format!(
+            "is not a readable {kind} workbook ({e}); open it in Excel or LibreOffice Calc and save it again as {kind}"
+        ))
+    })?;
+    let names = book.sheet_names();
+    if names.is_empty() {
+        return Err(fail("the workbook has no worksheet".into()));
+    }
+    let unreadable = |name: &str, e: String| {
+        fail(format!(
+            "sheet {name:?} cannot be read ({e}); open the file in Excel or LibreOffice Calc and save it again"
+        ))
+    };
+    let chosen: Vec<String> = match opts.sheet {
+        Some(want) => {
+            let Some(n) = names
+                .iter()
+                .find(|n| n.trim().eq_ignore_ascii_case(want.trim()))
+            else {
+                return Err(fail(format!(
+                    "the workbook has no sheet named {want:?}; its sheets are: {}",
+                    quoted(&names)
+                )));
+            };
+            vec![n.clone()]
+        }
+        None if opts.known.is_none() => vec![names[0].clone()],
+        None => names.clone(),
+    };
+    // The first rows of each candidate sheet, to pick the one whose header matches best.
+    let mut best: Option<(usize, String, Rows)> = None;
+    let mut scores = Vec::new();
+    for name in &chosen {
+        let head = match &mut book {
+            Sheets::Xlsx(x) => xlsx_head(x, name).map_err(|e| unreadable(name, e))?,
+            other => {
+                let range = other
+                    .worksheet_range(name)
+                    .map_err(|e| unreadable(name, e.to_string()))?;
+                dense_rows(&range)
+                    .filter(|(_, c)| holds_anything(c))
+                    .take(HEADER_SEARCH_ROWS)
+                    .collect()
+            }
+        };
+        let score = head
+            .iter()
+            .map(|(_, c)| score_row(c, opts))
+            .max()
+            .unwrap_or(0);
+        scores.push((name.clone(), score));
+        if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
+            best = Some((score, name.clone(), head));
+        }
+    }
+    let Some((_, name, head)) = best else {
+        return Err(fail("the workbook has no worksheet".into()));
+    };
+    let mut decisions = Vec::new();
+    if opts.sheet.is_none() && names.len() > 1 && opts.known.is_some() {
+        let others: Vec<String> = scores
+            .iter()
+            .filter(|(n, _)| *n != name)
+            .map(|(n, s)| format!("{n:?} ({s})"))
+            .collect();
+        let score = scores.iter().find(|(n, _)| *n == name).map_or(0, |s| s.1);
+        decisions.push(ImportProblem {
+            file: file.clone(),
+            sheet: Some(name.clone()),
+            row: None,
+            column: None,
+            value: None,
+            message: format!(
+                "the workbook has {} sheets; read {name:?}, whose header names {score} known \
+                 columns (the others: {}); choose another sheet to read it instead",
+                names.len(),
+                others.join(", ")
+            ),
+        });
+    }
+    let source = match book {
+        Sheets::Xlsx(x) => Source::Xlsx(Box::new(x)),
+        mut other => {
+            let range = other
+                .worksheet_range(&name)
+                .map_err(|e| unreadable(&name, e.to_string()))?;
+            Source::Whole(dense_rows(&range).collect())
+        }
+    };
+    finish(
+        file,
+        Some(name),
+        names,
+        bytes,
+        head,
+        source,
+        opts,
+        decisions,
+    )
+}
+
+/// A CSV file opened at its header row.
+fn open_csv(
+    file: String,
+    bytes: u64,
+    (mut reader, lines): (CsvReader, std::sync::Arc<LineState>),
+    opts: &ReadOptions<'_>,
+) -> Result<Sheet> {
+    let mut head = Vec::new();
+    while head.len() < HEADER_SEARCH_ROWS {
+        match csv_next(&file, &mut reader, &lines)? {
+            Some(row) if holds_anything(&row.1) => head.push(row),
+            Some(_) => {}
+            None => break,
+        }
+    }
+    let source = Source::Csv(Box::new(reader), lines);
+    finish(
+        file,
+        None,
+        Vec::new(),
+        bytes,
+        head,
+        source,
+        opts,
+        Vec::new(),
+    )
+}
+
+fn quoted(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("{n:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn holds_anything(cells: &[Cell]) -> bool {
+    cells.iter().any(|c| !c.is_empty())
+}
+
+/// How many of the row's texts name a known column.
+fn score_row(cells: &[Cell], opts: &ReadOptions<'_>) -> usize {
+    let Some(known) = opts.known else { return 0 };
+    cells
+        .iter()
+        .filter(|c| matches!(c, Cell::Text(t) if known(t)))
+        .count()
+}
+
+/// Picks the header among `head` (the first rows that hold anything), fills header cells left
+/// empty under a merged cell above, and keeps the data rows read past it.
+#[allow(clippy::too_many_arguments)]
+fn finish(
     file: String,
     sheet: Option<String>,
-    rows: I,
-) -> Result<(Table, impl Iterator<Item = (u32, Vec<Cell>)>)>
-where
-    I: IntoIterator<Item = (u32, Vec<Cell>)>,
-{
-    let mut rows = rows
-        .into_iter()
-        .filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()));
-    let Some((header_row, header_cells)) = rows.next() else {
+    sheets: Vec<String>,
+    bytes: u64,
+    head: Rows,
+    source: Source,
+    opts: &ReadOptions<'_>,
+    mut decisions: Vec<ImportProblem>,
+) -> Result<Sheet> {
+    let scores: Vec<usize> = head.iter().map(|(_, c)| score_row(c, opts)).collect();
+    let best = scores.iter().copied().max().unwrap_or(0);
+    let at = scores.iter().position(|s| *s == best).unwrap_or(0);
+    let Some((header_row, header_cells)) = head.get(at).cloned() else {
         let where_ = sheet
             .as_ref()
             .map_or_else(String::new, |s| format!(" in sheet {s:?}"));
@@ -173,185 +391,413 @@ where
             }],
         });
     };
-    let headers = header_cells
+    let note =
+        |row: Option<u32>, column: Option<String>, value: Option<String>, message: String| {
+            ImportProblem {
+                file: file.clone(),
+                sheet: sheet.clone(),
+                row,
+                column,
+                value,
+                message,
+            }
+        };
+    let mut headers: Vec<String> = header_cells.iter().map(|c| clean(&c.text())).collect();
+    if at > 0 {
+        let above = &head[..at];
+        let first = above
+            .iter()
+            .flat_map(|(_, c)| c.iter())
+            .find(|c| !c.is_empty())
+            .map(Cell::text);
+        decisions.push(note(
+            Some(header_row),
+            None,
+            first,
+            format!(
+                "the header is row {header_row}, where the column names are; {} row{} above it \
+                 (titles, notes) {} skipped",
+                above.len(),
+                if above.len() == 1 { "" } else { "s" },
+                if above.len() == 1 { "was" } else { "were" },
+            ),
+        ));
+        // A header cell merged over two rows keeps its text in the upper one.
+        if let (Some(known), Some((up_row, up))) = (opts.known, above.last()) {
+            for (col, cell) in up.iter().enumerate() {
+                let text = clean(&cell.text());
+                if text.is_empty() || !known(&text) {
+                    continue;
+                }
+                if headers.len() <= col {
+                    headers.resize(col + 1, String::new());
+                }
+                if headers[col].is_empty() {
+                    decisions.push(note(
+                        Some(header_row),
+                        Some(column_letter(col)),
+                        Some(text.clone()),
+                        format!(
+                            "column {}'s header is empty in row {header_row}; read {text:?} from \
+                             row {up_row} above it (a header cell merged over two rows)",
+                            column_letter(col)
+                        ),
+                    ));
+                    headers[col] = text;
+                }
+            }
+        }
+    }
+    let width = headers
         .iter()
-        .map(|c| c.text().trim().to_string())
-        .collect();
-    Ok((
-        Table {
+        .rposition(|h| !h.is_empty())
+        .map_or(0, |i| i + 1);
+    headers.truncate(width);
+    let ahead = head.into_iter().skip(at + 1).collect();
+    Ok(Sheet {
+        table: Table {
             file,
             sheet,
             headers,
             header_row,
             rows: Vec::new(),
         },
-        rows,
-    ))
+        decisions,
+        sheets,
+        bytes,
+        source,
+        ahead,
+        width,
+    })
 }
 
-/// The first worksheet of an .xlsx/.xlsm file, opened to be read row by row as it is parsed
-/// rather than into a table first, so that rows can be checked while later ones are parsed.
-pub struct XlsxStream {
-    /// The file name as given.
-    pub file: String,
-    /// The worksheet read.
-    pub sheet: String,
-    book: Xlsx<BufReader<File>>,
-}
-
-/// What [`XlsxStream::read`] found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Streamed {
-    /// Every row was handed over, in order.
-    Done,
-    /// The sheet's cells are not stored row after row (or it is no worksheet): reading stopped,
-    /// and the file must be read with [`read_table`], which orders them.
-    Unordered,
-}
-
-/// Opens the file for [`XlsxStream::read`], with the checks and messages of [`read_table`].
-/// `Ok(None)` when the file is not an .xlsx/.xlsm workbook: read it with [`read_table`].
-pub fn open_xlsx_stream(path: &Path) -> Result<Option<XlsxStream>> {
-    let (file, ext) = checked(path)?;
-    if !matches!(ext.as_str(), "xlsx" | "xlsm") {
-        return Ok(None);
-    }
-    let (book, sheet) = open_first_sheet(path, &ext).map_err(|m| whole_file(&file, m))?;
-    match book {
-        Sheets::Xlsx(book) => Ok(Some(XlsxStream { file, sheet, book })),
-        _ => Ok(None),
+/// A text as a header or value reads: non-breaking spaces as spaces, trimmed.
+fn clean(s: &str) -> String {
+    if s.contains('\u{a0}') {
+        s.replace('\u{a0}', " ").trim().to_string()
+    } else {
+        s.trim().to_string()
     }
 }
 
-impl XlsxStream {
-    /// Hands the sheet's rows to `batch` as they are parsed, a few thousand at a time, numbered
-    /// and with cells placed by column as [`read_table`] reads them (rows that hold nothing may be
-    /// included or not: [`split_header`] drops them). A sheet that cannot be parsed is the error
-    /// `read_table` gives.
-    pub fn read(mut self, mut batch: impl FnMut(Rows)) -> Result<Streamed> {
-        const BATCH: usize = 4096;
-        let (file, name) = (self.file, self.sheet);
-        let unreadable = |e: calamine::XlsxError| {
-            whole_file(
-                &file,
-                format!(
-                    "sheet {name:?} cannot be read ({}); open the file in Excel or LibreOffice Calc and save it again",
-                    calamine::Error::from(e)
-                ),
-            )
-        };
-        let mut reader = match self.book.worksheet_cells_reader(&name) {
-            Ok(reader) => reader,
-            Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Streamed::Unordered),
-            Err(e) => return Err(unreadable(e)),
-        };
-        let mut rows: Rows = Vec::with_capacity(BATCH);
-        let mut current: Option<(u32, Vec<Cell>)> = None;
-        while let Some(c) = reader.next_cell().map_err(unreadable)? {
-            if matches!(c.get_value(), DataRef::Empty) {
-                continue;
+impl Sheet {
+    /// Hands the data rows below the header to `batch`, a few thousand at a time, in order,
+    /// numbered as a spreadsheet shows them, cut at the last header column (cells right of it
+    /// name no field). Rows that hold nothing are left out. `batch` returns false to stop
+    /// reading (a cancelled import). Memory stays bounded by a batch, whatever the file's size.
+    pub fn rows(self, mut batch: impl FnMut(Rows) -> bool) -> Result<()> {
+        const BATCH: usize = 2048;
+        let Sheet {
+            table,
+            source,
+            ahead,
+            width,
+            ..
+        } = self;
+        let header_row = table.header_row;
+        // Rows up to here were read while the header was looked for.
+        let skip_to = ahead.last().map_or(header_row, |r| r.0);
+        let mut out: Rows = Vec::with_capacity(BATCH);
+        let mut push = |mut row: (u32, Vec<Cell>), out: &mut Rows| -> bool {
+            row.1.truncate(width);
+            if !holds_anything(&row.1) {
+                return true;
             }
-            let (r, col) = c.get_position();
-            let (r, col) = (r + 1, col as usize);
-            match &mut current {
-                Some((at, _)) if *at == r => {}
-                Some((at, _)) if *at > r => return Ok(Streamed::Unordered),
-                _ => {
-                    if let Some(done) = current.replace((r, Vec::new())) {
-                        rows.push(done);
-                        if rows.len() == BATCH {
-                            batch(std::mem::replace(&mut rows, Vec::with_capacity(BATCH)));
-                        }
+            out.push(row);
+            if out.len() >= BATCH {
+                return batch(std::mem::replace(out, Vec::with_capacity(BATCH)));
+            }
+            true
+        };
+        for row in ahead {
+            if !push(row, &mut out) {
+                return Ok(());
+            }
+        }
+        let file = table.file.clone();
+        match source {
+            Source::Whole(rows) => {
+                for row in rows {
+                    if row.0 > skip_to && !push(row, &mut out) {
+                        return Ok(());
                     }
                 }
             }
-            if let Some((_, cells)) = &mut current {
-                if cells.len() <= col {
-                    cells.resize(col + 1, Cell::Empty);
+            Source::Csv(mut reader, lines) => {
+                while let Some(row) = csv_next(&file, &mut reader, &lines)? {
+                    if !push(row, &mut out) {
+                        return Ok(());
+                    }
                 }
-                cells[col] = cell_of_ref(c.get_value());
+            }
+            Source::Xlsx(mut book) => {
+                let name = table.sheet.clone().unwrap_or_default();
+                let mut stopped = false;
+                xlsx_rows(&mut book, &name, width, skip_to, |row| {
+                    let go = push(row, &mut out);
+                    stopped = !go;
+                    go
+                })
+                .map_err(|e| whole_file(&file, e))?;
+                if stopped {
+                    return Ok(());
+                }
             }
         }
-        rows.extend(current);
-        if !rows.is_empty() {
-            batch(rows);
+        if !out.is_empty() {
+            batch(out);
         }
-        Ok(Streamed::Done)
+        Ok(())
     }
 }
 
-/// The workbook and the name of its first worksheet, or what is wrong, as a problem says it.
-fn open_first_sheet(
-    path: &Path,
-    ext: &str,
-) -> std::result::Result<(Sheets<BufReader<File>>, String), String> {
-    let kind = format!(".{ext}");
-    let book = open_workbook_auto(path).map_err(|e| {
-        format!(
-            "is not a readable {kind} workbook ({e}); open it in Excel or LibreOffice Calc and save it again as {kind}"
-        )
+/// The first [`HEADER_SEARCH_ROWS`] rows of an .xlsx sheet that hold anything.
+fn xlsx_head(book: &mut Xlsx<BufReader<File>>, name: &str) -> std::result::Result<Rows, String> {
+    let mut head = Vec::new();
+    xlsx_rows(book, name, MAX_COLUMNS, 0, |row| {
+        if holds_anything(&row.1) {
+            head.push(row);
+        }
+        head.len() < HEADER_SEARCH_ROWS
     })?;
-    let names = book.sheet_names();
-    let Some(name) = names.first().cloned() else {
-        return Err("the workbook has no worksheet".into());
-    };
-    Ok((book, name))
+    Ok(head)
 }
 
-fn sheet_rows(path: &Path, ext: &str) -> std::result::Result<(String, Rows), String> {
-    let (mut book, name) = open_first_sheet(path, ext)?;
-    let unreadable = |e: calamine::Error| {
-        format!("sheet {name:?} cannot be read ({e}); open the file in Excel or LibreOffice Calc and save it again")
+/// Reads the populated cells of an .xlsx sheet row by row into `each` (which returns false to
+/// stop), each row cut at `width` columns; only cells are held, never the sheet's dense range,
+/// so a stray cell at XFD1048576 costs one cell. Rows up to `skip_to` are parsed but left out.
+/// A sheet whose cells are not stored row after row is sorted first (up to
+/// [`MAX_UNORDERED_CELLS`] cells) when that shows before any row was handed over, and refused
+/// when it shows later. Ok(false) when `each` stopped the reading.
+fn xlsx_rows(
+    book: &mut Xlsx<BufReader<File>>,
+    name: &str,
+    width: usize,
+    skip_to: u32,
+    mut each: impl FnMut((u32, Vec<Cell>)) -> bool,
+) -> std::result::Result<bool, String> {
+    let unreadable = |e: calamine::XlsxError| {
+        format!(
+            "sheet {name:?} cannot be read ({}); open the file in Excel or LibreOffice Calc and save it again",
+            calamine::Error::from(e)
+        )
     };
-    // .xlsx keeps its texts in a shared table: borrowing them while the sheet is read saves a
-    // copy of every text cell (the cells get their own copy once, below).
-    let rows = if matches!(ext, "xlsx" | "xlsm") {
-        let range = book.worksheet_range_ref(&name).map_err(unreadable)?;
-        rows_of(&range, cell_of_ref)
-    } else {
-        let range = book.worksheet_range(&name).map_err(unreadable)?;
-        rows_of(&range, cell_of)
+    let mut reader = match book.worksheet_cells_reader(name) {
+        Ok(r) => r,
+        Err(calamine::XlsxError::NotAWorksheet(_)) => {
+            return Err(format!(
+                "sheet {name:?} is a chart or macro sheet, not a worksheet; choose a worksheet"
+            ))
+        }
+        Err(e) => return Err(unreadable(e)),
     };
-    Ok((name, rows))
-}
-
-/// A sheet's rows, numbered from 1 as a spreadsheet shows them, with the columns left of the
-/// first used one filled with empty cells. A large sheet is converted in two halves on two
-/// threads, as copying a million rows of texts takes a noticeable part of an import.
-fn rows_of<T: calamine::CellType + Sync>(
-    range: &Range<T>,
-    cell: impl Fn(&T) -> Cell + Sync,
-) -> Rows {
-    let (row0, col0) = range.start().unwrap_or((0, 0));
-    let convert = |skip: usize, take: usize| -> Rows {
-        range
-            .rows()
-            .enumerate()
-            .skip(skip)
-            .take(take)
-            .map(|(i, row)| {
-                let mut cells = Vec::with_capacity(col0 as usize + row.len());
-                cells.resize(col0 as usize, Cell::Empty);
-                cells.extend(row.iter().map(&cell));
-                (row0 + i as u32 + 1, cells)
-            })
-            .collect()
-    };
-    let height = range.height();
-    if height < 50_000 {
-        return convert(0, height);
+    let mut current: Option<(u32, Vec<Cell>)> = None;
+    let mut sparse: Option<Vec<(u32, u32, Cell)>> = None;
+    let mut handed = false;
+    while let Some(c) = reader.next_cell().map_err(unreadable)? {
+        let value = c.get_value();
+        if matches!(value, DataRef::Empty) {
+            continue;
+        }
+        let (r, col) = c.get_position();
+        let r = r + 1;
+        if let Some(cells) = &mut sparse {
+            if (col as usize) < width {
+                if cells.len() >= MAX_UNORDERED_CELLS {
+                    return Err(format!(
+                        "sheet {name:?} stores more than {MAX_UNORDERED_CELLS} cells out of row \
+                         order, more than an import holds; open the file in Excel or \
+                         LibreOffice Calc and save it again, or save it as .csv"
+                    ));
+                }
+                cells.push((r, col, cell_of_ref(value)));
+            }
+            continue;
+        }
+        if r <= skip_to {
+            continue;
+        }
+        let at = current.as_ref().map(|c| c.0);
+        match at {
+            Some(at) if at == r => {}
+            Some(at) if at > r => {
+                if handed {
+                    return Err(format!(
+                        "sheet {name:?} stores its cells out of row order (row {r} after row \
+                         {at}); open the file in Excel or LibreOffice Calc and save it again"
+                    ));
+                }
+                // Out of order: from here on, hold the cells and sort them.
+                let mut cells = Vec::new();
+                if let Some((at, row)) = current.take() {
+                    cells.extend(
+                        row.into_iter()
+                            .enumerate()
+                            .filter(|(_, c)| !matches!(c, Cell::Empty))
+                            .map(|(i, c)| (at, i as u32, c)),
+                    );
+                }
+                if (col as usize) < width {
+                    cells.push((r, col, cell_of_ref(value)));
+                }
+                sparse = Some(cells);
+                continue;
+            }
+            _ => {
+                if let Some(done) = current.replace((r, Vec::new())) {
+                    handed = true;
+                    if !each(done) {
+                        return Ok(false);
+                    }
+                }
+            }
+        }
+        let col = col as usize;
+        if col >= width {
+            continue;
+        }
+        if let Some((_, cells)) = &mut current {
+            if cells.len() <= col {
+                cells.resize(col + 1, Cell::Empty);
+            }
+            cells[col] = cell_of_ref(value);
+        }
     }
-    let half = height / 2;
-    std::thread::scope(|s| {
-        let second = s.spawn(|| convert(half, height - half));
-        let mut rows = convert(0, half);
-        rows.extend(
-            second
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-        );
-        rows
+    if let Some(mut cells) = sparse {
+        cells.sort_by_key(|(r, c, _)| (*r, *c));
+        let mut row: Option<(u32, Vec<Cell>)> = None;
+        for (r, c, cell) in cells {
+            if r <= skip_to {
+                continue;
+            }
+            if row.as_ref().is_some_and(|(at, _)| *at != r) {
+                if let Some(done) = row.take() {
+                    if !each(done) {
+                        return Ok(false);
+                    }
+                }
+            }
+            let (_, cells) = row.get_or_insert_with(|| (r, Vec::new()));
+            let c = c as usize;
+            if cells.len() <= c {
+                cells.resize(c + 1, Cell::Empty);
+            }
+            cells[c] = cell;
+        }
+        if let Some(done) = row {
+            return Ok(each(done));
+        }
+        return Ok(true);
+    }
+    if let Some(done) = current {
+        return Ok(each(done));
+    }
+    Ok(true)
+}
+
+/// A dense range's rows, numbered from 1 as a spreadsheet shows them, with the columns left of
+/// the first used one filled with empty cells.
+fn dense_rows(range: &calamine::Range<Data>) -> impl Iterator<Item = (u32, Vec<Cell>)> + '_ {
+    let (row0, col0) = range.start().unwrap_or((0, 0));
+    range.rows().enumerate().map(move |(i, row)| {
+        let mut cells = Vec::with_capacity(col0 as usize + row.len());
+        cells.resize(col0 as usize, Cell::Empty);
+        cells.extend(row.iter().map(cell_of));
+        (row0 + i as u32 + 1, cells)
     })
+}
+
+/// Refuses an .ods workbook whose sheets would take more than [`MAX_WHOLE_CELLS`] cells to
+/// hold, before calamine reads it: an .ods file repeats rows and columns by count, so a few
+/// kilobytes can describe a million rows. Reads `content.xml` as it streams, holding nothing.
+fn ods_bound(path: &Path) -> std::result::Result<(), String> {
+    use quick_xml::events::Event;
+    let unreadable = |e: String| {
+        format!("is not a readable .ods workbook ({e}); open it in LibreOffice Calc and save it again as .ods")
+    };
+    let file = File::open(path).map_err(|e| format!("cannot be read: {e}"))?;
+    let mut zip =
+        zip::ZipArchive::new(BufReader::new(file)).map_err(|e| unreadable(e.to_string()))?;
+    let content = zip
+        .by_name("content.xml")
+        .map_err(|e| unreadable(e.to_string()))?;
+    let mut xml = quick_xml::Reader::from_reader(BufReader::new(content));
+    let repeat = |e: &quick_xml::events::BytesStart<'_>, key: &str| -> u64 {
+        e.try_get_attribute(key)
+            .ok()
+            .flatten()
+            .and_then(|a| a.value.trim().parse().ok())
+            .unwrap_or(1)
+    };
+    let (mut total, mut rows, mut cols, mut last_row, mut last_col) =
+        (0u64, 0u64, 0u64, 0u64, 0u64);
+    let (mut row_repeat, mut in_cell_valued) = (1u64, false);
+    let mut sheet = String::new();
+    let mut buf = Vec::new();
+    loop {
+        let event = xml
+            .read_event_into(&mut buf)
+            .map_err(|e| unreadable(e.to_string()))?;
+        match event {
+            Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
+                "table:table" => {
+                    (rows, last_row, last_col) = (0, 0, 0);
+                    sheet = e
+                        .try_get_attribute("table:name")
+                        .ok()
+                        .flatten()
+                        .map(|a| a.value.into_owned())
+                        .unwrap_or_default();
+                }
+                "table:table-row" => {
+                    row_repeat = repeat(&e, "table:number-rows-repeated");
+                    cols = 0;
+                }
+                "table:table-cell" | "table:covered-table-cell" => {
+                    let n = repeat(&e, "table:number-columns-repeated");
+                    let valued = e
+                        .try_get_attribute("office:value-type")
+                        .ok()
+                        .flatten()
+                        .is_some();
+                    if valued {
+                        last_col = last_col.max(cols + n);
+                        last_row = rows + row_repeat;
+                    }
+                    in_cell_valued = valued;
+                    cols += n;
+                }
+                "text:p" if !in_cell_valued => {
+                    // A text cell without a value type still holds something.
+                    last_col = last_col.max(cols);
+                    last_row = rows + row_repeat;
+                }
+                _ => {}
+            },
+            Event::End(e) => match e.name().as_ref() {
+                "table:table-row" => rows += row_repeat,
+                "table:table-cell" | "table:covered-table-cell" => in_cell_valued = false,
+                "table:table" => {
+                    let cells = last_row.saturating_mul(last_col);
+                    total = total.saturating_add(cells);
+                    if total > MAX_WHOLE_CELLS {
+                        return Err(format!(
+                            "sheet {sheet:?} spans {last_row} rows by {last_col} columns \
+                             ({cells} cells, counting empty ones between used cells), more \
+                             than an .ods import may hold ({MAX_WHOLE_CELLS} cells in all); \
+                             delete the unused rows and columns, or save the sheet as .xlsx or \
+                             .csv, which are read as they stream"
+                        ));
+                    }
+                }
+                _ => {}
+            },
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    Ok(())
 }
 
 /// As `cell_of` reads the same cell once calamine has copied it (the same rules for every kind),
@@ -359,17 +805,26 @@ fn rows_of<T: calamine::CellType + Sync>(
 fn cell_of_ref(d: &DataRef<'_>) -> Cell {
     match d {
         DataRef::Empty => Cell::Empty,
-        DataRef::SharedString(s) => Cell::Text((*s).to_string()),
+        DataRef::SharedString(s) => text_cell(s),
         DataRef::Int(i) => Cell::Number(*i as f64),
         DataRef::Float(f) => Cell::Number(*f),
         other => cell_of(&Data::from(other.clone())),
     }
 }
 
+/// A text cell, with non-breaking spaces read as spaces.
+fn text_cell(s: &str) -> Cell {
+    if s.contains('\u{a0}') {
+        Cell::Text(s.replace('\u{a0}', " "))
+    } else {
+        Cell::Text(s.to_string())
+    }
+}
+
 fn cell_of(d: &Data) -> Cell {
     match d {
         Data::Empty => Cell::Empty,
-        Data::String(s) => Cell::Text(s.clone()),
+        Data::String(s) => text_cell(s),
         Data::Int(i) => Cell::Number(*i as f64),
         Data::Float(f) => Cell::Number(*f),
         Data::Bool(b) => Cell::Bool(*b),
@@ -382,14 +837,117 @@ fn cell_of(d: &Data) -> Cell {
     }
 }
 
-/// Parses CSV bytes; row numbers are the line each record starts on (1-based).
-fn csv_rows(file: &str, bytes: &[u8]) -> Result<Rows> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut reader = csv::ReaderBuilder::new()
+/// Where the line breaks are in the bytes a CSV reader has been given and has not yet placed a
+/// record past: enough to number each record by the line it starts on, holding only the breaks
+/// of the bytes buffered (a few kilobytes), never the file's.
+#[derive(Default)]
+pub struct LineState {
+    inner: std::sync::Mutex<Lines>,
+}
+
+#[derive(Default)]
+struct Lines {
+    /// Offsets of '\r' and '\n' bytes not yet passed, in order, with whether each is '\n'.
+    breaks: VecDeque<(u64, bool)>,
+    /// '\n' bytes passed so far.
+    passed: u32,
+}
+
+impl LineState {
+    /// The 1-based line of the first byte at or after `start` that is not a line break.
+    fn line_of(&self, start: u64) -> u32 {
+        let mut l = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        while let Some(&(at, lf)) = l.breaks.front() {
+            if at >= start {
+                break;
+            }
+            l.breaks.pop_front();
+            l.passed += u32::from(lf);
+        }
+        let mut at = start;
+        while let Some(&(b, lf)) = l.breaks.front() {
+            if b != at {
+                break;
+            }
+            l.breaks.pop_front();
+            l.passed += u32::from(lf);
+            at += 1;
+        }
+        l.passed + 1
+    }
+}
+
+/// A reader that notes where the line breaks are as the bytes go through.
+pub struct LineCounter<R> {
+    inner: R,
+    at: u64,
+    lines: std::sync::Arc<LineState>,
+}
+
+impl<R: Read> Read for LineCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut l = self.lines.inner.lock().unwrap_or_else(|p| p.into_inner());
+        for (i, &b) in buf[..n].iter().enumerate() {
+            if b == b'\n' || b == b'\r' {
+                l.breaks.push_back((self.at + i as u64, b == b'\n'));
+            }
+        }
+        self.at += n as u64;
+        Ok(n)
+    }
+}
+
+type CsvReader = csv::Reader<LineCounter<Box<dyn Read + Send>>>;
+
+/// A CSV file opened to be read record by record: UTF-8 with or without a byte-order mark, `,`
+/// or `;` separated (sniffed from the first line that holds anything).
+fn csv_reader(path: &Path) -> std::result::Result<(CsvReader, std::sync::Arc<LineState>), String> {
+    let mut f = File::open(path).map_err(|e| format!("cannot be read: {e}"))?;
+    let mut start = vec![0u8; 64 * 1024];
+    let mut got = 0;
+    while got < start.len() {
+        match f.read(&mut start[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) => return Err(format!("cannot be read: {e}")),
+        }
+    }
+    start.truncate(got);
+    let rest = BufReader::with_capacity(64 * 1024, f);
+    Ok(csv_reader_of(Box::new(
+        std::io::Cursor::new(start).chain(rest),
+    )))
+}
+
+/// As [`csv_reader`], over any bytes.
+fn csv_reader_of(mut r: Box<dyn Read + Send>) -> (CsvReader, std::sync::Arc<LineState>) {
+    // Sniff from the first bytes, then read them again.
+    let mut head = Vec::with_capacity(64 * 1024);
+    let _ = (&mut r).take(64 * 1024).read_to_end(&mut head);
+    let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head).to_vec();
+    let delimiter = sniff_delimiter(&body);
+    let lines = std::sync::Arc::new(LineState::default());
+    let input: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(body).chain(r));
+    let reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .delimiter(sniff_delimiter(bytes))
-        .from_reader(bytes);
+        .delimiter(delimiter)
+        .buffer_capacity(64 * 1024)
+        .from_reader(LineCounter {
+            inner: input,
+            at: 0,
+            lines: lines.clone(),
+        });
+    (reader, lines)
+}
+
+/// The next CSV record as cells, numbered by the line it starts on (1-based); None at the end.
+fn csv_next(
+    file: &str,
+    reader: &mut CsvReader,
+    lines: &LineState,
+) -> Result<Option<(u32, Vec<Cell>)>> {
     let problem = |row: Option<u32>, column: Option<String>, message: String| Error::Import {
         problems: vec![ImportProblem {
             file: file.to_string(),
@@ -400,53 +958,34 @@ fn csv_rows(file: &str, bytes: &[u8]) -> Result<Rows> {
             message,
         }],
     };
-    let mut rows = Vec::new();
     let mut record = csv::ByteRecord::new();
-    let (mut counted, mut lines) = (0usize, 1u32);
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map(|p| p.line() as u32);
-                return Err(problem(line, None, format!("is not readable as CSV: {e}")));
-            }
+    match reader.read_byte_record(&mut record) {
+        Ok(false) => return Ok(None),
+        Ok(true) => {}
+        Err(e) => {
+            let line = e.position().map(|p| p.line() as u32);
+            return Err(problem(line, None, format!("is not readable as CSV: {e}")));
         }
-        // The record's first line: the reader may place a record's start on the line break
-        // before it, so skip line breaks, then count the ones before it.
-        let mut start = record
-            .position()
-            .map_or(counted, |p| p.byte() as usize)
-            .max(counted);
-        while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
-            start += 1;
-        }
-        lines += bytes[counted..start.min(bytes.len())]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count() as u32;
-        counted = start.min(bytes.len());
-        let line = lines;
-        let mut cells = Vec::with_capacity(record.len());
-        for (i, field) in record.iter().enumerate() {
-            let text = std::str::from_utf8(field).map_err(|_| {
-                problem(
-                    Some(line),
-                    Some(column_letter(i)),
-                    "the file is not UTF-8 text; save it as \"CSV UTF-8\" (Excel) or with character set \
-                     Unicode (UTF-8) (LibreOffice) and import it again"
-                        .into(),
-                )
-            })?;
-            cells.push(if text.is_empty() {
-                Cell::Empty
-            } else {
-                Cell::Text(text.to_string())
-            });
-        }
-        rows.push((line, cells));
     }
-    Ok(rows)
+    let line = lines.line_of(record.position().map_or(0, |p| p.byte()));
+    let mut cells = Vec::with_capacity(record.len().min(MAX_COLUMNS));
+    for (i, field) in record.iter().enumerate().take(MAX_COLUMNS) {
+        let text = std::str::from_utf8(field).map_err(|_| {
+            problem(
+                Some(line),
+                Some(column_letter(i)),
+                "the file is not UTF-8 text; save it as \"CSV UTF-8\" (Excel) or with character set \
+                 Unicode (UTF-8) (LibreOffice) and import it again"
+                    .into(),
+            )
+        })?;
+        cells.push(if text.is_empty() {
+            Cell::Empty
+        } else {
+            text_cell(text)
+        });
+    }
+    Ok(Some((line, cells)))
 }
 
 /// `;` when the first non-empty line has more semicolons than commas outside quotes, else `,`.
@@ -513,6 +1052,17 @@ pub fn map_headers(
     table: &Table,
     specs: &[FieldSpec],
 ) -> (HeaderMap, Vec<ImportProblem>, Vec<ImportProblem>) {
+    map_headers_with(table, specs, None)
+}
+
+/// As [`map_headers`], with a person's `mapping` applied first: a header it maps names that
+/// field (or is ignored), whatever the synonyms say.
+pub fn map_headers_with(
+    table: &Table,
+    specs: &[FieldSpec],
+    mapping: Option<&crate::mapping::Resolved>,
+) -> (HeaderMap, Vec<ImportProblem>, Vec<ImportProblem>) {
+    use crate::mapping::ColumnTarget;
     let keys: Vec<Vec<String>> = specs
         .iter()
         .map(|s| {
@@ -527,12 +1077,34 @@ pub fn map_headers(
     };
     let (mut warnings, mut problems) = (Vec::new(), Vec::new());
     let header_row = Some(table.header_row);
+    // The mapping's columns first: they win over a synonym elsewhere in the header.
+    let mapped: Vec<Option<ColumnTarget>> = table
+        .headers
+        .iter()
+        .map(|h| mapping.and_then(|m| m.column(h)))
+        .collect();
+    let by_mapping: Vec<Option<usize>> = mapped
+        .iter()
+        .map(|t| match t {
+            Some(ColumnTarget::Field(f)) => Some(*f),
+            _ => None,
+        })
+        .collect();
     for (col, header) in table.headers.iter().enumerate() {
         let k = header_key(header);
         if k.is_empty() {
             continue;
         }
-        let Some(field) = keys.iter().position(|ks| ks.contains(&k)) else {
+        if mapped[col] == Some(ColumnTarget::Ignore) {
+            map.ignored.push(col);
+            continue;
+        }
+        let field = by_mapping[col].or_else(|| {
+            keys.iter()
+                .position(|ks| ks.contains(&k))
+                .filter(|f| !by_mapping.contains(&Some(*f)))
+        });
+        let Some(field) = field else {
             map.ignored.push(col);
             warnings.push(table.problem(
                 header_row,
@@ -635,13 +1207,66 @@ mod tests {
 
     #[test]
     fn csv_rows_are_numbered_by_the_line_they_start_on() {
-        let rows = csv_rows("t.csv", b"a,b\r\n\r\n1,\"x\ny\"\n2,z\n\n\n3,w").expect("reads");
+        let (mut reader, lines) = csv_reader_of(Box::new(std::io::Cursor::new(
+            b"\xEF\xBB\xBFa,b\r\n\r\n1,\"x\ny\"\n2,z\n\n\n3,w".to_vec(),
+        )));
+        let mut rows = Vec::new();
+        while let Some(row) = csv_next("t.csv", &mut reader, &lines).expect("reads") {
+            rows.push(row);
+        }
         let lines: Vec<u32> = rows.iter().map(|(l, _)| *l).collect();
         assert_eq!(
             lines,
             [1, 3, 5, 8],
             "blank lines and multi-line cells count, as a text editor shows them"
         );
+    }
+
+    /// Issue 14.4: a CSV is read as it streams. An endless file would never finish if it were
+    /// read whole first (as it was); streamed, batches arrive and reading stops when asked.
+    #[test]
+    fn a_csv_streams_in_bounded_memory() {
+        struct Endless(u64, Vec<u8>);
+        impl Read for Endless {
+            fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+                if self.1.is_empty() {
+                    self.1 = format!("System {},Retail,Ann\n", self.0).into_bytes();
+                    self.0 += 1;
+                }
+                let n = out.len().min(self.1.len());
+                out[..n].copy_from_slice(&self.1[..n]);
+                self.1.drain(..n);
+                Ok(n)
+            }
+        }
+        let input =
+            std::io::Cursor::new(b"Title\nName,BU,Owner\n".to_vec()).chain(Endless(0, Vec::new()));
+        let known = |h: &str| matches!(h, "Name" | "BU" | "Owner");
+        let opts = ReadOptions {
+            sheet: None,
+            known: Some(&known),
+        };
+        let sheet = open_csv(
+            "endless.csv".into(),
+            0,
+            csv_reader_of(Box::new(input)),
+            &opts,
+        )
+        .expect("opens at its header");
+        assert_eq!(
+            sheet.table.header_row, 2,
+            "the header is found below the title"
+        );
+        let (mut batches, mut last) = (0, 0);
+        sheet
+            .rows(|b| {
+                batches += 1;
+                last = b.last().map_or(0, |r| r.0);
+                batches < 5
+            })
+            .expect("reads");
+        assert_eq!(batches, 5, "reading stops when the caller says so");
+        assert!(last > 5 * 2000, "rows keep their line numbers: {last}");
     }
 
     #[test]

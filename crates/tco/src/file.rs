@@ -272,11 +272,22 @@ impl Reader {
     }
 
     fn whole(&mut self, t: &Table, path: &str, key: &str) -> u32 {
+        let expected = format!("a whole number of at most {}", u32::MAX);
+        self.whole_upto(t, path, key, u32::MAX, &expected)
+    }
+
+    /// A whole number from 0 to `max`; a value outside is refused saying which end it passed,
+    /// and a value too large says what is `expected`.
+    fn whole_upto(&mut self, t: &Table, path: &str, key: &str, max: u32, expected: &str) -> u32 {
         let field = join(path, key);
         match t.get(key) {
             Some(Value::Integer(i)) => match u32::try_from(*i) {
-                Ok(n) => n,
-                Err(_) => {
+                Ok(n) if n <= max => n,
+                Ok(_) | Err(_) if *i >= 0 => {
+                    self.err(field, format!("{i} is too large; expected {expected}"));
+                    0
+                }
+                _ => {
                     self.err(
                         field,
                         format!("expected a whole number of 0 or more, got {i}"),
@@ -438,7 +449,13 @@ impl Reader {
             description: self.text(t, "", "description", Some("")),
             systems: self.texts(t, "", "systems"),
             currency: self.text(t, "", "currency", Some("USD")),
-            horizon_months: self.whole(t, "", "horizon_months"),
+            horizon_months: self.whole_upto(
+                t,
+                "",
+                "horizon_months",
+                MAX_HORIZON_MONTHS,
+                &format!("a whole number of months from 1 to {MAX_HORIZON_MONTHS}"),
+            ),
             discount_rate: self.num(t, "", "discount_rate"),
             workload,
             lever,

@@ -20,4 +20,14 @@ unchanged: number,
 /**
  * Things worth knowing that do not stop the import, e.g. a column that names no field.
  */
-warnings: Array<ImportProblem>, problems: Array<ImportProblem>, };
+warnings: Array<ImportProblem>, 
+/**
+ * How the file was read where it departs from the plain layout, each located: the sheet
+ * chosen, rows above the header, a vendor column read as sourcing, "Live" read as
+ * production, a mapping applied. A person reads these before committing.
+ */
+decisions: Array<ImportProblem>, 
+/**
+ * The mapping applied (a profile's name or a file), if any.
+ */
+mapping: string | null, problems: Array<ImportProblem>, };

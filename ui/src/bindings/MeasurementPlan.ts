@@ -25,4 +25,9 @@ unchanged: number,
 /**
  * Distinct KPIs the file measures.
  */
-kpis: number, warnings: Array<ImportProblem>, problems: Array<ImportProblem>, };
+kpis: number, warnings: Array<ImportProblem>, 
+/**
+ * How the file was read where it departs from the plain layout (the sheet chosen, rows
+ * above the header).
+ */
+decisions: Array<ImportProblem>, problems: Array<ImportProblem>, };

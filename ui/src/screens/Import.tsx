@@ -124,6 +124,13 @@ export function ImportScreen({ onImported, onShowRegister }: Props) {
               <ProblemTable problems={plan.problems} />
             </>
           )}
+          {(plan.decisions.length > 0 || plan.mapping) && (
+            <>
+              <h2>How the file was read</h2>
+              {plan.mapping && <p class="hint" data-testid="import-mapping">Mapping: {plan.mapping}</p>}
+              {plan.decisions.length > 0 && <ProblemTable problems={plan.decisions} testid="import-decisions" />}
+            </>
+          )}
           {plan.warnings.length > 0 && (
             <>
               <h2>Warnings</h2>

@@ -568,3 +568,72 @@ fn output_into_a_closed_pipe_ends_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("Date"));
 }
+
+/// `--mapping FILE` maps headers and values, `--save-profile` keeps it, `--profile` reuses it,
+/// and `--sheet` on a CSV is refused; every mapped column is listed in the dry run.
+#[test]
+fn imports_take_a_mapping_file_and_saved_profiles() {
+    let ws = Ws::new();
+    let template = ws
+        .cmd()
+        .args(["systems", "mapping-template"])
+        .output()
+        .expect("runs");
+    assert!(
+        String::from_utf8_lossy(&template.stdout).contains("[columns]"),
+        "the template shows the mapping's shape"
+    );
+    let csv = ws.file(
+        "risk.csv",
+        b"AI inventory\nName,BU,Accountable exec,Criticality\nAlpha,Retail,Ann,Tier 1\n",
+    );
+    let map = ws.file(
+        "map.toml",
+        b"[columns]\n\"Accountable exec\" = \"owner\"\n\"Criticality\" = \"risk_tier\"\n\n[values.risk_tier]\n\"Tier 1\" = \"high\"\n",
+    );
+    ws.cmd()
+        .args(["systems", "import"])
+        .arg(&csv)
+        .args(["--dry-run", "--mapping"])
+        .arg(&map)
+        .args(["--save-profile", "Risk team"])
+        .assert()
+        .success()
+        .stdout(contains("read as Owner (mapping file"))
+        .stdout(contains("\"Tier 1\" read as high"))
+        .stdout(contains("the header is row 2"))
+        .stdout(contains("would add Alpha"));
+    ws.cmd()
+        .args(["systems", "profiles"])
+        .assert()
+        .success()
+        .stdout(contains("Risk team"));
+    ws.cmd()
+        .args(["systems", "import"])
+        .arg(&csv)
+        .args(["--profile", "Risk team"])
+        .assert()
+        .success()
+        .stdout(contains("imported: 1 added"));
+    let alpha = ws.json(&["systems", "show", "Alpha"]);
+    assert_eq!(
+        alpha["risk_tier"], "high",
+        "the profile's value mapping applied"
+    );
+    assert_eq!(
+        alpha["owner"], "Ann",
+        "the profile's column mapping applied"
+    );
+    let out = ws
+        .cmd()
+        .args(["systems", "import"])
+        .arg(&csv)
+        .args(["--sheet", "Register"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1), "a sheet of a CSV is refused");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("a .csv file has no sheets"),
+        "and says why"
+    );
+}

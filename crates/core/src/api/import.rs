@@ -1,23 +1,66 @@
 //! Importing systems from .xlsx, .ods and .csv: plan (read and check, never write), then write a
-//! clean plan in one transaction with one audit entry per record. Reading and checking rows lives
-//! in `crate::import`; this module only orchestrates.
+//! clean plan in one transaction with one audit entry per record and one for the import (the
+//! file's SHA-256, the decisions made reading it, the mapping used). The sheet is parsed on one
+//! thread while its rows are checked and written on this one, so an import takes little more
+//! than the parse. Reading and checking rows lives in `crate::import`; this module orchestrates,
+//! and keeps mapping profiles (named mappings saved in the workspace).
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use sha2::{Digest, Sha256};
 
 use super::systems::{insert_audited, update_audited};
 use super::Workspace;
-use crate::import::systems::{self, PlannedWrite};
-use crate::import::table::read_table;
-use crate::import::ImportPlan;
+use crate::audit::canonical_json;
+use crate::import::mapping::{Mapping, Resolved};
+use crate::import::systems::{self, known_header, PlannedWrite, Planner};
+use crate::import::table::{open_sheet, ReadOptions, Rows};
+use crate::import::{ImportPlan, ImportProblem};
+use crate::store::Change;
 use crate::{Error, Result};
+
+/// The settings key prefix of a mapping profile.
+const PROFILE_KEY: &str = "import_profile:";
+
+/// How to read a register file: the sheet, and a mapping (a profile's or a file's).
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// The worksheet to read; else the one whose header matches.
+    pub sheet: Option<String>,
+    /// A mapping and where it came from ("profile \"Risk team\"", "file map.toml").
+    pub mapping: Option<(String, Mapping)>,
+}
+
+/// Rows read so far, for a progress bar; return false to cancel (nothing is written).
+pub type ImportProgress<'a> = dyn FnMut(u32) -> bool + Send + 'a;
 
 impl Workspace {
     /// What importing `path` would add and change, with every problem and warning. Never writes.
     /// An unreadable, empty or corrupt file is `Err(Error::Import)` naming the file.
     pub fn plan_import_systems(&self, path: &Path) -> Result<ImportPlan> {
-        let table = read_table(path)?;
+        self.plan_import_systems_with(path, &ImportOptions::default())
+    }
+
+    /// As [`Workspace::plan_import_systems`], reading the file as `opts` says.
+    pub fn plan_import_systems_with(
+        &self,
+        path: &Path,
+        opts: &ImportOptions,
+    ) -> Result<ImportPlan> {
+        let resolved = resolve(opts)?;
         let existing = self.store.all_systems()?;
-        Ok(systems::plan(&table, &existing, self.ctx.clock.today()).0)
+        let today = self.ctx.clock.today();
+        let never = AtomicBool::new(false);
+        read_and_plan(
+            path,
+            opts,
+            resolved.as_ref(),
+            &existing,
+            today,
+            &never,
+            |_| Ok(()),
+        )
     }
 
     /// Imports the register rows of `path`. With any problem: `Err(Error::Import)` listing them
@@ -25,31 +68,298 @@ impl Workspace {
     /// every add and change is written in one transaction, each with its audit entry
     /// ("import_create" / "import_update"), and the plan is returned.
     pub fn import_systems(&mut self, path: &Path, dry_run: bool) -> Result<ImportPlan> {
-        let table = read_table(path)?;
+        self.import_systems_with(path, dry_run, &ImportOptions::default(), &mut |_| true)
+    }
+
+    /// As [`Workspace::import_systems`], reading the file as `opts` says, telling `progress` how
+    /// many rows were read; when it returns false the import stops with `Error::Cancelled` and
+    /// nothing is written. The import's own audit entry ("system_import") records the file's
+    /// SHA-256, the counts, the decisions made reading it and the mapping used.
+    pub fn import_systems_with(
+        &mut self,
+        path: &Path,
+        dry_run: bool,
+        opts: &ImportOptions,
+        progress: &mut ImportProgress<'_>,
+    ) -> Result<ImportPlan> {
+        let resolved = resolve(opts)?;
         let today = self.ctx.clock.today();
+        let cancel = AtomicBool::new(false);
         if dry_run {
             let existing = self.store.all_systems()?;
-            return refuse_problems(systems::plan(&table, &existing, today).0);
+            let plan = read_and_plan(
+                path,
+                opts,
+                resolved.as_ref(),
+                &existing,
+                today,
+                &cancel,
+                |_| Ok(()),
+            )?;
+            return refuse_problems(plan);
         }
         let now = self.ctx.timestamp();
         let actor = self.ctx.actor.clone();
+        // The file's digest (for the import's audit entry) on another thread meanwhile.
+        let digest = {
+            let path = path.to_path_buf();
+            std::thread::spawn(move || -> Result<String> {
+                let mut f = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+                let mut h = Sha256::new();
+                std::io::copy(&mut f, &mut h).map_err(|e| Error::io(&path, e))?;
+                Ok(hex::encode(h.finalize()))
+            })
+        };
         // Planned inside the write transaction, so the register cannot change between the check
-        // and the write.
+        // and the write; rows are written as they are checked, and the transaction is rolled back
+        // when the plan has a problem or the import is cancelled.
         self.store.write(|tx| {
             let existing = tx.all_systems()?;
-            let (plan, writes) = systems::plan(&table, &existing, today);
-            let plan = refuse_problems(plan)?;
-            for w in &writes {
-                match w {
-                    PlannedWrite::Add(d) => insert_audited(tx, d, &now, &actor, "import_create")?,
-                    PlannedWrite::Update { before, draft } => {
-                        update_audited(tx, before, draft, &now, &actor, "import_update")?
+            let mut written = Ok(());
+            let mut rows_seen = 0u32;
+            let plan = read_and_plan(
+                path,
+                opts,
+                resolved.as_ref(),
+                &existing,
+                today,
+                &cancel,
+                |step| {
+                    match step {
+                        Step::Rows(n) => {
+                            rows_seen += n;
+                            if !progress(rows_seen) {
+                                cancel.store(true, Ordering::Relaxed);
+                            }
+                        }
+                        Step::Write(writes) => {
+                            for w in writes {
+                                if written.is_err() {
+                                    break;
+                                }
+                                written = match w {
+                                    PlannedWrite::Add(d) => {
+                                        insert_audited(tx, &d, &now, &actor, "import_create")
+                                            .map(drop)
+                                    }
+                                    PlannedWrite::Update { before, draft } => update_audited(
+                                        tx,
+                                        &before,
+                                        &draft,
+                                        &now,
+                                        &actor,
+                                        "import_update",
+                                    )
+                                    .map(drop),
+                                };
+                            }
+                        }
                     }
-                };
+                    Ok(())
+                },
+            )?;
+            if cancel.load(Ordering::Relaxed) {
+                return Err(Error::Cancelled);
             }
+            let plan = refuse_problems(plan)?;
+            written?;
+            if plan.adds.is_empty() && plan.changes.is_empty() {
+                // Nothing changed, so nothing to record.
+                return Ok(plan);
+            }
+            let sha256 = digest
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            let record = serde_json::json!({
+                "file": plan.file,
+                "sheet": plan.sheet,
+                "sha256": sha256,
+                "rows": plan.rows,
+                "added": plan.adds.len(),
+                "changed": plan.changes.len(),
+                "unchanged": plan.unchanged,
+                "decisions": plan.decisions.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                "mapping": resolved.as_ref().map(|m| serde_json::json!({
+                    "source": m.source,
+                    "columns": m.mapping.columns,
+                    "values": m.mapping.values,
+                    "date_order": m.mapping.date_order,
+                })),
+            });
+            tx.append_audit(Change {
+                at: now.clone(),
+                actor: &actor,
+                entity: "system_import",
+                entity_id: sha256,
+                action: "import",
+                before: None,
+                after: Some(canonical_json(&record)),
+            })?;
             Ok(plan)
         })
     }
+
+    /// The mapping profiles saved in the workspace, by name.
+    pub fn import_profiles(&self) -> Result<Vec<(String, Mapping)>> {
+        let mut out = Vec::new();
+        for (key, text) in self.store.settings_with_prefix(PROFILE_KEY)? {
+            let name = key[PROFILE_KEY.len()..].to_string();
+            let mapping = Mapping::from_toml(&text)
+                .map_err(|m| Error::Integrity(format!("the saved mapping profile {name:?} {m}")))?;
+            out.push((name, mapping));
+        }
+        Ok(out)
+    }
+
+    /// The profile saved as `name`; `Error::NotFound`-like message naming the saved ones if none.
+    pub fn import_profile(&self, name: &str) -> Result<Mapping> {
+        let profiles = self.import_profiles()?;
+        match profiles
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name.trim()))
+        {
+            Some((_, m)) => Ok(m.clone()),
+            None => Err(Error::Validation {
+                entity: "import_profile",
+                fields: vec![crate::FieldError::new(
+                    "name",
+                    format!(
+                        "no mapping profile named {name:?}; the saved profiles are: {}",
+                        if profiles.is_empty() {
+                            "none".to_string()
+                        } else {
+                            profiles
+                                .iter()
+                                .map(|(n, _)| format!("{n:?}"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        }
+                    ),
+                )],
+            }),
+        }
+    }
+
+    /// Saves `mapping` as the profile `name` (replacing one of that name), audited, once it is
+    /// known to be a mapping the register import can apply.
+    pub fn save_import_profile(&mut self, name: &str, mapping: &Mapping) -> Result<()> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().any(char::is_control) || name.len() > 80 {
+            return Err(Error::Validation {
+                entity: "import_profile",
+                fields: vec![crate::FieldError::new(
+                    "name",
+                    "a profile needs a name of 1 to 80 characters",
+                )],
+            });
+        }
+        systems::resolve_mapping(mapping, name).map_err(|errors| mapping_error(name, errors))?;
+        let key = format!("{PROFILE_KEY}{name}");
+        self.set_file_setting(&key, "import_profile", Some(&mapping.to_toml()))
+    }
+
+    /// Deletes the profile `name`, audited.
+    pub fn delete_import_profile(&mut self, name: &str) -> Result<()> {
+        self.import_profile(name)?;
+        let key = format!("{PROFILE_KEY}{}", name.trim());
+        self.set_file_setting(&key, "import_profile", None)
+    }
+}
+
+fn mapping_error(source: &str, errors: Vec<String>) -> Error {
+    Error::Import {
+        problems: errors
+            .into_iter()
+            .map(|message| ImportProblem {
+                file: source.to_string(),
+                sheet: None,
+                row: None,
+                column: None,
+                value: None,
+                message,
+            })
+            .collect(),
+    }
+}
+
+fn resolve(opts: &ImportOptions) -> Result<Option<Resolved>> {
+    opts.mapping
+        .as_ref()
+        .map(|(source, m)| {
+            systems::resolve_mapping(m, source).map_err(|errors| mapping_error(source, errors))
+        })
+        .transpose()
+}
+
+/// What the planning tells the caller as it goes.
+enum Step {
+    /// This many more rows were read.
+    Rows(u32),
+    /// Rows checked so far, to write (only while the plan has no problem).
+    Write(Vec<PlannedWrite>),
+}
+
+/// Opens the sheet, then parses it on another thread while this one checks the rows as they
+/// come and hands each checked batch to `step`. Stops early (the plan then counts only the rows
+/// read) when `cancel` is set.
+#[allow(clippy::too_many_arguments)]
+fn read_and_plan(
+    path: &Path,
+    opts: &ImportOptions,
+    mapping: Option<&Resolved>,
+    existing: &[crate::register::AiSystem],
+    today: chrono::NaiveDate,
+    cancel: &AtomicBool,
+    mut step: impl FnMut(Step) -> Result<()>,
+) -> Result<ImportPlan> {
+    let known = |h: &str| known_header(h, mapping);
+    let sheet = open_sheet(
+        path,
+        &ReadOptions {
+            sheet: opts.sheet.as_deref(),
+            known: Some(&known),
+        },
+    )?;
+    let table = sheet.table.clone();
+    let decisions = sheet.decisions.clone();
+    let mut planner = Planner::new(&table, existing, today, mapping, decisions);
+    std::thread::scope(|s| -> Result<ImportPlan> {
+        let (send, receive) = std::sync::mpsc::sync_channel::<Rows>(4);
+        let reader = s.spawn(move || {
+            sheet.rows(|batch| !cancel.load(Ordering::Relaxed) && send.send(batch).is_ok())
+        });
+        let mut failed = Ok(());
+        for batch in receive {
+            if failed.is_err() || cancel.load(Ordering::Relaxed) {
+                continue;
+            }
+            let n = batch.len() as u32;
+            planner.rows(&batch);
+            // Freeing the batch's cells is left to the reader's next batch's allocation.
+            drop(batch);
+            let writes = if planner.is_clean() {
+                planner.take_writes()
+            } else {
+                Vec::new()
+            };
+            failed = step(Step::Rows(n)).and_then(|()| {
+                if writes.is_empty() {
+                    Ok(())
+                } else {
+                    step(Step::Write(writes))
+                }
+            });
+        }
+        reader
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        failed?;
+        let (plan, rest) = planner.finish();
+        if !rest.is_empty() && plan.problems.is_empty() {
+            step(Step::Write(rest))?;
+        }
+        Ok(plan)
+    })
 }
 
 fn refuse_problems(plan: ImportPlan) -> Result<ImportPlan> {

@@ -31,6 +31,7 @@ use crate::{Error, Result};
 
 pub use audit::AuditQuery;
 pub use calendar::RetireOutcome;
+pub use import::{ImportOptions, ImportProgress};
 pub use systems::Facets;
 
 /// The file name of a workspace inside its data directory.

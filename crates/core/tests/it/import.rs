@@ -166,11 +166,13 @@ fn bad_rows_are_refused_with_their_place_and_what_is_accepted() {
     check_refused(Csv, &[H, &["Claims triage", "Claims", "B. Owner", "alpha", "low", ""]], &[
         r#"row 2, column D (Stage), value "alpha": unknown stage "alpha"; accepted values: proposed, development, validation, staging, production, deprecated, retired"#,
     ]);
-    check_refused(Xlsx, &[H, &["Claims triage", "Claims", "B. Owner", "production", "low", "31/12/2025"]], &[
-        r#"row 2, column F (Deployment date), value "31/12/2025": "31/12/2025" is not a date; use a date cell or write the date as YYYY-MM-DD"#,
+    // Day-first and month-first text dates and Excel serials are read (see import_conventions);
+    // a text date that could be either, or a serial out of range, is refused.
+    check_refused(Xlsx, &[H, &["Claims triage", "Claims", "B. Owner", "production", "low", "11/12/2025"]], &[
+        r#"row 2, column F (Deployment date), value "11/12/2025": "11/12/2025" could be 11 December 2025 (day first) or November 12, 2025 (month first); write it as YYYY-MM-DD"#,
     ]);
-    check_refused(Xlsx, &[H, &["Claims triage", "Claims", "B. Owner", "production", "low", "n:45000"]], &[
-        r#"column F (Deployment date), value "45000": "45000" is not a date"#,
+    check_refused(Xlsx, &[H, &["Claims triage", "Claims", "B. Owner", "production", "low", "n:45"]], &[
+        r#"column F (Deployment date), value "45": 45 is not a date: as an Excel date serial it is out of range"#,
     ]);
     check_refused(Csv, &[H, &["Claims triage", "Claims", "B. Owner", "production", "low", "2025-02-30"]], &[
         r#"row 2, column F (Deployment date), value "2025-02-30""#,
@@ -487,14 +489,14 @@ fn import_writes_every_row_with_its_audit_entry_or_nothing() {
     assert_eq!(systems.len(), 3, "one system added");
     assert_eq!(
         audit,
-        before.1 + 2,
-        "one audit entry per written record, none for the unchanged row"
+        before.1 + 3,
+        "one audit entry per written record, none for the unchanged row, and one for the import"
     );
     let log = ws.audit_log(&AuditQuery::default()).expect("audit");
     let actions: Vec<&str> = log[before.1..].iter().map(|e| e.action.as_str()).collect();
     assert_eq!(
         actions,
-        ["import_update", "import_create"],
+        ["import_update", "import_create", "import"],
         "imports are told apart from edits in the log"
     );
     assert!(
@@ -560,7 +562,7 @@ fn review_fields_are_refused_with_their_place_and_what_is_accepted() {
         r#"row 2, column I (Strategic fit), value "0": Strategic alignment must be a whole number from 1 (little fit) to 5"#,
     ]);
     check_refused(Csv, &[REVIEW, &["A", "B", "C", "", "", "01/10/2026", "", "6", ""]], &[
-        r#"row 2, column F (Last retrain), value "01/10/2026": "01/10/2026" is not a date; use a date cell or write the date as YYYY-MM-DD"#,
+        r#"row 2, column F (Last retrain), value "01/10/2026": "01/10/2026" could be 1 October 2026 (day first) or January 10, 2026 (month first)"#,
         r#"row 2, column H (Data readiness), value "6": Data readiness must be a whole number from 1 (no usable data) to 5 (production-grade)"#,
     ]);
 }

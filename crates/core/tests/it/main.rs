@@ -6,6 +6,7 @@ mod calendar;
 mod export;
 mod identity;
 mod import;
+mod import_conventions;
 mod kpi;
 mod portfolio;
 mod register;

@@ -751,6 +751,19 @@ fn bad_files_name_the_key_and_what_was_expected() {
         "horizon_months",
         "from 1 to 600",
     );
+    // Beyond a u32: too large, not "0 or more" (issue 14.7).
+    check_error(
+        "horizon_months = 60",
+        "horizon_months = 10000000000",
+        "horizon_months",
+        "10000000000 is too large; expected a whole number of months from 1 to 600",
+    );
+    check_error(
+        "horizon_months = 60",
+        "horizon_months = -4",
+        "horizon_months",
+        "0 or more",
+    );
     check_error(
         "[options.on_prem]",
         "[options.colo]",

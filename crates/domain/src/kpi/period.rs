@@ -13,7 +13,18 @@ pub fn parse_period(text: &str, cadence: Cadence) -> Result<i32, String> {
         Cadence::Monthly => parse_month(t),
         Cadence::Quarterly => parse_quarter(t),
     };
-    parsed.ok_or_else(|| match (cadence, parse_month(t), parse_quarter(t)) {
+    match parsed {
+        Some(Ok(p)) => return Ok(p),
+        Some(Err(y)) => {
+            return Err(format!(
+                "{t:?}: the year {y} is outside the years accepted ({} to {})",
+                YEARS.start(),
+                YEARS.end()
+            ))
+        }
+        None => {}
+    }
+    Err(match (cadence, parse_month(t), parse_quarter(t)) {
         (Cadence::Monthly, _, Some(_)) => format!(
             "{t:?} is a quarter but this KPI is measured monthly; write the month as YYYY-MM, e.g. 2025-03"
         ),
@@ -29,9 +40,20 @@ pub fn parse_period(text: &str, cadence: Cadence) -> Result<i32, String> {
     })
 }
 
+/// The years a period may fall in.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2999;
+
 /// The period a calendar date falls in: its month, or (quarterly) its quarter when the date is the
 /// first day of a quarter, as spreadsheets store a typed "2025-04".
 pub fn period_of_date(d: NaiveDate, cadence: Cadence) -> Result<i32, String> {
+    if !YEARS.contains(&d.year()) {
+        return Err(format!(
+            "the date {d}: the year {} is outside the years accepted ({} to {})",
+            d.year(),
+            YEARS.start(),
+            YEARS.end()
+        ));
+    }
     match cadence {
         Cadence::Monthly => Ok(d.year() * 12 + d.month0() as i32),
         Cadence::Quarterly if d.day() == 1 && d.month0() % 3 == 0 => {
@@ -43,19 +65,28 @@ pub fn period_of_date(d: NaiveDate, cadence: Cadence) -> Result<i32, String> {
     }
 }
 
-fn year(s: &str) -> Option<i32> {
-    let y: i32 = s.trim().parse().ok()?;
-    (1900..=2999).contains(&y).then_some(y)
+/// A year of four digits: Ok when within [`YEARS`], Err(the year) when not.
+fn year(s: &str) -> Option<Result<i32, i32>> {
+    let s = s.trim();
+    if s.len() != 4 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let y: i32 = s.parse().ok()?;
+    Some(if YEARS.contains(&y) { Ok(y) } else { Err(y) })
 }
 
-fn parse_month(t: &str) -> Option<i32> {
+/// Some(Ok(period)), Some(Err(year)) when the month is well formed but its year is not
+/// accepted, None when the text is no month.
+fn parse_month(t: &str) -> Option<Result<i32, i32>> {
     let (y, m) = t.split_once(['-', '/', '.'])?;
     let y = year(y)?;
     let m: u32 = m.trim().parse().ok()?;
-    (1..=12).contains(&m).then(|| y * 12 + m as i32 - 1)
+    (1..=12)
+        .contains(&m)
+        .then(|| y.map(|y| y * 12 + m as i32 - 1))
 }
 
-fn parse_quarter(t: &str) -> Option<i32> {
+fn parse_quarter(t: &str) -> Option<Result<i32, i32>> {
     let u = t.to_ascii_uppercase();
     let (y, q) = if let Some(i) = u.find('Q') {
         let (a, b) = u.split_at(i);
@@ -71,7 +102,7 @@ fn parse_quarter(t: &str) -> Option<i32> {
     } else {
         return None;
     };
-    (1..=4).contains(&q).then_some(y * 4 + q - 1)
+    (1..=4).contains(&q).then(|| y.map(|y| y * 4 + q - 1))
 }
 
 /// The period as written back: "2025-03" or "2025-Q1".
@@ -117,6 +148,15 @@ mod tests {
     #[test]
     fn periods() {
         check("2025-03", Monthly, Ok("2025-03"));
+        // A well-formed period with a year out of range says so (issue 14.7).
+        check(
+            "9999-12",
+            Monthly,
+            Err("the year 9999 is outside the years accepted (1900 to 2999)"),
+        );
+        check("0000-01", Monthly, Err("the year 0 is outside"));
+        check("9999-Q1", Quarterly, Err("the year 9999 is outside"));
+        check("2999-12", Monthly, Ok("2999-12"));
         check(" 2025/3 ", Monthly, Ok("2025-03"));
         check("2025-12", Monthly, Ok("2025-12"));
         check("2025-13", Monthly, Err("is not a month"));

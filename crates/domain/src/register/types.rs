@@ -15,16 +15,17 @@ string_enum! {
         Development = "development", "Development", ["dev", "build", "in development"];
         Validation = "validation", "Validation", ["testing", "test", "validating"];
         Staging = "staging", "Staging", ["pre-production", "preprod", "pilot"];
-        Production = "production", "Production", ["prod", "live", "deployed", "in production"];
+        Production = "production", "Production", ["prod", "live", "deployed", "in production", "in use", "operational"];
         Deprecated = "deprecated", "Deprecated", ["sunset", "sunsetting"];
-        Retired = "retired", "Retired", ["decommissioned", "withdrawn"];
+        Retired = "retired", "Retired", ["decommissioned", "withdrawn", "decommission", "switched off"];
     }
 }
 
 string_enum! {
     Sourcing {
-        InHouse = "in_house", "In-house", ["internal", "built", "inhouse", "own"];
-        Vendor = "vendor", "Vendor", ["external", "third party", "third-party", "bought", "purchased", "saas"];
+        // "yes" and "no" answer a column headed "In-house" (a header of sourcing).
+        InHouse = "in_house", "In-house", ["internal", "built", "inhouse", "own", "yes"];
+        Vendor = "vendor", "Vendor", ["external", "third party", "third-party", "bought", "purchased", "saas", "no"];
     }
 }
 
@@ -34,7 +35,7 @@ string_enum! {
         Healthcare = "healthcare", "Healthcare", ["health", "medical"];
         Hr = "hr", "HR", ["human resources", "employment"];
         PublicSector = "public_sector", "Public sector", ["government", "public"];
-        None = "none", "None", ["n/a", "na", "unregulated", "not regulated"];
+        None = "none", "None", ["n/a", "na", "unregulated", "not regulated", "no", "-"];
     }
 }
 
@@ -139,6 +140,25 @@ pub struct SystemDraft {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub strategic_alignment: Option<u8>,
+}
+
+/// The years a date of the register may fall in (deployment, retraining, expiry, retention,
+/// review): a date outside them is a typing or conversion slip, not a plan.
+pub const DATE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2999;
+
+/// Err says why `d` is not a date the register accepts (see [`DATE_YEARS`]).
+pub fn check_date_year(d: NaiveDate) -> Result<(), String> {
+    use chrono::Datelike;
+    if DATE_YEARS.contains(&d.year()) {
+        Ok(())
+    } else {
+        Err(format!(
+            "the year {} is outside the years accepted ({} to {})",
+            d.year(),
+            DATE_YEARS.start(),
+            DATE_YEARS.end()
+        ))
+    }
 }
 
 /// The lowest and highest value of a 1-5 score (data readiness, strategic alignment).

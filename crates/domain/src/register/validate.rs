@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use super::types::{Sourcing, Stage, SystemDraft, SCORE_RANGE};
+use super::types::{check_date_year, Sourcing, Stage, SystemDraft, SCORE_RANGE};
 use crate::FieldError;
 
 pub const MAX_NAME: usize = 120;
@@ -137,6 +137,22 @@ pub fn validate(d: &SystemDraft) -> Vec<FieldError> {
         "little fit",
         "core to the strategy",
     );
+    let mut year = |field: String, date: Option<NaiveDate>| {
+        if let Some(Err(m)) = date.map(check_date_year) {
+            errs.push(FieldError::new(field, m));
+        }
+    };
+    year("deployment_date".into(), d.deployment_date);
+    year("last_retrained".into(), d.last_retrained);
+    for (i, c) in d.certifications.iter().enumerate() {
+        year(format!("certifications[{i}].expires"), Some(c.expires));
+    }
+    for (i, ds) in d.datasets.iter().enumerate() {
+        year(format!("datasets[{i}].retain_until"), ds.retain_until);
+    }
+    for (i, a) in d.assumptions.iter().enumerate() {
+        year(format!("assumptions[{i}].review_date"), Some(a.review_date));
+    }
     for (i, c) in d.certifications.iter().enumerate() {
         if c.name.is_empty() {
             errs.push(FieldError::new(
@@ -210,6 +226,29 @@ mod tests {
         check(|d| d.stage = Stage::Production, &["deployment_date"]);
         check(|d| d.name = "x".repeat(121), &["name"]);
         check(|d| d.name = "a\u{7}b".into(), &["name"]);
+        // Dates in year 0 or before, or far beyond any plan, are slips (14.7).
+        check(
+            |d| d.deployment_date = day("0000-06-01"),
+            &["deployment_date"],
+        );
+        check(
+            |d| d.deployment_date = day("-0001-06-01"),
+            &["deployment_date"],
+        );
+        check(
+            |d| d.last_retrained = day("1899-12-31"),
+            &["last_retrained"],
+        );
+        check(|d| d.deployment_date = day("2999-12-31"), &[]);
+        check(
+            |d| {
+                d.certifications.push(super::super::types::Certification {
+                    name: "ISO".into(),
+                    expires: day("0000-01-01").expect("a date"),
+                })
+            },
+            &["certifications[0].expires"],
+        );
     }
 
     fn day(s: &str) -> Option<NaiveDate> {

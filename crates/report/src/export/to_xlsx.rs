@@ -25,7 +25,9 @@ fn render(sheet: &Sheet) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
             .set_author("Steward")
             .set_creation_datetime(&created),
     );
-    write_table(book.add_worksheet(), sheet)?;
+    // Rows go out as they are written (constant-memory mode), so a 100,000-row register costs a
+    // row's worth of worksheet memory, not the sheet's.
+    write_table(book.add_worksheet_with_constant_memory()?, sheet)?;
     book.save_to_buffer()
 }
 
@@ -36,6 +38,20 @@ pub(super) fn write_table(
 ) -> Result<(), rust_xlsxwriter::XlsxError> {
     let date_format = Format::new().set_num_format("yyyy-mm-dd");
     ws.set_name(&sheet.name)?;
+    // The table first: it writes the header row, and a constant-memory sheet takes rows in order.
+    let columns: Vec<TableColumn> = sheet
+        .headers
+        .iter()
+        .map(|h| TableColumn::new().set_header(h))
+        .collect();
+    let table = Table::new()
+        .set_name(&sheet.name)
+        .set_columns(&columns)
+        .set_autofilter(true);
+    let last_col = sheet.headers.len().saturating_sub(1) as u16;
+    // A table needs at least one data row, even when there is nothing to export.
+    let last_row = sheet.rows.len().max(1) as u32;
+    ws.add_table(0, 0, last_row, last_col, &table)?;
     let mut widths: Vec<usize> = sheet
         .headers
         .iter()
@@ -75,19 +91,6 @@ pub(super) fn write_table(
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, (*w).clamp(MIN_WIDTH, MAX_WIDTH) as f64)?;
     }
-    let columns: Vec<TableColumn> = sheet
-        .headers
-        .iter()
-        .map(|h| TableColumn::new().set_header(h))
-        .collect();
-    let table = Table::new()
-        .set_name(&sheet.name)
-        .set_columns(&columns)
-        .set_autofilter(true);
-    let last_col = sheet.headers.len().saturating_sub(1) as u16;
-    // A table needs at least one data row, even when there is nothing to export.
-    let last_row = sheet.rows.len().max(1) as u32;
-    ws.add_table(0, 0, last_row, last_col, &table)?;
     ws.set_freeze_panes(1, 0)?;
     Ok(())
 }

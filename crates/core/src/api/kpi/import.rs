@@ -12,9 +12,7 @@ use super::escalations::reconcile;
 use crate::api::Workspace;
 use crate::audit::canonical_json;
 use crate::import::measurements::{self, Existing, MeasurementPlan, PlannedMeasurement};
-use crate::import::table::{
-    open_xlsx_stream, read_table, split_header, Streamed, Table, XlsxStream,
-};
+use crate::import::table::{open_sheet, ReadOptions, Sheet};
 use crate::store::{Change, MeasurementRow};
 use crate::{Error, Result};
 
@@ -37,10 +35,16 @@ fn default_source(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// The rows of a measurements file: read whole, or to be parsed as they are checked.
-enum Rows {
-    Table(Table),
-    Stream(Box<XlsxStream>),
+/// A measurements file opened at its header (the sheet whose header names the columns of a
+/// measurements file, found among the first rows), its rows to be parsed as they are checked.
+fn open(path: &Path) -> Result<Sheet> {
+    open_sheet(
+        path,
+        &ReadOptions {
+            sheet: None,
+            known: Some(&measurements::known_header),
+        },
+    )
 }
 
 fn refuse(plan: MeasurementPlan) -> Result<MeasurementPlan> {
@@ -56,19 +60,32 @@ fn refuse(plan: MeasurementPlan) -> Result<MeasurementPlan> {
 impl Workspace {
     /// What importing the measurements in `path` would add and change. Never writes.
     pub fn plan_import_measurements(&self, path: &Path) -> Result<MeasurementPlan> {
-        let table = read_table(path)?;
+        let sheet = open(path)?;
         let systems = self.store.all_systems()?;
         let kpis = self.store.all_kpis()?;
         let stored = self.store.stored_values()?;
         let source = default_source(path);
-        Ok(measurements::plan(
-            &table,
-            &systems,
-            &kpis,
-            |k, p| existing(&stored, k, p),
-            &source,
-        )
-        .0)
+        let (table, decisions) = (sheet.table.clone(), sheet.decisions.clone());
+        let mut plan = std::thread::scope(|s| {
+            let (send, receive) = std::sync::mpsc::sync_channel(4);
+            let reader = s.spawn(move || sheet.rows(|batch| send.send(batch).is_ok()));
+            let plan = measurements::plan_rows(
+                &table,
+                receive.into_iter().flatten(),
+                0,
+                &systems,
+                &kpis,
+                |k, p| existing(&stored, k, p),
+                &source,
+                drop,
+            );
+            reader
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                .map(|()| plan)
+        })?;
+        plan.decisions = decisions;
+        Ok(plan)
     }
 
     /// Imports measurements in long format (system, KPI, period, value, source, note) from .xlsx,
@@ -84,8 +101,11 @@ impl Workspace {
         let digest = {
             let path = path.to_path_buf();
             std::thread::spawn(move || -> Result<String> {
-                let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-                Ok(hex::encode(Sha256::digest(&bytes)))
+                // Streamed through the hash: a file of any size costs a buffer.
+                let mut f = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+                let mut h = Sha256::new();
+                std::io::copy(&mut f, &mut h).map_err(|e| Error::io(&path, e))?;
+                Ok(hex::encode(h.finalize()))
             })
         };
         let digest = || {
@@ -93,64 +113,40 @@ impl Workspace {
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         };
-        // An .xlsx sheet is checked and written as it is parsed; other files, and a sheet whose
-        // cells are not stored row after row, are read into a table first.
-        if let Some(stream) = open_xlsx_stream(path)? {
-            if let Some(plan) =
-                self.write_measurements(path, Rows::Stream(Box::new(stream)), digest)?
-            {
-                return Ok(plan);
-            }
-            let table = read_table(path)?;
-            return self
-                .write_measurements(path, Rows::Table(table), || {
-                    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-                    Ok(hex::encode(Sha256::digest(&bytes)))
-                })
-                .map(|plan| plan.expect("a table is always read in order"));
-        }
-        let table = read_table(path);
-        let sha256 = digest();
-        let (table, sha256) = (table?, sha256?);
-        self.write_measurements(path, Rows::Table(table), || Ok(sha256))
-            .map(|plan| plan.expect("a table is always read in order"))
+        // The sheet is checked and written as it is parsed, whatever its format.
+        let sheet = open(path)?;
+        self.write_measurements(path, sheet, digest)
     }
 
-    /// Writes the measurements of `rows` as `import_measurements` says; `None` (and nothing
-    /// written) when streamed rows turned out not to be in order, so the file must be read whole.
+    /// Writes the measurements of `sheet` as `import_measurements` says.
     fn write_measurements(
         &mut self,
         path: &Path,
-        rows: Rows,
+        sheet: Sheet,
         sha256: impl FnOnce() -> Result<String>,
-    ) -> Result<Option<MeasurementPlan>> {
+    ) -> Result<MeasurementPlan> {
         let source = default_source(path);
         let now = self.ctx.timestamp();
         let actor = self.ctx.actor.clone();
-        let mut unordered = false;
-        let mut rows = Some(rows);
-        let outcome = self.store.write(|tx| {
+        let mut sheet = Some(sheet);
+        self.store.write(|tx| {
             let systems = tx.all_systems()?;
             let kpis = tx.all_kpis()?;
             let stored = tx.stored_values()?;
-            let expected = match &rows {
-                Some(Rows::Table(t)) => t.rows.len(),
-                _ => 0,
-            };
             // Every value once the import is written, as (KPI, period, 0 for written or 1 for
             // stored, value): the rules read it below, rather than reading it back from the store.
-            let mut series: Vec<(i64, i32, u8, f64)> = Vec::with_capacity(stored.len() + expected);
+            let mut series: Vec<(i64, i32, u8, f64)> = Vec::with_capacity(stored.len());
             // The rows are checked on a second thread and written here as they come, in chunks,
             // while a streamed sheet is parsed on a third: parsing, checking and writing overlap.
             // A file with a problem writes nothing, as the transaction is rolled back when the
             // plan is refused.
-            let rows = rows.take().expect("rows are taken once");
+            let sheet = sheet.take().expect("the sheet is read once");
             let (plan, written) = tx.with_bulk_cache(|tx| {
-                std::thread::scope(|s| -> Result<(Option<MeasurementPlan>, usize)> {
+                std::thread::scope(|s| -> Result<(MeasurementPlan, usize)> {
                     let (send, receive) =
                         std::sync::mpsc::sync_channel::<Vec<PlannedMeasurement>>(8);
                     let (systems, kpis, stored, source) = (&systems, &kpis, &stored, &source);
-                    let planner = s.spawn(move || -> Result<Option<MeasurementPlan>> {
+                    let planner = s.spawn(move || -> Result<MeasurementPlan> {
                         const CHUNK: usize = 8192;
                         let mut chunk = Vec::with_capacity(CHUNK);
                         let write = |w| {
@@ -162,46 +158,29 @@ impl Workspace {
                             }
                         };
                         let existing = |k, p| existing(stored, k, p);
-                        let plan = match rows {
-                            Rows::Table(table) => {
-                                let plan = measurements::plan_each(
-                                    &table, systems, kpis, existing, source, write,
-                                );
-                                // Freeing the million cells read takes a while: done on another
-                                // thread (if no thread can be started, it is freed here).
-                                let _ = std::thread::Builder::new().spawn(move || drop(table));
-                                Some(plan)
-                            }
-                            Rows::Stream(stream) => {
-                                let (file, sheet) = (stream.file.clone(), stream.sheet.clone());
-                                let (rows_send, rows_receive) = std::sync::mpsc::sync_channel(4);
-                                std::thread::scope(|s| {
-                                    let reader = s.spawn(move || {
-                                        stream.read(|batch| {
-                                            // The receiver reads every batch sent.
-                                            let _ = rows_send.send(batch);
-                                        })
-                                    });
-                                    let plan = split_header(
-                                        file,
-                                        Some(sheet),
-                                        rows_receive.into_iter().flatten(),
-                                    )
-                                    .map(|(table, rows)| {
-                                        measurements::plan_rows(
-                                            &table, rows, 0, systems, kpis, existing, source, write,
-                                        )
-                                    });
-                                    let read = reader
-                                        .join()
-                                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                                    match read? {
-                                        Streamed::Unordered => Ok(None),
-                                        Streamed::Done => plan.map(Some),
-                                    }
-                                })?
-                            }
-                        };
+                        let (table, decisions) = (sheet.table.clone(), sheet.decisions.clone());
+                        let (rows_send, rows_receive) = std::sync::mpsc::sync_channel(4);
+                        let mut plan = std::thread::scope(|s| {
+                            let reader = s.spawn(move || {
+                                // The receiver reads every batch sent.
+                                sheet.rows(|batch| rows_send.send(batch).is_ok())
+                            });
+                            let plan = measurements::plan_rows(
+                                &table,
+                                rows_receive.into_iter().flatten(),
+                                0,
+                                systems,
+                                kpis,
+                                existing,
+                                source,
+                                write,
+                            );
+                            reader
+                                .join()
+                                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                                .map(|()| plan)
+                        })?;
+                        plan.decisions = decisions;
                         if !chunk.is_empty() {
                             let _ = send.send(chunk);
                         }
@@ -230,20 +209,10 @@ impl Workspace {
                     let plan = planner
                         .join()
                         .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-                    let Some(plan) = plan else {
-                        return Ok((None, 0));
-                    };
                     let plan = refuse(plan)?;
-                    Ok((Some(plan), written?))
+                    Ok((plan, written?))
                 })
             })?;
-            let Some(plan) = plan else {
-                // Roll back what was written: the file is read whole instead.
-                unordered = true;
-                return Err(Error::Import {
-                    problems: Vec::new(),
-                });
-            };
             if written == 0 {
                 return Ok(plan);
             }
@@ -277,10 +246,6 @@ impl Workspace {
             let escalations = tx.escalations(None)?;
             reconcile(tx, &kpis, &series, escalations, &now, &actor)?;
             Ok(plan)
-        });
-        match outcome {
-            Err(_) if unordered => Ok(None),
-            outcome => outcome.map(Some),
-        }
+        })
     }
 }
