@@ -18,9 +18,14 @@ entity_id: string | null,
  */
 record: string | null, 
 /**
- * Who made the change, exactly as recorded.
+ * Who made the change, exactly as recorded (errors call it "person", as the CLI's
+ * `--person` and the app's filter do).
  */
-actor: string | null, action: string | null, from: string | null, to: string | null, limit: number | null, offset: number | null, 
+actor: string | null, 
+/**
+ * What was done (e.g. `create`, `update`, `stage`), exactly as recorded.
+ */
+action: string | null, from: string | null, to: string | null, limit: number | null, offset: number | null, 
 /**
  * The latest entries first (the log's own order, oldest first, otherwise).
  */

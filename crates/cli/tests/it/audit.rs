@@ -141,7 +141,26 @@ fn log_filters_by_record_person_action_and_date_and_pages() {
         .args(["audit", "log", "--to", "31/12/2026"])
         .assert()
         .code(1)
-        .stderr(contains("to: \"31/12/2026\" is not a date"));
+        .stderr(contains("to: \"31/12/2026\" is not a date"))
+        .stderr(contains("YYYY-MM-DD"));
+    ws.cmd()
+        .args(["audit", "log", "--person", "Bob", "--action", "edit"])
+        .assert()
+        .code(1)
+        .stderr(contains("person: no entry in the log was made by \"Bob\""))
+        .stderr(contains("\"Bob Ray\""))
+        .stderr(contains(
+            "action: no entry in the log has the action \"edit\"",
+        ))
+        .stderr(contains("\"create\", \"update\""));
+    ws.cmd()
+        .args(["audit", "log", "--entity", "system", "--record", "Gamma"])
+        .assert()
+        .code(1)
+        .stderr(contains(
+            "record: no AI system in the log has the id or name \"Gamma\"",
+        ))
+        .stderr(contains("\"Alpha\", \"Beta\""));
 }
 
 /// Opens the workspace file with plain SQLite, as someone tampering with it would.

@@ -26,8 +26,10 @@ pub struct AuditQuery {
     pub entity_id: Option<String>,
     /// One record of `entity` by its id or its name as the log shows it.
     pub record: Option<String>,
-    /// Who made the change, exactly as recorded.
+    /// Who made the change, exactly as recorded (errors call it "person", as the CLI's
+    /// `--person` and the app's filter do).
     pub actor: Option<String>,
+    /// What was done (e.g. `create`, `update`, `stage`), exactly as recorded.
     pub action: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
@@ -100,6 +102,9 @@ impl Workspace {
     pub fn audit_log(&self, q: &AuditQuery) -> Result<AuditPage> {
         let filter = self.audit_filter(q)?;
         let (total, entries) = self.store.audit_query(&filter)?;
+        if total == 0 {
+            self.check_unknown_values(&filter)?;
+        }
         let names = self.names_for(entries.iter().map(|e| e.entity.as_str()))?;
         Ok(AuditPage {
             total,
@@ -197,11 +202,17 @@ impl Workspace {
                 ));
             }
         }
-        if q.limit.is_some_and(|l| l < 1) {
-            bad.push(FieldError::new("limit", "must be 1 or more"));
+        if let Some(l) = q.limit.filter(|l| *l < 1) {
+            bad.push(FieldError::new(
+                "limit",
+                format!("{l} entries is no page; give 1 or more"),
+            ));
         }
-        if q.offset.is_some_and(|o| o < 0) {
-            bad.push(FieldError::new("offset", "must be 0 or more"));
+        if let Some(o) = q.offset.filter(|o| *o < 0) {
+            bad.push(FieldError::new(
+                "offset",
+                format!("{o} is before the first entry; give 0 or more"),
+            ));
         }
         let mut entity_id = text(&q.entity_id);
         if let Some(r) = text(&q.record) {
@@ -221,10 +232,20 @@ impl Workspace {
                         Some(x) => entity_id = Some(x.id.clone()),
                         None => bad.push(FieldError::new(
                             "record",
-                            format!(
-                                "the log has no {} with the id or name {r:?}",
-                                entity_label(e).to_lowercase()
-                            ),
+                            if records.is_empty() {
+                                format!(
+                                    "the log has no entry about a {} yet; leave the record out",
+                                    entity_label(e)
+                                )
+                            } else {
+                                let names: Vec<String> =
+                                    records.iter().map(|x| x.name.clone()).collect();
+                                format!(
+                                    "no {} in the log has the id or name {r:?}; it has {}",
+                                    entity_label(e),
+                                    some_of(&names)
+                                )
+                            },
                         )),
                     }
                 }
@@ -251,6 +272,51 @@ impl Workspace {
             limit: q.limit,
             offset: q.offset.unwrap_or(0),
         })
+    }
+
+    /// When a query selects nothing: a person or an action the log has never recorded is a
+    /// mistake (a typo, a role for a name), refused naming the field and listing what the log
+    /// holds. Checked only then, so a query that finds entries costs nothing more. An empty log
+    /// holds nothing to compare with and refuses nothing.
+    fn check_unknown_values(&self, f: &AuditFilter) -> Result<()> {
+        let mut bad = Vec::new();
+        let mut check = |field: &str, what: &str, given: &Option<String>, known: Vec<String>| {
+            if let Some(v) = given {
+                if !known.is_empty() && !known.contains(v) {
+                    bad.push(FieldError::new(
+                        field,
+                        format!(
+                            "no entry in the log {what} {v:?}; the log has {}",
+                            some_of(&known)
+                        ),
+                    ));
+                }
+            }
+        };
+        if f.actor.is_some() {
+            check(
+                "person",
+                "was made by",
+                &f.actor,
+                self.store.audit_actors()?,
+            );
+        }
+        if f.action.is_some() {
+            check(
+                "action",
+                "has the action",
+                &f.action,
+                self.store.audit_actions()?,
+            );
+        }
+        if bad.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Validation {
+                entity: "audit log filter",
+                fields: bad,
+            })
+        }
     }
 
     /// The current names of the records of the kinds in `kinds`, read once per kind.
@@ -325,6 +391,22 @@ fn known_entity(e: &str) -> Result<&'static str> {
                 ),
             )],
         })
+}
+
+/// Up to twelve values quoted, and how many more there are.
+fn some_of(values: &[String]) -> String {
+    const SHOWN: usize = 12;
+    let listed: Vec<String> = values
+        .iter()
+        .take(SHOWN)
+        .map(|v| format!("{v:?}"))
+        .collect();
+    let more = values.len().saturating_sub(SHOWN);
+    if more == 0 {
+        listed.join(", ")
+    } else {
+        format!("{} and {more} more", listed.join(", "))
+    }
 }
 
 fn entity_label(e: &str) -> String {

@@ -339,7 +339,8 @@ fn filters_select_by_record_person_action_and_date() {
     check_page(
         d,
         AuditQuery {
-            actor: s("nobody"),
+            actor: s("Ann Lee"),
+            action: s("update"),
             ..q()
         },
         &[],
@@ -497,14 +498,96 @@ fn filter_choices_come_from_the_log() {
 /// The fields a bad query is refused for.
 fn refused(q: AuditQuery, fields: &[&str]) {
     let dir = searchable_log();
-    let err = open_as(dir.path(), "reader", 5)
+    refused_in(dir.path(), q, fields);
+}
+
+/// The fields a bad query on the log in `dir` is refused for; returns each field's message.
+fn refused_in(dir: &std::path::Path, q: AuditQuery, fields: &[&str]) -> Vec<String> {
+    let err = open_as(dir, "reader", 5)
         .audit_log(&q)
         .expect_err("a bad filter is refused");
     let steward_core::Error::Validation { fields: got, .. } = &err else {
         panic!("a validation error, not {err}");
     };
-    let got: Vec<&str> = got.iter().map(|f| f.field.as_str()).collect();
-    assert_eq!(got, fields, "the bad fields are named: {err}");
+    let names: Vec<&str> = got.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(names, fields, "the bad fields are named: {err}");
+    got.iter().map(|f| f.message.clone()).collect()
+}
+
+#[test]
+fn a_person_or_action_the_log_never_recorded_is_refused_with_what_it_has() {
+    let dir = searchable_log();
+    let d = dir.path();
+    let s = |v: &str| Some(v.to_string());
+    let said = refused_in(
+        d,
+        AuditQuery {
+            actor: s("Bob R."),
+            action: s("stagee"),
+            ..q()
+        },
+        &["person", "action"],
+    );
+    assert_eq!(
+        said,
+        [
+            r#"no entry in the log was made by "Bob R."; the log has "Ann Lee", "Bob Ray""#,
+            r#"no entry in the log has the action "stagee"; the log has "create", "delete", "stage", "update""#,
+        ],
+        "each message says what the log does hold, so the fix is a copy away"
+    );
+    // Known values that select nothing together are an empty page, not a mistake.
+    check_page(
+        d,
+        AuditQuery {
+            actor: s("Ann Lee"),
+            action: s("stage"),
+            ..q()
+        },
+        &[],
+        0,
+    );
+    let said = refused_in(
+        d,
+        AuditQuery {
+            entity: s("system"),
+            record: s("Gamma"),
+            ..q()
+        },
+        &["record"],
+    );
+    assert_eq!(
+        said,
+        [r#"no AI system in the log has the id or name "Gamma"; it has "Alpha 2", "Beta""#],
+        "an unknown record is refused with the records the log has"
+    );
+    let said = refused_in(
+        d,
+        AuditQuery {
+            limit: Some(0),
+            offset: Some(-5),
+            ..q()
+        },
+        &["limit", "offset"],
+    );
+    assert_eq!(
+        said,
+        [
+            "0 entries is no page; give 1 or more",
+            "-5 is before the first entry; give 0 or more"
+        ],
+        "paging values say what is accepted"
+    );
+    // An empty log has nothing to compare a person or an action with: it selects nothing.
+    let empty = tempfile::tempdir().expect("temp dir");
+    let page = open_as(empty.path(), "reader", 5)
+        .audit_log(&AuditQuery {
+            actor: s("Ann Lee"),
+            action: s("create"),
+            ..q()
+        })
+        .expect("an empty log refuses nothing");
+    assert_eq!(page.total, 0, "an empty log selects nothing");
 }
 
 #[test]
