@@ -56,6 +56,7 @@ fn dates(
         completions,
         escalations: &[],
         actions: &[],
+        board_chair: None,
         rules: &rules,
     });
     let q = CalendarQuery {
@@ -174,6 +175,7 @@ fn a_changed_risk_tier_moves_the_review_and_keeps_its_uid() {
             completions: &[],
             escalations: &[],
             actions: &[],
+            board_chair: None,
             rules: &rules,
         })
         .into_iter()
@@ -300,6 +302,7 @@ fn certifications_and_retention_are_single_dates_with_their_sources() {
         completions: &[],
         escalations: &[],
         actions: &[],
+        board_chair: None,
         rules: &rules,
     });
     let cert = events
