@@ -6,8 +6,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use steward_core::api::wire::{Vocabulary, WireError, WorkspaceInfo};
-use steward_core::api::{self, AuditQuery, Context, Facets, Workspace};
-use steward_core::audit::{AuditEntry, ChainReport};
+use steward_core::api::{self, AuditChoices, AuditPage, AuditQuery, Context, Facets, Workspace};
+use steward_core::audit::ChainReport;
 use steward_core::clock::{Clock, SystemClock};
 use steward_core::export::ExportFormat;
 use steward_core::identity::{self, IdentityInfo, Profile};
@@ -150,8 +150,14 @@ pub fn export_systems(
 }
 
 #[tauri::command]
-pub fn audit_log(s: State<Shell>, query: AuditQuery) -> Reply<Vec<AuditEntry>> {
+pub fn audit_log(s: State<Shell>, query: AuditQuery) -> Reply<AuditPage> {
     s.with(|ws| ws.audit_log(&query))
+}
+
+/// The audit log filters' choices; with `entity`, the records of that kind in the log.
+#[tauri::command]
+pub fn audit_choices(s: State<Shell>, entity: Option<String>) -> Reply<AuditChoices> {
+    s.with(|ws| ws.audit_choices(entity.as_deref()))
 }
 
 #[tauri::command]

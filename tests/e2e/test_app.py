@@ -144,7 +144,7 @@ def test_stage_changes_follow_the_lifecycle_and_are_audited(app, tmp_path):
     # The sample writes one entry per system and more for its other records (KPI history, calendar,
     # scenarios, assessments).
     app.wait(lambda: len(app.all("audit-row")) > n, "every sample system and the stage change are logged")
-    assert "stage" in app.all("audit-row")[-1].text, "the last entry is the stage change"
+    assert "stage" in app.all("audit-row")[0].text, "the newest entry, shown first, is the stage change"
     app.click("audit-verify")
     assert "intact" in app.find("audit-result").text, "the hash chain verifies"
     app.screenshot("audit")

@@ -53,7 +53,8 @@ def test_marking_an_overdue_review_done(app):
 
     # The audit log records who did it.
     app.click("nav-audit")
-    app.wait(lambda: f"calendar #{uid}" in app.find("audit-table").text, "the completion is in the audit log")
+    app.wait(lambda: f"Calendar event: {title}" in app.find("audit-table").text,
+             "the completion is in the audit log, under the event's name")
 
 
 def test_retirement_waits_for_the_checklist(app):

@@ -7,7 +7,8 @@ import type { ActionView } from "./bindings/ActionView";
 import type { AiSystem } from "./bindings/AiSystem";
 import type { Assessment } from "./bindings/Assessment";
 import type { AssessmentSummary } from "./bindings/AssessmentSummary";
-import type { AuditEntry } from "./bindings/AuditEntry";
+import type { AuditChoices } from "./bindings/AuditChoices";
+import type { AuditPage } from "./bindings/AuditPage";
 import type { AuditQuery } from "./bindings/AuditQuery";
 import type { BackupSummary } from "./bindings/BackupSummary";
 import type { BoardView } from "./bindings/BoardView";
@@ -148,8 +149,11 @@ export function commands(invoke: Invoke) {
       invoke("import_systems", { path }),
     exportSystems: (query: SystemQuery, format: ExportFormat, out: string): Promise<number> =>
       invoke("export_systems", { query, format, out }),
-    auditLog: (query: AuditQuery): Promise<AuditEntry[]> =>
+    auditLog: (query: AuditQuery): Promise<AuditPage> =>
       invoke("audit_log", { query }),
+    /** The audit log filters' choices; with `entity`, the records of that kind in the log. */
+    auditChoices: (entity: string | null): Promise<AuditChoices> =>
+      invoke("audit_choices", { entity }),
     verifyAudit: (): Promise<ChainReport> =>
       invoke("verify_audit"),
     /** The signing identity, or None before one is created. */

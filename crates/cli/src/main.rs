@@ -125,17 +125,38 @@ enum Command {
 
 #[derive(Subcommand)]
 enum AuditCmd {
-    /// List audit entries, oldest first.
+    /// List audit entries, oldest first, each with its record's name; filters combine.
     Log {
-        /// Only entries about this kind of record (e.g. system).
+        /// Only entries about this kind of record (e.g. system, kpi, review, signoff_board).
         #[arg(long)]
         entity: Option<String>,
-        /// Only entries about the record with this id.
+        /// Only entries about this record of --entity, by its id or its name.
+        #[arg(long, alias = "id", value_name = "ID_OR_NAME")]
+        record: Option<String>,
+        /// Only changes made by this person, as recorded (the global --actor names who acts).
+        #[arg(long, value_name = "NAME")]
+        person: Option<String>,
+        /// Only entries with this action (e.g. create, update, delete).
         #[arg(long)]
-        id: Option<String>,
+        action: Option<String>,
+        /// Only entries on or after this day (YYYY-MM-DD, UTC).
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// Only entries on or before this day (YYYY-MM-DD, UTC).
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
         /// At most this many entries.
         #[arg(long)]
         limit: Option<i64>,
+        /// Skip this many matching entries first (with --limit, the page to show).
+        #[arg(long)]
+        offset: Option<i64>,
+        /// The latest entries first.
+        #[arg(long)]
+        newest_first: bool,
+        /// Show each entry's changes field by field, before and after.
+        #[arg(long)]
+        changes: bool,
     },
     /// Recompute the hash chain; exit 1 and name the first bad entry if it is broken.
     Verify {
@@ -269,14 +290,32 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Kpi(cmd) => kpi::run(&mut ws, cmd, json),
         Command::Portfolio => portfolio::run(&ws, json),
         Command::Escalations(cmd) => kpi::run_escalations(&mut ws, cmd, json),
-        Command::Audit(AuditCmd::Log { entity, id, limit }) => {
+        Command::Audit(AuditCmd::Log {
+            entity,
+            record,
+            person,
+            action,
+            from,
+            to,
+            limit,
+            offset,
+            newest_first,
+            changes,
+        }) => {
             let q = api::AuditQuery {
                 entity,
-                entity_id: id,
+                record,
+                actor: person,
+                action,
+                from,
+                to,
                 limit,
+                offset,
+                newest_first,
+                ..Default::default()
             };
-            let entries = ws.audit_log(&q)?;
-            output::audit_log(&entries, json)?;
+            let page = ws.audit_log(&q).context("reading the audit log")?;
+            output::audit_log(&page, changes, json)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit(AuditCmd::Verify { against }) => {

@@ -3,7 +3,8 @@
 use anyhow::Result;
 use serde::Serialize;
 use steward_core::api::pack::AnchorReport;
-use steward_core::audit::{AuditEntry, ChainReport};
+use steward_core::api::{AuditPage, AuditRow};
+use steward_core::audit::ChainReport;
 use steward_core::import::ImportPlan;
 use steward_core::register::AiSystem;
 
@@ -182,24 +183,49 @@ pub fn system(s: &AiSystem, as_json: bool) -> Result<()> {
     Ok(())
 }
 
-pub fn audit_log(entries: &[AuditEntry], as_json: bool) -> Result<()> {
+pub fn audit_log(page: &AuditPage, changes: bool, as_json: bool) -> Result<()> {
     if as_json {
-        return json(entries);
+        return json(page);
     }
-    let rows: Vec<Vec<String>> = entries
-        .iter()
-        .map(|e| {
-            vec![
-                e.seq.to_string(),
-                e.at.clone(),
-                e.actor.clone(),
-                e.action.clone(),
-                format!("{} {}", e.entity, e.entity_id),
-                e.hash[..12].to_string(),
-            ]
-        })
-        .collect();
-    table(&["SEQ", "AT", "ACTOR", "ACTION", "RECORD", "HASH"], &rows);
+    let record = |r: &AuditRow| format!("{}: {}", r.entity_label, r.name);
+    if changes {
+        for r in &page.entries {
+            let e = &r.entry;
+            println!("#{} {} {} {} {}", e.seq, e.at, e.actor, e.action, record(r));
+            for c in &r.changes {
+                let v = |x: &Option<String>| x.clone().unwrap_or_else(|| "(none)".into());
+                println!("    {}: {} -> {}", c.field, v(&c.before), v(&c.after));
+            }
+        }
+    } else {
+        let rows: Vec<Vec<String>> = page
+            .entries
+            .iter()
+            .map(|r| {
+                let e = &r.entry;
+                vec![
+                    e.seq.to_string(),
+                    e.at.clone(),
+                    e.actor.clone(),
+                    e.action.clone(),
+                    record(r),
+                    e.hash[..12].to_string(),
+                ]
+            })
+            .collect();
+        table(&["SEQ", "AT", "ACTOR", "ACTION", "RECORD", "HASH"], &rows);
+    }
+    let n = page.entries.len() as i64;
+    if n == 0 {
+        println!("no entries of {} match", page.total);
+    } else {
+        println!(
+            "showing {}-{} of {} entries",
+            page.offset + 1,
+            page.offset + n,
+            page.total
+        );
+    }
     Ok(())
 }
 

@@ -1,6 +1,8 @@
 //! The tamper-evident audit log: every change is an entry whose SHA-256 covers the previous
 //! entry's hash and the canonical form of the entry itself. Pure functions; the store keeps rows.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -255,6 +257,91 @@ pub fn next_entry(
     e
 }
 
+/// The kinds of record the log speaks of, as stored in `entity`, with the label a person reads.
+/// Filters accept only these keys.
+pub const ENTITY_KINDS: &[(&str, &str)] = &[
+    ("system", "AI system"),
+    ("milestones", "Milestones"),
+    ("decommission", "Decommissioning"),
+    ("calendar", "Calendar event"),
+    ("calendar_rules", "Calendar rules"),
+    ("assessment", "Assessment"),
+    ("template", "Questionnaire template"),
+    ("kpi", "KPI"),
+    ("kpi_link", "KPI link"),
+    ("measurement", "KPI measurement"),
+    ("measurement_import", "Measurement import"),
+    ("escalation", "Escalation"),
+    ("escalation_rule", "Escalation rule"),
+    ("tco_scenario", "TCO scenario"),
+    ("certificate", "Certificate"),
+    ("signoff_board", "Review board"),
+    ("signoff_rule", "Sign-off rule"),
+    ("signoff_request", "Sign-off request"),
+    ("signoff_action", "Sign-off condition"),
+    ("review", "Portfolio review"),
+    ("review_decision", "Review decision"),
+    ("review_action", "Review action"),
+    ("review_budget_target", "Review budget target"),
+    ("review_rules", "Review rules"),
+];
+
+/// One field of a record that differs between two versions of it, each value as canonical
+/// JSON; None where the field is absent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct AuditChange {
+    /// The field's name, under `prefix` when one was given (e.g. `system.owner`); a document
+    /// that is not an object is one field, named by the prefix or `value`.
+    pub field: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// Field-by-field differences between two JSON documents, by field name. Fields are compared
+/// whole (a nested object or list that changed is one row).
+pub fn diff_fields(
+    prefix: &str,
+    before: Option<&Value>,
+    after: Option<&Value>,
+) -> Vec<AuditChange> {
+    fn fields(v: Option<&Value>) -> BTreeMap<&str, &Value> {
+        match v {
+            Some(Value::Object(m)) => m.iter().map(|(k, v)| (k.as_str(), v)).collect(),
+            Some(other) => BTreeMap::from([("", other)]),
+            None => BTreeMap::new(),
+        }
+    }
+    let (fa, fb) = (fields(before), fields(after));
+    let keys: BTreeSet<&str> = fa.keys().chain(fb.keys()).copied().collect();
+    keys.into_iter()
+        .filter_map(|k| {
+            let (x, y) = (fa.get(k), fb.get(k));
+            (x != y).then(|| AuditChange {
+                field: match (prefix.is_empty(), k.is_empty()) {
+                    (true, true) => "value".to_string(),
+                    (false, true) => prefix.to_string(),
+                    (true, false) => k.to_string(),
+                    (false, false) => format!("{prefix}.{k}"),
+                },
+                before: x.map(|v| canonical_json(*v)),
+                after: y.map(|v| canonical_json(*v)),
+            })
+        })
+        .collect()
+}
+
+/// What an entry changed, field by field: its `before` and `after` documents compared. Text
+/// that is not JSON (no entry Steward writes) counts as one string value.
+pub fn entry_changes(e: &AuditEntry) -> Vec<AuditChange> {
+    let parse = |t: &Option<String>| {
+        t.as_deref()
+            .map(|t| serde_json::from_str(t).unwrap_or_else(|_| Value::String(t.to_string())))
+    };
+    let (before, after) = (parse(&e.before), parse(&e.after));
+    diff_fields("", before.as_ref(), after.as_ref())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -307,6 +394,55 @@ mod tests {
             Some((2, BreakKind::Reordered)),
         );
         check(|c| c.truncate(3), None); // FIXME-free by design: truncation needs an anchor (audit verify --against)
+    }
+
+    fn check_changes(
+        before: Option<&str>,
+        after: Option<&str>,
+        expected: &[(&str, Option<&str>, Option<&str>)],
+    ) {
+        let mut e = chain(1).remove(0);
+        e.before = before.map(str::to_string);
+        e.after = after.map(str::to_string);
+        let got: Vec<(String, Option<String>, Option<String>)> = entry_changes(&e)
+            .into_iter()
+            .map(|d| (d.field, d.before, d.after))
+            .collect();
+        let want: Vec<(String, Option<String>, Option<String>)> = expected
+            .iter()
+            .map(|(f, b, a)| (f.to_string(), b.map(str::to_string), a.map(str::to_string)))
+            .collect();
+        assert_eq!(got, want, "changes of {before:?} -> {after:?}");
+    }
+
+    #[test]
+    fn changes_are_listed_field_by_field() {
+        // A creation lists every field with nothing before it.
+        check_changes(
+            None,
+            Some(r#"{"a":1,"b":"x"}"#),
+            &[("a", None, Some("1")), ("b", None, Some(r#""x""#))],
+        );
+        // An edit lists only what changed, a removed field with nothing after it.
+        check_changes(
+            Some(r#"{"a":1,"b":"x","c":[1]}"#),
+            Some(r#"{"a":2,"b":"x"}"#),
+            &[("a", Some("1"), Some("2")), ("c", Some("[1]"), None)],
+        );
+        // A deletion lists every field with nothing after it.
+        check_changes(Some(r#"{"a":1}"#), None, &[("a", Some("1"), None)]);
+        // A document that is not an object (a list of milestones, a rules text) is one value.
+        check_changes(
+            Some("[]"),
+            Some("[1]"),
+            &[("value", Some("[]"), Some("[1]"))],
+        );
+        check_changes(
+            None,
+            Some("not json"),
+            &[("value", None, Some(r#""not json""#))],
+        );
+        check_changes(Some(r#"{"a":1}"#), Some(r#"{"a":1}"#), &[]);
     }
 
     #[test]

@@ -43,42 +43,146 @@ impl Tx<'_> {
     }
 }
 
-/// Which entries to read.
+/// Which entries to read: each filter given narrows the log; `at_from` is inclusive and
+/// `at_before` exclusive, both compared with the stored RFC 3339 time as text.
 #[derive(Debug, Default, Clone)]
 pub struct AuditFilter {
     pub entity: Option<String>,
     pub entity_id: Option<String>,
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub at_from: Option<String>,
+    pub at_before: Option<String>,
+    pub newest_first: bool,
     pub limit: Option<i64>,
+    pub offset: i64,
+}
+
+/// The conditions for `AuditFilter`'s fields, in its order. Only the fragments of the filters
+/// given go into the statement, so SQLite can use the index of the one that narrows most; every
+/// value is bound, and the SQL is made of these literals alone.
+const CONDITIONS: [&str; 6] = [
+    "entity = :entity",
+    "entity_id = :entity_id",
+    "actor = :actor",
+    "action = :action",
+    "at >= :at_from",
+    "at < :at_before",
+];
+
+const COLUMNS: &str = "seq, at, actor, entity, entity_id, action, before, after, prev_hash, hash";
+
+impl AuditFilter {
+    fn values(&self) -> [(&'static str, Option<&String>); 6] {
+        [
+            (":entity", self.entity.as_ref()),
+            (":entity_id", self.entity_id.as_ref()),
+            (":actor", self.actor.as_ref()),
+            (":action", self.action.as_ref()),
+            (":at_from", self.at_from.as_ref()),
+            (":at_before", self.at_before.as_ref()),
+        ]
+    }
+
+    /// `WHERE ...` over the filters given (empty for none), and their bound values.
+    fn where_clause(&self) -> (String, Vec<(&'static str, &String)>) {
+        let mut conds = Vec::new();
+        let mut binds = Vec::new();
+        for (cond, (name, value)) in CONDITIONS.iter().zip(self.values()) {
+            if let Some(v) = value {
+                conds.push(*cond);
+                binds.push((name, v));
+            }
+        }
+        let clause = if conds.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", conds.join(" AND "))
+        };
+        (clause, binds)
+    }
+}
+
+fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
+    Ok(AuditEntry {
+        seq: r.get(0)?,
+        at: r.get(1)?,
+        actor: r.get(2)?,
+        entity: r.get(3)?,
+        entity_id: r.get(4)?,
+        action: r.get(5)?,
+        before: r.get(6)?,
+        after: r.get(7)?,
+        prev_hash: r.get(8)?,
+        hash: r.get(9)?,
+    })
 }
 
 impl Store {
     /// Every entry in sequence order, for verification.
     pub fn audit_entries(&self) -> Result<Vec<AuditEntry>> {
-        self.audit_query(&AuditFilter::default())
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY seq"))?;
+        let rows = stmt.query_map([], entry)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    pub fn audit_query(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT seq, at, actor, entity, entity_id, action, before, after, prev_hash, hash
-             FROM audit_log
-             WHERE (?1 IS NULL OR entity = ?1) AND (?2 IS NULL OR entity_id = ?2)
-             ORDER BY seq
-             LIMIT coalesce(?3, -1)",
-        )?;
-        let rows = stmt.query_map(params![f.entity, f.entity_id, f.limit], |r| {
-            Ok(AuditEntry {
-                seq: r.get(0)?,
-                at: r.get(1)?,
-                actor: r.get(2)?,
-                entity: r.get(3)?,
-                entity_id: r.get(4)?,
-                action: r.get(5)?,
-                before: r.get(6)?,
-                after: r.get(7)?,
-                prev_hash: r.get(8)?,
-                hash: r.get(9)?,
-            })
-        })?;
+    /// The entries `f` selects, one page of them in sequence order, and how many it selects in
+    /// all. The page's sequence numbers are found first (from an index where a filter has one),
+    /// and only that page's rows are read whole.
+    pub fn audit_query(&self, f: &AuditFilter) -> Result<(i64, Vec<AuditEntry>)> {
+        let (clause, binds) = f.where_clause();
+        let params: Vec<(&str, &dyn rusqlite::ToSql)> = binds
+            .iter()
+            .map(|(n, v)| (*n, *v as &dyn rusqlite::ToSql))
+            .collect();
+        let total: i64 = self
+            .conn
+            .prepare_cached(&format!("SELECT count(*) FROM audit_log {clause}"))?
+            .query_row(params.as_slice(), |r| r.get(0))?;
+        let order = if f.newest_first { "DESC" } else { "ASC" };
+        let mut page = params.clone();
+        let (limit, offset) = (f.limit.unwrap_or(-1), f.offset.max(0));
+        page.push((":limit", &limit));
+        page.push((":offset", &offset));
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM audit_log
+             WHERE seq IN (SELECT seq FROM audit_log {clause}
+                           ORDER BY seq {order} LIMIT :limit OFFSET :offset)
+             ORDER BY seq {order}"
+        ))?;
+        let rows = stmt.query_map(page.as_slice(), entry)?;
+        Ok((total, rows.collect::<rusqlite::Result<_>>()?))
+    }
+
+    /// The distinct values of one column over the whole log, for filter choices: the people
+    /// who made changes, the actions, or the ids of records of `entity`.
+    pub fn audit_actors(&self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT DISTINCT actor FROM audit_log ORDER BY actor")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn audit_actions(&self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT DISTINCT action FROM audit_log ORDER BY action")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Each record of `entity` the log speaks of, with the latest entry about it (whose
+    /// before/after name the record when it is gone).
+    pub fn audit_records(&self, entity: &str) -> Result<Vec<AuditEntry>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM audit_log
+             WHERE seq IN (SELECT max(seq) FROM audit_log WHERE entity = ?1 GROUP BY entity_id)
+             ORDER BY seq"
+        ))?;
+        let rows = stmt.query_map([entity], entry)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }

@@ -38,6 +38,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_review_fields.sql"),
     include_str!("migrations/0009_reviews.sql"),
     include_str!("migrations/0010_review_signoff.sql"),
+    include_str!("migrations/0011_audit_search.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

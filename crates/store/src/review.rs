@@ -126,6 +126,18 @@ impl Store {
         review(&self.conn, id)
     }
 
+    /// The header of the review of the latest quarter, without reading its snapshot.
+    pub fn latest_review_header(&self) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT header FROM reviews ORDER BY period DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// The id of the review of `period` (e.g. "2026-Q4"), without reading its snapshot.
     pub fn review_id_by_period(&self, period: &str) -> Result<Option<i64>> {
         Ok(self

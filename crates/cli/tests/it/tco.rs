@@ -133,7 +133,7 @@ fn stored_scenarios_import_list_show_export_and_delete() {
         .stdout(contains("deleted scenario #1"));
     assert_eq!(ws.json(&["tco", "list"]), serde_json::json!([]));
     let log = ws.json(&["audit", "log", "--entity", "tco_scenario"]);
-    let actions: Vec<&str> = log
+    let actions: Vec<&str> = log["entries"]
         .as_array()
         .expect("list")
         .iter()
@@ -213,7 +213,8 @@ fn a_bad_import_names_the_key_and_writes_nothing() {
     );
     let log = ws.json(&["audit", "log", "--entity", "tco_scenario"]);
     assert_eq!(
-        log.as_array()
+        log["entries"]
+            .as_array()
             .and_then(|l| l.last())
             .map(|e| e["action"].clone()),
         Some(serde_json::json!("update")),

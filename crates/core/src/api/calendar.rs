@@ -143,6 +143,7 @@ impl Workspace {
             .map(|s| (s.id, s.draft.name.as_str()))
             .collect();
         actions.extend(self.review_calendar_actions(&names)?);
+        let chair = self.board_chair()?;
         Ok(derive_events(&Inputs {
             workspace_id: &ws,
             systems,
@@ -151,8 +152,22 @@ impl Workspace {
             completions: &completions,
             escalations: &escalations,
             actions: &actions,
+            board_chair: chair.as_deref(),
             rules: &rules,
         }))
+    }
+
+    /// The chair of the portfolio board: the chair of the latest quarter's review, if any.
+    fn board_chair(&self) -> Result<Option<String>> {
+        let Some(text) = self.store.latest_review_header()? else {
+            return Ok(None);
+        };
+        let header: super::review::ReviewDraft = serde_json::from_str(&text).map_err(|e| {
+            Error::Integrity(format!(
+                "the latest review's header cannot be read back: {e}"
+            ))
+        })?;
+        Ok(Some(header.chair).filter(|c| !c.trim().is_empty()))
     }
 
     /// The dated occurrences a view asks for (agenda, month, overdue), by date.

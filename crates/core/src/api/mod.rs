@@ -29,7 +29,7 @@ use crate::store::{Change, Store};
 pub use crate::store::{APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
 use crate::{Error, Result};
 
-pub use audit::AuditQuery;
+pub use audit::{AuditChoices, AuditPage, AuditQuery, AuditRecord, AuditRow, EntityKind};
 pub use calendar::RetireOutcome;
 pub use import::{ImportOptions, ImportProgress};
 pub use systems::Facets;

@@ -193,7 +193,7 @@ impl Workspace {
             length: report.length,
             head: report.head.clone(),
         };
-        let entries = self.audit_log(&Default::default())?;
+        let entries = self.store.audit_entries()?;
         let at_anchor = entries
             .iter()
             .find(|e| e.seq == anchored.length)
@@ -234,7 +234,7 @@ impl Workspace {
     }
 
     fn audit_sheet(&self) -> Result<Sheet> {
-        let entries = self.audit_log(&Default::default())?;
+        let entries = self.store.audit_entries()?;
         let text = |s: &str| Cell::Text(s.to_string());
         Ok(Sheet {
             name: "AuditLog".into(),

@@ -4,7 +4,7 @@
 mod calendar;
 mod reviews;
 
-use chrono::{Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 
 use crate::api::Workspace;
 use crate::register::*;
@@ -135,6 +135,16 @@ fn date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
+/// The last day of the month `months` after today's, so the sample's fixed-looking dates
+/// (certifications expiring, assumptions to review) stay ahead of today on any clock.
+fn month_end(today: NaiveDate, months: u32) -> NaiveDate {
+    today
+        .with_day(1)
+        .and_then(|first| first.checked_add_months(chrono::Months::new(months + 1)))
+        .and_then(|next| next.pred_opt())
+        .unwrap_or(today)
+}
+
 /// The sample system of `r` as of `today` (the workspace clock's date).
 fn draft(r: &Row, today: NaiveDate) -> SystemDraft {
     let &(
@@ -175,7 +185,7 @@ fn draft(r: &Row, today: NaiveDate) -> SystemDraft {
     if tier == High && matches!(stage, Production | Staging) {
         d.certifications.push(Certification {
             name: "ISO/IEC 42001 (AI management system)".into(),
-            expires: NaiveDate::from_ymd_opt(2027, 3, 31).unwrap_or_default(),
+            expires: month_end(today, 4),
         });
     }
     if matches!(sens, Restricted | Confidential) {
@@ -193,7 +203,7 @@ fn draft(r: &Row, today: NaiveDate) -> SystemDraft {
     if stage == Production && tier != Low {
         d.assumptions.push(Assumption {
             statement: format!("{} keeps delivering value above its run cost", name),
-            review_date: NaiveDate::from_ymd_opt(2027, 1, 31).unwrap_or_default(),
+            review_date: month_end(today, 2),
         });
     }
     d.sponsor = SPONSORS
@@ -374,7 +384,6 @@ fn demo_value(r: &KpiRow, i: usize, n: usize) -> f64 {
 fn populate_kpis(ws: &mut Workspace) -> Result<()> {
     use crate::api::kpi::MeasurementInput;
     use crate::kpi::{period_label, EscalationState, KpiDraft};
-    use chrono::Datelike;
 
     let today = ws.context().clock.today();
     let last_month = today.year() * 12 + today.month0() as i32 - 1;
@@ -517,6 +526,22 @@ mod tests {
             1,
             "one proposal shows a missing readiness input"
         );
+    }
+
+    #[test]
+    fn month_ends_fall_on_the_last_day() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+        assert_eq!(
+            month_end(d(2026, 11, 2), 4),
+            d(2027, 3, 31),
+            "the sample's usual day"
+        );
+        assert_eq!(
+            month_end(d(2026, 12, 31), 2),
+            d(2027, 2, 28),
+            "a short month"
+        );
+        assert_eq!(month_end(d(2027, 12, 1), 2), d(2028, 2, 29), "a leap year");
     }
 
     #[test]

@@ -39,6 +39,7 @@ fn eu_high_risk() -> Answers {
 fn audit_count(ws: &Workspace) -> usize {
     ws.audit_log(&AuditQuery::default())
         .expect("log reads")
+        .into_entries()
         .len()
 }
 
@@ -185,9 +186,10 @@ fn a_new_complete_assessment_supersedes_the_previous_one() {
         .audit_log(&AuditQuery {
             entity: Some("assessment".into()),
             entity_id: Some(first.id.to_string()),
-            limit: None,
+            ..Default::default()
         })
-        .expect("log reads");
+        .expect("log reads")
+        .into_entries();
     let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
     for a in ["import", "complete", "supersede"] {
         assert!(actions.contains(&a), "{a} is audited: {actions:?}");
@@ -267,9 +269,10 @@ fn accepting_sets_the_systems_tier_and_an_override_needs_a_reason() {
         .audit_log(&AuditQuery {
             entity: Some("system".into()),
             entity_id: Some(sys.to_string()),
-            limit: None,
+            ..Default::default()
         })
-        .expect("log reads");
+        .expect("log reads")
+        .into_entries();
     assert!(
         sys_log.iter().any(|e| e.action == "assessment"),
         "the tier change is audited on the system"

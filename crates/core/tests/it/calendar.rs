@@ -56,6 +56,7 @@ fn dates(
         completions,
         escalations: &[],
         actions: &[],
+        board_chair: None,
         rules: &rules,
     });
     let q = CalendarQuery {
@@ -174,6 +175,7 @@ fn a_changed_risk_tier_moves_the_review_and_keeps_its_uid() {
             completions: &[],
             escalations: &[],
             actions: &[],
+            board_chair: None,
             rules: &rules,
         })
         .into_iter()
@@ -300,6 +302,7 @@ fn certifications_and_retention_are_single_dates_with_their_sources() {
         completions: &[],
         escalations: &[],
         actions: &[],
+        board_chair: None,
         rules: &rules,
     });
     let cert = events
@@ -394,12 +397,19 @@ fn retirement_goes_through_the_decommissioning_checklist() {
     assert!(tasks.iter().all(|t| t.task && t.state == EventState::Open));
 
     // Retiring with open items names them and changes nothing.
-    let before = ws.audit_log(&Default::default()).expect("audit").len();
+    let before = ws
+        .audit_log(&Default::default())
+        .expect("audit")
+        .into_entries()
+        .len();
     let err = ws.retire_system(s.id, None).expect_err("open items");
     assert!(err.to_string().contains("6 open item"), "{err}");
     assert!(err.to_string().contains("post_mortem"), "{err}");
     assert_eq!(
-        ws.audit_log(&Default::default()).expect("audit").len(),
+        ws.audit_log(&Default::default())
+            .expect("audit")
+            .into_entries()
+            .len(),
         before
     );
 
@@ -454,7 +464,10 @@ fn retirement_goes_through_the_decommissioning_checklist() {
     assert!(ms
         .iter()
         .any(|m| m.kind == MilestoneKind::Decommission && m.actual == Some(d("2026-11-02"))));
-    let audit = ws.audit_log(&Default::default()).expect("audit");
+    let audit = ws
+        .audit_log(&Default::default())
+        .expect("audit")
+        .into_entries();
     assert!(audit.iter().any(|e| e.entity == "decommission"
         && e.action == "waive"
         && e.after
@@ -513,7 +526,10 @@ fn marking_done_moves_a_rolling_review_and_is_audited() {
         "six months from the late review"
     );
     assert_eq!(next.sequence, 1);
-    let audit = ws.audit_log(&Default::default()).expect("audit");
+    let audit = ws
+        .audit_log(&Default::default())
+        .expect("audit")
+        .into_entries();
     assert!(audit
         .iter()
         .any(|e| e.entity == "calendar" && e.entity_id == uid));

@@ -532,7 +532,8 @@ fn colleagues_certificates_are_imported_once() {
             entity: Some("certificate".into()),
             ..Default::default()
         })
-        .expect("log");
+        .expect("log")
+        .into_entries();
     assert_eq!(log.len(), 1, "one audit entry for the one import");
     assert_eq!(
         log[0].entity_id, ann.fingerprint_sha256,

@@ -81,7 +81,11 @@ fn seeded(dir: &Path) -> Workspace {
 /// Everything the database holds that an import could change.
 fn state(ws: &Workspace) -> (Vec<AiSystem>, usize) {
     let systems = ws.list_systems(&Default::default()).expect("list");
-    let audit = ws.audit_log(&AuditQuery::default()).expect("audit").len();
+    let audit = ws
+        .audit_log(&AuditQuery::default())
+        .expect("audit")
+        .into_entries()
+        .len();
     (systems, audit)
 }
 
@@ -492,7 +496,10 @@ fn import_writes_every_row_with_its_audit_entry_or_nothing() {
         before.1 + 3,
         "one audit entry per written record, none for the unchanged row, and one for the import"
     );
-    let log = ws.audit_log(&AuditQuery::default()).expect("audit");
+    let log = ws
+        .audit_log(&AuditQuery::default())
+        .expect("audit")
+        .into_entries();
     let actions: Vec<&str> = log[before.1..].iter().map(|e| e.action.as_str()).collect();
     assert_eq!(
         actions,
@@ -526,7 +533,10 @@ fn import_writes_every_row_with_its_audit_entry_or_nothing() {
         "re-importing the same file changes nothing"
     );
     assert_eq!(
-        ws.audit_log(&AuditQuery::default()).expect("audit").len(),
+        ws.audit_log(&AuditQuery::default())
+            .expect("audit")
+            .into_entries()
+            .len(),
         audit,
         "and logs nothing"
     );

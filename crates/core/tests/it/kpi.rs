@@ -225,9 +225,10 @@ fn measurements_have_status_and_a_correction_is_audited_with_before_and_after() 
         .audit_log(&AuditQuery {
             entity: Some("measurement".into()),
             entity_id: None,
-            limit: None,
+            ..Default::default()
         })
-        .expect("log");
+        .expect("log")
+        .into_entries();
     assert_eq!(log.len(), 2, "one entry per hand-entered value");
     assert_eq!(log[1].action, "update");
     assert!(
@@ -332,9 +333,10 @@ fn escalations_open_rise_and_stay_until_a_person_resolves_them() {
         .audit_log(&AuditQuery {
             entity: Some("escalation".into()),
             entity_id: None,
-            limit: None,
+            ..Default::default()
         })
         .expect("log")
+        .into_entries()
         .into_iter()
         .map(|e| e.action)
         .collect();
@@ -494,9 +496,10 @@ fn import_writes_all_in_one_go_and_a_reimport_updates_and_says_so() {
         .audit_log(&AuditQuery {
             entity: Some("measurement_import".into()),
             entity_id: None,
-            limit: None,
+            ..Default::default()
         })
-        .expect("log");
+        .expect("log")
+        .into_entries();
     assert_eq!(log.len(), 1, "one audit entry per import, not per row");
     let after = log[0].after.as_deref().expect("after");
     assert!(
@@ -529,9 +532,10 @@ fn import_writes_all_in_one_go_and_a_reimport_updates_and_says_so() {
         .audit_log(&AuditQuery {
             entity: Some("measurement_import".into()),
             entity_id: None,
-            limit: None,
+            ..Default::default()
         })
-        .expect("log");
+        .expect("log")
+        .into_entries();
     assert!(
         log[1]
             .after

@@ -15,6 +15,7 @@ mod review;
 mod review_pack;
 mod review_rules;
 mod review_sign;
+mod sample;
 mod sign;
 mod signoff;
 mod store;

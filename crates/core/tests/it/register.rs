@@ -204,7 +204,8 @@ fn review_fields_are_saved_read_and_audited() {
     );
     let log = ws
         .audit_log(&steward_core::api::AuditQuery::default())
-        .expect("audit");
+        .expect("audit")
+        .into_entries();
     let after = log.last().and_then(|e| e.after.clone()).unwrap_or_default();
     for want in [
         r#""sponsor":"Helen Carter""#,

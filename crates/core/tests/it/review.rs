@@ -208,7 +208,8 @@ fn a_frozen_review_keeps_its_inputs_and_shows_what_changed_since() {
             entity: Some("review".into()),
             ..AuditQuery::default()
         })
-        .expect("log");
+        .expect("log")
+        .into_entries();
     assert!(
         log.iter()
             .any(|e| e.action == "freeze" && e.after.as_deref().is_some_and(|a| a.contains(&hash))),

@@ -58,6 +58,7 @@ fn rules_are_set_from_a_file_and_reset_with_their_origin_and_audit_entries() {
             ..AuditQuery::default()
         })
         .expect("audit")
+        .into_entries()
         .into_iter()
         .map(|a| a.action)
         .collect();

@@ -179,7 +179,8 @@ fn the_board_signs_a_decided_review_n_of_m_and_it_is_then_fixed() {
             entity: Some("review".into()),
             ..Default::default()
         })
-        .expect("audit");
+        .expect("audit")
+        .into_entries();
     assert_eq!(
         log.iter().filter(|e| e.action == "signed").count(),
         1,

@@ -93,9 +93,10 @@ fn scenarios_are_created_updated_and_deleted_with_audit_entries() {
         .audit_log(&steward_core::api::AuditQuery {
             entity: Some("tco_scenario".into()),
             entity_id: None,
-            limit: None,
+            ..Default::default()
         })
-        .expect("log");
+        .expect("log")
+        .into_entries();
     let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(
         actions,
@@ -313,9 +314,10 @@ fn imports_name_the_file_and_the_key() {
         .audit_log(&steward_core::api::AuditQuery {
             entity: Some("tco_scenario".into()),
             entity_id: None,
-            limit: None,
+            ..Default::default()
         })
         .expect("log")
+        .into_entries()
         .into_iter()
         .map(|e| e.action)
         .collect();

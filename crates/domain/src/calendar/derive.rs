@@ -9,7 +9,7 @@ use super::{
     nth_date, series_date, tag, Action, CalendarQuery, ChecklistItem, Closed, Completion, Event,
     EventKind, EventState, ItemState, Milestone, Occurrence, Rules,
 };
-use crate::kpi::{Escalation, EscalationState};
+use crate::kpi::{level_owner, Escalation, EscalationState};
 use crate::register::{AiSystem, Stage};
 
 /// A stored milestone with who last set it.
@@ -33,6 +33,8 @@ pub struct Inputs<'a> {
     pub escalations: &'a [Escalation],
     /// Actions from other areas (conditions of sign-offs).
     pub actions: &'a [Action],
+    /// The chair of the portfolio board (of its latest review), who owns level-3 escalations.
+    pub board_chair: Option<&'a str>,
     pub rules: &'a Rules,
 }
 
@@ -287,9 +289,12 @@ pub fn derive_events(inp: &Inputs<'_>) -> Vec<Event> {
                     esc.state.label().to_lowercase()
                 ),
             );
-            if esc.level > 1 {
-                e.owner = Some(esc.level_name.clone());
-            }
+            e.owner = Some(level_owner(
+                esc.level,
+                &d.owner,
+                &d.sponsor,
+                inp.board_chair,
+            ));
             e.start = due;
             e.task = true;
             e.closed = (esc.state == EscalationState::Resolved).then(|| Closed {

@@ -162,3 +162,45 @@ pub fn level_name(level: u8) -> &'static str {
         _ => "portfolio board",
     }
 }
+
+/// The person an escalation level goes to, by name: the system's owner, its sponsor, then the
+/// chair of the portfolio board. Where the register does not name that person, the role
+/// (`level_name`) stands in, so the gap shows instead of an empty owner.
+pub fn level_owner(level: u8, owner: &str, sponsor: &str, board_chair: Option<&str>) -> String {
+    let person = match level {
+        1 => owner,
+        2 => sponsor,
+        _ => board_chair.unwrap_or_default(),
+    }
+    .trim();
+    if person.is_empty() {
+        level_name(level).to_string()
+    } else {
+        person.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::level_owner;
+
+    #[track_caller]
+    fn check(level: u8, sponsor: &str, chair: Option<&str>, expected: &str) {
+        assert_eq!(
+            level_owner(level, "Ann Owner", sponsor, chair),
+            expected,
+            "level {level}, sponsor {sponsor:?}, chair {chair:?}"
+        );
+    }
+
+    #[test]
+    fn each_level_goes_to_a_named_person_or_shows_the_missing_role() {
+        check(1, "Sam Sponsor", Some("Cy Chair"), "Ann Owner");
+        check(2, "Sam Sponsor", Some("Cy Chair"), "Sam Sponsor");
+        check(3, "Sam Sponsor", Some("Cy Chair"), "Cy Chair");
+        check(4, "Sam Sponsor", Some("Cy Chair"), "Cy Chair");
+        check(2, "  ", Some("Cy Chair"), "sponsor");
+        check(3, "Sam Sponsor", None, "portfolio board");
+        check(3, "Sam Sponsor", Some(""), "portfolio board");
+    }
+}

@@ -3,7 +3,7 @@
 //! request is bound to and its hash, the signed statement, and the always-computed status.
 //! No store, no clock, no files: the API passes records, times and hashes in.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -353,7 +353,6 @@ pub struct FieldChange {
 
 /// Field-by-field differences between two snapshots, by section then field name.
 pub fn diff(signed: &Snapshot, now: &Snapshot) -> Vec<FieldChange> {
-    let mut out = Vec::new();
     let sections = [
         ("system", Some(&signed.system), Some(&now.system)),
         (
@@ -364,32 +363,15 @@ pub fn diff(signed: &Snapshot, now: &Snapshot) -> Vec<FieldChange> {
         ("kpis", signed.kpis.as_ref(), now.kpis.as_ref()),
         ("review", signed.review.as_ref(), now.review.as_ref()),
     ];
-    for (name, a, b) in sections {
-        let fields = |v: Option<&Value>| -> BTreeMap<String, Value> {
-            match v {
-                Some(Value::Object(m)) => m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-                Some(other) => BTreeMap::from([(String::new(), other.clone())]),
-                None => BTreeMap::new(),
-            }
-        };
-        let (fa, fb) = (fields(a), fields(b));
-        let keys: BTreeSet<&String> = fa.keys().chain(fb.keys()).collect();
-        for k in keys {
-            let (x, y) = (fa.get(k), fb.get(k));
-            if x != y {
-                out.push(FieldChange {
-                    field: if k.is_empty() {
-                        name.to_string()
-                    } else {
-                        format!("{name}.{k}")
-                    },
-                    signed: x.map(canonical_json),
-                    now: y.map(canonical_json),
-                });
-            }
-        }
-    }
-    out
+    sections
+        .into_iter()
+        .flat_map(|(name, a, b)| crate::audit::diff_fields(name, a, b))
+        .map(|d| FieldChange {
+            field: d.field,
+            signed: d.before,
+            now: d.after,
+        })
+        .collect()
 }
 
 /// What a signer signs: the request and snapshot it is for, their decision, conditions, role and
