@@ -4,6 +4,7 @@ mod areas;
 mod assess;
 mod audit;
 mod calendar;
+mod generate;
 mod kpi;
 mod pack;
 mod portfolio;
