@@ -3,6 +3,9 @@
 # with Rust and Node:
 #   ./x.sh app    install what is missing, build the UI and the app, open the sample workspace
 #   ./x.sh test   install what is missing, then run every check and test, end-to-end included
+#                 (it builds and installs the .deb: run as root, or with sudo at hand)
+# and one more:
+#   ./x.sh package [--debug]   build the .deb (app, menu entry, steward CLI, completions, man pages)
 # Build output goes to $CARGO_TARGET_DIR (default ~/.cache/steward/target), outside the clone,
 # so later runs and fresh clones reuse it.
 set -euo pipefail
@@ -39,6 +42,41 @@ build_ui() {
 build_app() {
   step "building the desktop app"
   cargo build -p steward-app
+}
+
+# The .deb is built by Tauri's bundler (@tauri-apps/cli, pinned in ui/package.json) from
+# src-tauri/tauri.conf.json and tauri.linux.conf.json; the latter maps the steward CLI, its
+# completions and man pages, staged here in src-tauri/gen/package, into the package.
+# `--debug` bundles the debug build the tests drive; the default is the release build.
+cmd_package() {
+  local profile=release cargo_flags=(--release) tauri_flags=()
+  if [ "${1:-}" = "--debug" ]; then profile=debug cargo_flags=() tauri_flags=(--debug); fi
+  ensure_packages "${APP_PACKAGES[@]}"
+  build_ui
+  step "building the steward CLI ($profile)"
+  cargo build "${cargo_flags[@]}" -p steward-cli
+  local cli="$CARGO_TARGET_DIR/$profile/steward" stage=src-tauri/gen/package
+  rm -rf "$stage"
+  mkdir -p "$stage"
+  cp "$cli" "$stage/steward"
+  "$cli" generate-completions "$stage/completions"
+  "$cli" generate-man "$stage/man"
+  gzip -9n "$stage"/man/*.1
+  step "bundling the .deb ($profile)"
+  ui/node_modules/.bin/tauri build "${tauri_flags[@]}" --bundles deb --ci
+  local version
+  version=$(sed -n 's/^  "version": "\(.*\)",$/\1/p' src-tauri/tauri.conf.json)
+  DEB="$CARGO_TARGET_DIR/$profile/bundle/deb/Steward_${version}_$(dpkg --print-architecture).deb"
+  [ -f "$DEB" ] || { echo "no package at $DEB" >&2; exit 1; }
+  echo "package: $DEB"
+}
+
+# Installs $DEB (reinstalling the same version, so a rebuilt package replaces the last one).
+install_package() {
+  step "installing $DEB"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --reinstall --no-install-recommends "$DEB"
 }
 
 cmd_app() {
@@ -84,11 +122,20 @@ cmd_test() {
   fi
   step "end-to-end tests of the desktop app"
   STEWARD_APP_BIN="$CARGO_TARGET_DIR/debug/steward-app" STEWARD_BIN="$CARGO_TARGET_DIR/debug/steward" \
-    bash tests/e2e/run.sh
+    bash tests/e2e/run.sh -m "not installed"
+  # The debug build is bundled: a release build would add about ten minutes on two cores, and
+  # what is checked here (the package's contents and how it installs) does not depend on it.
+  cmd_package --debug
+  install_package
+  step "the installed steward CLI, completions, man page and menu entry"
+  bash tests/package/check-installed.sh
+  step "end-to-end test of the installed app"
+  STEWARD_APP_BIN=/usr/bin/steward-app STEWARD_BIN=/usr/bin/steward bash tests/e2e/run.sh -m installed
 }
 
 case "${1:-}" in
   app) cmd_app ;;
   test) cmd_test ;;
-  *) echo "usage: ./x.sh app | test" >&2; exit 2 ;;
+  package) shift; cmd_package "$@" ;;
+  *) echo "usage: ./x.sh app | test | package [--debug]" >&2; exit 2 ;;
 esac

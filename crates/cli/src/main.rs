@@ -3,6 +3,7 @@
 
 mod assess;
 mod calendar;
+mod generate;
 mod identity;
 mod kpi;
 mod output;
@@ -19,14 +20,14 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{Context as _, Result};
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use steward_core::api::wire::WireError;
 use steward_core::api::{self, Context, Workspace};
 use steward_core::clock::{Clock, SystemClock};
 
 /// Steward: govern an organisation's AI systems, offline.
 #[derive(Parser)]
-#[command(name = "steward", version, about, propagate_version = true)]
+#[command(name = "steward", version, propagate_version = true)]
 struct Cli {
     /// The workspace directory (holds steward.db). Default: the user's data directory.
     #[arg(long, global = true, env = "STEWARD_DATA_DIR", value_name = "DIR")]
@@ -168,9 +169,21 @@ enum AuditCmd {
 
 fn main() -> ExitCode {
     sigpipe::reset();
+    if let Some(packaging) = generate::Packaging::from_args() {
+        return report(
+            packaging.run(Cli::command()).map(|()| ExitCode::SUCCESS),
+            false,
+        );
+    }
     let cli = Cli::parse();
     let json = cli.json;
-    match run(cli) {
+    report(run(cli), json)
+}
+
+/// The exit code of a command's result; an error is printed with its causes and remedy, and
+/// also as JSON on stdout when `json` is set.
+fn report(result: Result<ExitCode>, json: bool) -> ExitCode {
+    match result {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e}");
