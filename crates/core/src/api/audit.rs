@@ -485,6 +485,17 @@ impl Names {
                 Some(format!("{period}: {}", system(s)?))
             }
             "signoff_board" => num(id).and_then(|i| self.boards.get(&i)).cloned(),
+            "signoff_rule" => {
+                // "portfolio_review/high": the gate and the risk tier the rule applies to.
+                let (gate, tier) = id.split_once('/')?;
+                let gate = crate::signoff::Gate::parse(gate)?;
+                let tier = crate::register::RiskTier::parse(tier)?;
+                Some(format!(
+                    "{}, {} risk",
+                    gate.label(),
+                    tier.label().to_lowercase()
+                ))
+            }
             "tco_scenario" => num(id).and_then(|i| self.tco.get(&i)).cloned(),
             "assessment" => {
                 let v = document(e)?;
@@ -497,7 +508,9 @@ impl Names {
                 // A request records `system_name`; a signature imported for it, `system`.
                 let of = v.get("system_name").or(v.get("system"))?.as_str()?;
                 let gate = v.get("gate").and_then(Value::as_str).unwrap_or_default();
-                Some(format!("{of} ({})", gate.replace('_', " ")))
+                let gate = crate::signoff::Gate::parse(gate)
+                    .map_or_else(|| gate.replace('_', " "), |g| g.label().to_lowercase());
+                Some(format!("{of} ({gate})"))
             }
             "calendar" => {
                 let event = calendar_event(id, |s| system(s))?;
