@@ -271,6 +271,8 @@ pub const ENTITY_KINDS: &[(&str, &str)] = &[
     ("kpi_link", "KPI link"),
     ("measurement", "KPI measurement"),
     ("measurement_import", "Measurement import"),
+    ("system_import", "Register import"),
+    ("import_profile", "Import mapping profile"),
     ("escalation", "Escalation"),
     ("escalation_rule", "Escalation rule"),
     ("tco_scenario", "TCO scenario"),

@@ -52,7 +52,7 @@ fn one_sheet(dir: &Path, rows: &[&[&str]]) -> PathBuf {
 /// Everything an import could change.
 fn state(ws: &Workspace) -> (Vec<AiSystem>, usize) {
     let systems = ws.list_systems(&Default::default()).expect("list");
-    let audit = ws.audit_log(&AuditQuery::default()).expect("audit").len();
+    let audit = ws.audit_log(&AuditQuery::default()).expect("audit").total as usize;
     (systems, audit)
 }
 
@@ -584,10 +584,11 @@ fn a_messy_real_world_workbook_imports_with_its_decisions_listed() {
         Some("2024-01-09")
     );
     // Four systems and the import's own entry, which lists the decisions.
-    let log = ws.audit_log(&AuditQuery::default()).expect("audit");
+    let log = ws.audit_log(&AuditQuery::default()).expect("audit").entries;
     assert_eq!(log.len(), before + 5);
     let entry = log
         .iter()
+        .map(|r| &r.entry)
         .find(|e| e.entity == "system_import")
         .expect("the import has its own audit entry");
     let after = entry.after.as_deref().unwrap_or_default();
@@ -736,9 +737,10 @@ fn a_mapping_names_columns_and_values_and_is_saved_as_a_profile() {
         (s.draft.owner.as_str(), s.draft.risk_tier),
         ("Ann", RiskTier::High)
     );
-    let log = ws.audit_log(&AuditQuery::default()).expect("audit");
+    let log = ws.audit_log(&AuditQuery::default()).expect("audit").entries;
     let entry = log
         .iter()
+        .map(|r| &r.entry)
         .find(|e| e.entity == "system_import")
         .expect("the import's entry");
     let after = entry.after.as_deref().unwrap_or_default();
@@ -750,7 +752,7 @@ fn a_mapping_names_columns_and_values_and_is_saved_as_a_profile() {
     );
     assert!(
         log.iter()
-            .any(|e| e.entity == "import_profile" && e.action == "set"),
+            .any(|r| r.entry.entity == "import_profile" && r.entry.action == "set"),
         "saving a profile is audited"
     );
 
