@@ -37,7 +37,11 @@ export function AuditScreen({ generation }: { generation: number }) {
         setPage(p);
         setLoadError(null);
       },
-      (e) => setLoadError(asWireError(e)),
+      (e) => {
+        // A refused filter shows no entries: those of the filters before it would mislead.
+        setPage(null);
+        setLoadError(asWireError(e));
+      },
     );
   }, [generation, filters, offset]);
 
