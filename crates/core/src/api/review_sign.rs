@@ -9,14 +9,13 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::review::{decision_of, header_of, snapshot_of, Attendee, DecisionView};
-use super::signoff::{board_not_found, RequestView};
+use super::signoff::RequestView;
 use super::Workspace;
 use crate::audit::canonical_json;
-use crate::error::Remedy;
 use crate::register::RiskTier;
 use crate::review::ReviewState;
 use crate::sign::request_file::RequestDoc;
-use crate::signoff::{self as so, Gate, Snapshot, Status};
+use crate::signoff::{Gate, Snapshot, Status};
 use crate::store::{Change, ReviewRow, Tx};
 use crate::{Error, Result};
 
@@ -210,30 +209,12 @@ impl Workspace {
             .max()
             .unwrap_or(RiskTier::Low);
         let gate = Gate::PortfolioReview;
-        let rule = self.store.signoff_rule(gate, tier.key())?.ok_or_else(|| {
-            Error::NotFound {
-                entity: "sign-off rule",
-                key: format!(
-                    "{gate} at risk tier {tier} (the highest risk tier in review {})",
-                    row.period
-                ),
-            }
-            .with_remedy(Remedy::AddSignoffRule {
-                gate: gate.key().into(),
-                tier: tier.key().into(),
-            })
-        })?;
-        let board = self
-            .store
-            .board_by_name(&rule.board)?
-            .ok_or_else(|| board_not_found(&rule.board))?;
-        let problems = so::unsatisfiable(&rule.spec, &board.members, &[]);
-        if !problems.is_empty() {
-            return Err(Error::Validation {
-                entity: "sign-off request",
-                fields: problems,
-            });
-        }
+        let (rule, board) = self.rule_in_force(
+            gate,
+            tier,
+            &format!(" (the highest risk tier in review {})", row.period),
+            &[],
+        )?;
         let deadline = self.request_deadline(deadline, &rule.spec)?;
         let snapshot = self.review_outcome_snapshot(&row.period)?;
         let doc = RequestDoc {

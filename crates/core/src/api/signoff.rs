@@ -235,6 +235,42 @@ fn status_of(
     )
 }
 
+impl Workspace {
+    /// The rule in force for `gate` at `tier` and its board, checked that the board's members
+    /// (less `excluded`) can satisfy it. A missing rule names what is missing (`why` adds where
+    /// the tier came from) and offers to add it.
+    pub(super) fn rule_in_force(
+        &self,
+        gate: Gate,
+        tier: RiskTier,
+        why: &str,
+        excluded: &[String],
+    ) -> Result<(RuleRow, BoardRow)> {
+        let rule = self.store.signoff_rule(gate, tier.key())?.ok_or_else(|| {
+            Error::NotFound {
+                entity: "sign-off rule",
+                key: format!("{gate} at risk tier {tier}{why}"),
+            }
+            .with_remedy(Remedy::AddSignoffRule {
+                gate: gate.key().into(),
+                tier: tier.key().into(),
+            })
+        })?;
+        let board = self
+            .store
+            .board_by_name(&rule.board)?
+            .ok_or_else(|| board_not_found(&rule.board))?;
+        let problems = so::unsatisfiable(&rule.spec, &board.members, excluded);
+        if !problems.is_empty() {
+            return Err(Error::Validation {
+                entity: "sign-off request",
+                fields: problems,
+            });
+        }
+        Ok((rule, board))
+    }
+}
+
 pub(super) fn board_not_found(name: &str) -> Error {
     Error::NotFound {
         entity: "review board",
@@ -419,28 +455,8 @@ impl Workspace {
         }
         let sys = self.find_system(system)?;
         let tier = sys.draft.risk_tier;
-        let rule = self.store.signoff_rule(gate, tier.key())?.ok_or_else(|| {
-            Error::NotFound {
-                entity: "sign-off rule",
-                key: format!("{gate} at risk tier {tier}"),
-            }
-            .with_remedy(Remedy::AddSignoffRule {
-                gate: gate.key().into(),
-                tier: tier.key().into(),
-            })
-        })?;
-        let board = self
-            .store
-            .board_by_name(&rule.board)?
-            .ok_or_else(|| board_not_found(&rule.board))?;
         let excluded = so::segregated(&sys);
-        let problems = so::unsatisfiable(&rule.spec, &board.members, &excluded);
-        if !problems.is_empty() {
-            return Err(Error::Validation {
-                entity: "sign-off request",
-                fields: problems,
-            });
-        }
+        let (rule, board) = self.rule_in_force(gate, tier, "", &excluded)?;
         let deadline = self.request_deadline(deadline, &rule.spec)?;
         let snapshot = self.store.read(|tx| snapshot_in(tx, &sys))?;
         let since_approval = self.since_approval(sys.id, gate, &snapshot)?;

@@ -231,31 +231,7 @@ fn board_signoff(signoff: Option<&RequestView>) -> Vec<Block> {
             )
         })
         .collect();
-    let mut t = Table::new(
-        "Board signatures",
-        vec![
-            text_col("Signer"),
-            text_col("Role"),
-            text_col("Decision"),
-            text_col("Conditions"),
-            text_col("Signed at"),
-            text_col("Certificate"),
-        ],
-    );
-    t.rows = r
-        .signatures
-        .iter()
-        .map(|s| {
-            vec![
-                text(&s.signer),
-                text(s.role.label()),
-                text(s.decision.label()),
-                opt_text(Some(s.conditions.as_str())),
-                text(super::reader_time(&s.signed_at)),
-                text(format!("{} (SHA-256 {})", s.subject, s.fingerprint)),
-            ]
-        })
-        .collect();
+    let t = super::signoff::signature_table("Board signatures", r);
     vec![
         Block::KeyValues {
             items: vec![

@@ -65,31 +65,7 @@ pub fn signoff_report(v: &RequestView, workspace: &str, at: DateTime<Utc>, by: &
         ),
     ];
 
-    let mut sigs = Table::new(
-        "Signatures",
-        vec![
-            Column::new("Signer", ColumnKind::Text),
-            Column::new("Role", ColumnKind::Text),
-            Column::new("Decision", ColumnKind::Text),
-            Column::new("Conditions", ColumnKind::Text),
-            Column::new("Signed at", ColumnKind::Text),
-            Column::new("Certificate SHA-256", ColumnKind::Text),
-        ],
-    );
-    sigs.rows = v
-        .signatures
-        .iter()
-        .map(|s| {
-            vec![
-                text(&s.signer),
-                text(s.role.label()),
-                text(s.decision.label()),
-                text(&s.conditions),
-                text(super::reader_time(&s.signed_at)),
-                text(&s.fingerprint),
-            ]
-        })
-        .collect();
+    let sigs = signature_table("Signatures", v);
 
     let mut tally = Table::new(
         "Tally",
@@ -224,4 +200,39 @@ pub fn signoff_report(v: &RequestView, workspace: &str, at: DateTime<Utc>, by: &
         sections,
         signature: None,
     }
+}
+
+/// Every signature a request holds, as the sign-off certificate and the board pack show them:
+/// who, in which role, what they decided and on which conditions, when, with which certificate.
+pub(super) fn signature_table(title: &str, r: &RequestView) -> Table {
+    let mut t = Table::new(
+        title,
+        vec![
+            Column::new("Signer", ColumnKind::Text),
+            Column::new("Role", ColumnKind::Text),
+            Column::new("Decision", ColumnKind::Text),
+            Column::new("Conditions", ColumnKind::Text),
+            Column::new("Signed at", ColumnKind::Text),
+            Column::new("Certificate", ColumnKind::Text),
+        ],
+    );
+    t.rows = r
+        .signatures
+        .iter()
+        .map(|s| {
+            vec![
+                text(&s.signer),
+                text(s.role.label()),
+                text(s.decision.label()),
+                if s.conditions.trim().is_empty() {
+                    Cell::Empty
+                } else {
+                    text(&s.conditions)
+                },
+                text(super::reader_time(&s.signed_at)),
+                text(format!("{} (SHA-256 {})", s.subject, s.fingerprint)),
+            ]
+        })
+        .collect();
+    t
 }
