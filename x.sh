@@ -4,8 +4,9 @@
 #   ./x.sh app    install what is missing, build the UI and the app, open the sample workspace
 #   ./x.sh test   install what is missing, then run every check and test, end-to-end included
 #                 (it builds and installs the .deb: run as root, or with sudo at hand)
-# and one more:
+# and two more:
 #   ./x.sh package [--debug]   build the .deb (app, menu entry, steward CLI, completions, man pages)
+#   ./x.sh bench-startup       first paint and idle memory of the release app (not part of test)
 # Build output goes to $CARGO_TARGET_DIR (default ~/.cache/steward/target), outside the clone,
 # so later runs and fresh clones reuse it.
 set -euo pipefail
@@ -79,6 +80,18 @@ install_package() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --reinstall --no-install-recommends "$DEB"
 }
 
+# Startup benchmark of the release app (tests/perf/startup.sh): not part of `test`.
+cmd_bench_startup() {
+  ensure_packages "${APP_PACKAGES[@]}" xvfb xauth webkit2gtk-driver
+  build_ui
+  step "building the release app and CLI"
+  cargo build --release -p steward-app
+  cargo build --release -p steward-cli
+  step "startup benchmark"
+  STEWARD_APP_BIN="$CARGO_TARGET_DIR/release/steward-app" STEWARD_BIN="$CARGO_TARGET_DIR/release/steward" \
+    bash tests/perf/startup.sh "$@"
+}
+
 cmd_app() {
   ensure_packages "${APP_PACKAGES[@]}"
   build_ui
@@ -137,5 +150,6 @@ case "${1:-}" in
   app) cmd_app ;;
   test) cmd_test ;;
   package) shift; cmd_package "$@" ;;
-  *) echo "usage: ./x.sh app | test | package [--debug]" >&2; exit 2 ;;
+  bench-startup) shift; cmd_bench_startup "$@" ;;
+  *) echo "usage: ./x.sh app | test | package [--debug] | bench-startup" >&2; exit 2 ;;
 esac

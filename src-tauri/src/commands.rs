@@ -72,8 +72,10 @@ impl Shell {
     }
 }
 
-#[tauri::command]
-pub fn workspace_info(s: State<Shell>) -> Reply<WorkspaceInfo> {
+// The UI's first call, which opens the workspace (see `Shell::with`): off the window's thread,
+// like every call that may take long.
+#[tauri::command(async)]
+pub fn workspace_info(s: State<'_, Shell>) -> Reply<WorkspaceInfo> {
     s.with(|ws| ws.info())
 }
 

@@ -17,6 +17,7 @@ mod review_settings;
 mod review_sign;
 mod signoff;
 mod tco;
+mod webview;
 
 /// The generator build.rs runs, included here for its tests.
 #[cfg(test)]
@@ -54,6 +55,7 @@ fn main() {
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(Shell::new(dir, identity_dir, actor))
+        .setup(|app| Ok(webview::tune(app)?))
         // Every #[tauri::command] of src/*.rs, listed by build.rs.
         .invoke_handler(include!(concat!(env!("OUT_DIR"), "/handlers.rs")))
         .run(tauri::generate_context!());

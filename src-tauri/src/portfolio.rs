@@ -7,7 +7,9 @@ use tauri::State;
 
 use crate::commands::Shell;
 
-#[tauri::command]
-pub fn portfolio_overview(s: State<Shell>) -> Result<PortfolioOverview, WireError> {
+// It gathers every area of the workspace: off the window's thread, so the window keeps painting
+// while the home waits for it.
+#[tauri::command(async)]
+pub fn portfolio_overview(s: State<'_, Shell>) -> Result<PortfolioOverview, WireError> {
     s.with(|ws| ws.portfolio_overview())
 }

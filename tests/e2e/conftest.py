@@ -93,14 +93,45 @@ class App:
         return int(found.group(1))
 
     def screenshot(self, name: str) -> Path:
-        """Saves a screenshot once the last change has been painted (two animation frames)."""
+        """Saves a screenshot once the last change has been painted (two animation frames).
+
+        The app paints without accelerated compositing (src-tauri/src/webview.rs), and then
+        WebKitGTK answers WebDriver's screenshot only after the page's next paint, which a page
+        that has stopped changing never makes. So while the screenshot is taken, one invisible pixel
+        in the corner is repainted every 50 ms (`REPAINT`), and removed afterwards.
+        """
         self.driver.execute_async_script(
             "const done = arguments[arguments.length - 1];"
             "requestAnimationFrame(() => requestAnimationFrame(() => done()));"
         )
         path = self.shots / f"{self.test_name}-{name}.png"
-        self.driver.save_screenshot(str(path))
+        self.driver.execute_script(REPAINT, True)
+        try:
+            self.driver.save_screenshot(str(path))
+        finally:
+            self.driver.execute_script(REPAINT, False)
         return path
+
+
+# Starts (true) or stops (false) repainting an invisible pixel every 50 ms; see App.screenshot.
+REPAINT = """
+const on = arguments[0];
+let mark = document.getElementById("e2e-repaint");
+if (mark) { clearInterval(Number(mark.dataset.timer)); mark.remove(); }
+if (on) {
+  mark = document.createElement("div");
+  mark.id = "e2e-repaint";
+  mark.setAttribute("aria-hidden", "true");
+  // Two colours that are both fully transparent: the pixel never shows, but each change is a
+  // style change WebKit repaints.
+  const [a, b] = ["rgba(0, 0, 0, 0)", "rgba(255, 255, 255, 0)"];
+  mark.style.cssText = `position: fixed; left: 0; top: 0; width: 1px; height: 1px; pointer-events: none; background: ${a}`;
+  document.body.appendChild(mark);
+  mark.dataset.timer = String(setInterval(() => {
+    mark.style.backgroundColor = mark.style.backgroundColor === a ? b : a;
+  }, 50));
+}
+"""
 
 
 def steward_bin() -> str:

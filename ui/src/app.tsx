@@ -1,7 +1,9 @@
-// The shell of the UI: loads the workspace summary and the vocabulary, shows the welcome on an
-// empty first start, and switches between the areas in the sidebar.
-import { useCallback, useEffect, useState } from "preact/hooks";
+// The shell of the UI: loads the workspace summary and the vocabulary (and the overview the
+// portfolio home opens on) as it starts, shows the welcome on an empty first start, and switches
+// between the areas in the sidebar.
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 
+import type { PortfolioOverview } from "./bindings/PortfolioOverview";
 import type { Vocabulary } from "./bindings/Vocabulary";
 import type { WireError } from "./bindings/WireError";
 import type { WorkspaceInfo } from "./bindings/WorkspaceInfo";
@@ -43,7 +45,27 @@ const AREAS: { key: Area; label: string }[] = [
   { key: "profile", label: "Profile" },
 ];
 
+/** What the app asks for as it starts, during its first render rather than after the first
+ * paint: the workspace summary, the vocabulary and, when the workspace has systems, the overview
+ * the portfolio home opens on, so the home does not wait for the shell to render before asking. */
+function opening() {
+  const info = backend.workspaceInfo();
+  const vocab = backend.vocabulary();
+  const overview = info.then((i) => (i.systems > 0 ? backend.portfolioOverview() : null));
+  // Its failure is reported by the home that awaits it (or by `info`'s, when that failed first).
+  overview.catch(() => undefined);
+  return { info, vocab, overview };
+}
+
 export function App() {
+  const [start] = useState(opening);
+  // The overview asked for at the start goes to the first home screen only; later ones ask afresh.
+  const firstOverview = useRef<Promise<PortfolioOverview | null> | null>(start.overview);
+  const overview = useCallback(async () => {
+    const first = firstOverview.current;
+    firstOverview.current = null;
+    return (first && (await first)) ?? backend.portfolioOverview();
+  }, []);
   const [info, setInfo] = useState<WorkspaceInfo | null>(null);
   const [vocab, setVocab] = useState<Vocabulary | null>(null);
   const [error, setError] = useState<WireError | null>(null);
@@ -67,7 +89,7 @@ export function App() {
   useEffect(() => {
     (async () => {
       try {
-        const [i, v] = await Promise.all([backend.workspaceInfo(), backend.vocabulary()]);
+        const [i, v] = await Promise.all([start.info, start.vocab]);
         setInfo(i);
         setVocab(v);
         setWelcome(i.systems === 0);
@@ -78,7 +100,7 @@ export function App() {
         setError(e as WireError);
       }
     })();
-  }, []);
+  }, [start]);
 
   const go = useCallback((t: Target) => {
     setEntry(t);
@@ -148,7 +170,7 @@ export function App() {
               }}
             />
           ) : area === "portfolio" ? (
-            <HomeScreen generation={generation} onGo={go} />
+            <HomeScreen generation={generation} onGo={go} load={overview} />
           ) : area === "reviews" ? (
             <ReviewsScreen key={visit} generation={generation} onChanged={changed}
               initialOpen={entry?.area === "reviews" ? entry.open : null} />
