@@ -9,6 +9,7 @@ mod macros;
 pub mod audit;
 pub mod calendar;
 pub mod clock;
+pub mod contain;
 pub mod error;
 pub mod files;
 pub mod kpi;

@@ -9,6 +9,7 @@ use std::path::Path;
 use calamine::{open_workbook_auto, Data, DataRef, DataType, Reader, Sheets, Xlsx};
 
 use super::ImportProblem;
+use steward_domain::contain::{contain, reader_failed};
 use steward_domain::{Error, Result};
 
 /// The file extensions `read_table` accepts, for error messages.
@@ -209,11 +210,13 @@ pub fn open_sheet(path: &Path, opts: &ReadOptions<'_>) -> Result<Sheet> {
         ods_bound(path).map_err(fail)?;
     }
     let kind = format!(".{ext}");
-    let mut book = open_workbook_auto(path).map_err(|e| {
-        fail(format!(
-            "is not a readable {kind} workbook ({e}); open it in Excel or LibreOffice Calc and save it again as {kind}"
-        ))
-    })?;
+    let mut book = contain(|| open_workbook_auto(path))
+        .map_err(|m| fail(reader_failed(&kind, &m)))?
+        .map_err(|e| {
+            fail(format!(
+                "is not a readable {kind} workbook ({e}); open it in Excel or LibreOffice Calc and save it again as {kind}"
+            ))
+        })?;
     let names = book.sheet_names();
     if names.is_empty() {
         return Err(fail("the workbook has no worksheet".into()));
@@ -246,8 +249,8 @@ pub fn open_sheet(path: &Path, opts: &ReadOptions<'_>) -> Result<Sheet> {
         let head = match &mut book {
             Sheets::Xlsx(x) => xlsx_head(x, name).map_err(|e| unreadable(name, e))?,
             other => {
-                let range = other
-                    .worksheet_range(name)
+                let range = contain(|| other.worksheet_range(name))
+                    .map_err(|m| unreadable(name, reader_failed(&kind, &m)))?
                     .map_err(|e| unreadable(name, e.to_string()))?;
                 dense_rows(&range)
                     .filter(|(_, c)| holds_anything(c))
@@ -293,8 +296,8 @@ pub fn open_sheet(path: &Path, opts: &ReadOptions<'_>) -> Result<Sheet> {
     let source = match book {
         Sheets::Xlsx(x) => Source::Xlsx(Box::new(x)),
         mut other => {
-            let range = other
-                .worksheet_range(&name)
+            let range = contain(|| other.worksheet_range(&name))
+                .map_err(|m| unreadable(&name, reader_failed(&kind, &m)))?
                 .map_err(|e| unreadable(&name, e.to_string()))?;
             Source::Whole(dense_rows(&range).collect())
         }
@@ -582,7 +585,13 @@ fn xlsx_rows(
             calamine::Error::from(e)
         )
     };
-    let mut reader = match book.worksheet_cells_reader(name) {
+    let failed = |m: String| {
+        format!(
+            "sheet {name:?} cannot be read ({}); open the file in Excel or LibreOffice Calc and save it again",
+            reader_failed(".xlsx", &m)
+        )
+    };
+    let mut reader = match contain(|| book.worksheet_cells_reader(name)).map_err(failed)? {
         Ok(r) => r,
         Err(calamine::XlsxError::NotAWorksheet(_)) => {
             return Err(format!(
@@ -594,7 +603,10 @@ fn xlsx_rows(
     let mut current: Option<(u32, Vec<Cell>)> = None;
     let mut sparse: Option<Vec<(u32, u32, Cell)>> = None;
     let mut handed = false;
-    while let Some(c) = reader.next_cell().map_err(unreadable)? {
+    while let Some(c) = contain(|| reader.next_cell())
+        .map_err(failed)?
+        .map_err(unreadable)?
+    {
         let value = c.get_value();
         if matches!(value, DataRef::Empty) {
             continue;

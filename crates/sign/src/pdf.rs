@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
 use super::{cms, CertInfo, Signer};
+use steward_domain::contain::reader_failed;
 use steward_domain::{Error, Result};
 
 /// Bytes reserved for the CMS signature in /Contents: room for an RSA-4096 signature and a
@@ -333,7 +334,9 @@ fn locate_placeholders(
 /// whole file but the signature itself, and that the CMS signature matches those bytes.
 /// A PDF without signatures gives an empty list; a file that is not a PDF is an error.
 pub fn verify_pdf(pdf: &[u8]) -> Result<Vec<PdfSignature>> {
-    let doc = Document::load_mem(pdf).map_err(|e| pdf_error("cannot read the PDF", e))?;
+    let doc = steward_domain::contain::contain(|| Document::load_mem(pdf))
+        .map_err(|m| pdf_error("cannot read the PDF", reader_failed("PDF", &m)))?
+        .map_err(|e| pdf_error("cannot read the PDF", e))?;
     let mut found: Vec<(i64, PdfSignature)> = Vec::new();
     for (name, sig) in signature_dictionaries(&doc) {
         let (order, checked) = check_signature(pdf, &name, sig);

@@ -636,6 +636,56 @@ fn a_stray_cell_far_away_costs_one_cell() {
     }
 }
 
+/// A cell reference of more column letters than any sheet has: calamine's reader overflows on
+/// it (a panic where overflow is checked). The import answers with a problem naming the file,
+/// and the process goes on; before, the panic ended it.
+#[test]
+fn an_xlsx_whose_reader_fails_inside_is_a_problem_not_a_crash() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut ws = workspace(&dir.path().join("ws"));
+    let path = dir.path().join("odd.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in ["Name", "BU", "Owner"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).expect("header");
+    }
+    for (c, v) in ["Churn model", "Retail", "Ann"].iter().enumerate() {
+        sheet.write_string(1, c as u16, *v).expect("cell");
+    }
+    book.save(&path).expect("save");
+    crate::support::rewrite_sheet_xml(&path, |xml| {
+        assert!(xml.contains(r#"r="C2""#), "{xml}");
+        xml.replace(r#"r="C2""#, r#"r="ZZZZZZZZZZZZZZ2""#)
+    });
+    let before = ws.verify_audit().expect("verify").length;
+    match ws.import_systems(&path, false) {
+        Err(Error::Import { problems }) => {
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            assert!(problems[0].file.ends_with("odd.xlsx"), "{problems:?}");
+            assert!(
+                problems[0]
+                    .message
+                    .contains("reader failed on this file's content"),
+                "{problems:?}"
+            );
+        }
+        // Where overflow wraps (release builds) the stray cell lands right of the header.
+        Ok(plan) => assert_eq!(plan.adds.len(), 1, "{plan:?}"),
+        Err(other) => panic!("an import problem, not {other:?}"),
+    }
+    if ws
+        .list_systems(&Default::default())
+        .expect("list")
+        .is_empty()
+    {
+        assert_eq!(
+            ws.verify_audit().expect("verify").length,
+            before,
+            "nothing written"
+        );
+    }
+}
+
 /// An .ods workbook of a few kilobytes whose repeated rows and columns describe a sheet of
 /// 17 billion cells: refused up front, with what to do.
 #[test]

@@ -595,35 +595,18 @@ fn an_xlsx_import_reads_the_sheet_as_a_dry_run_does() {
 
 /// Rewrites an .xlsx so that its sheet stores the last row first, as some writers do.
 fn move_last_row_first(path: &Path) {
-    use std::io::{Read, Write};
-    let bytes = std::fs::read(path).expect("read");
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for i in 0..zip.len() {
-        let mut entry = zip.by_index(i).expect("entry");
-        let name = entry.name().expect("entry name").to_string();
-        let mut data = Vec::new();
-        entry.read_to_end(&mut data).expect("entry read");
-        if name == "xl/worksheets/sheet1.xml" {
-            let xml = String::from_utf8(data).expect("xml");
-            let first = xml.find("<row ").expect("a first row");
-            let last = xml.rfind("<row ").expect("a last row");
-            let end = xml.find("</sheetData>").expect("sheet data");
-            data = format!(
-                "{}{}{}{}",
-                &xml[..first],
-                &xml[last..end],
-                &xml[first..last],
-                &xml[end..]
-            )
-            .into_bytes();
-        }
-        out.start_file(name, zip::write::SimpleFileOptions::default())
-            .expect("start");
-        out.write_all(&data).expect("write");
-    }
-    let bytes = out.finish().expect("finish").into_inner();
-    std::fs::write(path, bytes).expect("save");
+    crate::support::rewrite_sheet_xml(path, |xml| {
+        let first = xml.find("<row ").expect("a first row");
+        let last = xml.rfind("<row ").expect("a last row");
+        let end = xml.find("</sheetData>").expect("sheet data");
+        format!(
+            "{}{}{}{}",
+            &xml[..first],
+            &xml[last..end],
+            &xml[first..last],
+            &xml[end..]
+        )
+    });
 }
 
 #[test]

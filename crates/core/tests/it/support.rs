@@ -67,3 +67,27 @@ pub fn signer(root: &Path, name: &str, title: &str) -> Signer {
     identity::init(&dir, &p, crate::identity::PASS, now).expect("identity");
     identity::unlock(&dir, crate::identity::PASS, now).expect("unlock")
 }
+
+/// Rewrites the XML of the first worksheet of an .xlsx with `edit`, keeping every other part.
+pub fn rewrite_sheet_xml(path: &Path, edit: impl FnOnce(String) -> String) {
+    use std::io::{Read, Write};
+    let bytes = std::fs::read(path).expect("read");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut edit = Some(edit);
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).expect("entry");
+        let name = entry.name().expect("entry name").to_string();
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).expect("entry read");
+        if name == "xl/worksheets/sheet1.xml" {
+            let xml = String::from_utf8(data).expect("xml");
+            data = edit.take().expect("one first sheet")(xml).into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .expect("start");
+        out.write_all(&data).expect("write");
+    }
+    let bytes = out.finish().expect("finish").into_inner();
+    std::fs::write(path, bytes).expect("save");
+}

@@ -188,10 +188,14 @@ fn check<R: Read + std::io::Seek>(
     trusted: &[CertInfo],
     f: &mut Findings,
 ) -> Option<Manifest> {
-    let mut zip = match zip::ZipArchive::new(reader) {
-        Ok(z) => z,
-        Err(e) => {
+    let mut zip = match steward_domain::contain::contain(|| zip::ZipArchive::new(reader)) {
+        Ok(Ok(z)) => z,
+        Ok(Err(e)) => {
             f.error(None, format!("not a readable zip archive: {e}"));
+            return None;
+        }
+        Err(m) => {
+            f.error(None, steward_domain::contain::reader_failed("zip", &m));
             return None;
         }
     };
