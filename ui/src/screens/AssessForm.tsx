@@ -38,8 +38,10 @@ export function AssessmentScreen({ id, onBack, onChanged }: Props) {
   const { busy, error, setError, run } = useAction();
   const [saved, setSaved] = useState<string | null>(null);
   const latest = useRef(0);
-  // True from a change of answers until core's evaluation of them has arrived.
-  const [evaluating, setEvaluating] = useState(false);
+  // The answers core's latest evaluation was made for: until it is these answers, the screen
+  // is evaluating. Derived in the same render as the change, so no frame claims to be settled
+  // while an evaluation of older answers is shown.
+  const [evaluatedFor, setEvaluatedFor] = useState<Answers | null>(null);
 
   const load = async () => {
     const x = await backend.getAssessment(id);
@@ -59,11 +61,11 @@ export function AssessmentScreen({ id, onBack, onChanged }: Props) {
   useEffect(() => {
     if (!a) return;
     const n = ++latest.current;
-    setEvaluating(true);
-    backend.evaluateAnswers(a.template.id, a.template.version, answers).then((e) => {
+    const asked = answers;
+    backend.evaluateAnswers(a.template.id, a.template.version, asked).then((e) => {
       if (n === latest.current) {
         setEv(e);
-        setEvaluating(false);
+        setEvaluatedFor(asked);
       }
     }, setError);
   }, [a, answers]);
@@ -107,7 +109,7 @@ export function AssessmentScreen({ id, onBack, onChanged }: Props) {
     });
 
   return (
-    <section class="screen assessment" data-testid="assessment-screen" data-evaluating={evaluating ? "true" : "false"}>
+    <section class="screen assessment" data-testid="assessment-screen" data-evaluating={evaluatedFor === answers ? "false" : "true"}>
       <button type="button" class="link back" data-testid="back-to-system" onClick={onBack}>← {a.system_name}</button>
       <header class="screen-head">
         <h1>{a.template.title}</h1>
