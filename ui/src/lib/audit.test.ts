@@ -37,6 +37,10 @@ describe("fieldValue", () => {
     expect(fieldValue(null)).toBe("—");
     expect(fieldValue('"Ann \\"A\\" Lee"')).toBe('Ann "A" Lee');
     expect(fieldValue("4200000.0")).toBe("4200000.0");
-    expect(fieldValue('["a","b"]')).toBe('["a","b"]');
+    expect(fieldValue('["a","b"]')).toBe("a; b");
+    expect(fieldValue("[]")).toBe("(none)");
+    expect(fieldValue('[{"name":"ISO"}]')).toBe('[{"name":"ISO"}]');
+    expect(fieldValue('"2026-12-05T11:36:58Z"')).toBe("5 Dec 2026, 11:36 UTC");
+    expect(fieldValue('"2027-03-31"')).toBe("31 Mar 2027");
   });
 });

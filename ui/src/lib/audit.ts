@@ -1,6 +1,7 @@
 // The audit log's filter bar and pager as an AuditQuery, and how a stored value reads in the
 // field-by-field table. Core filters, counts and diffs; this only shapes what is sent and shown.
 import type { AuditQuery } from "../bindings/AuditQuery";
+import { formatTime } from "./format";
 
 export interface AuditFilters {
   entity: string;
@@ -47,16 +48,21 @@ export function pages(offset: number, total: number, size = PAGE_SIZE): { prev: 
   };
 }
 
-/** A value of the field-by-field table: absent as a dash, a JSON string without its quotes,
- *  anything else (numbers, lists, objects) as its canonical JSON. */
+/** A value of the field-by-field table: absent as a dash, a text without its quotes (a date or
+ *  a time as [formatTime] writes it), a list of texts as "a; b", anything else (numbers, lists of
+ *  records) as its canonical JSON. */
 export function fieldValue(v: string | null): string {
   if (v === null) return "—";
-  if (v.startsWith('"')) {
+  if (v.startsWith('"') || v.startsWith("[")) {
+    let parsed: unknown;
     try {
-      const s: unknown = JSON.parse(v);
-      if (typeof s === "string") return s;
+      parsed = JSON.parse(v);
     } catch {
       return v;
+    }
+    if (typeof parsed === "string") return formatTime(parsed);
+    if (Array.isArray(parsed) && parsed.every((x) => typeof x === "string")) {
+      return parsed.length === 0 ? "(none)" : parsed.join("; ");
     }
   }
   return v;

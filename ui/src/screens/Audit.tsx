@@ -13,6 +13,7 @@ import { ErrorBox } from "../components/ErrorBox";
 import { TableWrap } from "../components/TableWrap";
 import { type AuditFilters, fieldValue, noAuditFilters, pageLabel, pages, toAuditQuery } from "../lib/audit";
 import { valueOf } from "../lib/dom";
+import { formatTime } from "../lib/format";
 import { keyLabel } from "../lib/signoff";
 import { useAction } from "../lib/useAction";
 import { useVocab } from "../lib/vocab";
@@ -194,7 +195,7 @@ function Entry({ row, open, onToggle }: { row: AuditRow; open: boolean; onToggle
     <>
       <tr data-testid="audit-row" data-seq={row.seq}>
         <td class="num">{row.seq}</td>
-        <td class="date">{row.at.replace("T", " ").replace("Z", "")}</td>
+        <td class="date">{formatTime(row.at)}</td>
         <td>{row.actor}</td>
         <td data-testid="audit-record-name">
           <span class="muted">{row.entity_label}:</span> {row.name}

@@ -114,7 +114,7 @@ impl Workspace {
                 .map(|entry| AuditRow {
                     entity_label: entity_label(&entry.entity),
                     name: names.name(&entry),
-                    changes: audit::entry_changes(&entry),
+                    changes: readable_changes(&entry),
                     entry,
                 })
                 .collect(),
@@ -576,4 +576,25 @@ fn recorded_name(e: &AuditEntry) -> Option<String> {
                 .map(|k| format!("{k}, opened {}", field("opened_period").unwrap_or_default()))
         })?;
     Some(name)
+}
+
+/// An entry's changes field by field, a system's closed values by their labels ("Production",
+/// not `production`), as the log's reader sees them.
+fn readable_changes(entry: &AuditEntry) -> Vec<AuditChange> {
+    let mut changes = audit::entry_changes(entry);
+    if entry.entity == "system" {
+        let label = |field: &str, v: &mut Option<String>| {
+            let key = v
+                .as_deref()
+                .and_then(|s| serde_json::from_str::<String>(s).ok());
+            if let Some(l) = key.and_then(|k| crate::register::value_label(field, &k)) {
+                *v = Some(Value::from(l).to_string());
+            }
+        };
+        for c in &mut changes {
+            label(&c.field, &mut c.before);
+            label(&c.field, &mut c.after);
+        }
+    }
+    changes
 }

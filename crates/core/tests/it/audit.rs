@@ -460,6 +460,19 @@ fn entries_name_their_records_and_list_their_changes() {
         changes(8).iter().all(|(_, _, a)| a.is_none()) && !changes(8).is_empty(),
         "a deletion shows each field with nothing after"
     );
+    for (field, label) in [
+        ("stage", "\"Proposed\""),
+        ("risk_tier", "\"Medium\""),
+        ("sourcing", "\"In-house\""),
+    ] {
+        assert!(
+            changes(1)
+                .iter()
+                .any(|(f, _, a)| f == field && a.as_deref() == Some(label)),
+            "a closed value shows as its label, {field} as {label}: {:?}",
+            changes(1)
+        );
+    }
 }
 
 #[test]

@@ -66,6 +66,21 @@ string_enum! {
     }
 }
 
+/// The label of `key`, a stored value of the system record's closed field `field` (`stage`,
+/// `production` gives "Production"); None for a field that is not a closed set, or a key the set
+/// does not have. How the audit log shows a record's closed values to a person.
+pub fn value_label(field: &str, key: &str) -> Option<&'static str> {
+    match field {
+        "sourcing" => Sourcing::parse(key).map(Sourcing::label),
+        "stage" => Stage::parse(key).map(Stage::label),
+        "regulated_domain" => RegulatedDomain::parse(key).map(RegulatedDomain::label),
+        "eu_ai_act_category" => EuAiActCategory::parse(key).map(EuAiActCategory::label),
+        "risk_tier" => RiskTier::parse(key).map(RiskTier::label),
+        "data_sensitivity" => DataSensitivity::parse(key).map(DataSensitivity::label),
+        _ => None,
+    }
+}
+
 /// A certification the system holds, e.g. ISO/IEC 42001, with its expiry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
