@@ -9,9 +9,7 @@ use steward_core::api::wire::{Vocabulary, WireError, WorkspaceInfo};
 use steward_core::api::{self, AuditChoices, AuditPage, AuditQuery, Context, Facets, Workspace};
 use steward_core::audit::ChainReport;
 use steward_core::clock::{Clock, SystemClock};
-use steward_core::export::ExportFormat;
 use steward_core::identity::{self, IdentityInfo, Profile};
-use steward_core::import::ImportPlan;
 use steward_core::pack::{self, PackReport, PackSummary, Progress};
 use steward_core::register::{self, AiSystem, Stage, SystemDraft, SystemQuery};
 use steward_core::sign::Signer;
@@ -21,7 +19,7 @@ use tauri::State;
 pub(crate) type Reply<T> = Result<T, WireError>;
 
 /// The app's state: where the workspace and the signing identity live, the workspace once
-/// opened, and whether the person asked to cancel the export in progress.
+/// opened, and whether the person asked to cancel the export or import in progress.
 pub struct Shell {
     dir: PathBuf,
     identity: PathBuf,
@@ -39,6 +37,11 @@ impl Shell {
             ws: Mutex::new(None),
             cancel: AtomicBool::new(false),
         }
+    }
+
+    /// Set when the person asks to stop the export or import in progress.
+    pub(crate) fn cancel_flag(&self) -> &AtomicBool {
+        &self.cancel
     }
 
     pub(crate) fn unlock(&self, passphrase: &str) -> Reply<Signer> {
@@ -129,26 +132,6 @@ pub fn set_stage(s: State<Shell>, id: i64, stage: Stage) -> Reply<AiSystem> {
 #[tauri::command]
 pub fn next_stages(stage: Stage) -> Vec<Stage> {
     register::allowed_next(stage).to_vec()
-}
-
-#[tauri::command(async)]
-pub fn plan_import(s: State<'_, Shell>, path: PathBuf) -> Reply<ImportPlan> {
-    s.with(|ws| ws.plan_import_systems(&path))
-}
-
-#[tauri::command(async)]
-pub fn import_systems(s: State<'_, Shell>, path: PathBuf) -> Reply<ImportPlan> {
-    s.with(|ws| ws.import_systems(&path, false))
-}
-
-#[tauri::command(async)]
-pub fn export_systems(
-    s: State<'_, Shell>,
-    query: SystemQuery,
-    format: ExportFormat,
-    out: PathBuf,
-) -> Reply<usize> {
-    s.with(|ws| ws.export_systems(&query, format, &out))
 }
 
 #[tauri::command]

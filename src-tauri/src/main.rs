@@ -9,6 +9,7 @@ mod assess;
 mod backup;
 mod calendar;
 mod commands;
+mod import;
 mod kpi;
 mod portfolio;
 mod review;

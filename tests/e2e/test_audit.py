@@ -77,7 +77,7 @@ def test_the_log_is_searched_paged_and_read_field_by_field(sample_app):
     changes = app.find("audit-changes")
     cells = [[td.text for td in tr.find_elements(By.TAG_NAME, "td")]
              for tr in changes.find_elements(By.CSS_SELECTOR, '[data-testid="audit-change"]')]
-    assert ["Stage", "development", "validation"] in cells, f"the stage before and after: {cells}"
+    assert ["Stage", "Development", "Validation"] in cells, f"the stage before and after, as labels: {cells}"
     app.screenshot("changes")
 
     # A bad range is refused, naming the field.

@@ -8,7 +8,10 @@ import { open, save } from "@tauri-apps/plugin-dialog";
 
 import { commands } from "./commands";
 import type { ExportFormat } from "./bindings/ExportFormat";
+import type { ImportRequest } from "./bindings/ImportRequest";
 import type { Progress } from "./bindings/Progress";
+import type { RowsDone } from "./bindings/RowsDone";
+import type { SystemQuery } from "./bindings/SystemQuery";
 import type { WireError } from "./bindings/WireError";
 
 /** Every failure a command reports arrives as a WireError; anything else is wrapped as one. */
@@ -43,6 +46,20 @@ export const backend = {
   /** Writes the register report; resolves to the number of bytes written. */
   exportReport: (format: "pdf" | "xlsx", sign: boolean, passphrase: string | null, path: string) =>
     generated.exportReport(format, sign, passphrase, path),
+  /** Imports the register file `path` as `request` says, calling `onProgress` with the rows
+   *  read so far; `cancelTransfer` stops it and nothing is written. */
+  importSystems: (path: string, request: ImportRequest, onProgress: (rows: number) => void) => {
+    const channel = new Channel<number>();
+    channel.onmessage = onProgress;
+    return generated.importSystems(path, request, channel);
+  },
+  /** Exports the systems `query` selects, calling `onProgress` as rows are written;
+   *  `cancelTransfer` stops it and no file is left. */
+  exportSystems: (query: SystemQuery, format: ExportFormat, out: string, onProgress: (p: RowsDone) => void) => {
+    const channel = new Channel<RowsDone>();
+    channel.onmessage = onProgress;
+    return generated.exportSystems(query, format, out, channel);
+  },
   /** Writes a signed audit pack, calling `onProgress` at each step. */
   createPack: (passphrase: string, path: string, onProgress: (p: Progress) => void) => {
     const channel = new Channel<Progress>();

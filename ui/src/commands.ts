@@ -23,9 +23,12 @@ import type { ExportFormat } from "./bindings/ExportFormat";
 import type { Facets } from "./bindings/Facets";
 import type { IdentityInfo } from "./bindings/IdentityInfo";
 import type { ImportPlan } from "./bindings/ImportPlan";
+import type { ImportProfile } from "./bindings/ImportProfile";
+import type { ImportRequest } from "./bindings/ImportRequest";
 import type { ItemState } from "./bindings/ItemState";
 import type { KpiStatus } from "./bindings/KpiStatus";
 import type { Linkage } from "./bindings/Linkage";
+import type { Mapping } from "./bindings/Mapping";
 import type { MeasurementEntry } from "./bindings/MeasurementEntry";
 import type { Milestone } from "./bindings/Milestone";
 import type { Occurrence } from "./bindings/Occurrence";
@@ -48,6 +51,7 @@ import type { ReviewRulesInForce } from "./bindings/ReviewRulesInForce";
 import type { ReviewSummary } from "./bindings/ReviewSummary";
 import type { ReviewView } from "./bindings/ReviewView";
 import type { RiskTier } from "./bindings/RiskTier";
+import type { RowsDone } from "./bindings/RowsDone";
 import type { RuleForm } from "./bindings/RuleForm";
 import type { RuleView } from "./bindings/RuleView";
 import type { Scenario } from "./bindings/tco/Scenario";
@@ -143,12 +147,6 @@ export function commands(invoke: Invoke) {
     /** The stages a system in `stage` may move to, for the stage buttons. */
     nextStages: (stage: Stage): Promise<Stage[]> =>
       invoke("next_stages", { stage }),
-    planImport: (path: string): Promise<ImportPlan> =>
-      invoke("plan_import", { path }),
-    importSystems: (path: string): Promise<ImportPlan> =>
-      invoke("import_systems", { path }),
-    exportSystems: (query: SystemQuery, format: ExportFormat, out: string): Promise<number> =>
-      invoke("export_systems", { query, format, out }),
     auditLog: (query: AuditQuery): Promise<AuditPage> =>
       invoke("audit_log", { query }),
     /** The audit log filters' choices; with `entity`, the records of that kind in the log. */
@@ -172,6 +170,30 @@ export function commands(invoke: Invoke) {
     /** Verifies an audit pack or a signed PDF against the workspace's certificates and your own. */
     verifyFile: (path: string): Promise<PackReport> =>
       invoke("verify_file", { path }),
+    /** What importing `path` as `request` says would be added, changed and refused; writes nothing. */
+    planImport: (path: string, request: ImportRequest): Promise<ImportPlan> =>
+      invoke("plan_import", { path, request }),
+    /**
+     * Imports `path` as `request` says, sending the rows read so far on `on_progress` until
+     * `cancel_transfer` (a cancelled import writes nothing).
+     */
+    importSystems: (path: string, request: ImportRequest, onProgress: Channel<number>): Promise<ImportPlan> =>
+      invoke("import_systems", { path, request, onProgress }),
+    /** Asks the import or export in progress to stop; it writes nothing. */
+    cancelTransfer: (): Promise<void> =>
+      invoke("cancel_transfer"),
+    /** The mapping profiles saved in the workspace. */
+    importProfiles: (): Promise<ImportProfile[]> =>
+      invoke("import_profiles"),
+    /** Saves `mapping` as the profile `name` (replacing one of that name), audited. */
+    saveImportProfile: (name: string, mapping: Mapping): Promise<void> =>
+      invoke("save_import_profile", { name, mapping }),
+    /**
+     * Writes the systems `query` selects to `out` as `format`, sending rows written on
+     * `on_progress` until `cancel_transfer` (a cancelled export leaves no file).
+     */
+    exportSystems: (query: SystemQuery, format: ExportFormat, out: string, onProgress: Channel<RowsDone>): Promise<number> =>
+      invoke("export_systems", { query, format, out, onProgress }),
     kpiStatus: (): Promise<KpiStatus[]> =>
       invoke("kpi_status"),
     kpiPortfolio: (): Promise<Portfolio> =>

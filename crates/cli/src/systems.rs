@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Context as _, Result};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
-use steward_core::api::{ImportOptions, Workspace};
+use steward_core::api::{ImportOptions, ImportRequest, Workspace};
 use steward_core::export::ExportFormat;
 use steward_core::import::mapping::Mapping;
 use steward_core::register::*;
@@ -382,11 +382,14 @@ pub fn run(ws: &mut Workspace, cmd: SystemsCmd, json: bool) -> Result<ExitCode> 
                         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
                     Some((format!("file {}", path.display()), m))
                 }
-                (None, Some(name)) => {
-                    let m = ws.import_profile(&name)?;
-                    Some((format!("profile {name:?}"), m))
+                (None, profile) => {
+                    ws.import_options(&ImportRequest {
+                        sheet: None,
+                        profile,
+                        mapping: None,
+                    })?
+                    .mapping
                 }
-                (None, None) => None,
             };
             if let (Some(name), Some((_, m))) = (&save_profile, &mapping) {
                 ws.save_import_profile(name, m)
@@ -421,8 +424,8 @@ pub fn run(ws: &mut Workspace, cmd: SystemsCmd, json: bool) -> Result<ExitCode> 
                 } else if profiles.is_empty() {
                     println!("no mapping profiles saved; save one with `steward systems import FILE --mapping MAP.toml --save-profile NAME`");
                 } else {
-                    for (n, _) in profiles {
-                        println!("{n}");
+                    for p in profiles {
+                        println!("{}", p.name);
                     }
                 }
             }

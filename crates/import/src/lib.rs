@@ -36,6 +36,49 @@ pub struct ImportPlan {
     /// The mapping applied (a profile's name or a file), if any.
     pub mapping: Option<String>,
     pub problems: Vec<ImportProblem>,
+    /// Every worksheet of the workbook, in order (empty for .csv): to choose another.
+    pub sheets: Vec<String>,
+    /// How each column of the header row was read: to map the ones read as nothing.
+    pub columns: Vec<ColumnRead>,
+    /// Values of closed fields that no value of the register reads as, with how many rows hold
+    /// each: to map once ("Tier 1" means high).
+    pub unknown_values: Vec<UnknownValue>,
+}
+
+/// How one column of the header row was read.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ColumnRead {
+    /// The column as a spreadsheet names it ("A").
+    pub column: String,
+    pub header: String,
+    /// The register field it fills (the field's key), or None when it fills none.
+    pub field: Option<String>,
+    /// True when a mapping says to leave the column out.
+    pub ignored: bool,
+}
+
+/// A value of a closed field that reads as none of the field's values.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct UnknownValue {
+    /// The field's key (e.g. `risk_tier`).
+    pub field: String,
+    /// The value as the file writes it, trimmed.
+    pub value: String,
+    /// How many rows hold it, and the first of them.
+    pub rows: u32,
+    pub first_row: u32,
+    /// The field's values, one of which a mapping may say it means.
+    pub choices: Vec<ValueChoice>,
+}
+
+/// A value of a closed field: its key and label.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ValueChoice {
+    pub key: String,
+    pub label: String,
 }
 
 impl ImportPlan {

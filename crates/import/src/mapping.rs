@@ -50,13 +50,8 @@ pub enum ColumnTarget {
     Ignore,
 }
 
-/// A value set a mapping may give values of: the field's key and how to check a target.
-pub struct ValueSet {
-    pub field: &'static str,
-    /// The value's key when `target` names one of the set's values.
-    pub parse: fn(&str) -> Option<&'static str>,
-    pub expected: fn() -> String,
-}
+/// A value set a mapping may give values of: the register's closed fields.
+pub use steward_domain::register::ClosedField as ValueSet;
 
 /// A mapping checked against an import's fields, ready to apply.
 #[derive(Debug, Clone, Default)]

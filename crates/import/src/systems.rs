@@ -9,7 +9,10 @@ use chrono::NaiveDate;
 use super::lists;
 use super::mapping::{ColumnTarget, DateOrder, Mapping, Resolved, ValueSet};
 use super::table::{map_headers_with, Cell, FieldSpec, HeaderMap, Table};
-use super::{FieldDiff, ImportPlan, ImportProblem, PlannedAdd, PlannedChange};
+use super::{
+    ColumnRead, FieldDiff, ImportPlan, ImportProblem, PlannedAdd, PlannedChange, UnknownValue,
+    ValueChoice,
+};
 use steward_domain::register::{
     self, AiSystem, DataSensitivity, EuAiActCategory, RegulatedDomain, RiskTier, Sourcing, Stage,
     SystemDraft,
@@ -205,50 +208,8 @@ pub fn plan(
 }
 
 /// The value sets of the register a mapping may give values of.
-pub fn value_sets() -> Vec<ValueSet> {
-    fn set(
-        field: &'static str,
-        parse: fn(&str) -> Option<&'static str>,
-        expected: fn() -> String,
-    ) -> ValueSet {
-        ValueSet {
-            field,
-            parse,
-            expected,
-        }
-    }
-    vec![
-        set(
-            "sourcing",
-            |s| Sourcing::parse(s).map(Sourcing::key),
-            Sourcing::expected,
-        ),
-        set(
-            "stage",
-            |s| Stage::parse(s).map(Stage::key),
-            Stage::expected,
-        ),
-        set(
-            "regulated_domain",
-            |s| RegulatedDomain::parse(s).map(RegulatedDomain::key),
-            RegulatedDomain::expected,
-        ),
-        set(
-            "eu_ai_act_category",
-            |s| EuAiActCategory::parse(s).map(EuAiActCategory::key),
-            EuAiActCategory::expected,
-        ),
-        set(
-            "risk_tier",
-            |s| RiskTier::parse(s).map(RiskTier::key),
-            RiskTier::expected,
-        ),
-        set(
-            "data_sensitivity",
-            |s| DataSensitivity::parse(s).map(DataSensitivity::key),
-            DataSensitivity::expected,
-        ),
-    ]
+pub fn value_sets() -> &'static [ValueSet] {
+    &register::CLOSED_FIELDS
 }
 
 /// Whether a header names a column of the register, by its label, key or a synonym, or by what
@@ -270,7 +231,7 @@ pub fn known_header(h: &str, mapping: Option<&Resolved>) -> bool {
 
 /// Checks a mapping against the register's columns and value sets; Err lists what is wrong.
 pub fn resolve_mapping(mapping: &Mapping, source: &str) -> Result<Resolved, Vec<String>> {
-    mapping.resolve(source, &SPECS, &value_sets())
+    mapping.resolve(source, &SPECS, value_sets())
 }
 
 /// Vendor cells that mean "built in-house" in registers without a sourcing column.
@@ -293,6 +254,8 @@ pub struct Planner<'a> {
     writes: Vec<PlannedWrite>,
     /// Decisions made on cells, by what was decided: (first row, rows, the decision).
     notes: BTreeMap<(usize, String), (u32, u32, ImportProblem)>,
+    /// Unknown values of closed fields: (field, value) -> (first row, rows).
+    unknown: BTreeMap<(usize, String), (u32, u32)>,
     ok: bool,
 }
 
@@ -338,6 +301,22 @@ impl<'a> Planner<'a> {
                  vendor is a vendor's system",
             ));
         }
+        let columns = table
+            .headers
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| !h.trim().is_empty())
+            .map(|(col, header)| ColumnRead {
+                column: super::table::column_letter(col),
+                header: header.clone(),
+                field: map
+                    .columns
+                    .iter()
+                    .position(|c| *c == Some(col))
+                    .map(|f| SPECS[f].key.to_string()),
+                ignored: mapping.and_then(|m| m.column(header)) == Some(ColumnTarget::Ignore),
+            })
+            .collect();
         let ok = problems.is_empty();
         Planner {
             table,
@@ -360,9 +339,13 @@ impl<'a> Planner<'a> {
                 decisions,
                 mapping: mapping.map(|m| m.source.clone()),
                 problems,
+                sheets: Vec::new(),
+                columns,
+                unknown_values: Vec::new(),
             },
             writes: Vec::new(),
             notes: BTreeMap::new(),
+            unknown: BTreeMap::new(),
             ok,
         }
     }
@@ -388,8 +371,25 @@ impl<'a> Planner<'a> {
             self.plan.rows += 1;
             if self.ok {
                 self.row(*row, cells);
+            } else {
+                // The header has a problem, so rows are not checked; their unknown values are
+                // still listed, to be mapped together with the header.
+                self.unknown_only(*row, cells);
             }
         }
+    }
+
+    fn unknown_only(&mut self, row: u32, cells: &[Cell]) {
+        let r = RowReader {
+            table: self.table,
+            map: &self.map,
+            row,
+            cells,
+            today: self.today,
+            mapping: self.mapping,
+        };
+        let unknown = r.draft(None).unknown;
+        count_unknown(&mut self.unknown, row, unknown);
     }
 
     fn row(&mut self, row: u32, cells: &[Cell]) {
@@ -408,7 +408,13 @@ impl<'a> Planner<'a> {
             .unwrap_or_default();
         let key = name.to_lowercase();
         let before = self.by_name.get(&key).copied();
-        let (draft, mut row_problems, notes) = r.draft(before.map(|s| &s.draft));
+        let RowRead {
+            draft,
+            problems: mut row_problems,
+            notes,
+            unknown,
+        } = r.draft(before.map(|s| &s.draft));
+        count_unknown(&mut self.unknown, row, unknown);
         if !key.is_empty() {
             if let Some(first) = self.seen.get(&key) {
                 row_problems.push((
@@ -489,10 +495,39 @@ impl<'a> Planner<'a> {
             }
             self.plan.decisions.push(p);
         }
+        self.plan.unknown_values = std::mem::take(&mut self.unknown)
+            .into_iter()
+            .map(|((f, value), (first_row, rows))| UnknownValue {
+                field: SPECS[f].key.to_string(),
+                value,
+                rows,
+                first_row,
+                choices: value_sets()
+                    .iter()
+                    .find(|c| c.field == SPECS[f].key)
+                    .map(|c| {
+                        (c.choices)()
+                            .into_iter()
+                            .map(|(key, label)| ValueChoice {
+                                key: key.into(),
+                                label: label.into(),
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            })
+            .collect();
         if !self.plan.problems.is_empty() {
             self.writes.clear();
         }
         (self.plan, self.writes)
+    }
+}
+
+/// Counts a row's unknown values: (field, value) -> (first row, rows).
+fn count_unknown(counts: &mut BTreeMap<(usize, String), (u32, u32)>, row: u32, unknown: Vec<Note>) {
+    for (f, value) in unknown {
+        counts.entry((f as usize, value)).or_insert((row, 0)).1 += 1;
     }
 }
 
@@ -524,6 +559,15 @@ struct RowReader<'a> {
 /// A decision made on a cell, in words (the same words for every row it applies to).
 type Note = (Field, String);
 
+/// What reading one row gave: see [`RowReader::draft`].
+struct RowRead {
+    draft: SystemDraft,
+    problems: Vec<(Field, ImportProblem)>,
+    notes: Vec<Note>,
+    /// Values of closed fields that read as no value of the field.
+    unknown: Vec<Note>,
+}
+
 const EMPTY: Cell = Cell::Empty;
 
 impl RowReader<'_> {
@@ -548,14 +592,13 @@ impl RowReader<'_> {
     }
 
     /// The row's draft: `base` (the existing record, or a new one) with every present cell applied,
-    /// normalized, with every problem found on the way and the field it is about.
-    fn draft(
-        &self,
-        base: Option<&SystemDraft>,
-    ) -> (SystemDraft, Vec<(Field, ImportProblem)>, Vec<Note>) {
+    /// normalized, with every problem found on the way and the field it is about, the decisions
+    /// made on its cells, and its values of closed fields that read as no value of the field.
+    fn draft(&self, base: Option<&SystemDraft>) -> RowRead {
         let mut d = base.cloned().unwrap_or_else(|| SystemDraft::new(""));
         let mut problems = Vec::new();
         let mut notes = Vec::new();
+        let mut unknown = Vec::new();
         let order = self.mapping.and_then(|m| m.mapping.date_order);
         for f in Field::ALL {
             let Some(cell) = self.cell(f) else { continue };
@@ -577,6 +620,15 @@ impl RowReader<'_> {
                 None => apply(&mut d, f, cell, order, &mut notes),
             };
             if let Err(message) = result {
+                let text = cell.text();
+                let text = text.trim();
+                let closed = value_sets().iter().find(|c| c.field == f.spec().key);
+                if closed.is_some_and(|c| (c.parse)(text).is_none())
+                    && !text.is_empty()
+                    && !matches!(cell, Cell::Error(_))
+                {
+                    unknown.push((f, text.to_string()));
+                }
                 problems.push((f, self.problem(f, message)));
             }
         }
@@ -636,7 +688,12 @@ impl RowReader<'_> {
             };
             problems.push((f, self.problem(f, message)));
         }
-        (d, problems, notes)
+        RowRead {
+            draft: d,
+            problems,
+            notes,
+            unknown,
+        }
     }
 }
 

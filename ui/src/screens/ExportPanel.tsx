@@ -1,7 +1,9 @@
-// Export of the register as the table shows it (same filters and order) to .csv or .xlsx.
+// Export of the register as the table shows it (same filters and order) to .csv or .xlsx, with
+// its progress and a way to stop it (a stopped export leaves no file).
 import { useState } from "preact/hooks";
 
 import type { ExportFormat } from "../bindings/ExportFormat";
+import type { RowsDone } from "../bindings/RowsDone";
 import type { SystemQuery } from "../bindings/SystemQuery";
 import { backend } from "../backend";
 import { ErrorBox } from "../components/ErrorBox";
@@ -13,6 +15,7 @@ export function ExportPanel({ query, onClose }: { query: SystemQuery; onClose: (
   const [out, setOut] = useState("");
   const { busy, error, run } = useAction();
   const [done, setDone] = useState<{ rows: number; out: string } | null>(null);
+  const [progress, setProgress] = useState<RowsDone | null>(null);
 
   const browse = async () => {
     const picked = await backend.chooseExportFile(format).catch(() => null);
@@ -22,7 +25,8 @@ export function ExportPanel({ query, onClose }: { query: SystemQuery; onClose: (
   const exportRegister = async (e: Event) => {
     e.preventDefault();
     setDone(null);
-    const rows = await run(() => backend.exportSystems(query, format, out.trim()));
+    setProgress(null);
+    const rows = await run(() => backend.exportSystems(query, format, out.trim(), setProgress));
     if (rows !== undefined) setDone({ rows, out: out.trim() });
   };
 
@@ -54,6 +58,15 @@ export function ExportPanel({ query, onClose }: { query: SystemQuery; onClose: (
         </button>
         <button type="button" class="link" onClick={onClose}>Close</button>
       </div>
+      {busy && (
+        <p class="progress" role="status" data-testid="export-progress">
+          <progress max={progress?.total || 1} value={progress?.done ?? 0} />{" "}
+          {progress ? `${progress.done.toLocaleString("en-GB")} of ${progress.total.toLocaleString("en-GB")} rows written` : "Reading the register…"}{" "}
+          <button type="button" data-testid="register-export-cancel" onClick={() => void backend.cancelTransfer()}>
+            Cancel
+          </button>
+        </p>
+      )}
       {done && (
         <p class="ok" role="status" data-testid="export-result">
           {done.rows} {done.rows === 1 ? "row" : "rows"} written to <code>{done.out}</code>

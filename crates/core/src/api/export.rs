@@ -3,11 +3,24 @@
 
 use std::path::Path;
 
+use serde::Serialize;
+use ts_rs::TS;
+
 use super::Workspace;
 use crate::export::{self, ExportFormat, Sheet};
 use crate::import::systems;
 use crate::register::SystemQuery;
-use crate::Result;
+use crate::{Error, Result};
+
+/// How far an export is: rows written of all it writes.
+#[derive(Debug, Clone, Copy, Serialize, TS)]
+#[ts(export)]
+pub struct RowsDone {
+    #[ts(type = "number")]
+    pub done: usize,
+    #[ts(type = "number")]
+    pub total: usize,
+}
 
 impl Workspace {
     /// Writes the systems `q` selects, in its order, to `out`; returns how many rows were written.
@@ -17,8 +30,24 @@ impl Workspace {
         format: ExportFormat,
         out: &Path,
     ) -> Result<usize> {
+        self.export_systems_with(q, format, out, &mut |_, _| true)
+    }
+
+    /// As [`Workspace::export_systems`], telling `progress` how many of how many rows were
+    /// written; when it returns false the export stops with `Error::Cancelled` and no file is
+    /// written.
+    pub fn export_systems_with(
+        &self,
+        q: &SystemQuery,
+        format: ExportFormat,
+        out: &Path,
+        progress: &mut (dyn FnMut(usize, usize) -> bool + Send),
+    ) -> Result<usize> {
         let (sheet, n) = self.register_sheet(q)?;
-        export::write_file(&sheet, format, out)?;
+        if !progress(0, n) {
+            return Err(Error::Cancelled);
+        }
+        export::write_file_with(&sheet, format, out, &mut |done| progress(done, n))?;
         Ok(n)
     }
 

@@ -8,7 +8,9 @@
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use ts_rs::TS;
 
 use super::systems::{insert_audited, update_audited};
 use super::Workspace;
@@ -30,6 +32,25 @@ pub struct ImportOptions {
     pub sheet: Option<String>,
     /// A mapping and where it came from ("profile \"Risk team\"", "file map.toml").
     pub mapping: Option<(String, Mapping)>,
+}
+
+/// How the app asks for a register file to be read: the sheet, a saved profile, or a mapping
+/// made on the import screen (which wins over the profile).
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct ImportRequest {
+    pub sheet: Option<String>,
+    pub profile: Option<String>,
+    pub mapping: Option<Mapping>,
+}
+
+/// A mapping saved in the workspace under a name, for the next import.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ImportProfile {
+    pub name: String,
+    pub mapping: Mapping,
 }
 
 /// Rows read so far, for a progress bar; return false to cancel (nothing is written).
@@ -199,14 +220,31 @@ impl Workspace {
         })
     }
 
+    /// The options a request reads the file with: its sheet, and its mapping or else its
+    /// profile's (a profile that does not exist is an error naming the saved ones).
+    pub fn import_options(&self, req: &ImportRequest) -> Result<ImportOptions> {
+        let mapping = match (&req.mapping, &req.profile) {
+            (Some(m), _) => Some((
+                "the mapping made on the import screen".to_string(),
+                m.clone(),
+            )),
+            (None, Some(name)) => Some((format!("profile {name:?}"), self.import_profile(name)?)),
+            (None, None) => None,
+        };
+        Ok(ImportOptions {
+            sheet: req.sheet.clone(),
+            mapping,
+        })
+    }
+
     /// The mapping profiles saved in the workspace, by name.
-    pub fn import_profiles(&self) -> Result<Vec<(String, Mapping)>> {
+    pub fn import_profiles(&self) -> Result<Vec<ImportProfile>> {
         let mut out = Vec::new();
         for (key, text) in self.store.settings_with_prefix(PROFILE_KEY)? {
             let name = key[PROFILE_KEY.len()..].to_string();
             let mapping = Mapping::from_toml(&text)
                 .map_err(|m| Error::Integrity(format!("the saved mapping profile {name:?} {m}")))?;
-            out.push((name, mapping));
+            out.push(ImportProfile { name, mapping });
         }
         Ok(out)
     }
@@ -216,9 +254,9 @@ impl Workspace {
         let profiles = self.import_profiles()?;
         match profiles
             .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name.trim()))
+            .find(|p| p.name.eq_ignore_ascii_case(name.trim()))
         {
-            Some((_, m)) => Ok(m.clone()),
+            Some(p) => Ok(p.mapping.clone()),
             None => Err(Error::Validation {
                 entity: "import_profile",
                 fields: vec![crate::FieldError::new(
@@ -230,7 +268,7 @@ impl Workspace {
                         } else {
                             profiles
                                 .iter()
-                                .map(|(n, _)| format!("{n:?}"))
+                                .map(|p| format!("{:?}", p.name))
                                 .collect::<Vec<_>>()
                                 .join(", ")
                         }
@@ -322,6 +360,7 @@ fn read_and_plan(
     )?;
     let table = sheet.table.clone();
     let decisions = sheet.decisions.clone();
+    let sheets = sheet.sheets.clone();
     let mut planner = Planner::new(&table, existing, today, mapping, decisions);
     std::thread::scope(|s| -> Result<ImportPlan> {
         let (send, receive) = std::sync::mpsc::sync_channel::<Rows>(4);
@@ -354,7 +393,8 @@ fn read_and_plan(
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
         failed?;
-        let (plan, rest) = planner.finish();
+        let (mut plan, rest) = planner.finish();
+        plan.sheets = sheets;
         if !rest.is_empty() && plan.problems.is_empty() {
             step(Step::Write(rest))?;
         }

@@ -31,7 +31,8 @@ use crate::{Error, Result};
 
 pub use audit::{AuditChoices, AuditPage, AuditQuery, AuditRecord, AuditRow, EntityKind};
 pub use calendar::RetireOutcome;
-pub use import::{ImportOptions, ImportProgress};
+pub use export::RowsDone;
+pub use import::{ImportOptions, ImportProfile, ImportProgress, ImportRequest};
 pub use systems::Facets;
 
 /// The file name of a workspace inside its data directory.

@@ -274,3 +274,44 @@ fn an_empty_register_exports_a_header_only_file() {
         "unknown formats are refused"
     );
 }
+
+/// An export reports its rows as it writes them, and a stopped one leaves no file and no
+/// partial file beside it.
+#[test]
+fn an_export_reports_progress_and_a_cancelled_one_leaves_no_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut ws = register(dir.path());
+    for i in 0..2_500 {
+        ws.add_system(draft(&format!("Bulk {i:04}"))).expect("add");
+    }
+    for format in [ExportFormat::Csv, ExportFormat::Xlsx] {
+        let out = dir.path().join(format!("out.{}", format.extension()));
+        let mut seen = Vec::new();
+        let n = ws
+            .export_systems_with(&SystemQuery::default(), format, &out, &mut |done, total| {
+                seen.push((done, total));
+                true
+            })
+            .expect("exports");
+        assert_eq!(seen.first(), Some(&(0, n)), "told the total before writing");
+        assert!(seen.len() >= 3, "progress as rows are written: {seen:?}");
+        assert!(seen.windows(2).all(|w| w[0].0 < w[1].0), "{seen:?}");
+        std::fs::remove_file(&out).expect("written");
+
+        let err = ws
+            .export_systems_with(&SystemQuery::default(), format, &out, &mut |done, _| {
+                done < 1_000
+            })
+            .expect_err("cancelled");
+        assert!(matches!(err, steward_core::Error::Cancelled), "{err:?}");
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("out."))
+            .collect();
+        assert!(
+            left.is_empty(),
+            "a cancelled export leaves nothing: {left:?}"
+        );
+    }
+}

@@ -6,7 +6,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
-use steward_core::api::{AuditQuery, ImportOptions, Workspace};
+use steward_core::api::{AuditQuery, ImportOptions, ImportRequest, Workspace};
 use steward_core::import::mapping::{DateOrder, Mapping};
 use steward_core::import::ImportPlan;
 use steward_core::register::{AiSystem, RiskTier, Sourcing, Stage};
@@ -878,4 +878,110 @@ fn a_cancelled_import_writes_nothing() {
     // And the same file imports whole when not cancelled.
     let plan = import(&mut ws, &path, &Default::default());
     assert_eq!(plan.adds.len(), 10_000);
+}
+
+/// What the import screen shows to map: every sheet, how each column was read, and each value
+/// of a closed field that reads as nothing, with its rows and the field's values to choose from.
+/// A request with a mapping made on the screen, or a saved profile, reads the file that way.
+#[test]
+fn the_plan_lists_sheets_columns_and_unknown_values_to_map() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut ws = workspace(&dir.path().join("ws"));
+    let path = dir.path().join("book.xlsx");
+    let register: &[&[&str]] = &[
+        &["Name", "BU", "Accountable exec", "Risk tier", "Stage"],
+        &["Alpha", "Retail", "Ann", "Band A", "Pilot"],
+        &["Beta", "Retail", "Bo", "Band A", "Pilot"],
+        &["Gamma", "Retail", "Cy", "High", "Pilot"],
+    ];
+    write_book(&path, &[("Notes", &[&["Read me"]]), ("Register", register)]);
+    let plan = ws
+        .plan_import_systems_with(&path, &ImportOptions::default())
+        .expect("plans");
+    assert_eq!(plan.sheets, ["Notes", "Register"]);
+    assert_eq!(plan.sheet.as_deref(), Some("Register"));
+    let columns: Vec<(&str, &str, Option<&str>)> = plan
+        .columns
+        .iter()
+        .map(|c| (c.column.as_str(), c.header.as_str(), c.field.as_deref()))
+        .collect();
+    assert_eq!(
+        columns,
+        [
+            ("A", "Name", Some("name")),
+            ("B", "BU", Some("business_unit")),
+            ("C", "Accountable exec", None),
+            ("D", "Risk tier", Some("risk_tier")),
+            ("E", "Stage", Some("stage")),
+        ]
+    );
+    let unknown: Vec<(&str, &str, u32, u32)> = plan
+        .unknown_values
+        .iter()
+        .map(|u| (u.field.as_str(), u.value.as_str(), u.rows, u.first_row))
+        .collect();
+    assert_eq!(
+        unknown,
+        [("risk_tier", "Band A", 2, 2)],
+        "{:?}",
+        plan.unknown_values
+    );
+    let choices: Vec<&str> = plan.unknown_values[0]
+        .choices
+        .iter()
+        .map(|c| c.label.as_str())
+        .collect();
+    assert_eq!(choices, ["Low", "Medium", "High"]);
+
+    // The screen's mapping: the column is the owner, "Tier 1" is high.
+    let mut mapping = Mapping::default();
+    mapping
+        .columns
+        .insert("Accountable exec".into(), "owner".into());
+    mapping
+        .values
+        .entry("risk_tier".into())
+        .or_default()
+        .insert("Band A".into(), "high".into());
+    let req = ImportRequest {
+        mapping: Some(mapping.clone()),
+        ..Default::default()
+    };
+    let opts = ws.import_options(&req).expect("options");
+    let plan = ws.plan_import_systems_with(&path, &opts).expect("plans");
+    assert!(plan.problems.is_empty(), "{:?}", plan.problems);
+    assert!(plan.unknown_values.is_empty());
+    assert_eq!(plan.columns[2].field.as_deref(), Some("owner"));
+    assert_eq!(plan.adds.len(), 3);
+
+    // Saved as a profile, the same request by the profile's name reads the file the same way.
+    ws.save_import_profile("Risk team", &mapping)
+        .expect("saved");
+    let by_profile = ImportRequest {
+        profile: Some("Risk team".into()),
+        ..Default::default()
+    };
+    let again = ws
+        .plan_import_systems_with(&path, &ws.import_options(&by_profile).expect("options"))
+        .expect("plans");
+    assert_eq!(again.adds.len(), 3);
+    assert_eq!(again.mapping.as_deref(), Some("profile \"Risk team\""));
+    let missing = ImportRequest {
+        profile: Some("Nobody's".into()),
+        ..Default::default()
+    };
+    let err = ws.import_options(&missing).expect_err("no such profile");
+    assert!(err.to_string().contains("\"Risk team\""), "{err}");
+    // Another sheet, by request.
+    let notes = ImportRequest {
+        sheet: Some("Notes".into()),
+        ..Default::default()
+    };
+    let err = ws
+        .plan_import_systems_with(&path, &ws.import_options(&notes).expect("options"))
+        .map(|p| p.problems.len());
+    assert!(
+        matches!(err, Err(Error::Import { .. })) || matches!(err, Ok(n) if n > 0),
+        "the notes sheet is not a register: {err:?}"
+    );
 }

@@ -66,19 +66,50 @@ string_enum! {
     }
 }
 
+/// A closed field of the system record and its value set: how a spelling (key, label or
+/// synonym) reads, a key's label, the accepted values in words, and the values in order. The one
+/// list of which field takes which set, for imports, mappings and the audit log.
+pub struct ClosedField {
+    pub field: &'static str,
+    /// The value's key when `spelling` names one of the set's values.
+    pub parse: fn(&str) -> Option<&'static str>,
+    /// The label of a stored key.
+    pub label: fn(&str) -> Option<&'static str>,
+    pub expected: fn() -> String,
+    /// Each value's key and label, in order.
+    pub choices: fn() -> Vec<(&'static str, &'static str)>,
+}
+
+macro_rules! closed_field {
+    ($field:literal, $t:ident) => {
+        ClosedField {
+            field: $field,
+            parse: |s| $t::parse(s).map($t::key),
+            label: |k| $t::parse(k).map($t::label),
+            expected: $t::expected,
+            choices: || $t::ALL.iter().map(|v| (v.key(), v.label())).collect(),
+        }
+    };
+}
+
+/// The system record's closed fields.
+pub static CLOSED_FIELDS: [ClosedField; 6] = [
+    closed_field!("sourcing", Sourcing),
+    closed_field!("stage", Stage),
+    closed_field!("regulated_domain", RegulatedDomain),
+    closed_field!("eu_ai_act_category", EuAiActCategory),
+    closed_field!("risk_tier", RiskTier),
+    closed_field!("data_sensitivity", DataSensitivity),
+];
+
 /// The label of `key`, a stored value of the system record's closed field `field` (`stage`,
 /// `production` gives "Production"); None for a field that is not a closed set, or a key the set
 /// does not have. How the audit log shows a record's closed values to a person.
 pub fn value_label(field: &str, key: &str) -> Option<&'static str> {
-    match field {
-        "sourcing" => Sourcing::parse(key).map(Sourcing::label),
-        "stage" => Stage::parse(key).map(Stage::label),
-        "regulated_domain" => RegulatedDomain::parse(key).map(RegulatedDomain::label),
-        "eu_ai_act_category" => EuAiActCategory::parse(key).map(EuAiActCategory::label),
-        "risk_tier" => RiskTier::parse(key).map(RiskTier::label),
-        "data_sensitivity" => DataSensitivity::parse(key).map(DataSensitivity::label),
-        _ => None,
-    }
+    CLOSED_FIELDS
+        .iter()
+        .find(|c| c.field == field)
+        .and_then(|c| (c.label)(key))
 }
 
 /// A certification the system holds, e.g. ISO/IEC 42001, with its expiry.

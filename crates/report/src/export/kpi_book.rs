@@ -4,7 +4,7 @@
 
 use rust_xlsxwriter::{Chart, ChartType, DocProperties, ExcelDateTime, Workbook};
 
-use super::Sheet;
+use super::{Sheet, Stop};
 
 /// An Excel line chart of one KPI: its values are rows `first_row..=last_row` (0-based, header
 /// is row 0) of the first sheet, periods in `category_col`, values in `value_col`.
@@ -21,10 +21,13 @@ pub struct SeriesChart {
 /// Renders `sheets` (each through the same table writer as the register export) into one
 /// workbook, then adds a "Charts" worksheet with `charts` laid out two per row.
 pub fn kpi_workbook(sheets: &[Sheet], charts: &[SeriesChart]) -> Result<Vec<u8>, String> {
-    render(sheets, charts).map_err(|e| e.to_string())
+    render(sheets, charts).map_err(|e| match e {
+        Stop::Failed(m) => m,
+        Stop::Cancelled => "cancelled".into(),
+    })
 }
 
-fn render(sheets: &[Sheet], charts: &[SeriesChart]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+fn render(sheets: &[Sheet], charts: &[SeriesChart]) -> Result<Vec<u8>, Stop> {
     let mut book = Workbook::new();
     if let Some(first) = sheets.first() {
         let created = ExcelDateTime::from_timestamp(first.created.timestamp())?;
@@ -38,7 +41,7 @@ fn render(sheets: &[Sheet], charts: &[SeriesChart]) -> Result<Vec<u8>, rust_xlsx
     }
     for sheet in sheets {
         let ws = book.add_worksheet();
-        super::to_xlsx::write_table(ws, sheet)?;
+        super::to_xlsx::write_table(ws, sheet, &mut |_| true)?;
     }
     if let (Some(data), false) = (sheets.first(), charts.is_empty()) {
         let ws = book.add_worksheet();
@@ -69,5 +72,5 @@ fn render(sheets: &[Sheet], charts: &[SeriesChart]) -> Result<Vec<u8>, rust_xlsx
             ws.insert_chart(row, col, &chart)?;
         }
     }
-    book.save_to_buffer()
+    Ok(book.save_to_buffer()?)
 }

@@ -16,8 +16,28 @@ use steward_domain::sheet::Cell;
 use steward_domain::{Error, Result};
 
 pub use kpi_book::{kpi_workbook, SeriesChart};
-pub use to_csv::to_csv;
-pub use to_xlsx::to_xlsx;
+pub use to_csv::{to_csv, to_csv_with};
+pub use to_xlsx::{to_xlsx, to_xlsx_with};
+
+/// Rows written so far, for a progress bar; return false to stop (nothing is written).
+pub type RowProgress<'a> = dyn FnMut(usize) -> bool + Send + 'a;
+
+/// How often a writer reports its progress, in rows.
+pub const PROGRESS_EVERY: usize = 1000;
+
+/// Why a rendering stopped.
+#[derive(Debug)]
+pub enum Stop {
+    /// The progress callback asked to stop.
+    Cancelled,
+    Failed(String),
+}
+
+impl From<rust_xlsxwriter::XlsxError> for Stop {
+    fn from(e: rust_xlsxwriter::XlsxError) -> Self {
+        Stop::Failed(e.to_string())
+    }
+}
 
 /// The file formats the register exports to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -70,15 +90,27 @@ pub struct Sheet {
 /// Renders `sheet` and writes it to `out` through a temporary file in the same directory that is
 /// renamed into place, so a failed export leaves neither a half-written file nor a stale one.
 pub fn write_file(sheet: &Sheet, format: ExportFormat, out: &Path) -> Result<()> {
+    write_file_with(sheet, format, out, &mut |_| true)
+}
+
+/// As [`write_file`], telling `progress` how many rows were rendered; when it returns false
+/// the export stops with `Error::Cancelled` and nothing is written.
+pub fn write_file_with(
+    sheet: &Sheet,
+    format: ExportFormat,
+    out: &Path,
+    progress: &mut RowProgress<'_>,
+) -> Result<()> {
     let bytes = match format {
-        ExportFormat::Csv => to_csv(sheet),
-        ExportFormat::Xlsx => to_xlsx(sheet),
+        ExportFormat::Csv => to_csv_with(sheet, progress),
+        ExportFormat::Xlsx => to_xlsx_with(sheet, progress),
     }
-    .map_err(|e| {
-        Error::io(
+    .map_err(|e| match e {
+        Stop::Cancelled => Error::Cancelled,
+        Stop::Failed(e) => Error::io(
             out,
             format!("cannot write the {} export: {e}", format.extension()),
-        )
+        ),
     })?;
     write_bytes(&bytes, out)
 }

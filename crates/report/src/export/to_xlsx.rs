@@ -5,17 +5,27 @@
 use chrono::Datelike;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Table, TableColumn, Workbook};
 
-use super::Sheet;
+use super::{RowProgress, Sheet, Stop, PROGRESS_EVERY};
 use steward_domain::sheet::Cell;
 
 const MIN_WIDTH: usize = 8;
 const MAX_WIDTH: usize = 60;
 
 pub fn to_xlsx(sheet: &Sheet) -> Result<Vec<u8>, String> {
-    render(sheet).map_err(|e| e.to_string())
+    match to_xlsx_with(sheet, &mut |_| true) {
+        Ok(bytes) => Ok(bytes),
+        Err(Stop::Failed(e)) => Err(e),
+        Err(Stop::Cancelled) => Err("cancelled".into()),
+    }
 }
 
-fn render(sheet: &Sheet) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+/// As [`to_xlsx`], telling `progress` how many rows were written (every [`PROGRESS_EVERY`]
+/// rows); when it returns false the rendering stops with [`Stop::Cancelled`].
+pub fn to_xlsx_with(sheet: &Sheet, progress: &mut RowProgress<'_>) -> Result<Vec<u8>, Stop> {
+    render(sheet, progress)
+}
+
+fn render(sheet: &Sheet, progress: &mut RowProgress<'_>) -> Result<Vec<u8>, Stop> {
     let mut book = Workbook::new();
     let created = ExcelDateTime::from_timestamp(sheet.created.timestamp())?;
     book.set_properties(
@@ -27,15 +37,16 @@ fn render(sheet: &Sheet) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     );
     // Rows go out as they are written (constant-memory mode), so a 100,000-row register costs a
     // row's worth of worksheet memory, not the sheet's.
-    write_table(book.add_worksheet_with_constant_memory()?, sheet)?;
-    book.save_to_buffer()
+    write_table(book.add_worksheet_with_constant_memory()?, sheet, progress)?;
+    Ok(book.save_to_buffer()?)
 }
 
 /// Writes `sheet` into `ws` as a named Excel table with a frozen header and sized columns.
 pub(super) fn write_table(
     ws: &mut rust_xlsxwriter::Worksheet,
     sheet: &Sheet,
-) -> Result<(), rust_xlsxwriter::XlsxError> {
+    progress: &mut RowProgress<'_>,
+) -> Result<(), Stop> {
     let date_format = Format::new().set_num_format("yyyy-mm-dd");
     ws.set_name(&sheet.name)?;
     // The table first: it writes the header row, and a constant-memory sheet takes rows in order.
@@ -58,6 +69,9 @@ pub(super) fn write_table(
         .map(|h| h.chars().count() + 4)
         .collect();
     for (r, row) in sheet.rows.iter().enumerate() {
+        if r % PROGRESS_EVERY == 0 && r > 0 && !progress(r) {
+            return Err(Stop::Cancelled);
+        }
         let r = r as u32 + 1;
         for (c, cell) in row.iter().enumerate() {
             let col = c as u16;
