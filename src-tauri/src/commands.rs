@@ -5,9 +5,11 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
+use steward_core::api::seal::SealCheck;
 use steward_core::api::wire::{Vocabulary, WireError, WorkspaceInfo};
-use steward_core::api::{self, AuditChoices, AuditPage, AuditQuery, Context, Facets, Workspace};
-use steward_core::audit::ChainReport;
+use steward_core::api::{
+    self, AuditChoices, AuditPage, AuditQuery, AuditVerification, Context, Facets, Workspace,
+};
 use steward_core::clock::{Clock, SystemClock};
 use steward_core::identity::{self, IdentityInfo, Profile};
 use steward_core::pack::{self, PackReport, PackSummary, Progress};
@@ -145,9 +147,18 @@ pub fn audit_choices(s: State<Shell>, entity: Option<String>) -> Reply<AuditChoi
     s.with(|ws| ws.audit_choices(entity.as_deref()))
 }
 
-#[tauri::command]
-pub fn verify_audit(s: State<Shell>) -> Reply<ChainReport> {
+/// The log checked: the chain, every record against it, the seals; off the window's thread, as
+/// a large workspace takes a moment.
+#[tauri::command(async)]
+pub fn verify_audit(s: State<'_, Shell>) -> Reply<AuditVerification> {
     s.with(|ws| ws.verify_audit())
+}
+
+/// Seals the log's head with your identity, unlocked by `passphrase`.
+#[tauri::command(async)]
+pub fn seal_audit(s: State<'_, Shell>, passphrase: String) -> Reply<SealCheck> {
+    let signer = s.unlock(&passphrase)?;
+    s.with(|ws| ws.seal_audit(&signer))
 }
 
 /// The signing identity, or None before one is created.

@@ -1,11 +1,17 @@
 """The audit log in the app: the sample's log filtered by a record and a person, paged, and an
-entry opened to its changes field by field, each entry named rather than numbered."""
+entry opened to its changes field by field, each entry named rather than numbered; verifying it
+(a record changed behind Steward's back named with its field) and sealing it."""
 
 from __future__ import annotations
 
+import os
 import re
+import sqlite3
+import subprocess
 
 from selenium.webdriver.common.by import By
+
+from conftest import steward_bin
 
 
 def choose(app, testid: str, text: str) -> None:
@@ -84,3 +90,49 @@ def test_the_log_is_searched_paged_and_read_field_by_field(sample_app):
     set_date(app, "audit-from", "2030-01-01")
     set_date(app, "audit-to", "2020-01-01")
     app.wait(lambda: "from" in app.find("audit-error").text, "from after to is refused, naming from")
+
+
+PASSPHRASE = "correct horse battery"
+
+
+def test_verifying_names_a_record_changed_behind_stewards_back_and_a_seal_is_made(sample_app, tmp_path):
+    app = sample_app
+    app.click("nav-audit")
+    app.click("audit-verify")
+    result = app.find("audit-result")
+    app.wait(lambda: "Every record is as the log says" in app.find("audit-state").text, "the sample's records are as logged")
+    assert "intact" in app.find("audit-chain").text, "the chain holds"
+    assert "valid" in app.find("audit-seals").text, "the sample's sign-off requests sealed the log"
+    assert "FAILING" not in result.text, "no seal fails"
+
+    # A risk tier changed with plain SQL while the app is open.
+    conn = sqlite3.connect(tmp_path / "data" / "steward.db")
+    conn.execute("UPDATE systems SET risk_tier = 'low' WHERE name = 'Card Fraud Detector'")
+    conn.commit()
+    conn.close()
+    app.click("audit-verify")
+    app.wait(lambda: app.present("audit-findings"), "the changed record is listed")
+    cells = [[td.text for td in tr.find_elements(By.TAG_NAME, "td")] for tr in app.all("audit-finding")]
+    assert len(cells) == 1, f"one record, one field: {cells}"
+    record, message, field, logged, stored = cells[0]
+    assert record == "AI system: Card Fraud Detector", f"named as the log names it: {record}"
+    assert (field, logged, stored) == ("risk_tier", "high", "low"), f"the field, logged and stored: {cells}"
+    assert "behind Steward's back" in message, message
+    app.screenshot("state")
+
+    # Sealing with one's own identity, through the passphrase dialog.
+    subprocess.run(
+        [steward_bin(), "--identity-dir", str(tmp_path / "identity"), "identity", "init",
+         "--name", "Ann Lee", "--role", "Risk officer", "--org", "Acme Mutual"],
+        check=True, capture_output=True, env={**os.environ, "STEWARD_PASSPHRASE": PASSPHRASE},
+    )
+    app.click("audit-seal")
+    app.type("passphrase-input", PASSPHRASE)
+    app.click("passphrase-ok")
+    sealed = app.find("audit-sealed").text
+    assert sealed.startswith("Sealed at entry ") and "by Ann Lee" in sealed, sealed
+    app.wait(lambda: "0 entries after the last valid seal" in app.find("audit-unsealed").text,
+             "nothing is unsealed after the new seal")
+    rows = [r.text for r in app.all("audit-seal-row")]
+    assert any("Ann Lee" in r and "valid" in r for r in rows), f"the new seal is listed as valid: {rows}"
+    app.screenshot("sealed")

@@ -10,11 +10,11 @@ import type { AssessmentSummary } from "./bindings/AssessmentSummary";
 import type { AuditChoices } from "./bindings/AuditChoices";
 import type { AuditPage } from "./bindings/AuditPage";
 import type { AuditQuery } from "./bindings/AuditQuery";
+import type { AuditVerification } from "./bindings/AuditVerification";
 import type { BackupSummary } from "./bindings/BackupSummary";
 import type { BoardView } from "./bindings/BoardView";
 import type { BudgetTarget } from "./bindings/BudgetTarget";
 import type { CalendarQuery } from "./bindings/CalendarQuery";
-import type { ChainReport } from "./bindings/ChainReport";
 import type { ChecklistItem } from "./bindings/ChecklistItem";
 import type { DecisionInput } from "./bindings/DecisionInput";
 import type { Escalation } from "./bindings/Escalation";
@@ -55,6 +55,7 @@ import type { RowsDone } from "./bindings/RowsDone";
 import type { RuleForm } from "./bindings/RuleForm";
 import type { RuleView } from "./bindings/RuleView";
 import type { Scenario } from "./bindings/tco/Scenario";
+import type { SealCheck } from "./bindings/SealCheck";
 import type { SignoffDecision } from "./bindings/SignoffDecision";
 import type { SignoffGate } from "./bindings/SignoffGate";
 import type { SignoffRole } from "./bindings/SignoffRole";
@@ -152,8 +153,15 @@ export function commands(invoke: Invoke) {
     /** The audit log filters' choices; with `entity`, the records of that kind in the log. */
     auditChoices: (entity: string | null): Promise<AuditChoices> =>
       invoke("audit_choices", { entity }),
-    verifyAudit: (): Promise<ChainReport> =>
+    /**
+     * The log checked: the chain, every record against it, the seals; off the window's thread, as
+     * a large workspace takes a moment.
+     */
+    verifyAudit: (): Promise<AuditVerification> =>
       invoke("verify_audit"),
+    /** Seals the log's head with your identity, unlocked by `passphrase`. */
+    sealAudit: (passphrase: string): Promise<SealCheck> =>
+      invoke("seal_audit", { passphrase }),
     /** The signing identity, or None before one is created. */
     identityShow: (): Promise<IdentityInfo | null> =>
       invoke("identity_show"),

@@ -159,11 +159,20 @@ enum AuditCmd {
         #[arg(long)]
         changes: bool,
     },
-    /// Recompute the hash chain; exit 1 and name the first bad entry if it is broken.
+    /// Check the log: the hash chain (the first edited, deleted or reordered entry), every
+    /// record against what the log says it became, and each seal; say how many entries follow
+    /// the last seal. Exit 1 when any of it fails.
     Verify {
         /// Also prove the log still extends the chain head recorded in this audit pack.
         #[arg(long, value_name = "PACK")]
         against: Option<PathBuf>,
+    },
+    /// Seal the log's head with your signing identity (the passphrase is asked for, or read
+    /// from STEWARD_PASSPHRASE): a history rewritten up to it, or a forged entry before it,
+    /// then fails the seal.
+    Seal {
+        #[command(flatten)]
+        signer: reports::SignerArgs,
     },
 }
 
@@ -334,7 +343,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Audit(AuditCmd::Verify { against }) => {
             let report = ws.verify_audit()?;
             let anchor = against.map(|p| ws.verify_chain_against(&p)).transpose()?;
-            output::chain_report(&report, anchor.as_ref(), json)?;
+            output::audit_verification(&report, anchor.as_ref(), json)?;
             let ok = report.is_intact() && anchor.is_none_or(|a| a.extends);
             Ok(if ok {
                 ExitCode::SUCCESS
@@ -342,8 +351,21 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 ExitCode::FAILURE
             })
         }
+        Command::Audit(AuditCmd::Seal { signer }) => {
+            let s = signer.signer(&identity_dir)?;
+            let seal = ws.seal_audit(&s).context("sealing the audit log")?;
+            output::message(
+                json,
+                &format!(
+                    "sealed the audit log at entry {} ({}) as {}, certificate {}",
+                    seal.seq, seal.head, seal.signer, seal.fingerprint
+                ),
+                serde_json::to_value(&seal)?,
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Report(cmd) => reports::report(&ws, cmd, &identity_dir, json),
-        Command::Pack(cmd) => reports::pack(&ws, cmd, &identity_dir, json),
+        Command::Pack(cmd) => reports::pack(&mut ws, cmd, &identity_dir, json),
         Command::Verify { .. } => Ok(ExitCode::SUCCESS), // handled above
         Command::Demo => {
             let n = steward_core::demo::populate(&mut ws)?;
@@ -360,7 +382,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 .map(|p| p.display().to_string())
                 .unwrap_or_default();
             let systems = ws.list_systems(&Default::default())?.len();
-            let chain = ws.verify_audit()?;
+            let chain = ws.verify_chain()?;
             let v = serde_json::json!({
                 "path": path,
                 "schema_version": ws.schema_version()?,

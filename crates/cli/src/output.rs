@@ -3,8 +3,7 @@
 use anyhow::Result;
 use serde::Serialize;
 use steward_core::api::pack::AnchorReport;
-use steward_core::api::{AuditPage, AuditRow};
-use steward_core::audit::ChainReport;
+use steward_core::api::{AuditPage, AuditRow, AuditVerification};
 use steward_core::import::ImportPlan;
 use steward_core::register::AiSystem;
 
@@ -229,17 +228,63 @@ pub fn audit_log(page: &AuditPage, changes: bool, as_json: bool) -> Result<()> {
     Ok(())
 }
 
-pub fn chain_report(r: &ChainReport, anchor: Option<&AnchorReport>, as_json: bool) -> Result<()> {
+/// What `audit verify` found: the chain, the records against the log, each seal, and how many
+/// entries follow the last seal; with `--against`, whether the log extends the pack's chain.
+pub fn audit_verification(
+    r: &AuditVerification,
+    anchor: Option<&AnchorReport>,
+    as_json: bool,
+) -> Result<()> {
     if as_json {
-        return match anchor {
-            None => json(r),
-            Some(a) => json(&serde_json::json!({ "chain": r, "against": a })),
-        };
+        let mut v = serde_json::to_value(r)?;
+        if let Some(a) = anchor {
+            v["against"] = serde_json::to_value(a)?;
+        }
+        return json(&v);
     }
-    match &r.first_bad {
-        None => println!("audit chain intact: {} entries, head {}", r.length, r.head),
+    let c = &r.chain;
+    match &c.first_bad {
+        None => println!("audit chain intact: {} entries, head {}", c.length, c.head),
         Some(b) => println!("audit chain BROKEN at entry {}: {}", b.seq, b.message),
     }
+    let s = &r.state;
+    if s.findings.is_empty() {
+        println!(
+            "state: {} records are as the log says they became",
+            s.records
+        );
+    } else {
+        println!(
+            "state: {} of {} records are NOT as the log says they became:",
+            s.findings.len(),
+            s.records
+        );
+        for f in &s.findings {
+            let id = if f.entity_id.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", f.entity_id)
+            };
+            println!("  {}: {}{id}: {}", f.entity_label, f.name, f.message);
+        }
+    }
+    for n in &s.not_comparable {
+        println!(
+            "  not comparable: {} ({}): {}",
+            n.entity_label, n.count, n.reason
+        );
+    }
+    if r.seals.is_empty() {
+        println!("seals: none");
+    }
+    for seal in &r.seals {
+        let verdict = if seal.valid { "valid" } else { "FAILING" };
+        println!(
+            "seal of entry {} by {} (certificate {}) at {}: {verdict}: {}",
+            seal.seq, seal.signer, seal.fingerprint, seal.sealed_at, seal.message
+        );
+    }
+    println!("unsealed: {} entries after the last valid seal", r.unsealed);
     if let Some(a) = anchor {
         let verdict = if a.extends {
             "extends"

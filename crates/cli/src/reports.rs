@@ -93,7 +93,7 @@ pub fn report(ws: &Workspace, cmd: ReportCmd, identity_dir: &Path, json: bool) -
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn pack(ws: &Workspace, cmd: PackCmd, identity_dir: &Path, json: bool) -> Result<ExitCode> {
+pub fn pack(ws: &mut Workspace, cmd: PackCmd, identity_dir: &Path, json: bool) -> Result<ExitCode> {
     match cmd {
         PackCmd::Create {
             output: out,

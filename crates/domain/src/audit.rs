@@ -1,6 +1,8 @@
 //! The tamper-evident audit log: every change is an entry whose SHA-256 covers the previous
 //! entry's hash and the canonical form of the entry itself. Pure functions; the store keeps rows.
 
+pub mod state;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
@@ -286,6 +288,7 @@ pub const ENTITY_KINDS: &[(&str, &str)] = &[
     ("review_action", "Review action"),
     ("review_budget_target", "Review budget target"),
     ("review_rules", "Review rules"),
+    ("audit_seal", "Audit log seal"),
 ];
 
 /// One field of a record that differs between two versions of it, each value as canonical

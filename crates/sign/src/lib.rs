@@ -1,13 +1,14 @@
 //! Digital signatures: the [`Signer`] (a certificate and its private key), certificate facts
 //! ([`CertInfo`]), detached CMS signatures ([`cms`]) and PDF signatures ([`pdf`]); the person's
-//! signing [`identity`]; signed sign-off request and signature files ([`request_file`]); and
-//! audit [`pack`]s and their verification. No store and no clock (times are passed in).
+//! signing [`identity`]; signed sign-off request and signature files ([`request_file`]); seals
+//! of the audit log ([`seal`]); and audit [`pack`]s and their verification. No store and no clock (times are passed in).
 
 pub mod cms;
 pub mod identity;
 pub mod pack;
 pub mod pdf;
 pub mod request_file;
+pub mod seal;
 
 use chrono::{DateTime, Utc};
 use der::{Decode, DecodePem, Encode, EncodePem};

@@ -1,4 +1,4 @@
-//! Rows of the audit log: append within a write transaction, read in order.
+//! Rows of the audit log: append within a write transaction, read in order; and its seals.
 
 use rusqlite::{params, OptionalExtension};
 
@@ -17,7 +17,55 @@ pub struct Change<'a> {
     pub after: Option<String>,
 }
 
+/// A seal of the log as stored: the entry sealed, its hash, when and by whom, and the CMS
+/// signature over the statement these make (`steward_sign::seal`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SealRow {
+    pub seq: i64,
+    pub head_hash: String,
+    pub sealed_at: String,
+    pub signer: String,
+    pub fingerprint: String,
+    pub cms: Vec<u8>,
+}
+
+fn seal_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SealRow> {
+    Ok(SealRow {
+        seq: r.get(0)?,
+        head_hash: r.get(1)?,
+        sealed_at: r.get(2)?,
+        signer: r.get(3)?,
+        fingerprint: r.get(4)?,
+        cms: r.get(5)?,
+    })
+}
+
 impl Tx<'_> {
+    /// Every entry in sequence order, read inside this transaction.
+    pub fn audit_entries(&self) -> Result<Vec<AuditEntry>> {
+        all_entries(&self.tx)
+    }
+
+    pub fn audit_seals(&self) -> Result<Vec<SealRow>> {
+        all_seals(&self.tx)
+    }
+
+    pub fn insert_seal(&mut self, s: &SealRow) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO audit_seals (seq, head_hash, sealed_at, signer, fingerprint, cms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                s.seq,
+                s.head_hash,
+                s.sealed_at,
+                s.signer,
+                s.fingerprint,
+                s.cms
+            ],
+        )?;
+        Ok(())
+    }
+
     pub fn append_audit(&mut self, c: Change<'_>) -> Result<AuditEntry> {
         let prev: Option<(i64, String)> = self
             .tx
@@ -103,6 +151,12 @@ impl AuditFilter {
     }
 }
 
+fn all_entries(conn: &rusqlite::Connection) -> Result<Vec<AuditEntry>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY seq"))?;
+    let rows = stmt.query_map([], entry)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
     Ok(AuditEntry {
         seq: r.get(0)?,
@@ -118,14 +172,23 @@ fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
     })
 }
 
+fn all_seals(conn: &rusqlite::Connection) -> Result<Vec<SealRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, head_hash, sealed_at, signer, fingerprint, cms FROM audit_seals ORDER BY seq",
+    )?;
+    let rows = stmt.query_map([], seal_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 impl Store {
+    /// Every seal of the log, oldest (lowest entry) first.
+    pub fn audit_seals(&self) -> Result<Vec<SealRow>> {
+        all_seals(&self.conn)
+    }
+
     /// Every entry in sequence order, for verification.
     pub fn audit_entries(&self) -> Result<Vec<AuditEntry>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY seq"))?;
-        let rows = stmt.query_map([], entry)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        all_entries(&self.conn)
     }
 
     /// The entries `f` selects, one page of them in sequence order, and how many it selects in

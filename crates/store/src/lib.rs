@@ -7,7 +7,7 @@ mod calendar;
 mod certs;
 pub use assessments::{AssessmentRow, TemplateRow};
 mod kpi;
-pub use audit_rows::{AuditFilter, Change};
+pub use audit_rows::{AuditFilter, Change, SealRow};
 pub use kpi::{MeasurementRow, StoredValue};
 mod signoff;
 pub use signoff::{ActionRow, BoardRow, RequestRow, RuleRow, SignatureRow};
@@ -39,6 +39,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_reviews.sql"),
     include_str!("migrations/0010_review_signoff.sql"),
     include_str!("migrations/0011_audit_search.sql"),
+    include_str!("migrations/0012_audit_seals.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

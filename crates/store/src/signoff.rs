@@ -165,6 +165,10 @@ fn signatures(c: &Connection, request_id: i64) -> Result<Vec<SignatureRow>> {
 }
 
 impl Tx<'_> {
+    pub fn board_by_name(&self, name: &str) -> Result<Option<BoardRow>> {
+        board_by_name(&self.tx, name)
+    }
+
     pub fn insert_board(&mut self, name: &str, now: &str) -> Result<i64> {
         self.tx
             .execute(

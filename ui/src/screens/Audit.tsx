@@ -1,22 +1,26 @@
 // The audit log, newest first: filtered by record, person, action and dates, a page at a time,
-// each entry named and expandable to its changes field by field; and verification of its hash
-// chain. Core filters, names and diffs; this screen only asks and shows.
+// each entry named and expandable to its changes field by field; its verification (the hash
+// chain, every record against the log, the seals) and sealing it with one's signing identity.
+// Core filters, names, diffs and checks; this screen only asks and shows.
 import { useEffect, useState } from "preact/hooks";
 
 import type { AuditChoices } from "../bindings/AuditChoices";
 import type { AuditPage } from "../bindings/AuditPage";
 import type { AuditRow } from "../bindings/AuditRow";
-import type { ChainReport } from "../bindings/ChainReport";
+import type { AuditVerification } from "../bindings/AuditVerification";
+import type { SealCheck } from "../bindings/SealCheck";
 import type { WireError } from "../bindings/WireError";
 import { asWireError, backend } from "../backend";
 import { ErrorBox } from "../components/ErrorBox";
 import { TableWrap } from "../components/TableWrap";
+import { When } from "../components/When";
 import { type AuditFilters, fieldValue, noAuditFilters, pageLabel, pages, toAuditQuery } from "../lib/audit";
 import { valueOf } from "../lib/dom";
 import { formatTime } from "../lib/format";
 import { keyLabel } from "../lib/signoff";
 import { useAction } from "../lib/useAction";
 import { useVocab } from "../lib/vocab";
+import { PassphraseDialog } from "./SignExport";
 
 export function AuditScreen({ generation }: { generation: number }) {
   const [filters, setFilters] = useState<AuditFilters>(noAuditFilters);
@@ -25,7 +29,9 @@ export function AuditScreen({ generation }: { generation: number }) {
   const [choices, setChoices] = useState<AuditChoices | null>(null);
   const [loadError, setLoadError] = useState<WireError | null>(null);
   const [open, setOpen] = useState<number | null>(null);
-  const [report, setReport] = useState<ChainReport | null>(null);
+  const [report, setReport] = useState<AuditVerification | null>(null);
+  const [sealing, setSealing] = useState(false);
+  const [sealed, setSealed] = useState<SealCheck | null>(null);
   const { busy, error, run } = useAction();
 
   useEffect(() => {
@@ -62,6 +68,16 @@ export function AuditScreen({ generation }: { generation: number }) {
     if (r) setReport(r);
   };
 
+  const seal = async (passphrase: string) => {
+    setSealing(false);
+    setSealed(null);
+    const s = await run(() => backend.sealAudit(passphrase));
+    if (s) {
+      setSealed(s);
+      await verify();
+    }
+  };
+
   const nav = page ? pages(offset, page.total) : { prev: null, next: null };
   const filtered = Object.values(filters).some((v) => v !== "");
 
@@ -73,29 +89,26 @@ export function AuditScreen({ generation }: { generation: number }) {
           {page ? pageLabel(offset, page.entries.length, page.total) : "…"}
         </span>
         <div class="spacer" />
+        <button type="button" data-testid="audit-seal" disabled={busy} onClick={() => setSealing(true)}>
+          Seal the log
+        </button>
         <button type="button" class="primary" data-testid="audit-verify" disabled={busy} onClick={verify}>
-          Verify the chain
+          Verify the log
         </button>
       </header>
       <p class="hint">
-        Every change is an entry whose SHA-256 hash covers the entry before it; verifying recomputes the whole chain.
-        Newest first; open an entry to see what it changed, field by field.
+        Every change is an entry whose SHA-256 hash covers the entry before it. Verifying recomputes the whole chain,
+        compares every record with what the log says it became, and checks each seal: a signature, made with a
+        person's signing key, over the chain as it stood. Newest first; open an entry to see what it changed, field by
+        field.
       </p>
-      {report && (
-        <div class={report.first_bad ? "error-box" : "ok-box"} role="status" data-testid="audit-result">
-          {report.first_bad ? (
-            <p>
-              <strong>The chain is broken at entry {report.first_bad.seq}</strong> ({report.first_bad.kind}):{" "}
-              {report.first_bad.message}
-            </p>
-          ) : (
-            <p>
-              <strong>The chain is intact:</strong> {report.length} {report.length === 1 ? "entry" : "entries"}, head{" "}
-              <code>{report.head.slice(0, 16)}…</code>
-            </p>
-          )}
-        </div>
+      {sealing && <PassphraseDialog onOk={(p) => void seal(p)} onCancel={() => setSealing(false)} />}
+      {sealed && (
+        <p class="ok-box" role="status" data-testid="audit-sealed">
+          Sealed at entry {sealed.seq} by {sealed.signer} (certificate <code>{sealed.fingerprint.slice(0, 16)}…</code>).
+        </p>
       )}
+      {report && <Verification report={report} />}
       {error && <ErrorBox error={error} />}
       <div class="filters" role="search">
         <select aria-label="Kind of record" data-testid="audit-entity" value={filters.entity} onChange={(e) => set("entity", valueOf(e))}>
@@ -181,6 +194,96 @@ export function AuditScreen({ generation }: { generation: number }) {
         </button>
       </div>
     </section>
+  );
+}
+
+/** What verifying found: the chain, the records against the log, each seal, what is unsealed. */
+function Verification({ report }: { report: AuditVerification }) {
+  const { chain, state, seals } = report;
+  return (
+    <div class={report.intact ? "ok-box" : "error-box"} role="status" data-testid="audit-result">
+      <p data-testid="audit-chain">
+        {chain.first_bad ? (
+          <>
+            <strong>The chain is broken at entry {chain.first_bad.seq}</strong> ({chain.first_bad.kind}): {chain.first_bad.message}
+          </>
+        ) : (
+          <>
+            <strong>The chain is intact:</strong> {chain.length} {chain.length === 1 ? "entry" : "entries"}, head{" "}
+            <code>{chain.head.slice(0, 16)}…</code>
+          </>
+        )}
+      </p>
+      <p data-testid="audit-state">
+        {state.findings.length === 0 ? (
+          <>
+            <strong>Every record is as the log says:</strong> {state.records} records compared.
+          </>
+        ) : (
+          <strong>
+            {state.findings.length} of {state.records} records are not as the log says they became:
+          </strong>
+        )}
+      </p>
+      {state.findings.length > 0 && (
+        <TableWrap label="Records not as the log says">
+          <table class="grid compact" data-testid="audit-findings">
+            <thead>
+              <tr>
+                <th>Record</th>
+                <th>What was found</th>
+                <th>Field</th>
+                <th>Logged</th>
+                <th>Stored</th>
+              </tr>
+            </thead>
+            <tbody>
+              {state.findings.map((f) =>
+                (f.fields.length === 0 ? [null] : f.fields).map((x, i) => (
+                  <tr key={`${f.entity}/${f.entity_id}/${i}`} data-testid="audit-finding">
+                    <td>
+                      {i === 0 && (
+                        <>
+                          <span class="muted">{f.entity_label}:</span> {f.name}
+                        </>
+                      )}
+                    </td>
+                    <td>{i === 0 && f.message}</td>
+                    <td>{x?.field ?? "—"}</td>
+                    <td class="before">{x ? fieldValue(x.logged) : "—"}</td>
+                    <td class="after">{x ? fieldValue(x.stored) : "—"}</td>
+                  </tr>
+                )),
+              )}
+            </tbody>
+          </table>
+        </TableWrap>
+      )}
+      {state.not_comparable.length > 0 && (
+        <ul class="muted" data-testid="audit-not-comparable">
+          {state.not_comparable.map((n) => (
+            <li key={n.entity}>
+              Not compared: {n.entity_label} ({n.count}): {n.reason}
+            </li>
+          ))}
+        </ul>
+      )}
+      <p data-testid="audit-unsealed">
+        {seals.length === 0 ? "No seal yet" : `${seals.length} ${seals.length === 1 ? "seal" : "seals"}`};{" "}
+        {report.unsealed} {report.unsealed === 1 ? "entry" : "entries"} after the last valid seal (unsealed).
+      </p>
+      {seals.length > 0 && (
+        <ul data-testid="audit-seals">
+          {seals.map((s) => (
+            <li key={s.seq} data-testid="audit-seal-row">
+              Entry {s.seq}, sealed by {s.signer} (certificate <code>{s.fingerprint.slice(0, 16)}…</code>) at{" "}
+              <When at={s.sealed_at} />: <strong>{s.valid ? "valid" : "FAILING"}</strong>
+              {!s.valid && <> — {s.message}</>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }
 

@@ -297,7 +297,7 @@ fn parse_answers(row: &AssessmentRow) -> Result<Answers> {
 }
 
 /// The audit form of an assessment row: every column, answers as JSON rather than text.
-fn audit_json(row: &AssessmentRow) -> String {
+pub(super) fn audit_json(row: &AssessmentRow) -> String {
     let answers: serde_json::Value =
         serde_json::from_str(&row.answers).unwrap_or(serde_json::Value::Null);
     canonical_json(&serde_json::json!({

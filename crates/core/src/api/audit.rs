@@ -1,6 +1,7 @@
 //! Reading and verifying the audit log: filtered pages of it (the filtering done by the store in
-//! SQL), each entry with its record's name and its changes field by field, and the choices the
-//! filters offer. Writes nothing.
+//! SQL), each entry with its record's name and its changes field by field, the choices the
+//! filters offer, and `verify_audit` (the chain, the records' state through `audit_state`, the
+//! seals through `seal`). Writes nothing.
 
 use std::collections::{HashMap, HashSet};
 
@@ -9,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
+use super::seal::SealCheck;
 use super::Workspace;
+use crate::audit::state::StateReport;
 use crate::audit::{self, AuditChange, AuditEntry, ChainReport, ENTITY_KINDS};
 use crate::store::AuditFilter;
 use crate::{Error, FieldError, Result};
@@ -63,6 +66,27 @@ pub struct AuditRow {
     /// The record's name now, or as the entry recorded it when the record is gone.
     pub name: String,
     pub changes: Vec<AuditChange>,
+}
+
+/// What `audit verify` found: the chain, the state of the records against the log, each seal,
+/// and how many entries follow the last seal that holds.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct AuditVerification {
+    pub chain: ChainReport,
+    pub state: StateReport,
+    pub seals: Vec<SealCheck>,
+    /// Entries after the last seal that holds (every entry when none does).
+    #[ts(type = "number")]
+    pub unsealed: i64,
+    /// The chain is intact, every record is as the log says it became, and every seal holds.
+    pub intact: bool,
+}
+
+impl AuditVerification {
+    pub fn is_intact(&self) -> bool {
+        self.intact
+    }
 }
 
 /// What the filters offer: the kinds of record, the people and actions in the log, and the
@@ -146,8 +170,40 @@ impl Workspace {
     }
 
     /// Recomputes the whole chain and reports the first entry that breaks it.
-    pub fn verify_audit(&self) -> Result<ChainReport> {
+    pub fn verify_chain(&self) -> Result<ChainReport> {
         Ok(audit::verify(&self.store.audit_entries()?))
+    }
+
+    /// Checks the log three ways, from one state of the workspace: the chain (the first entry
+    /// that breaks it), the state (every record as the log says it became), and the seals (each
+    /// signature, and that the history up to its entry is the one sealed), with how many
+    /// entries follow the last seal that holds.
+    pub fn verify_audit(&self) -> Result<AuditVerification> {
+        let _snapshot = self.store.snapshot()?;
+        let entries = self.store.audit_entries()?;
+        let chain = audit::verify(&entries);
+        let state = self.check_state(&entries)?;
+        let seals = super::seal::check_seals(
+            &self.workspace_id()?,
+            &self.store.audit_seals()?,
+            &entries,
+            &chain,
+        );
+        let last = seals
+            .iter()
+            .filter(|s| s.valid)
+            .map(|s| s.seq)
+            .max()
+            .unwrap_or(0);
+        let unsealed = entries.iter().filter(|e| e.seq > last).count() as i64;
+        let intact = chain.is_intact() && state.is_consistent() && seals.iter().all(|s| s.valid);
+        Ok(AuditVerification {
+            chain,
+            state,
+            seals,
+            unsealed,
+            intact,
+        })
     }
 
     fn audit_records(&self, entity: &str) -> Result<Vec<AuditRecord>> {
@@ -320,7 +376,7 @@ impl Workspace {
     }
 
     /// The current names of the records of the kinds in `kinds`, read once per kind.
-    fn names_for<'a>(&self, kinds: impl Iterator<Item = &'a str>) -> Result<Names> {
+    pub(super) fn names_for<'a>(&self, kinds: impl Iterator<Item = &'a str>) -> Result<Names> {
         let kinds: HashSet<&str> = kinds.collect();
         let wants = |ks: &[&str]| ks.iter().any(|k| kinds.contains(k));
         let mut n = Names::default();
@@ -409,7 +465,7 @@ fn some_of(values: &[String]) -> String {
     }
 }
 
-fn entity_label(e: &str) -> String {
+pub(super) fn entity_label(e: &str) -> String {
     ENTITY_KINDS
         .iter()
         .find(|(k, _)| *k == e)
@@ -418,7 +474,7 @@ fn entity_label(e: &str) -> String {
 
 /// Current names by id, for the kinds of record a page holds.
 #[derive(Default)]
-struct Names {
+pub(super) struct Names {
     systems: HashMap<i64, String>,
     kpis: HashMap<i64, (String, i64)>,
     reviews: HashMap<i64, String>,
@@ -427,6 +483,22 @@ struct Names {
 }
 
 impl Names {
+    /// The name of record `entity_id` of `entity`, as an entry holding `doc` shows it.
+    pub(super) fn record_name(&self, entity: &str, entity_id: &str, doc: Option<&str>) -> String {
+        self.name(&AuditEntry {
+            seq: 0,
+            at: String::new(),
+            actor: String::new(),
+            entity: entity.to_string(),
+            entity_id: entity_id.to_string(),
+            action: String::new(),
+            before: None,
+            after: doc.map(str::to_string),
+            prev_hash: String::new(),
+            hash: String::new(),
+        })
+    }
+
     /// The name of the record `e` is about: its current name by kind, else the name the entry
     /// recorded (a deleted record), else its kind and id.
     fn name(&self, e: &AuditEntry) -> String {
@@ -520,6 +592,13 @@ impl Names {
                     Some(d) => format!("{event}, {d}"),
                     None => event,
                 })
+            }
+            "audit_seal" => {
+                let v = document(e)?;
+                Some(format!(
+                    "Sealed by {} at entry {id}",
+                    v.get("signer")?.as_str()?
+                ))
             }
             "calendar_rules" | "review_rules" | "review_budget_target" => {
                 Some(format!("{} of the workspace", entity_label(&e.entity)))

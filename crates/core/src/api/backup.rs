@@ -76,7 +76,7 @@ pub fn restore(file: &Path, data_dir: &Path, ctx: Context) -> Result<BackupSumma
 /// Opens the copy at `at` as a workspace and checks its audit chain; describes it as `shown`.
 fn checked(at: &Path, shown: &Path, ctx: Context) -> Result<BackupSummary> {
     let copy = Workspace::open(at, ctx)?;
-    let chain = copy.verify_audit()?;
+    let chain = copy.verify_chain()?;
     if let Some(b) = chain.first_bad {
         return Err(Error::Integrity(format!(
             "the copy's audit log is broken at entry {} ({}); nothing was kept",

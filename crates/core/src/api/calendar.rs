@@ -25,7 +25,7 @@ use crate::store::{Change, Tx};
 use crate::{Error, Result};
 
 /// The settings key of a workspace's calendar rules override (TOML text).
-const RULES_KEY: &str = "calendar_rules";
+pub(super) const RULES_KEY: &str = "calendar_rules";
 
 /// What asking to retire a system did.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -98,7 +98,7 @@ impl Workspace {
             Some(t) => Rules::from_toml(t, origin)?,
             None => Rules::default_rules(),
         };
-        self.set_file_setting(RULES_KEY, "calendar_rules", text)?;
+        self.set_file_setting(RULES_KEY, ("calendar_rules", "workspace"), text)?;
         Ok(rules)
     }
 

@@ -23,7 +23,7 @@ use crate::store::Change;
 use crate::{Error, Result};
 
 /// The settings key prefix of a mapping profile.
-const PROFILE_KEY: &str = "import_profile:";
+pub(super) const PROFILE_KEY: &str = "import_profile:";
 
 /// How to read a register file: the sheet, and a mapping (a profile's or a file's).
 #[derive(Debug, Clone, Default)]
@@ -293,14 +293,22 @@ impl Workspace {
         }
         systems::resolve_mapping(mapping, name).map_err(|errors| mapping_error(name, errors))?;
         let key = format!("{PROFILE_KEY}{name}");
-        self.set_file_setting(&key, "import_profile", Some(&mapping.to_toml()))
+        self.set_file_setting(&key, ("import_profile", name), Some(&mapping.to_toml()))
     }
 
     /// Deletes the profile `name`, audited.
     pub fn delete_import_profile(&mut self, name: &str) -> Result<()> {
+        // Refuses a name no profile has, listing those saved.
         self.import_profile(name)?;
-        let key = format!("{PROFILE_KEY}{}", name.trim());
-        self.set_file_setting(&key, "import_profile", None)
+        // The profile as it was saved: a name given in another case deletes it too.
+        let name = self
+            .import_profiles()?
+            .into_iter()
+            .map(|(n, _)| n)
+            .find(|n| n.eq_ignore_ascii_case(name.trim()))
+            .unwrap_or_else(|| name.trim().to_string());
+        let key = format!("{PROFILE_KEY}{name}");
+        self.set_file_setting(&key, ("import_profile", &name), None)
     }
 }
 

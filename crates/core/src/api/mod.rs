@@ -3,6 +3,7 @@
 
 pub mod assess;
 mod audit;
+mod audit_state;
 pub mod backup;
 mod calendar;
 mod certs;
@@ -15,6 +16,7 @@ pub mod review;
 mod review_pack;
 pub mod review_rules;
 pub mod review_sign;
+pub mod seal;
 pub mod signoff;
 mod systems;
 pub mod tco;
@@ -29,7 +31,9 @@ use crate::store::{Change, Store};
 pub use crate::store::{APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
 use crate::{Error, Result};
 
-pub use audit::{AuditChoices, AuditPage, AuditQuery, AuditRecord, AuditRow, EntityKind};
+pub use audit::{
+    AuditChoices, AuditPage, AuditQuery, AuditRecord, AuditRow, AuditVerification, EntityKind,
+};
 pub use calendar::RetireOutcome;
 pub use export::RowsDone;
 pub use import::{ImportOptions, ImportProfile, ImportProgress, ImportRequest};
@@ -120,10 +124,16 @@ impl Workspace {
         self.store.schema_version()
     }
 
-    /// Keeps the text of a file a person set (a rules override) as the setting `key`, or removes
-    /// it with `None`, with its audit entry on `entity` ("set" or "reset", the texts before and
-    /// after as JSON strings) in the same transaction. The caller checks the text first.
-    fn set_file_setting(&mut self, key: &str, entity: &str, text: Option<&str>) -> Result<()> {
+    /// Keeps the text of a file a person set (a rules override, a mapping profile) as the
+    /// setting `key`, or removes it with `None`, with its audit entry on record `entity_id` of
+    /// `entity` ("set" or "reset", the texts before and after as JSON strings) in the same
+    /// transaction. The caller checks the text first.
+    fn set_file_setting(
+        &mut self,
+        key: &str,
+        (entity, entity_id): (&str, &str),
+        text: Option<&str>,
+    ) -> Result<()> {
         let (now, actor) = (self.ctx.timestamp(), self.ctx.actor.clone());
         self.store.write(|tx| {
             let before = tx.setting(key)?;
@@ -132,14 +142,20 @@ impl Workspace {
                 at: now.clone(),
                 actor: &actor,
                 entity,
-                entity_id: "workspace".into(),
+                entity_id: entity_id.into(),
                 action: if text.is_some() { "set" } else { "reset" },
-                before: before.map(|b| canonical_json(&b)),
-                after: text.map(|t| canonical_json(&t)),
+                before: before.as_deref().map(setting_doc),
+                after: text.map(setting_doc),
             })?;
             Ok(())
         })
     }
+}
+
+/// The audited form of a file a person set as a setting (rules, a mapping profile): its text as
+/// a JSON string.
+pub(super) fn setting_doc(text: &str) -> String {
+    canonical_json(&text)
 }
 
 /// The default data directory: the platform's per-user data directory for Steward

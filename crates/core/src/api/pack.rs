@@ -75,7 +75,7 @@ impl Workspace {
 
     /// The audit chain as it stands: its length and head hash.
     pub fn chain_anchor(&self) -> Result<ChainAnchor> {
-        let r = self.verify_audit()?;
+        let r = self.verify_chain()?;
         if let Some(b) = r.first_bad {
             return Err(Error::Integrity(format!(
                 "the audit log is broken at entry {} ({}); a pack must not vouch for it",
@@ -88,15 +88,17 @@ impl Workspace {
         })
     }
 
-    /// Writes a signed audit pack of the whole workspace to `out`.
+    /// Writes a signed audit pack of the whole workspace to `out`. The signer seals the log
+    /// first (audited), so the pack ends at a seal and carries every seal of the log.
     pub fn create_pack(
-        &self,
+        &mut self,
         signer: &Signer,
         out: &Path,
         progress: &mut ProgressFn<'_>,
     ) -> Result<PackSummary> {
+        self.seal_audit(signer)?;
         // Every file of the pack is read from one state of the workspace, whatever is being
-        // changed meanwhile: the chain head, the audit log and the register agree.
+        // changed meanwhile: the chain head, the audit log, the seals and the register agree.
         let _snapshot = self.store.snapshot()?;
         let anchor = self.chain_anchor()?;
         let scenarios = self.tco_pack_stems()?;
@@ -140,6 +142,18 @@ impl Workspace {
                 bytes: audit,
             },
         ];
+        // Each seal of the log: the statement signed, and its signature.
+        for (statement, cms) in self.seal_statements()? {
+            let path = pack::seal_path(statement.seq);
+            files.push(PackFile {
+                path: format!("{path}.p7s"),
+                bytes: cms,
+            });
+            files.push(PackFile {
+                path,
+                bytes: statement.bytes(),
+            });
+        }
         // Each stored TCO scenario: its signed report and its live-formula workbook.
         for (i, (st, stem)) in scenarios.iter().enumerate() {
             let key = st.id.to_string();
@@ -188,7 +202,7 @@ impl Workspace {
     pub fn verify_chain_against(&self, pack_path: &Path) -> Result<AnchorReport> {
         let manifest = read_manifest(pack_path)?;
         let anchored = manifest.audit_chain;
-        let report = self.verify_audit()?;
+        let report = self.verify_chain()?;
         let current = ChainAnchor {
             length: report.length,
             head: report.head.clone(),

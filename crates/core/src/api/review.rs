@@ -19,13 +19,13 @@ use crate::register::{AiSystem, Stage};
 use crate::review::{
     roi, BudgetLine, Disposition, Recommendation, ReviewRules, ReviewState, Scorecard,
 };
-use crate::store::{Change, ReviewActionRow, ReviewRow};
+use crate::store::{Change, ReviewActionRow, ReviewRow, Tx};
 use crate::{Error, FieldError, Result};
 
 /// The settings key of a workspace's own review rules (TOML).
 pub(super) const RULES_KEY: &str = "review_rules";
 /// The settings key of the board's target budget split (JSON).
-const BUDGET_KEY: &str = "review_budget_target";
+pub(super) const BUDGET_KEY: &str = "review_budget_target";
 
 /// Someone at the meeting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -434,7 +434,7 @@ impl Workspace {
             Some(t) => ReviewRules::from_toml(t, origin)?,
             None => ReviewRules::default_rules(),
         };
-        self.set_file_setting(RULES_KEY, "review_rules", text)?;
+        self.set_file_setting(RULES_KEY, ("review_rules", "workspace"), text)?;
         Ok(rules)
     }
 
@@ -501,15 +501,7 @@ impl Workspace {
         let (now, actor) = (self.ctx.timestamp(), self.ctx.actor.clone());
         let id = self.store.write(|tx| {
             let id = tx.insert_review(&d.period, &header, &now)?;
-            tx.append_audit(Change {
-                at: now.clone(),
-                actor: &actor,
-                entity: "review",
-                entity_id: id.to_string(),
-                action: "create",
-                before: None,
-                after: Some(header.clone()),
-            })?;
+            audit_review(tx, id, None, "create", &now, &actor)?;
             Ok(id)
         })?;
         self.review(&id.to_string())
@@ -531,15 +523,7 @@ impl Workspace {
         let (now, actor) = (self.ctx.timestamp(), self.ctx.actor.clone());
         self.store.write(|tx| {
             tx.update_review_header(row.id, &header, &now)?;
-            tx.append_audit(Change {
-                at: now.clone(),
-                actor: &actor,
-                entity: "review",
-                entity_id: row.id.to_string(),
-                action: "update",
-                before: Some(row.header.clone()),
-                after: Some(header.clone()),
-            })
+            audit_review(tx, row.id, Some(&row), "update", &now, &actor)
         })?;
         self.review(&row.id.to_string())
     }
@@ -912,18 +896,7 @@ impl Workspace {
         let (now, actor) = (self.ctx.timestamp(), self.ctx.actor.clone());
         self.store.write(|tx| {
             tx.freeze_review(row.id, &snapshot, &hash, &now, &actor)?;
-            tx.append_audit(Change {
-                at: now.clone(),
-                actor: &actor,
-                entity: "review",
-                entity_id: row.id.to_string(),
-                action: "freeze",
-                before: None,
-                after: Some(canonical_json(&serde_json::json!({
-                    "period": row.period,
-                    "snapshot_sha256": hash,
-                }))),
-            })
+            audit_review(tx, row.id, Some(&row), "freeze", &now, &actor)
         })?;
         // Nothing the scorecards read has changed since they were gathered: the view compares
         // the snapshot as stored with them rather than gathering them again.
@@ -1287,16 +1260,9 @@ impl Workspace {
             if row.state == ReviewState::Frozen.key()
                 && in_scope.iter().all(|id| decided.contains(id))
             {
+                let before = tx.review(row.id)?;
                 tx.set_review_state(row.id, ReviewState::Decided.key(), &now)?;
-                tx.append_audit(Change {
-                    at: now.clone(),
-                    actor: &actor,
-                    entity: "review",
-                    entity_id: row.id.to_string(),
-                    action: "decided",
-                    before: Some(canonical_json(&ReviewState::Frozen)),
-                    after: Some(canonical_json(&ReviewState::Decided)),
-                })?;
+                audit_review(tx, row.id, before.as_ref(), "decided", &now, &actor)?;
             }
             Ok(())
         })?;
@@ -1378,13 +1344,7 @@ impl Workspace {
                 entity_id: id.to_string(),
                 action: "create",
                 before: None,
-                after: Some(canonical_json(&serde_json::json!({
-                    "review": row.period,
-                    "system": sys.draft.name,
-                    "title": a.title,
-                    "owner": a.owner,
-                    "due": a.due,
-                }))),
+                after: Some(review_action_doc(&a, &row.period, &sys.draft.name)),
             })?;
             Ok(id)
         })?;
@@ -1504,6 +1464,58 @@ impl Workspace {
             actions_closed,
         })
     }
+}
+
+/// The audited form of a review: its period, state, header and, once frozen, the snapshot's
+/// hash and who froze it when. Every change of a review logs this whole, before and after.
+pub(super) fn review_doc(r: &ReviewRow) -> String {
+    let header: serde_json::Value = serde_json::from_str(&r.header)
+        .unwrap_or_else(|_| serde_json::Value::String(r.header.clone()));
+    canonical_json(&serde_json::json!({
+        "period": r.period,
+        "state": r.state,
+        "header": header,
+        "snapshot_sha256": r.snapshot_hash,
+        "frozen_at": r.frozen_at,
+        "frozen_by": r.frozen_by,
+    }))
+}
+
+/// Appends the entry of a change to review `id` (made already in `tx`): the review as it was
+/// (`before`) and as it now is.
+pub(super) fn audit_review(
+    tx: &mut Tx<'_>,
+    id: i64,
+    before: Option<&ReviewRow>,
+    action: &str,
+    now: &str,
+    actor: &str,
+) -> Result<()> {
+    let after = tx.review(id)?.ok_or_else(|| {
+        Error::Integrity(format!("review #{id} cannot be read back after its change"))
+    })?;
+    tx.append_audit(Change {
+        at: now.to_string(),
+        actor,
+        entity: "review",
+        entity_id: id.to_string(),
+        action,
+        before: before.map(review_doc),
+        after: Some(review_doc(&after)),
+    })?;
+    Ok(())
+}
+
+/// The audited form of a review's action: the review's period and the system's name (which
+/// follows the system, so `audit verify` does not compare it), the title, owner and due date.
+pub(super) fn review_action_doc(a: &ReviewActionRow, period: &str, system: &str) -> String {
+    canonical_json(&serde_json::json!({
+        "review": period,
+        "system": system,
+        "title": a.title,
+        "owner": a.owner,
+        "due": a.due,
+    }))
 }
 
 pub(super) fn header_of(r: &ReviewRow) -> Result<ReviewDraft> {

@@ -11,12 +11,11 @@ use ts_rs::TS;
 use super::review::{decision_of, header_of, snapshot_of, Attendee, DecisionView};
 use super::signoff::RequestView;
 use super::Workspace;
-use crate::audit::canonical_json;
 use crate::register::RiskTier;
 use crate::review::ReviewState;
 use crate::sign::request_file::RequestDoc;
 use crate::signoff::{Gate, Snapshot, Status};
-use crate::store::{Change, ReviewRow, Tx};
+use crate::store::{ReviewRow, Tx};
 use crate::{Error, Result};
 
 /// What the board signs for a review: who met, on what (the frozen snapshot's SHA-256), and
@@ -72,19 +71,7 @@ pub(super) fn mark_signed(
         return Ok(());
     }
     tx.set_review_state(review_id, ReviewState::Signed.key(), now)?;
-    tx.append_audit(Change {
-        at: now.to_string(),
-        actor,
-        entity: "review",
-        entity_id: review_id.to_string(),
-        action: "signed",
-        before: Some(canonical_json(&ReviewState::Decided)),
-        after: Some(canonical_json(&serde_json::json!({
-            "state": ReviewState::Signed,
-            "request": request_id,
-        }))),
-    })?;
-    Ok(())
+    super::review::audit_review(tx, review_id, Some(&row), "signed", now, actor)
 }
 
 fn state_of(row: &ReviewRow) -> ReviewState {

@@ -281,6 +281,25 @@ pub(super) fn board_not_found(name: &str) -> Error {
     })
 }
 
+/// The audited form of a review board: its name and members (as the store lists them). Its
+/// entries log this whole; `audit verify` reads the stored board through it.
+pub(super) fn board_doc(b: &BoardRow) -> String {
+    canonical_json(&serde_json::json!({ "name": b.name, "members": b.members }))
+}
+
+/// The audited form of a sign-off rule: the board (by its name, which never changes) and the
+/// rule.
+pub(super) fn rule_doc(board: &str, spec: &RuleSpec) -> String {
+    canonical_json(&serde_json::json!({ "board": board, "spec": spec }))
+}
+
+/// The audited form of a condition of an approval.
+pub(super) fn action_doc(a: &ActionRow) -> String {
+    canonical_json(&serde_json::json!({
+        "request": a.request_id, "text": a.text, "owner": a.owner, "due": a.due
+    }))
+}
+
 impl Workspace {
     /// Creates an empty review board.
     pub fn create_board(&mut self, name: &str) -> Result<BoardView> {
@@ -294,6 +313,9 @@ impl Workspace {
         let (now, actor) = (self.ctx.timestamp(), self.ctx.actor.clone());
         self.store.write(|tx| {
             let id = tx.insert_board(&name, &now)?;
+            let after = tx
+                .board_by_name(&name)?
+                .ok_or_else(|| board_not_found(&name))?;
             tx.append_audit(Change {
                 at: now.clone(),
                 actor: &actor,
@@ -301,7 +323,7 @@ impl Workspace {
                 entity_id: id.to_string(),
                 action: "create",
                 before: None,
-                after: Some(canonical_json(&serde_json::json!({ "name": name }))),
+                after: Some(board_doc(&after)),
             })
         })?;
         self.board(&name)
@@ -347,20 +369,26 @@ impl Workspace {
                     after: Some(canonical_json(&info)),
                 })?;
             }
+            let before = tx
+                .board_by_name(&b.name)?
+                .ok_or_else(|| board_not_found(&b.name))?;
             if !tx.insert_member(b.id, &member)? {
                 return Err(Error::Conflict(format!(
                     "the certificate {} already holds the role {role} on board {:?}; nothing was changed",
                     info.fingerprint_sha256, b.name
                 )));
             }
+            let after = tx
+                .board_by_name(&b.name)?
+                .ok_or_else(|| board_not_found(&b.name))?;
             tx.append_audit(Change {
                 at: now.clone(),
                 actor: &actor,
                 entity: "signoff_board",
                 entity_id: b.id.to_string(),
                 action: "add_member",
-                before: None,
-                after: Some(canonical_json(&member)),
+                before: Some(board_doc(&before)),
+                after: Some(board_doc(&after)),
             })
         })?;
         self.board(board)
@@ -413,10 +441,8 @@ impl Workspace {
                 entity: "signoff_rule",
                 entity_id: format!("{gate}/{tier}"),
                 action: if before.is_some() { "update" } else { "create" },
-                before: before.as_ref().map(|r| canonical_json(&r.spec)),
-                after: Some(canonical_json(
-                    &serde_json::json!({ "board": b.name, "spec": spec }),
-                )),
+                before: before.as_ref().map(|r| rule_doc(&r.board, &r.spec)),
+                after: Some(rule_doc(&b.name, &spec)),
             })
         })?;
         rule_view(
@@ -659,10 +685,13 @@ impl Workspace {
             .collect()
     }
 
-    /// The request file for `key`, signed by the requester.
-    pub fn export_request(&self, key: &str, signer: &Signer) -> Result<Vec<u8>> {
+    /// The request file for `key`, signed by the requester, who seals the log with the same
+    /// identity (audited) as they sign.
+    pub fn export_request(&mut self, key: &str, signer: &Signer) -> Result<Vec<u8>> {
         let r = self.request_row(key)?;
-        file::write_request(&r.doc, signer, self.ctx.clock.now())
+        let bytes = file::write_request(&r.doc, signer, self.ctx.clock.now())?;
+        self.seal_audit(signer)?;
+        Ok(bytes)
     }
 
     /// Imports one signer's signature file after every check: its signature over its content,
@@ -758,9 +787,7 @@ impl Workspace {
                     entity_id: aid.to_string(),
                     action: "create",
                     before: None,
-                    after: Some(canonical_json(&serde_json::json!({
-                        "request": r.id, "text": action.text, "owner": action.owner, "due": action.due
-                    }))),
+                    after: Some(action_doc(&action)),
                 })?;
             }
             Ok(())

@@ -25,7 +25,7 @@ pub fn register_report(
     generated_by: &str,
 ) -> Result<Report> {
     let systems = ws.list_systems(&SystemQuery::default())?;
-    let chain = ws.verify_audit()?;
+    let chain = ws.verify_chain()?;
     let workspace = workspace_name(ws);
     let n = systems.len();
     let date = generated_at.format("%Y-%m-%d").to_string();

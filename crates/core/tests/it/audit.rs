@@ -23,7 +23,7 @@ fn check(tamper: &str, expected: Option<(i64, BreakKind)>) {
             .expect("stage Alpha");
         ws.add_system(draft("Gamma")).expect("add Gamma");
         assert_eq!(
-            ws.verify_audit().expect("verify").length,
+            ws.verify_audit().expect("verify").chain.length,
             5,
             "five changes, five entries"
         );
@@ -34,7 +34,7 @@ fn check(tamper: &str, expected: Option<(i64, BreakKind)>) {
     }
     let ws = workspace(dir.path());
     let report = ws.verify_audit().expect("verify runs");
-    let got = report.first_bad.as_ref().map(|b| (b.seq, b.kind));
+    let got = report.chain.first_bad.as_ref().map(|b| (b.seq, b.kind));
     assert_eq!(
         got, expected,
         "first bad entry after {tamper:?}: {report:?}"
@@ -108,6 +108,7 @@ fn rewritten_history_with_recomputed_hash_breaks_the_link() {
     .expect("forge");
     let report = workspace(dir.path()).verify_audit().expect("verify");
     let b = report
+        .chain
         .first_bad
         .expect("the forged entry must break the chain");
     assert_eq!(

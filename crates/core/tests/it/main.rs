@@ -2,6 +2,7 @@
 mod assess;
 mod assessments;
 mod audit;
+mod audit_state;
 mod calendar;
 mod export;
 mod identity;
@@ -16,6 +17,7 @@ mod review_pack;
 mod review_rules;
 mod review_sign;
 mod sample;
+mod seal;
 mod sign;
 mod signoff;
 mod store;

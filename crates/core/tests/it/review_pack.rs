@@ -527,8 +527,8 @@ fn a_pack_is_one_state_of_the_workspace_while_another_process_writes() {
         report.findings
     );
     assert_eq!(
-        manifest.audit_chain.length, 5,
-        "the chain as the pack began"
+        manifest.audit_chain.length, 6,
+        "the chain as the pack began: five systems and the seal the pack makes"
     );
     // The pack's register holds the five systems of that state, none added meanwhile.
     let file = std::fs::File::open(&out).expect("opens");

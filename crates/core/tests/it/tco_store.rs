@@ -25,7 +25,7 @@ fn llm(systems: &[&str]) -> Scenario {
 }
 
 fn audit_len(ws: &Workspace) -> i64 {
-    ws.verify_audit().expect("audit").length
+    ws.verify_audit().expect("audit").chain.length
 }
 
 /// The validation problems of `e`, as "field: message" lines.

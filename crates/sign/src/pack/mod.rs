@@ -31,6 +31,12 @@ pub const SIGNER_PEM: &str = "signer.pem";
 /// Files a pack holds besides those the manifest lists.
 pub const CONTROL_FILES: [&str; 4] = [MANIFEST, MANIFEST_SIG, SUMS, SUMS_SIG];
 
+/// Where a pack keeps the seal of entry `seq`: the statement signed (its canonical JSON); its
+/// signature is beside it with `.p7s` added.
+pub fn seal_path(seq: i64) -> String {
+    format!("seals/seal-{seq}.json")
+}
+
 /// One file to put in a pack.
 pub struct PackFile {
     /// Path inside the zip, with '/' separators, e.g. `reports/register.pdf`.
@@ -121,6 +127,12 @@ const HOW_TO_VERIFY: &str = "How to check this audit pack without Steward
 
 4. Each PDF report carries its own signature (prints \"Signature is Valid.\"):
      pdfsig reports/*.pdf
+
+5. Each seal of the audit log (seals/seal-N.json: the entry N and its hash, who sealed, when)
+   is signed (prints \"CMS Verification successful\"); the hash it names is the one of row N
+   in data/audit-log.csv:
+     openssl cms -verify -binary -inform DER -in seals/seal-N.json.p7s \\
+         -content seals/seal-N.json -noverify -out /dev/null
 
 With Steward, `steward verify PACK.zip` does all of this and also checks that no file is missing or
 extra, and `steward audit verify --against PACK.zip` proves a workspace's audit log still extends

@@ -1,7 +1,7 @@
 //! Checking a pack: every hash, both signatures, each PDF's signatures, and that no file is
 //! missing or extra. Each finding names the file it concerns.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::Path;
 
@@ -9,6 +9,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::{sha256_hex, Manifest, CONTROL_FILES, FORMAT, MANIFEST, MANIFEST_SIG, SUMS, SUMS_SIG};
+use crate::seal::{self, SealStatement};
 use crate::{cms, pdf, CertInfo};
 use steward_domain::error::Remedy;
 use steward_domain::Result;
@@ -213,7 +214,10 @@ fn check<R: Read + std::io::Seek>(
     // What is read whole: the control files and the sign-off files.
     let mut contents = std::collections::BTreeMap::new();
     for name in &names {
-        if !CONTROL_FILES.contains(&name.as_str()) && !name.starts_with("signoffs/") {
+        if !CONTROL_FILES.contains(&name.as_str())
+            && !name.starts_with("signoffs/")
+            && !name.starts_with("seals/")
+        {
             continue;
         }
         match inflate(&mut zip, name, MAX_CONTROL_BYTES, true) {
@@ -321,7 +325,10 @@ fn check<R: Read + std::io::Seek>(
         }
     }
     check_signoffs(&contents, f);
-    check_audit_log(&mut zip, &manifest, f);
+    let seals = read_seals(&contents, &listed, trusted, f);
+    let wanted: BTreeSet<i64> = seals.iter().map(|(_, s, _)| s.seq).collect();
+    let hashes = check_audit_log(&mut zip, &manifest, &wanted, f);
+    check_seals(&seals, &hashes, &manifest, f);
     for name in &names {
         if !listed.contains(name.as_str()) && !CONTROL_FILES.contains(&name.as_str()) {
             f.error(
@@ -333,22 +340,28 @@ fn check<R: Read + std::io::Seek>(
     Some(manifest)
 }
 
+/// The pack's audit log, as `pack create` writes it.
+const AUDIT_LOG: &str = "data/audit-log.csv";
+
 /// The pack's audit log (`data/audit-log.csv`, as `pack create` writes it) must end where the
 /// manifest says the chain stood: as many entries as its length, numbered 1 to N, the last with
 /// its head hash. A pack whose files were read while the workspace changed, or whose log was
 /// cut or extended and the manifest signed again, fails here.
+/// Returns the hashes of the entries `wanted` (those the pack's seals name) as the log holds
+/// them.
 fn check_audit_log<R: Read + std::io::Seek>(
     zip: &mut zip::ZipArchive<R>,
     manifest: &Manifest,
+    wanted: &BTreeSet<i64>,
     f: &mut Findings,
-) {
-    const LOG: &str = "data/audit-log.csv";
-    let Some(listed) = manifest.files.iter().find(|e| e.path == LOG) else {
-        return;
+) -> BTreeMap<i64, String> {
+    let mut hashes = BTreeMap::new();
+    let Some(listed) = manifest.files.iter().find(|e| e.path == AUDIT_LOG) else {
+        return hashes;
     };
     let anchor = &manifest.audit_chain;
-    let Ok(entry) = zip.by_name(LOG) else {
-        return; // already reported as missing
+    let Ok(entry) = zip.by_name(AUDIT_LOG) else {
+        return hashes; // already reported as missing
     };
     let mut reader = csv::Reader::from_reader(entry.take(listed.size.min(MAX_ENTRY_BYTES)));
     let columns = reader.headers().ok().map(|h| {
@@ -359,37 +372,43 @@ fn check_audit_log<R: Read + std::io::Seek>(
     });
     let Some((Some(seq_col), Some(hash_col))) = columns else {
         f.error(
-            Some(LOG),
+            Some(AUDIT_LOG),
             "has no seq and hash columns: not the pack's audit log",
         );
-        return;
+        return hashes;
     };
     let (mut rows, mut last_hash) = (0i64, String::new());
     for (i, record) in reader.records().enumerate() {
         let Ok(record) = record else {
-            f.error(Some(LOG), format!("row {} cannot be read as CSV", i + 2));
-            return;
+            f.error(
+                Some(AUDIT_LOG),
+                format!("row {} cannot be read as CSV", i + 2),
+            );
+            return hashes;
         };
         rows += 1;
         let seq = record.get(seq_col).unwrap_or("");
         if seq.parse::<i64>().ok() != Some(rows) {
             f.error(
-                Some(LOG),
+                Some(AUDIT_LOG),
                 format!(
                     "row {} holds entry {seq:?} where entry {rows} belongs",
                     i + 2
                 ),
             );
-            return;
+            return hashes;
         }
         record
             .get(hash_col)
             .unwrap_or("")
             .clone_into(&mut last_hash);
+        if wanted.contains(&rows) {
+            hashes.insert(rows, last_hash.clone());
+        }
     }
     if rows != anchor.length || (rows > 0 && last_hash != anchor.head) {
         f.error(
-            Some(LOG),
+            Some(AUDIT_LOG),
             format!(
                 "does not end at the chain head the manifest records: {rows} entries ending in {}, \
                  the manifest says {} ending in {}; the pack's files were not read from one state",
@@ -400,13 +419,14 @@ fn check_audit_log<R: Read + std::io::Seek>(
         );
     } else {
         f.ok(
-            Some(LOG),
+            Some(AUDIT_LOG),
             format!(
                 "ends at the chain head the manifest records ({rows} entries, {})",
                 short(&anchor.head)
             ),
         );
     }
+    hashes
 }
 
 /// Each sign-off signature file (`signoffs/request-N/sig-K.json`): its signature over its
@@ -456,6 +476,99 @@ fn check_signoffs(contents: &std::collections::BTreeMap<String, Vec<u8>>, f: &mu
                 ),
             ),
             Err(e) => f.error(Some(name), e.to_string()),
+        }
+    }
+}
+
+/// Each seal the pack lists (`seals/seal-N.json` and its `.p7s`): the signature over the
+/// statement, by the certificate it names, for entry N. The seals whose signature holds are
+/// returned to be checked against the pack's log, each with whether its signer is one the
+/// person verifying trusts. A seal by a colleague they have not trusted still counts: the
+/// pack's signer, whom they do trust, vouches for the file as for every other.
+fn read_seals(
+    contents: &BTreeMap<String, Vec<u8>>,
+    listed: &BTreeSet<&str>,
+    trusted: &[CertInfo],
+    f: &mut Findings,
+) -> Vec<(String, SealStatement, bool)> {
+    let mut out = Vec::new();
+    for (name, data) in contents {
+        let Some(n) = name
+            .strip_prefix("seals/seal-")
+            .and_then(|r| r.strip_suffix(".json"))
+        else {
+            continue;
+        };
+        if !listed.contains(name.as_str()) {
+            continue; // reported as an added file
+        }
+        let sig_name = format!("{name}.p7s");
+        let Some(sig) = contents.get(&sig_name) else {
+            f.error(
+                Some(name),
+                format!("the seal is not signed: {sig_name} is missing"),
+            );
+            continue;
+        };
+        match seal::check_file(data, sig) {
+            Err(e) => f.error(Some(name), e.to_string()),
+            Ok((st, _)) if n.parse::<i64>().ok() != Some(st.seq) => f.error(
+                Some(name),
+                format!("seals entry {}, not the entry its name says ({n})", st.seq),
+            ),
+            Ok((st, cert)) => out.push((name.clone(), st, trust(&cert, trusted).is_ok())),
+        }
+    }
+    out
+}
+
+/// Each signed seal against the pack's log: the entry it names must be in the log with the
+/// hash sealed, or the history up to it was rewritten after it was sealed.
+fn check_seals(
+    seals: &[(String, SealStatement, bool)],
+    hashes: &BTreeMap<i64, String>,
+    manifest: &Manifest,
+    f: &mut Findings,
+) {
+    for (name, st, trusted) in seals {
+        let who = if *trusted {
+            "a certificate you trust"
+        } else {
+            "a certificate you have not said you trust; the pack's signer vouches for the file"
+        };
+        match hashes.get(&st.seq) {
+            _ if st.seq > manifest.audit_chain.length => f.error(
+                Some(name),
+                format!(
+                    "seals entry {}, beyond the {} entries of the pack's log",
+                    st.seq, manifest.audit_chain.length
+                ),
+            ),
+            Some(h) if *h == st.head => f.ok(
+                Some(name),
+                format!(
+                    "valid seal by {} ({}, {who}) of entry {} ({}), sealed {}",
+                    st.signer,
+                    short(&st.certificate),
+                    st.seq,
+                    short(&st.head),
+                    st.sealed_at
+                ),
+            ),
+            Some(h) => f.error(
+                Some(name),
+                format!(
+                    "FAILING: entry {} of {AUDIT_LOG} has the hash {}, the seal says {}: the \
+                     history up to it was rewritten after it was sealed",
+                    st.seq,
+                    short(h),
+                    short(&st.head)
+                ),
+            ),
+            None => f.error(
+                Some(name),
+                format!("entry {} is not in {AUDIT_LOG}", st.seq),
+            ),
         }
     }
 }
