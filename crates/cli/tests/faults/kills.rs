@@ -308,11 +308,9 @@ fn killed_migrations_leave_a_workspace_that_opens() {
         |data, _| {
             let db_path = data.join("steward.db");
             {
-                let db = rusqlite::Connection::open_with_flags(
-                    &db_path,
-                    rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-                )
-                .expect("opens");
+                // Read-write: a kill can leave a hot journal, which SQLite rolls back on the
+                // next open that may write (a read-only one refuses to).
+                let db = rusqlite::Connection::open(&db_path).expect("opens");
                 let ok: String = db
                     .query_row("PRAGMA integrity_check", [], |r| r.get(0))
                     .expect("integrity check");

@@ -304,7 +304,7 @@ impl Workspace {
         let name = self
             .import_profiles()?
             .into_iter()
-            .map(|(n, _)| n)
+            .map(|p| p.name)
             .find(|n| n.eq_ignore_ascii_case(name.trim()))
             .unwrap_or_else(|| name.trim().to_string());
         let key = format!("{PROFILE_KEY}{name}");

@@ -657,7 +657,7 @@ fn an_xlsx_whose_reader_fails_inside_is_a_problem_not_a_crash() {
         assert!(xml.contains(r#"r="C2""#), "{xml}");
         xml.replace(r#"r="C2""#, r#"r="ZZZZZZZZZZZZZZ2""#)
     });
-    let before = ws.verify_audit().expect("verify").length;
+    let before = ws.verify_audit().expect("verify").chain.length;
     match ws.import_systems(&path, false) {
         Err(Error::Import { problems }) => {
             assert_eq!(problems.len(), 1, "{problems:?}");
@@ -679,7 +679,7 @@ fn an_xlsx_whose_reader_fails_inside_is_a_problem_not_a_crash() {
         .is_empty()
     {
         assert_eq!(
-            ws.verify_audit().expect("verify").length,
+            ws.verify_audit().expect("verify").chain.length,
             before,
             "nothing written"
         );
