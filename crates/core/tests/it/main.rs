@@ -4,6 +4,7 @@ mod assessments;
 mod audit;
 mod calendar;
 mod export;
+mod gates;
 mod identity;
 mod import;
 mod import_conventions;
