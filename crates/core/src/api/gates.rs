@@ -207,7 +207,7 @@ fn signoff(
     }
     let rules: Vec<String> = governed
         .iter()
-        .map(|(t, board)| format!("risk tier {t} (board {board:?})"))
+        .map(|(t, board)| format!("risk tier {t}, board {board:?}"))
         .collect();
     let requests = if seen.is_empty() {
         "there is no request yet".to_string()
