@@ -1,6 +1,7 @@
-//! Sign-off forms: review boards, rules, requests bound to a snapshot, signature files from
-//! each signer's laptop, the computed status, the gates on lifecycle stage changes, and the
-//! actions that conditions become. Rules live in `crate::signoff`; this module stores and audits.
+//! Sign-off forms: review boards, rules, requests bound to a snapshot (a major-change request to
+//! the record as its proposed change would make it), signature files from each signer's laptop,
+//! the computed status, and the actions that conditions become. Rules live in `crate::signoff`;
+//! this module stores and audits. The gates that read these requests are `api::gates`.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Serialize;
