@@ -8,7 +8,7 @@ use steward_core::api::signoff::{
 };
 use steward_core::clock::{Clock, SystemClock};
 use steward_core::identity;
-use steward_core::register::RiskTier;
+use steward_core::register::{RiskTier, SystemDraft};
 use steward_core::sign::Signer;
 // Named as their ts-rs bindings are, which the generated TypeScript client imports by name.
 use steward_core::signoff::{
@@ -77,13 +77,15 @@ pub fn signoff_requests(s: State<Shell>) -> Reply<Vec<RequestView>> {
 }
 
 #[tauri::command]
-/// Opens a request with the rule's deadline (valid days from today).
+/// Opens a request with the rule's deadline (valid days from today); a major-change request with
+/// the record as the change proposes it.
 pub fn signoff_create_request(
     s: State<Shell>,
     system: String,
     gate: SignoffGate,
+    proposed: Option<SystemDraft>,
 ) -> Reply<RequestView> {
-    s.with(|ws| ws.create_request(&system, gate, None))
+    s.with(|ws| ws.create_request(&system, gate, None, proposed))
 }
 
 /// Writes the request file, signed with your identity; returns the bytes written.

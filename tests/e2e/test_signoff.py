@@ -4,10 +4,13 @@ system can then be promoted to production."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
 from selenium.webdriver.common.by import By
+
+from conftest import steward_bin
 
 PASSPHRASE = "correct horse battery staple"
 BOB_P12_PASSWORD = "bob-p12-password"
@@ -28,6 +31,15 @@ def bob_p12(tmp: Path) -> tuple[Path, Path]:
         check=True, capture_output=True,
     )
     return cert, p12
+
+
+def bob(data_dir: Path | None, *args: str) -> str:
+    """Runs `steward` as Bob, with his .p12's password (on the workspace at `data_dir`, if any)."""
+    where = ["--data-dir", str(data_dir)] if data_dir else []
+    return subprocess.run(
+        [steward_bin(), *where, *args], check=True, capture_output=True, text=True,
+        env={**os.environ, "STEWARD_PASSPHRASE": BOB_P12_PASSWORD, "STEWARD_ACTOR": "Bob Chen"},
+    ).stdout
 
 
 def passphrase(app, text: str) -> None:
@@ -155,3 +167,96 @@ def test_two_signers_approve_and_the_system_is_promoted(app, tmp_path):
     app.click("stage-production")
     app.wait(lambda: not app.present("stage-production"), "the system moved to production")
     assert "Production" in app.find("system-detail").text
+
+
+LIVE = "Credit Default Scorer"  # high risk, in production, in the sample portfolio
+NEW_PURPOSE = "Estimates probability of default for consumer and small-business loans"
+
+
+def test_the_gates_refuse_in_the_forms_and_a_major_change_goes_through_its_sign_off(sample_app, tmp_path):
+    app = sample_app
+    bob_cert, bob_key = bob_p12(tmp_path)
+    for args in [
+        ("signoff", "board", "create", "Model board"),
+        ("signoff", "board", "add-member", "Model board", "--name", "Bob Chen", "--role", "compliance",
+         "--cert", str(bob_cert)),
+        ("signoff", "rule", "set", "--gate", "pre_deployment", "--tier", "high", "--board", "Model board",
+         "--require", "compliance=1", "--quorum", "1"),
+        ("signoff", "rule", "set", "--gate", "major_change", "--tier", "high", "--board", "Model board",
+         "--require", "compliance=1", "--quorum", "1"),
+    ]:
+        bob(app.data_dir, *args)
+    app.click("nav-register")
+    app.wait(lambda: len(app.rows()) > 0, "the sample portfolio's register")
+
+    # A new high-risk system cannot start in production: no sign-off can exist for it yet.
+    app.click("add-system")
+    app.type("field-name", "Mortgage Affordability Model")
+    app.type("field-business_unit", "Retail Lending")
+    app.type("field-owner", "Maria Okafor")
+    app.select("field-stage", "production")
+    app.select("field-risk_tier", "high")
+    # As the date picker would set it (the form reads the field's input event).
+    app.driver.execute_script(
+        "arguments[0].value = arguments[1];"
+        "arguments[0].dispatchEvent(new Event('input', { bubbles: true }));",
+        app.find("field-deployment_date"), "2026-01-05",
+    )
+    app.click("save-system")
+    error = app.find("save-error")
+    assert error.get_attribute("data-code") == "gate", "a gate's refusal"
+    assert "cannot be added at stage production" in error.text, error.text
+    assert "pre_deployment rule for risk tier high" in error.text, "the rule in force is named"
+    remedy = app.find("error-remedy").text
+    assert "earlier stage" in remedy and "steward " not in remedy, remedy
+    app.screenshot("add-refused")
+    app.click("cancel-system")
+
+    # A major change of a system in production is refused until its sign-off is approved.
+    open_system(app, LIVE)
+    app.click("edit-system")
+    app.type("field-purpose", NEW_PURPOSE)
+    app.click("save-system")
+    error = app.find("save-error")
+    assert "is in production and this change of it is major (purpose)" in error.text, error.text
+    assert "major-change request" in app.find("error-remedy").text
+    app.screenshot("major-change-refused")
+    app.click("cancel-system")
+
+    # The request screen proposes the new value of the major field.
+    app.click("nav-signoff")
+    app.click("signoff-tab-requests")
+    app.type("request-system", LIVE)
+    app.select("request-gate", "major_change")
+    app.wait(lambda: app.find("proposed-purpose").get_attribute("value").startswith("Estimates"),
+             "the proposal starts from the record as it is")
+    app.type("proposed-purpose", NEW_PURPOSE)
+    app.screenshot("major-change-proposal")
+    app.click("request-create")
+    detail = app.find("request-detail")
+    assert detail.get_attribute("data-status") == "pending", "waiting for the board, not stale"
+    proposed = {r.get_attribute("data-field"): r.text for r in app.all("proposal-field")}
+    assert list(proposed) == ["purpose"], proposed
+    assert NEW_PURPOSE in proposed["purpose"] and "Now: Estimates probability" in proposed["purpose"], proposed
+    app.screenshot("major-change-request")
+
+    # Bob signs on his laptop; the signature comes back, and the change is saved as approved.
+    listed = [r for r in app.all("request-row") if LIVE in r.text]
+    assert len(listed) == 1, "one request for the system"
+    number = listed[0].find_element(By.TAG_NAME, "button").text
+    request_file, sig = tmp_path / "request.json", tmp_path / "bob.sig.json"
+    bob(app.data_dir, "signoff", "export-request", number, "-o", str(request_file), "--p12", str(bob_key))
+    shown = bob(None, "signoff", "sign", str(request_file))
+    assert "proposed change" in shown and NEW_PURPOSE in shown, f"the signer reads the proposal: {shown}"
+    bob(None, "signoff", "sign", str(request_file), "--role", "compliance", "--decision", "approve",
+        "-o", str(sig), "--p12", str(bob_key))
+    app.type("request-file", str(sig))
+    app.click("request-import")
+    app.wait(lambda: app.find("request-detail").get_attribute("data-status") == "approved", "approved")
+
+    open_system(app, LIVE)
+    app.click("edit-system")
+    app.type("field-purpose", NEW_PURPOSE)
+    app.click("save-system")
+    app.wait(lambda: app.present("system-detail") and NEW_PURPOSE in app.find("system-detail").text,
+             "the approved change is saved")

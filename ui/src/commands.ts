@@ -279,9 +279,12 @@ export function commands(invoke: Invoke) {
       invoke("signoff_save_rule", { gate, tier, board, rule }),
     signoffRequests: (): Promise<RequestView[]> =>
       invoke("signoff_requests"),
-    /** Opens a request with the rule's deadline (valid days from today). */
-    signoffCreateRequest: (system: string, gate: SignoffGate): Promise<RequestView> =>
-      invoke("signoff_create_request", { system, gate }),
+    /**
+     * Opens a request with the rule's deadline (valid days from today); a major-change request with
+     * the record as the change proposes it.
+     */
+    signoffCreateRequest: (system: string, gate: SignoffGate, proposed: SystemDraft | null): Promise<RequestView> =>
+      invoke("signoff_create_request", { system, gate, proposed }),
     /** Writes the request file, signed with your identity; returns the bytes written. */
     signoffExportRequest: (id: number, passphrase: string, path: string): Promise<number> =>
       invoke("signoff_export_request", { id, passphrase, path }),

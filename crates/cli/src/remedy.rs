@@ -45,6 +45,26 @@ pub fn hint(remedy: &Remedy) -> String {
         Remedy::FreezeReview { period } => {
             format!("freeze it first with `steward review freeze {period}`")
         }
+        Remedy::AddAtEarlierStage { system, stage } if stage == "retired" => format!(
+            "add it at the stage it had before (e.g. `steward systems add --name {system:?} \
+             --stage deprecated ...`), start its checklist with `steward systems retire \
+             {system:?}`, close each item with `steward calendar checklist {system:?} ITEM --done` \
+             (or `--waive REASON`), then `steward systems retire {system:?}` again"
+        ),
+        Remedy::AddAtEarlierStage { system, .. } => format!(
+            "add it with `--stage staging` (or earlier), open the sign-off with `steward signoff \
+             request {system:?} --gate pre_deployment`, and once it is approved move it with \
+             `steward systems stage {system:?} production`"
+        ),
+        Remedy::ProposeMajorChange { system, fields } => format!(
+            "propose the change with `steward signoff request {system:?} --gate major_change {}`, \
+             and save it once the board has approved it",
+            fields
+                .iter()
+                .map(|f| format!("--set {f}=VALUE"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
         _ => String::new(),
     }
 }
@@ -119,6 +139,27 @@ mod tests {
                 period: "2026-Q4".into(),
             },
             "steward review freeze 2026-Q4",
+        );
+        check(
+            Remedy::AddAtEarlierStage {
+                system: "Fraud".into(),
+                stage: "production".into(),
+            },
+            "steward signoff request \"Fraud\" --gate pre_deployment",
+        );
+        check(
+            Remedy::AddAtEarlierStage {
+                system: "Fraud".into(),
+                stage: "retired".into(),
+            },
+            "steward calendar checklist \"Fraud\" ITEM --done",
+        );
+        check(
+            Remedy::ProposeMajorChange {
+                system: "Fraud".into(),
+                fields: vec!["purpose".into(), "risk_tier".into()],
+            },
+            "--gate major_change --set purpose=VALUE --set risk_tier=VALUE",
         );
     }
 

@@ -64,6 +64,11 @@ pub enum SignoffCmd {
         /// Last day signatures are accepted (YYYY-MM-DD). Default: the rule's valid days.
         #[arg(long)]
         deadline: Option<NaiveDate>,
+        /// With --gate major_change: a value of the proposed change, FIELD=VALUE (repeatable),
+        /// e.g. --set purpose="Also prices renewals" --set risk_tier=high. FIELD is a field's
+        /// key or label; VALUE is read as `systems import` reads that column.
+        #[arg(long = "set", value_name = "FIELD=VALUE")]
+        set: Vec<String>,
     },
     /// Write a request file for the signers, signed by you (or --p12).
     ExportRequest {
@@ -338,8 +343,22 @@ pub fn run(
             system,
             gate,
             deadline,
+            set,
         } => {
-            let v = ws.create_request(&system, gate, deadline)?;
+            let proposed = if set.is_empty() {
+                None
+            } else {
+                let mut d = ws.find_system(&system)?.draft;
+                for s in &set {
+                    let (field, value) = s.split_once('=').ok_or_else(|| {
+                        anyhow::anyhow!("--set {s:?}: expected FIELD=VALUE, e.g. risk_tier=high")
+                    })?;
+                    steward_core::import::systems::set_field(&mut d, field.trim(), value)
+                        .map_err(|m| anyhow::anyhow!("--set {s:?}: {m}"))?;
+                }
+                Some(d)
+            };
+            let v = ws.create_request(&system, gate, deadline, proposed)?;
             if json {
                 output::json(&v)?;
             } else {
@@ -561,6 +580,7 @@ fn print_review(r: &RequestReview, json: bool) -> Result<()> {
             }
         }
     }
+    print_proposal(d);
     println!("\nunder review:");
     if let serde_json::Value::Object(m) = &d.snapshot.system {
         for (k, v) in m {
@@ -604,6 +624,20 @@ fn print_review(r: &RequestReview, json: bool) -> Result<()> {
     Ok(())
 }
 
+/// A major-change request's proposal, field by field.
+fn print_proposal(d: &steward_core::sign::request_file::RequestDoc) {
+    let Some(p) = &d.proposed else { return };
+    println!("\nproposed change (the record under review has it made):");
+    for c in p {
+        println!(
+            "  {}: {} -> {}",
+            c.field,
+            c.from.as_deref().unwrap_or("(none)"),
+            c.to.as_deref().unwrap_or("(none)")
+        );
+    }
+}
+
 pub(crate) fn print_request(v: &RequestView, json: bool) -> Result<()> {
     if json {
         return output::json(v);
@@ -641,6 +675,7 @@ pub(crate) fn print_request(v: &RequestView, json: bool) -> Result<()> {
             s.decision
         );
     }
+    print_proposal(d);
     if !v.changes.is_empty() {
         println!("changed since the snapshot (sign again on a new request):");
         for c in &v.changes {

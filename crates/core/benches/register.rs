@@ -104,6 +104,8 @@ fn write_register(path: &Path, n: usize) {
         "rules + ML",
         "deep learning",
     ];
+    // Every stage a new record may start at: a retired one is refused (no decommissioning
+    // checklist can exist for it), and this workspace has no sign-off rule, so the rest are open.
     const STAGES: &[&str] = &[
         "proposed",
         "development",
@@ -111,7 +113,6 @@ fn write_register(path: &Path, n: usize) {
         "staging",
         "production",
         "deprecated",
-        "retired",
     ];
     const DOMAINS: &[&str] = &["finance", "healthcare", "hr", "public_sector", "none"];
     const EU: &[&str] = &["high_risk", "limited_risk", "minimal", ""];

@@ -76,7 +76,7 @@ static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
         d.stage = Stage::Staging;
         ws.add_system(d).expect("system");
         let r = ws
-            .create_request(&format!("System {i:03}"), Gate::PreDeployment, None)
+            .create_request(&format!("System {i:03}"), Gate::PreDeployment, None, None)
             .expect("request");
         let f = ws.export_request(&r.id.to_string(), &ann).expect("export");
         for (s, role) in [(&ann, Role::Legal), (&bob, Role::Compliance)] {

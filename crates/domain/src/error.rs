@@ -44,6 +44,20 @@ pub enum Error {
         reason: String,
     },
 
+    /// A gate of the lifecycle refused a change of a system: reaching production or retired
+    /// without what the gate asks (an approved sign-off, a complete decommissioning checklist),
+    /// a new record at a stage beyond a gate it cannot have passed, or a major change of a system
+    /// in service without an approved sign-off of exactly that change. `fields` are the fields
+    /// of the record the refusal is about ("stage", or the major fields changed), so an import
+    /// can locate it; the message names the system, the gate and the rule in force.
+    #[error("{message}")]
+    Gate {
+        system: String,
+        gate: String,
+        fields: Vec<String>,
+        message: String,
+    },
+
     #[error("{}", import_summary(.problems))]
     Import { problems: Vec<ImportProblem> },
 
@@ -119,6 +133,14 @@ pub enum Remedy {
     UseSignoffFile { request: bool },
     /// Freeze the portfolio review of this quarter first.
     FreezeReview { period: String },
+    /// Register the system at an earlier stage than `stage` (which lies beyond a gate a new
+    /// record cannot have passed) and bring it there through the gate: for production or
+    /// deprecated, a pre-deployment sign-off before production; for retired, the decommissioning
+    /// checklist.
+    AddAtEarlierStage { system: String, stage: String },
+    /// Open a major-change sign-off request for the system proposing the new values of these
+    /// fields, and save the change once the board has approved it.
+    ProposeMajorChange { system: String, fields: Vec<String> },
 }
 
 impl Error {
@@ -129,6 +151,7 @@ impl Error {
             Error::Validation { .. } => "validation",
             Error::Conflict(_) => "conflict",
             Error::Transition { .. } => "transition",
+            Error::Gate { .. } => "gate",
             Error::Import { .. } => "import",
             Error::Workspace(_) => "workspace",
             Error::Integrity(_) => "integrity",

@@ -229,6 +229,38 @@ pub fn known_header(h: &str, mapping: Option<&Resolved>) -> bool {
     })
 }
 
+/// Sets the field of `d` that `field` names (its key, its label or a synonym, as a column header
+/// would) from `text`, read as an import reads a cell of that column: closed values by their
+/// spellings, dates as YYYY-MM-DD, lists in the syntax of [`lists`], "" for no value (a closed
+/// value that always has one, such as the risk tier, keeps it). Err says
+/// what is wrong: a name that is no field (listing the fields), or a value (naming what is
+/// accepted). Returns the field's key.
+pub fn set_field(d: &mut SystemDraft, field: &str, text: &str) -> Result<&'static str, String> {
+    let k = super::table::header_key(field);
+    let spec = Field::ALL
+        .into_iter()
+        .find(|f| {
+            let s = f.spec();
+            super::table::header_key(s.key) == k
+                || super::table::header_key(s.label) == k
+                || s.synonyms.iter().any(|x| super::table::header_key(x) == k)
+        })
+        .ok_or_else(|| {
+            format!(
+                "{field:?} is not a field of a system; the fields are: {}",
+                SPECS.iter().map(|s| s.key).collect::<Vec<_>>().join(", ")
+            )
+        })?;
+    apply(
+        d,
+        spec,
+        &Cell::Text(text.to_string()),
+        None,
+        &mut Vec::new(),
+    )?;
+    Ok(spec.spec().key)
+}
+
 /// Checks a mapping against the register's columns and value sets; Err lists what is wrong.
 pub fn resolve_mapping(mapping: &Mapping, source: &str) -> Result<Resolved, Vec<String>> {
     mapping.resolve(source, &SPECS, value_sets())
@@ -241,6 +273,14 @@ fn means_in_house(vendor: &str) -> bool {
         "" | "inhouse" | "internal" | "none" | "n/a" | "na" | "-" | "--" | "—" | "own" | "ownbuild"
     )
 }
+
+/// What a clean row must also pass before it is planned: the gates of the lifecycle, which the
+/// API decides from the workspace (its rules, sign-offs and checklists), given the record the row
+/// changes (None for a new one) and the row's draft. Err names the fields of the record the
+/// refusal is about (keys, e.g. "stage") and why; the plan reports it as a problem of the row,
+/// located at the first of those fields the file has a column for.
+pub type RowGate<'a> =
+    Box<dyn FnMut(Option<&AiSystem>, &SystemDraft) -> Result<(), (Vec<String>, String)> + 'a>;
 
 /// Plans an import row by row, as the rows come, holding only the plan: see [`plan`].
 pub struct Planner<'a> {
@@ -257,6 +297,7 @@ pub struct Planner<'a> {
     /// Unknown values of closed fields: (field, value) -> (first row, rows).
     unknown: BTreeMap<(usize, String), (u32, u32)>,
     ok: bool,
+    gate: Option<RowGate<'a>>,
 }
 
 impl<'a> Planner<'a> {
@@ -347,7 +388,14 @@ impl<'a> Planner<'a> {
             notes: BTreeMap::new(),
             unknown: BTreeMap::new(),
             ok,
+            gate: None,
         }
+    }
+
+    /// This planner, with every clean row also passing `gate`.
+    pub fn with_gate(mut self, gate: RowGate<'a>) -> Self {
+        self.gate = Some(gate);
+        self
     }
 
     /// Whether no problem was found so far.
@@ -436,6 +484,18 @@ impl<'a> Planner<'a> {
                     draft.stage.key()
                 );
                 row_problems.push((F::Stage, r.problem(F::Stage, message)));
+            }
+        }
+        if row_problems.is_empty() {
+            if let Some(gate) = self.gate.as_mut() {
+                if let Err((fields, message)) = gate(before, &draft) {
+                    let f = fields
+                        .iter()
+                        .filter_map(|k| Field::ALL.into_iter().find(|f| f.spec().key == k))
+                        .min_by_key(|f| r.column(*f).unwrap_or(usize::MAX))
+                        .unwrap_or(F::Name);
+                    row_problems.push((f, r.problem(f, message)));
+                }
             }
         }
         if !row_problems.is_empty() {

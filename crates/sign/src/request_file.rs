@@ -11,7 +11,7 @@ use steward_domain::audit::canonical_json;
 use steward_domain::error::Remedy;
 use steward_domain::register::RiskTier;
 use steward_domain::signoff::{
-    is_excluded, Decision, FieldChange, Gate, Member, RuleSpec, Snapshot, Statement,
+    is_excluded, Decision, FieldChange, Gate, Member, ProposedChange, RuleSpec, Snapshot, Statement,
 };
 use steward_domain::{Error, Result};
 
@@ -53,6 +53,13 @@ pub struct RequestDoc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub since_approval: Option<SinceApproval>,
+    /// A major-change request's proposal: each field the change sets, with the value in the
+    /// record when the request was opened and the value proposed. The snapshot under review is
+    /// the record with the proposal applied. Absent from every other request (and from files
+    /// written before it existed), so those read and hash as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub proposed: Option<Vec<ProposedChange>>,
 }
 
 /// The last approval of the same system at the same gate, and each field that differs from it.

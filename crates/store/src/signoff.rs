@@ -92,13 +92,13 @@ fn members(c: &Connection, board_id: i64) -> Result<Vec<Member>> {
 }
 
 fn rule(c: &Connection, gate: &str, tier: &str) -> Result<Option<RuleRow>> {
+    // Cached: the gates ask for a rule for each row an import adds or moves past a gate.
     let row: Option<(String, String)> = c
-        .query_row(
+        .prepare_cached(
             "SELECT b.name, r.spec FROM signoff_rules r JOIN signoff_boards b ON b.id = r.board_id
              WHERE r.gate = ?1 AND r.risk_tier = ?2",
-            [gate, tier],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        )?
+        .query_row([gate, tier], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     row.map(|(board, spec)| {
         Ok(RuleRow {

@@ -39,6 +39,11 @@ export type Vocabulary = { stages: Array<Labelled<Stage>>, sourcing: Array<Label
  */
 system_fields: Array<FieldLabel>, 
 /**
+ * The fields of a system whose change, while it is in service, is a major change (the
+ * major-change gate; `signoff::MAJOR_FIELDS`), with their labels, in the register's order.
+ */
+major_change_fields: Array<FieldLabel>, 
+/**
  * The fields of a review's scorecard with their labels.
  */
 scorecard_fields: Array<FieldLabel>, };

@@ -20,7 +20,12 @@ describe("remedyText", () => {
     check({ kind: "resolve_escalation", id: 3 }, "KPIs");
     check({ kind: "use_signoff_file", request: true }, "request file");
     check({ kind: "freeze_review", period: "2026-Q4" }, "Freeze review 2026-Q4");
+    check({ kind: "add_at_earlier_stage", system: "Fraud", stage: "production" }, "open a pre-deployment request");
+    check({ kind: "add_at_earlier_stage", system: "Fraud", stage: "retired" }, "decommissioning checklist");
+    check({ kind: "propose_major_change", system: "Fraud", fields: ["purpose"] }, "major-change request for Fraud");
     const all: Remedy[] = [
+      { kind: "add_at_earlier_stage", system: "Fraud", stage: "production" },
+      { kind: "propose_major_change", system: "Fraud", fields: ["purpose"] },
       { kind: "create_identity" },
       { kind: "list_calendar" },
       { kind: "resolve_escalation", id: 1 },

@@ -30,5 +30,11 @@ export function remedyText(r: Remedy): string {
         : "Choose a signature file written in Sign-offs → Sign a request file.";
     case "freeze_review":
       return `Freeze review ${r.period} first: open it in Reviews and press Freeze.`;
+    case "add_at_earlier_stage":
+      return r.stage === "retired"
+        ? `Add ${r.system} at the stage it had before, then retire it from its page through the decommissioning checklist.`
+        : `Add ${r.system} at an earlier stage (Staging or before), open a pre-deployment request for it in Sign-offs → Requests, and move it to Production once it is approved.`;
+    case "propose_major_change":
+      return `Open a major-change request for ${r.system} in Sign-offs → Requests with the new values, and save the change once it is approved.`;
   }
 }

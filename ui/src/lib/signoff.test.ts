@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 
 import type { Vocabulary } from "../bindings/Vocabulary";
-import { assessmentLines, changeLabel, formatDay, keyLabel, snapshotRows } from "./signoff";
+import type { AiSystem } from "../bindings/AiSystem";
+import { assessmentLines, changeLabel, draftOf, formatDay, keyLabel, proposalRows, snapshotRows } from "./signoff";
 
 // The part of core's vocabulary a request's record reads.
 const vocab = {
@@ -117,5 +118,30 @@ describe("assessmentLines", () => {
       result: { impact_level: 3, raw_score: 61, sections: [{ a: 1 }] },
     });
     expect(lines).toEqual(["Completed 2 Apr 2026, template version 2025-03", "Impact level: 3", "Raw score: 61"]);
+  });
+});
+
+describe("proposalRows", () => {
+  it("reads a proposed change with the register's labels, closed values by label and dates written out", () => {
+    const rows = proposalRows(
+      [
+        { field: "regulated_domain", from: '"none"', to: '"finance"' },
+        { field: "last_retrained", from: null, to: '"2026-05-01"' },
+        { field: "model_approach", from: '"GLM"', to: '"LLM"' },
+      ],
+      vocab,
+    );
+    expect(rows).toEqual([
+      { key: "regulated_domain", label: "Regulated domain", from: ["none"], to: ["Finance"] },
+      { key: "last_retrained", label: "Last retrained", from: [], to: ["1 May 2026"] },
+      { key: "model_approach", label: "Model approach", from: ["GLM"], to: ["LLM"] },
+    ]);
+  });
+});
+
+describe("draftOf", () => {
+  it("is the stored system without its id and timestamps", () => {
+    const s = { id: 3, name: "Churn", created_at: "2026-01-01T00:00:00Z", updated_at: "2026-01-02T00:00:00Z" } as unknown as AiSystem;
+    expect(draftOf(s)).toEqual({ name: "Churn" });
   });
 });

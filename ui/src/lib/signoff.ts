@@ -1,8 +1,11 @@
 // Presentation helpers of the sign-off screens. What a person types into a rule is read by core
 // (`RuleForm::parse`, the same reader as the CLI's --require); every rule about sign-offs
 // (quorum, status, who may sign) stays in core.
+import type { AiSystem } from "../bindings/AiSystem";
 import type { FieldChange } from "../bindings/FieldChange";
 import type { Labelled } from "../bindings/Labelled";
+import type { ProposedChange } from "../bindings/ProposedChange";
+import type { SystemDraft } from "../bindings/SystemDraft";
 import type { Vocabulary } from "../bindings/Vocabulary";
 import { formatDay } from "./format";
 import { formatMoney } from "./tco";
@@ -85,6 +88,32 @@ export function snapshotRows(
     if (change) row.approved = lines(key, change.signed === null ? null : JSON.parse(change.signed), v);
     return row;
   });
+}
+
+/** One field of a major-change request's proposal as a signer reads it: now, and proposed. */
+export interface ProposalRow {
+  key: string;
+  label: string;
+  from: string[];
+  to: string[];
+}
+
+/** A major-change request's proposal, field by field, with the register's labels and values
+ * made readable as in the record under review. */
+export function proposalRows(proposed: ProposedChange[], v: Vocabulary): ProposalRow[] {
+  const read = (key: string, json: string | null) => lines(key, json === null ? null : JSON.parse(json), v);
+  return proposed.map((c) => ({
+    key: c.field,
+    label: v.system_fields.find((f) => f.key === c.field)?.label ?? keyLabel(c.field),
+    from: read(c.field, c.from),
+    to: read(c.field, c.to),
+  }));
+}
+
+/** The record a system's form edits: the stored system without its id and timestamps. */
+export function draftOf(s: AiSystem): SystemDraft {
+  const { id: _id, created_at: _created, updated_at: _updated, ...draft } = s;
+  return draft;
 }
 
 /** Fields that are lists, shown as lists even with one item. */

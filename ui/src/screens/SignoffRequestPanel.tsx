@@ -11,6 +11,7 @@ import { valueOf } from "../lib/dom";
 import { useAction } from "../lib/useAction";
 import { labelOf, useVocab } from "../lib/vocab";
 import { PassphraseDialog } from "./SignExport";
+import { ProposalView } from "./SignoffProposal";
 import { When } from "../components/When";
 
 export function RequestPanel({ request, onImported }: { request: RequestView; onImported: () => void | Promise<void> }) {
@@ -65,6 +66,7 @@ export function RequestPanel({ request, onImported }: { request: RequestView; on
             ))}
           </tbody>
         </table>
+        {request.request.proposed && <ProposalView proposed={request.request.proposed} />}
         {request.changes.length > 0 && (
           <div data-testid="request-changes">
             <h3>Changed since the snapshot: open a new request and sign again</h3>

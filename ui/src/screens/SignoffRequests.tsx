@@ -1,18 +1,30 @@
-// Sign-offs, requests: opening one for a system and a gate, each request's status, tally and
-// signatures as core computes them, exporting the request file, importing signature files, the
-// certificate of a decision, and the actions the conditions of approvals call for.
+// Sign-offs, requests: opening one for a system and a gate (a major-change request with the
+// proposed values of the major fields), each request's status, tally and signatures as core
+// computes them, exporting the request file, importing signature files, the certificate of a
+// decision, and the actions the conditions of approvals call for.
 import { useCallback, useEffect, useState } from "preact/hooks";
 
 import type { ActionView } from "../bindings/ActionView";
+import type { AiSystem } from "../bindings/AiSystem";
+import type { SystemDraft } from "../bindings/SystemDraft";
 import type { RequestView } from "../bindings/RequestView";
 import type { SignoffGate } from "../bindings/SignoffGate";
 import { backend } from "../backend";
 import { ErrorBox } from "../components/ErrorBox";
 import { Select } from "../components/Select";
 import { valueOf } from "../lib/dom";
+import { draftOf } from "../lib/signoff";
 import { useAction } from "../lib/useAction";
 import { labelOf, useVocab } from "../lib/vocab";
+import { ProposalForm } from "./SignoffProposal";
 import { RequestPanel } from "./SignoffRequestPanel";
+
+/** The system a person typed (its name ignoring case, or its number), among `systems`. */
+function typed(systems: AiSystem[], text: string): AiSystem | null {
+  const t = text.trim().toLowerCase();
+  const id = Number(t.replace(/^#/, ""));
+  return systems.find((s) => s.name.toLowerCase() === t) ?? systems.find((s) => t !== "" && s.id === id) ?? null;
+}
 
 export function SignoffRequests({ onChanged, initialSelected }: { onChanged: () => void; initialSelected?: number | null }) {
   const v = useVocab();
@@ -22,6 +34,10 @@ export function SignoffRequests({ onChanged, initialSelected }: { onChanged: () 
   const { error, busy, run } = useAction();
   const [system, setSystem] = useState("");
   const [gate, setGate] = useState<SignoffGate>("pre_deployment");
+  const [systems, setSystems] = useState<AiSystem[]>([]);
+  const [proposal, setProposal] = useState<SystemDraft | null>(null);
+  const major = gate === "major_change";
+  const target = major ? typed(systems, system) : null;
 
   const load = useCallback(async () => {
     await run(async () => {
@@ -33,6 +49,14 @@ export function SignoffRequests({ onChanged, initialSelected }: { onChanged: () 
   useEffect(() => {
     void load();
   }, [load]);
+  useEffect(() => {
+    if (!major || systems.length > 0) return;
+    backend
+      .listSystems({ text: "", stages: [], risk_tiers: [], business_units: [], regulated_domains: [], sourcing: null, tag: null, sort: "name", descending: false })
+      .then(setSystems, () => setSystems([]));
+  }, [major]);
+  // A proposal starts from the system's record as it is now.
+  useEffect(() => setProposal(target ? draftOf(target) : null), [target?.id]);
   const current = list.find((r) => r.id === selected) ?? null;
 
   return (
@@ -42,7 +66,7 @@ export function SignoffRequests({ onChanged, initialSelected }: { onChanged: () 
         class="panel row"
         onSubmit={async (e) => {
           e.preventDefault();
-          const r = await run(() => backend.signoffCreateRequest(system, gate));
+          const r = await run(() => backend.signoffCreateRequest(system, gate, major ? proposal : null));
           if (r) {
             setSelected(r.id);
             setSystem("");
@@ -63,9 +87,13 @@ export function SignoffRequests({ onChanged, initialSelected }: { onChanged: () 
             onChange={setGate}
           />
         </label>
-        <button type="submit" class="primary" data-testid="request-create" disabled={busy || system.trim() === ""}>
+        <button type="submit" class="primary" data-testid="request-create" disabled={busy || system.trim() === "" || (major && !proposal)}>
           Open request
         </button>
+        {major && !target && system.trim() !== "" && (
+          <p class="hint" data-testid="proposal-hint">Type the name of a system in the register to propose its change.</p>
+        )}
+        {major && proposal && <ProposalForm draft={proposal} onChange={setProposal} />}
       </form>
       <table class="grid" data-testid="requests">
         <thead>

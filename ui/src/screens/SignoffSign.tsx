@@ -15,6 +15,7 @@ import { assessmentLines, changeLabel, formatDay, LIST_FIELDS, snapshotRows } fr
 import { useAction } from "../lib/useAction";
 import { labelOf, useVocab } from "../lib/vocab";
 import { PassphraseDialog } from "./SignExport";
+import { ProposalView } from "./SignoffProposal";
 import { OutcomeDetails } from "./SignoffRequestPanel";
 import { When } from "../components/When";
 
@@ -65,6 +66,7 @@ export function SignoffSign() {
           {review.request.snapshot.review && (
             <OutcomeDetails outcome={review.request.snapshot.review as unknown as ReviewOutcome} />
           )}
+          {review.request.proposed && <ProposalView proposed={review.request.proposed} />}
           {since && (
             <div class="panel changes-since" data-testid="sign-since-approval">
               {since.changes.length === 0 ? (

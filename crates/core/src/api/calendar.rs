@@ -1,5 +1,6 @@
 //! Calendar operations: milestones, the derived events and their views, marking done, the
-//! decommissioning checklist that gates retirement, the rules override and iCalendar export.
+//! decommissioning checklist (which the retirement gate in `api::gates` reads), the rules
+//! override and iCalendar export.
 
 use std::collections::HashMap;
 
@@ -35,44 +36,6 @@ pub struct RetireOutcome {
     /// True when the system is now retired; false when its checklist was just started.
     pub retired: bool,
     pub checklist: Vec<ChecklistItem>,
-}
-
-/// Refuses a stage change a gate does not allow. Every change of a system's stage goes through
-/// here (edit, stage change, import): a system reaches "retired" only when its decommissioning
-/// checklist is complete (each item done or waived).
-pub(super) fn check_gates(tx: &Tx<'_>, before: &AiSystem, to: Stage) -> Result<()> {
-    if to == Stage::Retired && before.draft.stage != Stage::Retired {
-        let items = tx.checklist(before.id)?;
-        let refuse = |reason: String| Error::Transition {
-            from: before.draft.stage.key().into(),
-            to: to.key().into(),
-            reason,
-        };
-        if items.is_empty() {
-            return Err(refuse(
-                "a system is retired through its decommissioning checklist, which has not been \
-                 started"
-                    .to_string(),
-            )
-            .with_remedy(Remedy::StartRetirement {
-                system: before.draft.name.clone(),
-            }));
-        }
-        let open: Vec<String> = items
-            .iter()
-            .filter(|i| i.state == ItemState::Open)
-            .map(|i| format!("{} ({}, due {})", i.key, i.owner, i.due))
-            .collect();
-        if !open.is_empty() {
-            return Err(refuse(format!(
-                "the decommissioning checklist has {} open item(s): {}; mark each done or waive \
-                 it with a reason",
-                open.len(),
-                open.join("; ")
-            )));
-        }
-    }
-    Ok(())
 }
 
 impl Workspace {

@@ -5,6 +5,7 @@
 //! than the parse. Reading and checking rows lives in `crate::import`; this module orchestrates,
 //! and keeps mapping profiles (named mappings saved in the workspace).
 
+use std::cell::RefCell;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -16,10 +17,11 @@ use super::systems::{insert_audited, update_audited};
 use super::Workspace;
 use crate::audit::canonical_json;
 use crate::import::mapping::{Mapping, Resolved};
-use crate::import::systems::{self, known_header, PlannedWrite, Planner};
+use crate::import::systems::{self, known_header, PlannedWrite, Planner, RowGate};
 use crate::import::table::{open_sheet, ReadOptions, Rows};
 use crate::import::{ImportPlan, ImportProblem};
-use crate::store::Change;
+use crate::register::{AiSystem, SystemDraft};
+use crate::store::{Change, Tx};
 use crate::{Error, Result};
 
 /// The settings key prefix of a mapping profile.
@@ -70,18 +72,37 @@ impl Workspace {
         opts: &ImportOptions,
     ) -> Result<ImportPlan> {
         let resolved = resolve(opts)?;
-        let existing = self.store.all_systems()?;
+        self.dry_plan(path, opts, resolved.as_ref())
+    }
+
+    /// The plan of an import that writes nothing: every row read and checked against the
+    /// register and its gates as they are, in one read transaction.
+    fn dry_plan(
+        &self,
+        path: &Path,
+        opts: &ImportOptions,
+        resolved: Option<&Resolved>,
+    ) -> Result<ImportPlan> {
         let today = self.ctx.clock.today();
         let never = AtomicBool::new(false);
-        read_and_plan(
-            path,
-            opts,
-            resolved.as_ref(),
-            &existing,
-            today,
-            &never,
-            |_| Ok(()),
-        )
+        self.store.read(|tx| {
+            let existing = tx.all_systems()?;
+            let failed = RefCell::new(None);
+            let plan = read_and_plan(
+                path,
+                opts,
+                resolved,
+                &existing,
+                today,
+                &never,
+                gate_rows(|b, d| super::gates::check(tx, b, d, today), &failed),
+                |_| Ok(()),
+            )?;
+            match failed.into_inner() {
+                Some(e) => Err(e),
+                None => Ok(plan),
+            }
+        })
     }
 
     /// Imports the register rows of `path`. With any problem: `Err(Error::Import)` listing them
@@ -107,17 +128,7 @@ impl Workspace {
         let today = self.ctx.clock.today();
         let cancel = AtomicBool::new(false);
         if dry_run {
-            let existing = self.store.all_systems()?;
-            let plan = read_and_plan(
-                path,
-                opts,
-                resolved.as_ref(),
-                &existing,
-                today,
-                &cancel,
-                |_| Ok(()),
-            )?;
-            return refuse_problems(plan);
+            return refuse_problems(self.dry_plan(path, opts, resolved.as_ref())?);
         }
         let now = self.ctx.timestamp();
         let actor = self.ctx.actor.clone();
@@ -134,8 +145,12 @@ impl Workspace {
         // Planned inside the write transaction, so the register cannot change between the check
         // and the write; rows are written as they are checked, and the transaction is rolled back
         // when the plan has a problem or the import is cancelled.
+        // Each row passes the gates as it is planned (so a refusal is located in the file), and
+        // again as it is written, like every write of a system.
         self.store.write(|tx| {
-            let existing = tx.all_systems()?;
+            let tx = RefCell::new(tx);
+            let failed = RefCell::new(None);
+            let existing = tx.borrow().all_systems()?;
             let mut written = Ok(());
             let mut rows_seen = 0u32;
             let plan = read_and_plan(
@@ -145,6 +160,10 @@ impl Workspace {
                 &existing,
                 today,
                 &cancel,
+                gate_rows(
+                    |b, d| super::gates::check(&tx.borrow(), b, d, today),
+                    &failed,
+                ),
                 |step| {
                     match step {
                         Step::Rows(n) => {
@@ -158,6 +177,8 @@ impl Workspace {
                                 if written.is_err() {
                                     break;
                                 }
+                                let mut guard = tx.borrow_mut();
+                                let tx: &mut Tx<'_> = &mut guard;
                                 written = match w {
                                     PlannedWrite::Add(d) => {
                                         insert_audited(tx, &d, &now, &actor, "import_create")
@@ -181,6 +202,9 @@ impl Workspace {
             )?;
             if cancel.load(Ordering::Relaxed) {
                 return Err(Error::Cancelled);
+            }
+            if let Some(e) = failed.into_inner() {
+                return Err(e);
             }
             let plan = refuse_problems(plan)?;
             written?;
@@ -207,7 +231,7 @@ impl Workspace {
                     "date_order": m.mapping.date_order,
                 })),
             });
-            tx.append_audit(Change {
+            tx.borrow_mut().append_audit(Change {
                 at: now.clone(),
                 actor: &actor,
                 entity: "system_import",
@@ -345,17 +369,39 @@ enum Step {
     Write(Vec<PlannedWrite>),
 }
 
+/// The gates as an import's row check (`check` is `gates::check` in the import's transaction):
+/// a gate's refusal becomes a problem of the row; any other error (the store failing) is kept in
+/// `failed`, and the import ends with it once the rows are read.
+fn gate_rows<'a>(
+    check: impl Fn(Option<&AiSystem>, &SystemDraft) -> Result<()> + 'a,
+    failed: &'a RefCell<Option<Error>>,
+) -> RowGate<'a> {
+    Box::new(
+        move |before, d| match check(before, d).map_err(Error::into_inner) {
+            Ok(()) => Ok(()),
+            Err(Error::Gate {
+                fields, message, ..
+            }) => Err((fields, message)),
+            Err(other) => {
+                failed.borrow_mut().get_or_insert(other);
+                Ok(())
+            }
+        },
+    )
+}
+
 /// Opens the sheet, then parses it on another thread while this one checks the rows as they
-/// come and hands each checked batch to `step`. Stops early (the plan then counts only the rows
-/// read) when `cancel` is set.
+/// come (each clean row also through `gate`) and hands each checked batch to `step`. Stops early
+/// (the plan then counts only the rows read) when `cancel` is set.
 #[allow(clippy::too_many_arguments)]
 fn read_and_plan(
     path: &Path,
     opts: &ImportOptions,
     mapping: Option<&Resolved>,
-    existing: &[crate::register::AiSystem],
+    existing: &[AiSystem],
     today: chrono::NaiveDate,
     cancel: &AtomicBool,
+    gate: RowGate<'_>,
     mut step: impl FnMut(Step) -> Result<()>,
 ) -> Result<ImportPlan> {
     let known = |h: &str| known_header(h, mapping);
@@ -369,7 +415,7 @@ fn read_and_plan(
     let table = sheet.table.clone();
     let decisions = sheet.decisions.clone();
     let sheets = sheet.sheets.clone();
-    let mut planner = Planner::new(&table, existing, today, mapping, decisions);
+    let mut planner = Planner::new(&table, existing, today, mapping, decisions).with_gate(gate);
     std::thread::scope(|s| -> Result<ImportPlan> {
         let (send, receive) = std::sync::mpsc::sync_channel::<Rows>(4);
         let reader = s.spawn(move || {

@@ -8,6 +8,7 @@ pub mod backup;
 mod calendar;
 mod certs;
 mod export;
+mod gates;
 mod import;
 pub mod kpi;
 pub mod pack;

@@ -1293,7 +1293,7 @@ impl Workspace {
                 .signoff_rule(gate, sys.draft.risk_tier.key())?
                 .is_some()
         {
-            self.create_request(&sys.id.to_string(), gate, None)?;
+            self.create_request(&sys.id.to_string(), gate, None, None)?;
         }
         Ok(())
     }

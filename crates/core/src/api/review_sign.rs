@@ -224,6 +224,7 @@ impl Workspace {
             requested_at: self.ctx.timestamp(),
             deadline,
             since_approval: None,
+            proposed: None,
         };
         let id = self.insert_request(doc, Some(row.id))?;
         self.request(&id.to_string())

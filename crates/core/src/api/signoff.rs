@@ -1,6 +1,7 @@
-//! Sign-off forms: review boards, rules, requests bound to a snapshot, signature files from
-//! each signer's laptop, the computed status, the gates on lifecycle stage changes, and the
-//! actions that conditions become. Rules live in `crate::signoff`; this module stores and audits.
+//! Sign-off forms: review boards, rules, requests bound to a snapshot (a major-change request to
+//! the record as its proposed change would make it), signature files from each signer's laptop,
+//! the computed status, and the actions that conditions become. Rules live in `crate::signoff`;
+//! this module stores and audits. The gates that read these requests are `api::gates`.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Serialize;
@@ -10,7 +11,7 @@ use ts_rs::TS;
 use super::Workspace;
 use crate::audit::canonical_json;
 use crate::error::Remedy;
-use crate::register::{AiSystem, RiskTier, Stage, SystemDraft};
+use crate::register::{AiSystem, RiskTier, SystemDraft};
 use crate::sign::request_file::{self as file, RequestDoc};
 use crate::sign::{self, CertInfo, Signer};
 use crate::signoff::{
@@ -143,7 +144,7 @@ fn votes(sigs: &[SignatureRow]) -> Vec<Vote> {
 }
 
 /// The snapshot of a system as it would be after `draft` is saved.
-fn snapshot_of(tx: &Tx<'_>, id: i64, draft: &SystemDraft) -> Result<Snapshot> {
+pub(super) fn snapshot_of(tx: &Tx<'_>, id: i64, draft: &SystemDraft) -> Result<Snapshot> {
     snapshot_in(
         tx,
         &AiSystem {
@@ -218,7 +219,7 @@ fn snapshot_in(tx: &Tx<'_>, sys: &AiSystem) -> Result<Snapshot> {
     Ok(snap)
 }
 
-fn status_of(
+pub(super) fn status_of(
     r: &RequestRow,
     sigs: &[SignatureRow],
     current: &Snapshot,
@@ -462,12 +463,17 @@ impl Workspace {
 
     /// Opens a sign-off request for one gate of one system, bound to a snapshot of the record
     /// now, under the workspace's rule for that gate and the system's risk tier. The deadline
-    /// defaults to the rule's `valid_days` from today.
+    /// defaults to the rule's `valid_days` from today. A major-change request is for a change
+    /// not yet made: `proposed` is the record with the change (a major field or more of a system
+    /// in service), the snapshot is of that record, and the request carries the proposal field by
+    /// field; the change passes the gate once saved exactly as approved. Other gates take the
+    /// record as it is (`proposed` None).
     pub fn create_request(
         &mut self,
         system: &str,
         gate: Gate,
         deadline: Option<NaiveDate>,
+        proposed: Option<SystemDraft>,
     ) -> Result<RequestView> {
         if gate == Gate::PortfolioReview {
             return Err(Error::Validation {
@@ -480,11 +486,13 @@ impl Workspace {
             });
         }
         let sys = self.find_system(system)?;
+        let proposed = self.proposed_record(&sys, gate, proposed)?;
         let tier = sys.draft.risk_tier;
         let excluded = so::segregated(&sys);
         let (rule, board) = self.rule_in_force(gate, tier, "", &excluded)?;
         let deadline = self.request_deadline(deadline, &rule.spec)?;
-        let snapshot = self.store.read(|tx| snapshot_in(tx, &sys))?;
+        let under_review = proposed.as_ref().unwrap_or(&sys);
+        let snapshot = self.store.read(|tx| snapshot_in(tx, under_review))?;
         let since_approval = self.since_approval(sys.id, gate, &snapshot)?;
         let doc = RequestDoc {
             uid: String::new(),
@@ -503,9 +511,86 @@ impl Workspace {
             requested_at: self.ctx.timestamp(),
             deadline,
             since_approval,
+            proposed: proposed.as_ref().map(|p| so::gate::proposal(&sys, p)),
         };
         let id = self.insert_request(doc, None)?;
         self.request(&id.to_string())
+    }
+
+    /// The record a major-change request proposes, checked: a valid record of a system in
+    /// service that changes at least one major field and leaves its stage and deployment date as
+    /// they are. None for the other gates, which take the record as it is.
+    fn proposed_record(
+        &self,
+        sys: &AiSystem,
+        gate: Gate,
+        proposed: Option<SystemDraft>,
+    ) -> Result<Option<AiSystem>> {
+        let refuse = |field: &str, message: String| Error::Validation {
+            entity: "sign-off request",
+            fields: vec![FieldError::new(field, message)],
+        };
+        let major = super::gates::labels(so::MAJOR_FIELDS).join(", ");
+        let d = match (gate, proposed) {
+            (Gate::MajorChange, Some(d)) => d,
+            (Gate::MajorChange, None) => {
+                return Err(refuse(
+                    "proposed",
+                    format!(
+                        "a major-change request is for a change not yet made: give the proposed \
+                         value of each field that changes (the major fields are {major})"
+                    ),
+                ))
+            }
+            (_, Some(_)) => {
+                return Err(refuse(
+                    "proposed",
+                    format!(
+                        "only a major-change request proposes values; a {} request is for the \
+                         record of {} as it is",
+                        gate.label().to_lowercase(),
+                        sys.draft.name
+                    ),
+                ))
+            }
+            (_, None) => return Ok(None),
+        };
+        if !so::gate::in_service(sys.draft.stage) {
+            return Err(refuse(
+                "gate",
+                format!(
+                    "{} is in {}: the major-change gate is for a system in service (production or \
+                     deprecated); before production a change needs no sign-off of its own, the \
+                     pre-deployment sign-off covers the record",
+                    sys.draft.name, sys.draft.stage
+                ),
+            ));
+        }
+        let d = super::systems::checked(d, self.ctx.clock.today())?;
+        if d.stage != sys.draft.stage || d.deployment_date != sys.draft.deployment_date {
+            return Err(refuse(
+                "proposed",
+                "the stage and the deployment date are not part of a proposed change; propose the \
+                 change, then move the system once it is saved"
+                    .into(),
+            ));
+        }
+        if so::gate::major_changes(&sys.draft, &d).is_empty() {
+            return Err(refuse(
+                "proposed",
+                format!(
+                    "the proposal changes no major field of {} (the major fields are {major}); \
+                     other changes of a system in service need no sign-off: save them directly",
+                    sys.draft.name
+                ),
+            ));
+        }
+        Ok(Some(AiSystem {
+            id: sys.id,
+            draft: d,
+            created_at: sys.created_at.clone(),
+            updated_at: sys.updated_at.clone(),
+        }))
     }
 
     /// The latest request of `system` at `gate` that its board approved (whatever changed since)
@@ -660,7 +745,16 @@ impl Workspace {
             None => None,
         };
         match system {
-            Some(s) => self.store.read(|tx| snapshot_in(tx, &s)),
+            Some(s) => {
+                let mut snap = self.store.read(|tx| snapshot_in(tx, &s))?;
+                // A proposed change is judged by what the record would be with it made: the
+                // request stays current while nothing else of the record changes, and once the
+                // change is saved as proposed.
+                if let Some(p) = &r.doc.proposed {
+                    so::gate::apply_proposal(&mut snap, p);
+                }
+                Ok(snap)
+            }
             None => Err(Error::Integrity(format!(
                 "request {} names a system that is gone",
                 r.id
@@ -854,80 +948,6 @@ pub fn sign_request(
     };
     file::check_statement(&doc, &statement, &cert, name)?;
     file::write_signature(&statement, signer, now)
-}
-
-/// The gate on lifecycle stage changes, called for every saved change of a system: moving to
-/// production needs an approved (hence not stale) pre-deployment sign-off, moving to retired an
-/// approved retirement sign-off, whenever the workspace has a rule for that gate and the
-/// system's risk tier (before or after the change). Without such a rule the gate is open.
-pub(super) fn check_gate(
-    tx: &Tx<'_>,
-    before: &AiSystem,
-    after: &SystemDraft,
-    today: NaiveDate,
-) -> Result<()> {
-    let gate = match after.stage {
-        s if s == before.draft.stage => return Ok(()),
-        Stage::Production => Gate::PreDeployment,
-        Stage::Retired => Gate::Retirement,
-        _ => return Ok(()),
-    };
-    let mut tiers = vec![before.draft.risk_tier];
-    if after.risk_tier != before.draft.risk_tier {
-        tiers.push(after.risk_tier);
-    }
-    let mut governed = Vec::new();
-    for t in tiers {
-        if tx.signoff_rule(gate, t.key())?.is_some() {
-            governed.push(t);
-        }
-    }
-    if governed.is_empty() {
-        return Ok(());
-    }
-    let current = snapshot_of(tx, before.id, after)?;
-    let requests = tx.signoff_requests_for(before.id, gate)?;
-    let mut seen = Vec::new();
-    for r in &requests {
-        let sigs = tx.signoff_signatures(r.id)?;
-        let st = status_of(r, &sigs, &current, today);
-        if st == Status::Approved {
-            return Ok(());
-        }
-        let mut line = format!("request {} is {st}", r.id);
-        if st == Status::Stale {
-            let fields: Vec<String> = so::diff(&r.doc.snapshot, &current)
-                .into_iter()
-                .map(|c| c.field)
-                .collect();
-            line.push_str(&format!(" (changed since: {})", fields.join(", ")));
-        }
-        seen.push(line);
-    }
-    let tiers: Vec<&str> = governed.iter().map(|t| t.key()).collect();
-    let refused = Error::Transition {
-        from: before.draft.stage.key().into(),
-        to: after.stage.key().into(),
-        reason: format!(
-            "{} needs an approved {} sign-off (the workspace has a rule for risk tier {}); {}",
-            before.draft.name,
-            gate.label().to_lowercase(),
-            tiers.join(", "),
-            if seen.is_empty() {
-                "there is no request yet".to_string()
-            } else {
-                seen.join("; ")
-            }
-        ),
-    };
-    Err(if seen.is_empty() {
-        refused.with_remedy(Remedy::OpenSignoffRequest {
-            system: before.draft.name.clone(),
-            gate: gate.key().into(),
-        })
-    } else {
-        refused
-    })
 }
 
 impl Workspace {

@@ -33,7 +33,15 @@ pub(super) fn checked(mut d: SystemDraft, today: NaiveDate) -> Result<SystemDraf
     }
 }
 
-/// Inserts a checked draft and appends its audit entry, in the caller's transaction.
+/// The day of a change made at `now` (RFC 3339), for the gates.
+fn day_of(now: &str) -> Result<NaiveDate> {
+    chrono::DateTime::parse_from_rfc3339(now)
+        .map(|t| t.date_naive())
+        .map_err(|e| Error::Integrity(format!("the time of a change {now:?} is not RFC 3339: {e}")))
+}
+
+/// Inserts a checked draft and appends its audit entry, in the caller's transaction, once the
+/// gates allow a new record at its stage (`gates::check`).
 pub(super) fn insert_audited(
     tx: &mut Tx<'_>,
     d: &SystemDraft,
@@ -41,6 +49,7 @@ pub(super) fn insert_audited(
     actor: &str,
     action: &str,
 ) -> Result<AiSystem> {
+    super::gates::check(tx, None, d, day_of(now)?)?;
     let id = tx.insert_system(d, now)?;
     // Exactly what the row now holds: the draft as given and both timestamps set to `now`.
     let saved = AiSystem {
@@ -62,7 +71,7 @@ pub(super) fn insert_audited(
 }
 
 /// Saves a checked draft over `before` and appends the audit entry with both states, in the
-/// caller's transaction.
+/// caller's transaction, once the gates the change crosses are open (`gates::check`).
 pub(super) fn update_audited(
     tx: &mut Tx<'_>,
     before: &AiSystem,
@@ -71,15 +80,7 @@ pub(super) fn update_audited(
     actor: &str,
     action: &str,
 ) -> Result<AiSystem> {
-    if before.draft.stage != d.stage {
-        super::calendar::check_gates(tx, before, d.stage)?;
-    }
-    let today = chrono::DateTime::parse_from_rfc3339(now)
-        .map(|t| t.date_naive())
-        .map_err(|e| {
-            Error::Integrity(format!("the time of a change {now:?} is not RFC 3339: {e}"))
-        })?;
-    super::signoff::check_gate(tx, before, d, today)?;
+    super::gates::check(tx, Some(before), d, day_of(now)?)?;
     tx.update_system(before.id, d, now)?;
     let after = AiSystem {
         id: before.id,

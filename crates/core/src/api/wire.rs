@@ -132,6 +132,9 @@ pub struct Vocabulary {
     /// The fields of a system's record with their labels, in the register's column order (the
     /// headers an export writes and an import reads).
     pub system_fields: Vec<FieldLabel>,
+    /// The fields of a system whose change, while it is in service, is a major change (the
+    /// major-change gate; `signoff::MAJOR_FIELDS`), with their labels, in the register's order.
+    pub major_change_fields: Vec<FieldLabel>,
     /// The fields of a review's scorecard with their labels.
     pub scorecard_fields: Vec<FieldLabel>,
 }
@@ -192,6 +195,14 @@ impl Vocabulary {
                     label: f.label.to_string(),
                 })
                 .collect(),
+            major_change_fields: crate::import::systems::SPECS
+                .iter()
+                .filter(|f| crate::signoff::MAJOR_FIELDS.contains(&f.key))
+                .map(|f| FieldLabel {
+                    key: f.key.to_string(),
+                    label: f.label.to_string(),
+                })
+                .collect(),
             scorecard_fields: steward_domain::review::SCORECARD_LABELS
                 .iter()
                 .map(|(key, label)| FieldLabel {
@@ -246,6 +257,16 @@ mod tests {
         assert_eq!(
             v.eu_ai_act_categories[1].label, "High-risk",
             "labels come from the register"
+        );
+        let major: Vec<&str> = v
+            .major_change_fields
+            .iter()
+            .map(|f| f.key.as_str())
+            .collect();
+        assert_eq!(
+            major,
+            crate::signoff::MAJOR_FIELDS,
+            "every major field is offered, labelled, in its declared order"
         );
     }
 }

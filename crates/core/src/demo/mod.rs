@@ -255,7 +255,12 @@ pub fn populate(ws: &mut Workspace) -> Result<usize> {
     }
     let today = ws.context().clock.today();
     for r in PORTFOLIO {
-        ws.add_system(draft(r, today))?;
+        let d = draft(r, today);
+        if d.stage == Retired {
+            retired(ws, d, today)?;
+        } else {
+            ws.add_system(d)?;
+        }
     }
     for (toml, systems) in TCO_SCENARIOS {
         let mut s = crate::tco::from_toml(toml)?;
@@ -267,6 +272,39 @@ pub fn populate(ws: &mut Workspace) -> Result<usize> {
     crate::demo::calendar::populate(ws)?;
     crate::demo::reviews::populate(ws)?;
     Ok(PORTFOLIO.len())
+}
+
+/// Days before today the sample's retired systems were switched off.
+const RETIRED_DAYS_AGO: u64 = 120;
+
+/// A system of the sample that was retired: registered deprecated, as it was before, and retired
+/// through its decommissioning checklist, every item done around the day it was switched off (a
+/// new record cannot start retired; the gate asks for the checklist).
+fn retired(ws: &mut Workspace, mut d: SystemDraft, today: NaiveDate) -> Result<()> {
+    use crate::calendar::{ItemState, MilestoneKind};
+    let day = today
+        .checked_sub_days(Days::new(RETIRED_DAYS_AGO))
+        .unwrap_or(today);
+    d.stage = Deprecated;
+    let id = ws.add_system(d)?.id;
+    for item in ws.retire_system(id, Some(day))?.checklist {
+        ws.close_checklist_item(
+            id,
+            &item.key,
+            ItemState::Done,
+            "done when it was switched off",
+        )?;
+    }
+    ws.retire_system(id, None)?;
+    let mut ms = ws.milestones(id)?;
+    for m in ms
+        .iter_mut()
+        .filter(|m| m.kind == MilestoneKind::Decommission)
+    {
+        m.actual = Some(day);
+    }
+    ws.set_milestones(id, ms)?;
+    Ok(())
 }
 
 /// AIA answers for the credit scorer, in the official tool's saved format (a level III result).

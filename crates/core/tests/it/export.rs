@@ -58,7 +58,8 @@ fn register(dir: &Path) -> Workspace {
 }
 
 /// Exports the register as `format`, then checks that the file plans as "all unchanged" against
-/// the same register and imports into an empty one as the same records.
+/// the same register, and imports into an empty one as the same records but for the retired
+/// ones, which a new record cannot be.
 fn check_round_trip(format: ExportFormat) {
     let dir = tempfile::tempdir().expect("temp dir");
     let ws = register(&dir.path().join("a"));
@@ -88,18 +89,73 @@ fn check_round_trip(format: ExportFormat) {
         "every row matches its system"
     );
 
+    // Into an empty register, the retired systems are refused (a new record cannot start
+    // retired: its decommissioning checklist cannot exist), each located at its stage cell, and
+    // nothing is written.
     let mut fresh = workspace(&dir.path().join("b"));
+    let e = fresh
+        .import_systems(&out, false)
+        .expect_err("retired rows cannot be added");
+    let steward_core::Error::Import { problems } = &e else {
+        panic!("an import error with its problems: {e}")
+    };
+    let retired: Vec<&str> = all
+        .iter()
+        .filter(|s| s.draft.stage == Stage::Retired)
+        .map(|s| s.draft.name.as_str())
+        .collect();
+    assert_eq!(
+        problems.len(),
+        retired.len(),
+        "one per retired row: {problems:#?}"
+    );
+    for (p, name) in problems.iter().zip(&retired) {
+        assert_eq!(
+            (p.column.as_deref(), p.value.as_deref()),
+            (Some("I (Stage)"), Some("retired")),
+            "located at the stage cell: {p:?}"
+        );
+        assert!(
+            p.message
+                .starts_with(&format!("{name} cannot be added as retired")),
+            "{p:?}"
+        );
+    }
+    assert!(
+        fresh
+            .list_systems(&SystemQuery::default())
+            .expect("list")
+            .is_empty(),
+        "nothing was written"
+    );
+
+    // The register but its retired systems imports into an empty one as the same records.
+    let in_use = SystemQuery {
+        stages: Stage::ALL
+            .iter()
+            .copied()
+            .filter(|s| *s != Stage::Retired)
+            .collect(),
+        ..Default::default()
+    };
+    let out = dir.path().join(format!("in-use.{}", format.extension()));
+    ws.export_systems(&in_use, format, &out).expect("export");
     let done = fresh
         .import_systems(&out, false)
         .expect("the export imports into an empty register");
-    assert_eq!(done.adds.len(), all.len(), "every row is added");
+    let original: Vec<SystemDraft> = ws
+        .list_systems(&in_use)
+        .expect("list")
+        .into_iter()
+        .map(|s| s.draft)
+        .collect();
+    assert_eq!(done.adds.len(), original.len(), "every row is added");
     let copied: Vec<SystemDraft> = fresh
         .list_systems(&SystemQuery::default())
         .expect("list")
         .into_iter()
         .map(|s| s.draft)
         .collect();
-    let original: Vec<SystemDraft> = all.into_iter().map(|s| s.draft).collect();
     assert_eq!(
         copied, original,
         "the copy holds the same records, field for field"

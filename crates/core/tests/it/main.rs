@@ -5,6 +5,7 @@ mod audit;
 mod audit_state;
 mod calendar;
 mod export;
+mod gates;
 mod identity;
 mod import;
 mod import_conventions;

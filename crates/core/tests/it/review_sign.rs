@@ -355,7 +355,7 @@ fn refusals_name_what_is_missing_and_change_nothing() {
 
     // The gate is the review's, not a system's.
     let e = ws
-        .create_request("Doc Search", Gate::PortfolioReview, None)
+        .create_request("Doc Search", Gate::PortfolioReview, None, None)
         .expect_err("not for a system");
     assert_eq!(e.code(), "validation");
     assert!(ws.requests(None).expect("requests").is_empty());

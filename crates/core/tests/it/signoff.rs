@@ -103,7 +103,7 @@ impl Setup {
     fn request_file(&mut self) -> (i64, Vec<u8>) {
         let r = self
             .ws
-            .create_request("Credit Scorer", Gate::PreDeployment, None)
+            .create_request("Credit Scorer", Gate::PreDeployment, None, None)
             .expect("request");
         let bytes = self
             .ws
@@ -280,7 +280,7 @@ fn a_new_request_tells_the_signer_what_changed_since_the_last_approval() {
     d.purpose = "Now also scores small businesses".into();
     s.ws.update_system(s.system, d).expect("edit");
     let again =
-        s.ws.create_request(&s.system.to_string(), Gate::PreDeployment, None)
+        s.ws.create_request(&s.system.to_string(), Gate::PreDeployment, None, None)
             .expect("a new request after the change");
     let since = again
         .request
@@ -513,7 +513,7 @@ fn a_request_past_its_deadline_is_expired() {
     let mut s = setup();
     let deadline = NaiveDate::from_ymd_opt(2026, 11, 10).expect("date");
     let r =
-        s.ws.create_request("Credit Scorer", Gate::PreDeployment, Some(deadline))
+        s.ws.create_request("Credit Scorer", Gate::PreDeployment, Some(deadline), None)
             .expect("request");
     assert_eq!(r.status, Status::Pending);
     let data = s.root.join("data");
@@ -564,14 +564,14 @@ fn rules_that_cannot_be_met_are_refused_and_workspaces_without_rules_are_open() 
 
     // Owner is the only business owner: a rule needing one can be saved, but no request opened.
     s.ws.save_rule(
-        Gate::MajorChange,
+        Gate::PreDeployment,
         RiskTier::High,
         "Model board",
         rule(&[(Role::BusinessOwner, 1)], 1),
     )
     .expect("saved");
     let e =
-        s.ws.create_request("Credit Scorer", Gate::MajorChange, None)
+        s.ws.create_request("Credit Scorer", Gate::PreDeployment, None, None)
             .expect_err("segregation");
     assert!(
         e.to_string()
@@ -588,7 +588,7 @@ fn rules_that_cannot_be_met_are_refused_and_workspaces_without_rules_are_open() 
         .expect("no rule for low risk: not gated");
     // Retirement of the high-risk system is not gated: there is no retirement rule for it.
     let e =
-        s.ws.create_request("Credit Scorer", Gate::Retirement, None)
+        s.ws.create_request("Credit Scorer", Gate::Retirement, None, None)
             .expect_err("no rule");
     assert!(
         e.to_string()
@@ -625,7 +625,7 @@ fn retirement_needs_an_approved_retirement_sign_off() {
         "{e}"
     );
     let r =
-        s.ws.create_request("Credit Scorer", Gate::Retirement, None)
+        s.ws.create_request("Credit Scorer", Gate::Retirement, None, None)
             .expect("request");
     let f =
         s.ws.export_request(&r.id.to_string(), &s.ann)

@@ -15,6 +15,9 @@ use crate::audit::canonical_json;
 use crate::register::AiSystem;
 use crate::FieldError;
 
+pub mod gate;
+pub use gate::{ProposedChange, MAJOR_FIELDS};
+
 string_enum! {
     /// The fixed vocabulary of roles on a review board.
     Role as "SignoffRole" {
