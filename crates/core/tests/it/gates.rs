@@ -128,7 +128,7 @@ impl Setup {
     }
 
     fn audit_len(&self) -> i64 {
-        self.ws.verify_audit().expect("verify").length
+        self.ws.verify_audit().expect("verify").chain.length
     }
 
     fn csv(&self, name: &str, text: &str) -> PathBuf {
@@ -230,7 +230,7 @@ fn a_new_system_cannot_be_added_retired_even_without_rules() {
         })
     );
     assert_eq!(
-        ws.verify_audit().expect("verify").length,
+        ws.verify_audit().expect("verify").chain.length,
         0,
         "nothing written"
     );
