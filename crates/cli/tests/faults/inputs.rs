@@ -193,31 +193,8 @@ fn mutated_inputs_are_answered_never_panicked_on_and_write_nothing() {
     )
     .expect("write mapping");
     let id = dir.join("identity");
-    let signing = |args: &[&str]| {
-        let o = support::steward()
-            .arg("--data-dir")
-            .arg(&data)
-            .env("STEWARD_IDENTITY_DIR", &id)
-            .env("STEWARD_PASSPHRASE", "correct horse battery")
-            .args(args)
-            .output()
-            .expect("runs");
-        assert!(
-            o.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-    };
-    signing(&[
-        "identity",
-        "init",
-        "--name",
-        "Ada Faults",
-        "--role",
-        "Auditor",
-        "--org",
-        "Faults Ltd",
-    ]);
+    let signing = |args: &[&str]| support::signing(&data, &id, args);
+    support::identity(&data, &id);
     signing(&["pack", "create", "-o", &at("pack.zip")]);
     signing(&[
         "report",

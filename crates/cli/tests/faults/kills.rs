@@ -188,28 +188,11 @@ fn a_killed_pack_leaves_no_file_that_passes_for_a_pack() {
     let base = sample(root.path());
     let id = root.path().join("identity");
     let id_s = id.to_str().expect("utf-8 path").to_string();
-    const PASS: &str = "correct horse battery";
     let env = [
         ("STEWARD_IDENTITY_DIR", id_s.as_str()),
-        ("STEWARD_PASSPHRASE", PASS),
+        ("STEWARD_PASSPHRASE", support::PASS),
     ];
-    let out = support::steward()
-        .arg("--data-dir")
-        .arg(&base)
-        .envs(env)
-        .args([
-            "identity",
-            "init",
-            "--name",
-            "Ada Faults",
-            "--role",
-            "Auditor",
-            "--org",
-            "Faults Ltd",
-        ])
-        .output()
-        .expect("runs");
-    assert!(out.status.success(), "identity init: {out:?}");
+    support::identity(&base, &id);
     let outdir = root.path().join("out");
     std::fs::create_dir_all(&outdir).expect("mkdir");
     let pack = outdir.join("pack.zip");

@@ -185,3 +185,43 @@ pub fn delay(rng: &mut fastrand::Rng, span: Duration) -> Duration {
     let micros = span.as_micros().max(1) as u64;
     Duration::from_micros(rng.u64(0..=micros + micros / 5))
 }
+
+/// The passphrase of the suite's signing identity.
+pub const PASS: &str = "correct horse battery";
+
+/// Runs `steward --data-dir DATA ARGS` as the signing identity in `id` (its passphrase given),
+/// asserting success.
+pub fn signing(data: &Path, id: &Path, args: &[&str]) {
+    let out = steward()
+        .arg("--data-dir")
+        .arg(data)
+        .env("STEWARD_IDENTITY_DIR", id)
+        .env("STEWARD_PASSPHRASE", PASS)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("steward runs");
+    assert!(
+        out.status.success(),
+        "steward {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Creates the suite's signing identity in `id`.
+pub fn identity(data: &Path, id: &Path) {
+    signing(
+        data,
+        id,
+        &[
+            "identity",
+            "init",
+            "--name",
+            "Ada Faults",
+            "--role",
+            "Auditor",
+            "--org",
+            "Faults Ltd",
+        ],
+    );
+}
