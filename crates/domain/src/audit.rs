@@ -286,6 +286,7 @@ pub const ENTITY_KINDS: &[(&str, &str)] = &[
     ("review_action", "Review action"),
     ("review_budget_target", "Review budget target"),
     ("review_rules", "Review rules"),
+    ("workspace_encryption", "Workspace encryption"),
 ];
 
 /// One field of a record that differs between two versions of it, each value as canonical

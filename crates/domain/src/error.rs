@@ -50,6 +50,11 @@ pub enum Error {
     #[error("{0}")]
     Workspace(String),
 
+    /// An encrypted workspace opened without its passphrase, or with one that does not open
+    /// it; nothing was read or written.
+    #[error("{0}")]
+    Locked(String),
+
     #[error("{0}")]
     Integrity(String),
 
@@ -131,6 +136,7 @@ impl Error {
             Error::Transition { .. } => "transition",
             Error::Import { .. } => "import",
             Error::Workspace(_) => "workspace",
+            Error::Locked(_) => "locked",
             Error::Integrity(_) => "integrity",
             Error::Storage(_) => "storage",
             Error::Io { .. } => "io",

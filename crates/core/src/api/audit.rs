@@ -521,7 +521,7 @@ impl Names {
                     None => event,
                 })
             }
-            "calendar_rules" | "review_rules" | "review_budget_target" => {
+            "calendar_rules" | "review_rules" | "review_budget_target" | "workspace_encryption" => {
                 Some(format!("{} of the workspace", entity_label(&e.entity)))
             }
             _ => None,

@@ -3,6 +3,7 @@ mod assess;
 mod assessments;
 mod audit;
 mod calendar;
+mod encryption;
 mod export;
 mod identity;
 mod import;
