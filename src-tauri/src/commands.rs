@@ -8,7 +8,8 @@ use std::sync::{Arc, Mutex};
 use steward_core::api::seal::SealCheck;
 use steward_core::api::wire::{Vocabulary, WireError, WorkspaceInfo};
 use steward_core::api::{
-    self, AuditChoices, AuditPage, AuditQuery, AuditVerification, Context, Facets, Workspace,
+    self, AuditChoices, AuditPage, AuditQuery, AuditVerification, Context, Facets, Passphrase,
+    Workspace,
 };
 use steward_core::clock::{Clock, SystemClock};
 use steward_core::identity::{self, IdentityInfo, Profile};
@@ -55,9 +56,20 @@ impl Shell {
     }
 
     /// Runs `f` on the workspace, opening it on first use so an unusable data directory reaches
-    /// the UI as an error instead of stopping the app.
+    /// the UI as an error instead of stopping the app. An encrypted workspace does not open
+    /// here: the error's code is `locked`, and the UI asks for the passphrase
+    /// ([`unlock_workspace`]).
     pub(crate) fn with<T>(
         &self,
+        f: impl FnOnce(&mut Workspace) -> steward_core::Result<T>,
+    ) -> Reply<T> {
+        self.open_with(None, f)
+    }
+
+    /// [`Shell::with`], opening the workspace with `passphrase` if it is not open yet.
+    fn open_with<T>(
+        &self,
+        passphrase: Option<&Passphrase>,
         f: impl FnOnce(&mut Workspace) -> steward_core::Result<T>,
     ) -> Reply<T> {
         let mut guard = self.ws.lock().map_err(|_| {
@@ -68,7 +80,7 @@ impl Shell {
         })?;
         if guard.is_none() {
             let ctx = Context::new(self.actor.clone(), Arc::new(SystemClock));
-            *guard = Some(Workspace::open_dir(&self.dir, ctx)?);
+            *guard = Some(Workspace::open_dir_with(&self.dir, ctx, passphrase)?);
         }
         let ws = guard
             .as_mut()
@@ -82,6 +94,14 @@ impl Shell {
 #[tauri::command(async)]
 pub fn workspace_info(s: State<'_, Shell>) -> Reply<WorkspaceInfo> {
     s.with(|ws| ws.info())
+}
+
+/// Opens the encrypted workspace with its passphrase, once `workspace_info` has said it is
+/// locked; a wrong passphrase is a `locked` error again and opens nothing.
+#[tauri::command(async)]
+pub fn unlock_workspace(s: State<'_, Shell>, passphrase: String) -> Reply<WorkspaceInfo> {
+    let passphrase = Passphrase::new(passphrase)?;
+    s.open_with(Some(&passphrase), |ws| ws.info())
 }
 
 #[tauri::command]

@@ -1,6 +1,6 @@
 // The shell of the UI: loads the workspace summary and the vocabulary (and the overview the
-// portfolio home opens on) as it starts, shows the welcome on an empty first start, and switches
-// between the areas in the sidebar.
+// portfolio home opens on) as it starts, asks for the passphrase of an encrypted workspace first,
+// shows the welcome on an empty first start, and switches between the areas in the sidebar.
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 
 import type { PortfolioOverview } from "./bindings/PortfolioOverview";
@@ -24,6 +24,7 @@ import { ReviewsScreen } from "./screens/Reviews";
 import { SignExportScreen } from "./screens/SignExport";
 import { SignoffScreen } from "./screens/Signoff";
 import { TcoScreen } from "./screens/Tco";
+import { Unlock } from "./screens/Unlock";
 import { VerifyScreen } from "./screens/Verify";
 import { Welcome } from "./screens/Welcome";
 
@@ -86,21 +87,31 @@ export function App() {
     }
   }, []);
 
-  useEffect(() => {
-    (async () => {
-      try {
-        const [i, v] = await Promise.all([start.info, start.vocab]);
-        setInfo(i);
-        setVocab(v);
-        setWelcome(i.systems === 0);
-        // A workspace with systems opens on the portfolio home; an empty one starts at the
-        // welcome, which leads to the register.
-        if (i.systems > 0) setArea("portfolio");
-      } catch (e) {
-        setError(e as WireError);
-      }
-    })();
+  const opened = useCallback(async (info: Promise<WorkspaceInfo>) => {
+    try {
+      const [i, v] = await Promise.all([info, start.vocab]);
+      setError(null);
+      setInfo(i);
+      setVocab(v);
+      setWelcome(i.systems === 0);
+      // A workspace with systems opens on the portfolio home; an empty one starts at the
+      // welcome, which leads to the register.
+      if (i.systems > 0) setArea("portfolio");
+    } catch (e) {
+      setError(e as WireError);
+    }
   }, [start]);
+
+  useEffect(() => {
+    void opened(start.info);
+  }, [start, opened]);
+
+  // An encrypted workspace opened once its passphrase was given: the overview asked for at the
+  // start failed with it, so the home asks afresh.
+  const unlocked = useCallback((i: WorkspaceInfo) => {
+    firstOverview.current = null;
+    void opened(Promise.resolve(i));
+  }, [opened]);
 
   const go = useCallback((t: Target) => {
     setEntry(t);
@@ -114,6 +125,9 @@ export function App() {
     void refreshInfo();
   }, [refreshInfo]);
 
+  if (error && !vocab && error.code === "locked") {
+    return <Unlock locked={error} onUnlocked={unlocked} />;
+  }
   if (error && !vocab) {
     return (
       <main class="startup">
@@ -156,6 +170,7 @@ export function App() {
           <div class="workspace" title={info.path}>
             <div class="workspace-label">Workspace</div>
             <div class="workspace-path" data-testid="workspace-path">{info.path}</div>
+            {info.encrypted && <div data-testid="workspace-encrypted">Encrypted at rest</div>}
             <div class="workspace-label">Recording changes as</div>
             <div>{info.actor}</div>
           </div>

@@ -126,6 +126,12 @@ export function commands(invoke: Invoke) {
       invoke("retire_system", { id, date }),
     workspaceInfo: (): Promise<WorkspaceInfo> =>
       invoke("workspace_info"),
+    /**
+     * Opens the encrypted workspace with its passphrase, once `workspace_info` has said it is
+     * locked; a wrong passphrase is a `locked` error again and opens nothing.
+     */
+    unlockWorkspace: (passphrase: string): Promise<WorkspaceInfo> =>
+      invoke("unlock_workspace", { passphrase }),
     vocabulary: (): Promise<Vocabulary> =>
       invoke("vocabulary"),
     /** The defaults a new-system form starts from. */

@@ -3,6 +3,7 @@
 
 mod assess;
 mod calendar;
+mod encryption;
 mod generate;
 mod identity;
 mod kpi;
@@ -40,6 +41,12 @@ struct Cli {
     /// Where your signing identity is kept. Default: the user's configuration directory.
     #[arg(long, global = true, env = "STEWARD_IDENTITY_DIR", value_name = "DIR")]
     identity_dir: Option<PathBuf>,
+
+    /// The passphrase of an encrypted workspace, as the first line of FILE (else
+    /// STEWARD_WORKSPACE_PASSPHRASE, else asked for on the terminal). Given for a workspace that
+    /// does not exist yet, it creates the workspace encrypted.
+    #[arg(long, global = true, value_name = "FILE")]
+    passphrase_file: Option<PathBuf>,
 
     /// Print machine-readable JSON instead of text.
     #[arg(long, global = true)]
@@ -117,11 +124,19 @@ enum Command {
         out: PathBuf,
     },
     /// Restore a backup as the workspace of --data-dir, which must hold none yet; the file is
-    /// checked (a Steward workspace, its audit chain intact) before it is put in place.
+    /// checked (a Steward workspace, its audit chain intact) before it is put in place. An
+    /// encrypted backup needs its passphrase, and stays encrypted.
     Restore {
         /// The backup file.
         file: PathBuf,
     },
+    /// Encrypt the workspace at rest with a passphrase (asked for twice, or read from
+    /// --passphrase-file or STEWARD_WORKSPACE_PASSPHRASE); every later command needs it. All or
+    /// nothing, and only while no other Steward has the workspace open.
+    Encrypt,
+    /// Decrypt the workspace: its file becomes plain SQLite again. All or nothing, and only
+    /// while no other Steward has the workspace open.
+    Decrypt,
 }
 
 #[derive(Subcommand)]
@@ -216,22 +231,32 @@ fn report(result: Result<ExitCode>, json: bool) -> ExitCode {
 }
 
 /// The workspace in `data_dir` (or the default) if one exists there; never creates one.
-fn existing_workspace(data_dir: Option<PathBuf>, actor: String) -> Result<Option<Workspace>> {
+fn existing_workspace(
+    data_dir: Option<PathBuf>,
+    actor: String,
+    keys: &encryption::Keys,
+) -> Result<Option<Workspace>> {
     let dir = data_dir.or_else(api::default_data_dir);
     match dir {
-        Some(d) if d.join(api::DB_FILE).is_file() => open(Some(d), actor).map(Some),
+        Some(d) if d.join(api::DB_FILE).is_file() => open(Some(d), actor, keys).map(Some),
         _ => Ok(None),
     }
 }
 
-fn open(data_dir: Option<PathBuf>, actor: String) -> Result<Workspace> {
-    let dir = match data_dir {
-        Some(d) => d,
+/// The data directory given, else the default one.
+fn data_dir_or_default(data_dir: Option<PathBuf>) -> Result<PathBuf> {
+    match data_dir {
+        Some(d) => Ok(d),
         None => api::default_data_dir()
-            .context("no home directory to keep the workspace in; pass --data-dir")?,
-    };
+            .context("no home directory to keep the workspace in; pass --data-dir"),
+    }
+}
+
+/// Opens the workspace, with its passphrase if it is encrypted (asked for if not given).
+fn open(data_dir: Option<PathBuf>, actor: String, keys: &encryption::Keys) -> Result<Workspace> {
+    let dir = data_dir_or_default(data_dir)?;
     let ctx = Context::new(actor, Arc::new(SystemClock));
-    Workspace::open_dir(&dir, ctx)
+    keys.unlock(&dir, |key| Workspace::open_dir_with(&dir, ctx.clone(), key))
         .with_context(|| format!("opening the workspace in {}", dir.display()))
 }
 
@@ -240,9 +265,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
         data_dir,
         actor,
         identity_dir,
+        passphrase_file,
         json,
         command,
     } = cli;
+    let keys = encryption::Keys {
+        file: passphrase_file,
+    };
     let identity_dir = identity::identity_dir(identity_dir);
     let actor = actor.unwrap_or_else(|| api::default_actor(&identity_dir));
     // The identity belongs to the person, not to a workspace: none is opened for it.
@@ -250,24 +279,37 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Identity(cmd) => return cmd.run(&identity_dir, SystemClock.now(), json),
         Command::Verify { file, trust } => {
             // An auditor may have no workspace: use one only if it already exists.
-            let ws = existing_workspace(data_dir.clone(), actor.clone())?;
+            let ws = existing_workspace(data_dir.clone(), actor.clone(), &keys)?;
             let trusted = reports::trusted(ws.as_ref(), &identity_dir, &trust)?;
             return reports::verify(&file, &trusted, json);
         }
         Command::Restore { file } => {
-            let dir = match data_dir.clone() {
-                Some(d) => d,
-                None => api::default_data_dir()
-                    .context("no home directory to restore the workspace into; pass --data-dir")?,
-            };
+            let dir = data_dir_or_default(data_dir.clone())?;
             let ctx = Context::new(actor.clone(), Arc::new(SystemClock));
-            let s = api::backup::restore(&file, &dir, ctx)?;
+            let s = keys.unlock(&file, |key| {
+                api::backup::restore(&file, &dir, ctx.clone(), key)
+            })?;
             output::backup(&s, "restored", json)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Encrypt => {
+            let dir = data_dir_or_default(data_dir.clone())?;
+            let passphrase = keys.new_passphrase()?;
+            let ctx = Context::new(actor.clone(), Arc::new(SystemClock));
+            let ws = match Workspace::open_dir(&dir, ctx) {
+                Err(e) if e.code() == "locked" => anyhow::bail!(
+                    "{}: the workspace is already encrypted; nothing was changed",
+                    dir.display()
+                ),
+                other => other?,
+            };
+            let (_, s) = ws.encrypt(&passphrase)?;
+            output::encryption(&s, json)?;
             return Ok(ExitCode::SUCCESS);
         }
         Command::Tco(cmd) => {
             // Scenario files need no workspace; stored scenarios open it when asked.
-            let workspace = || open(data_dir.clone(), actor.clone());
+            let workspace = || open(data_dir.clone(), actor.clone(), &keys);
             let needs = tco::Needs {
                 workspace: &workspace,
                 identity_dir: &identity_dir,
@@ -277,7 +319,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Assess(cmd) if cmd.standalone() => return assess::run(cmd, json),
         Command::Assess(assess::AssessCmd::Templates) => {
             // Listing templates needs no workspace; with one, it shows the workspace's versions.
-            return match existing_workspace(data_dir.clone(), actor.clone())? {
+            return match existing_workspace(data_dir.clone(), actor.clone(), &keys)? {
                 Some(mut ws) => assess::run_in(&mut ws, assess::AssessCmd::Templates, json),
                 None => {
                     // Without a workspace: the built-in templates, listed the same way.
@@ -294,10 +336,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
         },
         other => other,
     };
-    let mut ws = open(data_dir, actor)?;
+    let mut ws = open(data_dir, actor, &keys)?;
     match command {
         // Handled above, before a workspace is opened.
-        Command::Identity(_) | Command::Tco(_) | Command::Restore { .. } => Ok(ExitCode::SUCCESS),
+        Command::Identity(_) | Command::Tco(_) | Command::Restore { .. } | Command::Encrypt => {
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Decrypt => {
+            let (_, s) = ws.decrypt()?;
+            output::encryption(&s, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Backup { out } => {
             let s = ws.backup(&out)?;
             output::backup(&s, "backed up", json)?;
@@ -383,8 +432,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 .unwrap_or_default();
             let systems = ws.list_systems(&Default::default())?.len();
             let chain = ws.verify_chain()?;
+            let encrypted = ws.is_encrypted();
             let v = serde_json::json!({
                 "path": path,
+                "encrypted": encrypted,
                 "schema_version": ws.schema_version()?,
                 "systems": systems,
                 "audit_entries": chain.length,
@@ -393,7 +444,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             output::message(
                 json,
                 &format!(
-                    "workspace {path}\nschema version {}\n{systems} systems\n{} audit entries, head {}",
+                    "workspace {path} ({})\nschema version {}\n{systems} systems\n{} audit entries, head {}",
+                    if encrypted { "encrypted" } else { "not encrypted" },
                     v["schema_version"], chain.length, chain.head
                 ),
                 v,

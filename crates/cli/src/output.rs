@@ -350,10 +350,37 @@ pub fn backup(
         return json(s);
     }
     println!(
-        "{done} {}: {} bytes, schema {}, {} systems, audit chain intact ({} entries, head {})",
+        "{done} {}: {} bytes{}, schema {}, {} systems, audit chain intact ({} entries, head {})",
         s.path,
         money(s.bytes as f64),
+        if s.encrypted {
+            ", encrypted with the workspace's passphrase"
+        } else {
+            ""
+        },
         s.schema_version,
+        s.systems,
+        s.audit_chain.length,
+        s.audit_chain.head.chars().take(16).collect::<String>()
+    );
+    Ok(())
+}
+
+pub fn encryption(
+    s: &steward_core::api::encryption::EncryptionSummary,
+    as_json: bool,
+) -> Result<()> {
+    if as_json {
+        return json(s);
+    }
+    println!(
+        "{} {}: {} systems, audit chain intact ({} entries, head {})",
+        if s.encrypted {
+            "encrypted"
+        } else {
+            "decrypted"
+        },
+        s.path,
         s.systems,
         s.audit_chain.length,
         s.audit_chain.head.chars().take(16).collect::<String>()

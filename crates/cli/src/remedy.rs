@@ -71,11 +71,13 @@ pub fn hint(remedy: &Remedy) -> String {
 
 /// The remedy of the first Steward error in `e`'s chain, worded for the CLI.
 pub fn hint_for(e: &anyhow::Error) -> Option<String> {
-    e.chain()
-        .find_map(|c| c.downcast_ref::<steward_core::Error>())
-        .and_then(|core| core.remedy())
-        .map(hint)
-        .filter(|h| !h.is_empty())
+    let core = e
+        .chain()
+        .find_map(|c| c.downcast_ref::<steward_core::Error>())?;
+    if core.code() == "locked" {
+        return Some(crate::encryption::hint());
+    }
+    core.remedy().map(hint).filter(|h| !h.is_empty())
 }
 
 #[cfg(test)]

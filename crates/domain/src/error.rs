@@ -64,6 +64,11 @@ pub enum Error {
     #[error("{0}")]
     Workspace(String),
 
+    /// An encrypted workspace opened without its passphrase, or with one that does not open
+    /// it; nothing was read or written.
+    #[error("{0}")]
+    Locked(String),
+
     #[error("{0}")]
     Integrity(String),
 
@@ -154,6 +159,7 @@ impl Error {
             Error::Gate { .. } => "gate",
             Error::Import { .. } => "import",
             Error::Workspace(_) => "workspace",
+            Error::Locked(_) => "locked",
             Error::Integrity(_) => "integrity",
             Error::Storage(_) => "storage",
             Error::Io { .. } => "io",

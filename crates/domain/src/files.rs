@@ -104,10 +104,13 @@ fn remove_stale(dir: &Path, name: &str) {
     let proc_fs = Path::new("/proc/self").exists();
     for entry in entries.flatten() {
         let file = entry.file_name().to_string_lossy().into_owned();
-        let Some(middle) = file
-            .strip_prefix(&prefix)
-            .and_then(|rest| rest.strip_suffix(PARTIAL_SUFFIX))
-        else {
+        // A partial written by SQLite (a backup, a converted workspace) may have its journal,
+        // log and shared-memory index beside it.
+        let Some(middle) = file.strip_prefix(&prefix).and_then(|rest| {
+            ["", "-journal", "-wal", "-shm"]
+                .iter()
+                .find_map(|companion| rest.strip_suffix(&format!("{PARTIAL_SUFFIX}{companion}")))
+        }) else {
             continue;
         };
         let Some(pid) = middle.split('.').next().and_then(|p| p.parse::<u32>().ok()) else {
@@ -173,6 +176,11 @@ mod tests {
             .path()
             .join(format!(".pack.zip.4194999.abc123{PARTIAL_SUFFIX}"));
         std::fs::write(&left, b"half").expect("writes");
+        // And what SQLite left beside it, writing into it.
+        let left_wal = dir
+            .path()
+            .join(format!(".pack.zip.4194999.abc123{PARTIAL_SUFFIX}-wal"));
+        std::fs::write(&left_wal, b"log").expect("writes");
         // Someone else's file, and another output's partial of a live process, stay.
         let other = dir.path().join("notes.txt");
         std::fs::write(&other, b"mine").expect("writes");
@@ -199,6 +207,7 @@ mod tests {
             // Dropped without commit: removed.
         }
         assert!(!left.exists(), "the stale partial is removed");
+        assert!(!left_wal.exists(), "and its SQLite log");
         assert!(other.exists() && live.exists(), "nothing else is touched");
         assert!(!out.exists(), "an abandoned write leaves no output");
         write_atomically(&out, b"whole").expect("writes");

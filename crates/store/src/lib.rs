@@ -5,7 +5,9 @@ mod assessments;
 mod audit_rows;
 mod calendar;
 mod certs;
+mod cipher;
 pub use assessments::{AssessmentRow, TemplateRow};
+pub use cipher::{Converted, Passphrase};
 mod kpi;
 pub use audit_rows::{AuditFilter, Change, SealRow};
 pub use kpi::{MeasurementRow, StoredValue};
@@ -52,6 +54,9 @@ pub const BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
+    /// The passphrase of an encrypted workspace, kept in memory (wiped when the store is
+    /// dropped) for the copies it makes: a backup is encrypted with it too.
+    key: Option<Passphrase>,
 }
 
 /// A write transaction; every change and its audit entry go through one of these.
@@ -91,7 +96,34 @@ impl Store {
     /// Opens (or creates) the workspace at `path`. A file that is not a Steward database, or one
     /// written by a newer Steward, is refused before anything is written to it.
     pub fn open(path: &Path) -> Result<Store> {
-        check_header(path)?;
+        Store::open_with(path, None)
+    }
+
+    /// Opens (or creates) the workspace at `path`, encrypted with `key` when one is given: a
+    /// new workspace is created encrypted, an existing one must be encrypted with that
+    /// passphrase, and a plain one is refused with a passphrase as an encrypted one is without.
+    /// As with [`Store::open`], nothing is written before the file is known to be a Steward
+    /// workspace this Steward can read (for an encrypted file, once its first page has been
+    /// decrypted and authenticated with the key).
+    pub fn open_with(path: &Path, key: Option<&Passphrase>) -> Result<Store> {
+        // A conversion (`Store::convert`) puts a new file in place while it holds the old one's
+        // lock; an open that waited on that lock finds the path replaced, and opens it again.
+        for _ in 0..3 {
+            if let Some(store) = Store::open_once(path, key)? {
+                return Ok(store);
+            }
+        }
+        Err(Error::Workspace(format!(
+            "{} was replaced by another Steward while it was being opened, three times in a row; \
+             nothing was changed; try again",
+            path.display()
+        )))
+    }
+
+    /// Opens the workspace, or None if the file was replaced while this waited for its lock.
+    fn open_once(path: &Path, key: Option<&Passphrase>) -> Result<Option<Store>> {
+        let header = check_header(path)?;
+        cipher::check_key(path, header, key)?;
         // A new workspace file is the owner's only (SQLite gives its journal the same mode).
         if !path.exists() {
             steward_domain::files::create_private_file(path).map_err(|e| {
@@ -101,6 +133,7 @@ impl Store {
                 ))
             })?;
         }
+        let opened = cipher::file_id(path);
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -108,21 +141,37 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| open_error(path, e))?;
+        if let Some(key) = key {
+            cipher::apply_key(&conn, key)?;
+        }
         let mut store = Store {
             conn,
             path: Some(path.to_path_buf()),
+            key: key.cloned(),
         };
-        store.prepare().map_err(|e| match e {
+        let in_workspace = |e| match e {
             Error::Storage(msg) => Error::Workspace(format!("{}: {msg}", path.display())),
             other => other,
-        })?;
-        Ok(store)
+        };
+        let version = store.check().map_err(in_workspace)?;
+        // The first read waited for any lock on the file; if a conversion replaced it
+        // meanwhile, this connection reads the old file, which is no longer the workspace.
+        if cipher::file_id(path) != opened {
+            return Ok(None);
+        }
+        store.set_up(version).map_err(in_workspace)?;
+        Ok(Some(store))
     }
 
     pub fn open_in_memory() -> Result<Store> {
         let conn = Connection::open_in_memory()?;
-        let mut store = Store { conn, path: None };
-        store.prepare()?;
+        let mut store = Store {
+            conn,
+            path: None,
+            key: None,
+        };
+        let version = store.check()?;
+        store.set_up(version)?;
         Ok(store)
     }
 
@@ -136,19 +185,34 @@ impl Store {
         self.path.as_deref()
     }
 
+    /// Whether the workspace file is encrypted (opened with a passphrase).
+    pub fn is_encrypted(&self) -> bool {
+        self.key.is_some()
+    }
+
+    /// The passphrase the workspace was opened with, to open the copies it makes.
+    pub fn key(&self) -> Option<&Passphrase> {
+        self.key.as_ref()
+    }
+
     fn describe(&self) -> String {
         self.path
             .as_ref()
             .map_or_else(|| ":memory:".into(), |p| p.display().to_string())
     }
 
-    /// Checks what the file is, then sets the connection up and applies pending migrations.
-    fn prepare(&mut self) -> Result<()> {
+    /// Checks what the file is, writing nothing: a Steward workspace (or an empty database)
+    /// no newer than this Steward. Returns its schema version.
+    fn check(&self) -> Result<i64> {
         let read = |sql: &str| -> Result<i64> {
             self.conn
                 .query_row(sql, [], |r| r.get::<_, i64>(0))
                 .map_err(|e| {
                     if let rusqlite::Error::SqliteFailure(f, _) = &e {
+                        if f.code == rusqlite::ErrorCode::NotADatabase && self.key.is_some() {
+                            // SQLCipher could not authenticate the first page with this key.
+                            return cipher::wrong_passphrase(&self.describe());
+                        }
                         if f.code == rusqlite::ErrorCode::NotADatabase {
                             return Error::Workspace(format!(
                                 "{} is not a Steward workspace: it is not an SQLite database; \
@@ -177,6 +241,11 @@ impl Store {
                 self.describe()
             )));
         }
+        Ok(version)
+    }
+
+    /// Sets the connection up and applies the migrations after `version`.
+    fn set_up(&mut self, version: i64) -> Result<()> {
         self.conn.busy_timeout(BUSY_WAIT)?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
         // With WAL, NORMAL never corrupts the file; a power cut may lose the last commits only.
@@ -251,8 +320,13 @@ impl Store {
 
     /// Copies the whole workspace to `out` (a new or empty file) with SQLite's online backup: a
     /// consistent copy while other connections, this process's or another's, read and write.
+    /// The copy of an encrypted workspace is encrypted with the same passphrase (SQLCipher
+    /// copies between two databases keyed alike only).
     pub fn backup_to(&self, out: &Path) -> Result<()> {
         let mut dst = Connection::open(out).map_err(|e| open_error(out, e))?;
+        if let Some(key) = &self.key {
+            cipher::apply_key(&dst, key)?;
+        }
         let backup = rusqlite::backup::Backup::new(&self.conn, &mut dst)?;
         backup.run_to_completion(1024, std::time::Duration::from_millis(5), None)?;
         Ok(())
@@ -333,22 +407,42 @@ impl Store {
     }
 }
 
-/// Refuses a non-empty file that does not start with SQLite's header, without opening it.
-fn check_header(path: &Path) -> Result<()> {
+/// What a workspace file is, as far as its first bytes tell without a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Header {
+    /// No file, or an empty one: a new workspace.
+    Absent,
+    /// SQLite's header: a plain database.
+    Plain,
+    /// No SQLite header, and whole pages: an SQLCipher file starts with its random salt and
+    /// looks like noise throughout, so only its key tells it from other noise.
+    Encrypted,
+}
+
+/// Refuses a non-empty file that is neither an SQLite database nor whole pages of what could
+/// be an encrypted one, without opening it.
+fn check_header(path: &Path) -> Result<Header> {
     use std::io::Read;
     let Ok(mut file) = std::fs::File::open(path) else {
-        return Ok(());
+        return Ok(Header::Absent);
     };
     let mut head = [0u8; 16];
     let n = file.read(&mut head).map_err(|e| Error::io(path, e))?;
-    if n > 0 && (n < 16 || head != *b"SQLite format 3\0") {
-        return Err(Error::Workspace(format!(
-            "{} is not a Steward workspace: it is not an SQLite database; it was left untouched; \
-             choose another data directory or move the file away",
-            path.display()
-        )));
+    if n == 0 {
+        return Ok(Header::Absent);
     }
-    Ok(())
+    if n == 16 && head == *b"SQLite format 3\0" {
+        return Ok(Header::Plain);
+    }
+    let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
+    if n == 16 && len % cipher::MIN_PAGE_SIZE == 0 {
+        return Ok(Header::Encrypted);
+    }
+    Err(Error::Workspace(format!(
+        "{} is not a Steward workspace: it is not an SQLite database; it was left untouched; \
+         choose another data directory or move the file away",
+        path.display()
+    )))
 }
 
 fn open_error(path: &Path, e: rusqlite::Error) -> Error {

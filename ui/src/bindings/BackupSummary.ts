@@ -10,6 +10,10 @@ export type BackupSummary = {
  */
 path: string, bytes: number, schema_version: number, systems: number, 
 /**
+ * Whether the copy is encrypted (with the workspace's passphrase).
+ */
+encrypted: boolean, 
+/**
  * The audit chain of the copy, checked entry by entry.
  */
 audit_chain: ChainAnchor, };

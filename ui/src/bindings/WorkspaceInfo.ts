@@ -15,4 +15,8 @@ actor: string,
 /**
  * How many systems the register holds; 0 on first start.
  */
-systems: number, };
+systems: number, 
+/**
+ * Whether the workspace file is encrypted with a passphrase.
+ */
+encrypted: boolean, };

@@ -100,7 +100,7 @@ export function SignExportScreen() {
         const b = await backend.backupWorkspace(out);
         setWritten({
           path: b.path,
-          what: `${b.systems} systems, ${b.bytes} bytes, audit chain intact (${b.audit_chain.length} entries)`,
+          what: `${b.systems} systems, ${b.bytes} bytes${b.encrypted ? ", encrypted with the workspace's passphrase" : ""}, audit chain intact (${b.audit_chain.length} entries)`,
           signer: null,
           fingerprint: null,
         });

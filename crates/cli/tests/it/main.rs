@@ -5,6 +5,7 @@ mod assess;
 mod audit;
 mod backup;
 mod calendar;
+mod encryption;
 mod gates;
 mod generate;
 mod kpi;

@@ -29,6 +29,7 @@ impl Ws {
     pub fn cmd_in(&self, data_dir: &Path) -> Command {
         let mut c = Command::cargo_bin("steward").expect("the steward binary is built");
         c.env_remove("STEWARD_DATA_DIR")
+            .env_remove("STEWARD_WORKSPACE_PASSPHRASE")
             .env("STEWARD_ACTOR", "tester")
             .arg("--data-dir")
             .arg(data_dir);

@@ -600,7 +600,7 @@ impl Names {
                     v.get("signer")?.as_str()?
                 ))
             }
-            "calendar_rules" | "review_rules" | "review_budget_target" => {
+            "calendar_rules" | "review_rules" | "review_budget_target" | "workspace_encryption" => {
                 Some(format!("{} of the workspace", entity_label(&e.entity)))
             }
             _ => None,

@@ -262,6 +262,11 @@ impl Workspace {
                         continue;
                     }
                 }
+                // A workspace is created plain or encrypted without an entry; only a
+                // conversion is logged, and from then on the file must be as it says.
+                if claim.is_none() && *kind == "workspace_encryption" {
+                    continue;
+                }
                 report.records += 1;
                 match claim {
                     None if *kind == "import_profile" && events.unnamed_profiles => {
@@ -613,6 +618,11 @@ impl Workspace {
                     })
                     .collect()
             }
+            // Whether the file is encrypted, as the last conversion logged it.
+            "workspace_encryption" => vec![by_id(
+                "workspace".into(),
+                canonical_json(&serde_json::json!({ "encrypted": self.is_encrypted() })),
+            )],
             "audit_seal" => self
                 .store
                 .audit_seals()?

@@ -1,12 +1,14 @@
 //! Backing a workspace up and restoring it: a consistent copy taken while the workspace is in
 //! use, whose audit chain is checked before it is kept, and a restore into an empty place only.
+//! The copy of an encrypted workspace is encrypted with the same passphrase, and restoring it
+//! needs that passphrase.
 
 use std::path::Path;
 
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{Context, Workspace, DB_FILE};
+use super::{Context, Passphrase, Workspace, DB_FILE};
 use crate::files::Partial;
 use crate::pack::ChainAnchor;
 use crate::{Error, Result};
@@ -23,6 +25,8 @@ pub struct BackupSummary {
     pub schema_version: i64,
     #[ts(type = "number")]
     pub systems: usize,
+    /// Whether the copy is encrypted (with the workspace's passphrase).
+    pub encrypted: bool,
     /// The audit chain of the copy, checked entry by entry.
     pub audit_chain: ChainAnchor,
 }
@@ -40,7 +44,7 @@ impl Workspace {
         }
         let tmp = Partial::create(out)?;
         self.store.backup_to(tmp.path())?;
-        let summary = checked(tmp.path(), out, self.ctx.clone())?;
+        let summary = checked(tmp.path(), out, self.ctx.clone(), self.store.key())?;
         tmp.commit()?;
         Ok(summary)
     }
@@ -49,8 +53,14 @@ impl Workspace {
 /// Restores the backup `file` as the workspace of `data_dir`, which must hold no workspace yet:
 /// the file is copied beside its place, opened (refused if it is not a Steward workspace or is
 /// newer than this Steward; upgraded if older), its audit chain checked, and only then renamed
-/// to `steward.db`. Anything wrong and nothing is left behind.
-pub fn restore(file: &Path, data_dir: &Path, ctx: Context) -> Result<BackupSummary> {
+/// to `steward.db`. Anything wrong and nothing is left behind. An encrypted backup is restored
+/// with its `passphrase`, and stays encrypted with it.
+pub fn restore(
+    file: &Path,
+    data_dir: &Path,
+    ctx: Context,
+    passphrase: Option<&Passphrase>,
+) -> Result<BackupSummary> {
     let target = data_dir.join(DB_FILE);
     if target.exists() {
         return Err(Error::Conflict(format!(
@@ -63,19 +73,31 @@ pub fn restore(file: &Path, data_dir: &Path, ctx: Context) -> Result<BackupSumma
     crate::files::create_private_dir(data_dir).map_err(|e| Error::io(data_dir, e))?;
     let mut tmp = Partial::create(&target)?;
     std::io::copy(&mut source, tmp.file()).map_err(|e| Error::io(&target, e))?;
-    let summary = checked(tmp.path(), &target, ctx).map_err(|e| match e {
-        Error::Workspace(m) | Error::Storage(m) => {
-            Error::Workspace(format!("{} cannot be restored: {m}", file.display()))
-        }
+    // Errors name the file given, not the copy being checked beside the target.
+    let copy = tmp.path().display().to_string();
+    let named = |m: String| m.replace(&copy, &file.display().to_string());
+    let summary = checked(tmp.path(), &target, ctx, passphrase).map_err(|e| match e {
+        Error::Workspace(m) | Error::Storage(m) => Error::Workspace(format!(
+            "{} cannot be restored: {}",
+            file.display(),
+            named(m)
+        )),
+        Error::Locked(m) => Error::Locked(named(m)),
         other => other,
     })?;
     tmp.commit()?;
     Ok(summary)
 }
 
-/// Opens the copy at `at` as a workspace and checks its audit chain; describes it as `shown`.
-fn checked(at: &Path, shown: &Path, ctx: Context) -> Result<BackupSummary> {
-    let copy = Workspace::open(at, ctx)?;
+/// Opens the copy at `at` as a workspace (with `passphrase` if it is encrypted) and checks its
+/// audit chain; describes it as `shown`.
+fn checked(
+    at: &Path,
+    shown: &Path,
+    ctx: Context,
+    passphrase: Option<&Passphrase>,
+) -> Result<BackupSummary> {
+    let copy = Workspace::open_with(at, ctx, passphrase)?;
     let chain = copy.verify_chain()?;
     if let Some(b) = chain.first_bad {
         return Err(Error::Integrity(format!(
@@ -88,6 +110,7 @@ fn checked(at: &Path, shown: &Path, ctx: Context) -> Result<BackupSummary> {
         bytes: 0,
         schema_version: copy.schema_version()?,
         systems: copy.list_systems(&Default::default())?.len(),
+        encrypted: copy.store.is_encrypted(),
         audit_chain: ChainAnchor {
             length: chain.length,
             head: chain.head,

@@ -7,6 +7,7 @@ mod audit_state;
 pub mod backup;
 mod calendar;
 mod certs;
+pub mod encryption;
 mod export;
 mod gates;
 mod import;
@@ -29,7 +30,7 @@ use std::sync::Arc;
 use crate::audit::canonical_json;
 use crate::clock::Clock;
 use crate::store::{Change, Store};
-pub use crate::store::{APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
+pub use crate::store::{Passphrase, APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
 use crate::{Error, Result};
 
 pub use audit::{
@@ -73,6 +74,16 @@ pub struct Workspace {
 impl Workspace {
     /// Opens the workspace in `dir` (created if missing), i.e. `dir/steward.db`.
     pub fn open_dir(dir: &Path, ctx: Context) -> Result<Workspace> {
+        Self::open_dir_with(dir, ctx, None)
+    }
+
+    /// Opens the workspace in `dir` with its passphrase when it is encrypted (see
+    /// [`Workspace::open_with`]); a new one is created encrypted with it.
+    pub fn open_dir_with(
+        dir: &Path,
+        ctx: Context,
+        passphrase: Option<&Passphrase>,
+    ) -> Result<Workspace> {
         if !dir.exists() {
             steward_domain::files::create_private_dir(dir).map_err(|e| {
                 Error::Workspace(format!(
@@ -86,12 +97,23 @@ impl Workspace {
                 dir.display()
             )));
         }
-        Self::open(&dir.join(DB_FILE), ctx)
+        Self::open_with(&dir.join(DB_FILE), ctx, passphrase)
     }
 
     pub fn open(path: &Path, ctx: Context) -> Result<Workspace> {
+        Self::open_with(path, ctx, None)
+    }
+
+    /// Opens the workspace file at `path`: an encrypted one with its passphrase only (without
+    /// one, or with one that does not open it, the error's code is `locked`), a plain one
+    /// without.
+    pub fn open_with(
+        path: &Path,
+        ctx: Context,
+        passphrase: Option<&Passphrase>,
+    ) -> Result<Workspace> {
         Ok(Workspace {
-            store: Store::open(path)?,
+            store: Store::open_with(path, passphrase)?,
             ctx,
         })
     }

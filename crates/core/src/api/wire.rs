@@ -75,6 +75,8 @@ pub struct WorkspaceInfo {
     /// How many systems the register holds; 0 on first start.
     #[ts(type = "number")]
     pub systems: usize,
+    /// Whether the workspace file is encrypted with a passphrase.
+    pub encrypted: bool,
 }
 
 impl Workspace {
@@ -86,6 +88,7 @@ impl Workspace {
                 .unwrap_or_else(|| ":memory:".into()),
             actor: self.ctx.actor.clone(),
             systems: self.store.all_systems()?.len(),
+            encrypted: self.store.is_encrypted(),
         })
     }
 }

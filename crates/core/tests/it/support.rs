@@ -33,8 +33,22 @@ pub fn draft(name: &str) -> SystemDraft {
 /// the shipped migrations 1..=version applied in order, then the application id and version
 /// set, and one system registered with the columns schema 1 has (every later schema keeps them).
 pub fn workspace_at_schema(dir: &Path, version: usize) -> rusqlite::Connection {
+    workspace_at_schema_keyed(dir, version, None)
+}
+
+/// [`workspace_at_schema`], encrypted with `passphrase` when one is given (as SQLCipher keys a
+/// connection: `PRAGMA key` before anything else).
+pub fn workspace_at_schema_keyed(
+    dir: &Path,
+    version: usize,
+    passphrase: Option<&str>,
+) -> rusqlite::Connection {
     use steward_core::api::{APPLICATION_ID, DB_FILE, MIGRATIONS};
     let c = rusqlite::Connection::open(dir.join(DB_FILE)).expect("create the older workspace");
+    if let Some(p) = passphrase {
+        c.pragma_update(None, "key", p)
+            .expect("keys the connection");
+    }
     for (i, sql) in MIGRATIONS.iter().take(version).enumerate() {
         c.execute_batch(sql)
             .unwrap_or_else(|e| panic!("shipped migration {:04} applies: {e}", i + 1));
