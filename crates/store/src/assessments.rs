@@ -1,9 +1,8 @@
 //! Rows of the `assessments` and `assessment_templates` tables. Plain rows in, plain rows out:
 //! which status changes are allowed is decided by `api::assess`.
 
-use rusqlite::{params, OptionalExtension, Row};
-
 use super::{Store, Tx};
+use crate::sql::{args, Row};
 use steward_domain::Result;
 
 /// One stored template version: its identity and its self-contained JSON snapshot.
@@ -53,7 +52,7 @@ const COLUMNS: &str = "id, system_id, template_id, template_version, status, ans
     created_at, created_by, updated_at, completed_at, completed_by, superseded_by, decision,
     decided_tier, decided_eu_category, decision_reason, decided_at, decided_by";
 
-fn template_row(r: &Row<'_>) -> rusqlite::Result<TemplateRow> {
+fn template_row(r: &Row<'_>) -> Result<TemplateRow> {
     Ok(TemplateRow {
         template_id: r.get(0)?,
         version: r.get(1)?,
@@ -61,13 +60,13 @@ fn template_row(r: &Row<'_>) -> rusqlite::Result<TemplateRow> {
         kind: r.get(3)?,
         title: r.get(4)?,
         source: r.get(5)?,
-        added: r.get::<_, i64>(6)? == 1,
+        added: r.get::<i64>(6)? == 1,
         added_at: r.get(7)?,
         added_by: r.get(8)?,
     })
 }
 
-fn row(r: &Row<'_>) -> rusqlite::Result<AssessmentRow> {
+fn row(r: &Row<'_>) -> Result<AssessmentRow> {
     Ok(AssessmentRow {
         id: r.get(0)?,
         system_id: r.get(1)?,
@@ -99,8 +98,10 @@ impl Tx<'_> {
             "INSERT INTO assessment_templates (template_id, version, date, kind, title, source,
                                                added, added_at, added_by)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-             ON CONFLICT (template_id, version) DO UPDATE SET added = max(added, excluded.added)",
-            params![
+             ON CONFLICT (template_id, version) DO UPDATE SET added = CASE
+                 WHEN excluded.added > assessment_templates.added THEN excluded.added
+                 ELSE assessment_templates.added END",
+            &args![
                 t.template_id,
                 t.version,
                 t.date,
@@ -116,25 +117,22 @@ impl Tx<'_> {
     }
 
     pub fn template_row(&self, id: &str, version: &str) -> Result<Option<TemplateRow>> {
-        Ok(self
-            .tx
-            .query_row(
-                &format!(
-                    "SELECT {TEMPLATE_COLUMNS} FROM assessment_templates
-                     WHERE template_id = ?1 AND version = ?2"
-                ),
-                params![id, version],
-                template_row,
-            )
-            .optional()?)
+        self.tx.query_opt(
+            &format!(
+                "SELECT {TEMPLATE_COLUMNS} FROM assessment_templates
+                 WHERE template_id = ?1 AND version = ?2"
+            ),
+            &args![id, version],
+            template_row,
+        )
     }
 
     pub fn insert_assessment(&mut self, a: &AssessmentRow) -> Result<i64> {
-        self.tx.execute(
+        self.tx.query_one(
             "INSERT INTO assessments (system_id, template_id, template_version, status, answers,
                                       result, created_at, created_by, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
+            &args![
                 a.system_id,
                 a.template_id,
                 a.template_version,
@@ -145,8 +143,8 @@ impl Tx<'_> {
                 a.created_by,
                 a.updated_at
             ],
-        )?;
-        Ok(self.tx.last_insert_rowid())
+            |r| r.get(0),
+        )
     }
 
     /// Writes every mutable column of an assessment.
@@ -157,7 +155,7 @@ impl Tx<'_> {
                  decided_tier = ?10, decided_eu_category = ?11, decision_reason = ?12,
                  decided_at = ?13, decided_by = ?14
              WHERE id = ?1",
-            params![
+            &args![
                 a.id,
                 a.status,
                 a.answers,
@@ -178,26 +176,25 @@ impl Tx<'_> {
     }
 
     pub fn assessment(&self, id: i64) -> Result<Option<AssessmentRow>> {
-        Ok(self
-            .tx
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM assessments WHERE id = ?1"),
-                [id],
-                row,
-            )
-            .optional()?)
+        self.tx.query_opt(
+            &format!("SELECT {COLUMNS} FROM assessments WHERE id = ?1"),
+            &args![id],
+            row,
+        )
     }
 
     /// The assessments of one system on one template (any version) with this status, oldest
     /// first.
     /// The complete (not superseded) assessments of a system, oldest first.
     pub fn complete_assessments(&self, system_id: i64) -> Result<Vec<AssessmentRow>> {
-        let mut stmt = self.tx.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM assessments
-             WHERE system_id = ?1 AND status = 'complete' ORDER BY id"
-        ))?;
-        let rows = stmt.query_map(params![system_id], row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.tx.query(
+            &format!(
+                "SELECT {COLUMNS} FROM assessments
+                 WHERE system_id = ?1 AND status = 'complete' ORDER BY id"
+            ),
+            &args![system_id],
+            row,
+        )
     }
 
     pub fn assessments_with_status(
@@ -206,58 +203,58 @@ impl Tx<'_> {
         template_id: &str,
         status: &str,
     ) -> Result<Vec<AssessmentRow>> {
-        let mut stmt = self.tx.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM assessments
-             WHERE system_id = ?1 AND template_id = ?2 AND status = ?3 ORDER BY id"
-        ))?;
-        let rows = stmt.query_map(params![system_id, template_id, status], row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.tx.query(
+            &format!(
+                "SELECT {COLUMNS} FROM assessments
+                 WHERE system_id = ?1 AND template_id = ?2 AND status = ?3 ORDER BY id"
+            ),
+            &args![system_id, template_id, status],
+            row,
+        )
     }
 }
 
 impl Store {
     pub fn assessment(&self, id: i64) -> Result<Option<AssessmentRow>> {
-        Ok(self
-            .conn
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM assessments WHERE id = ?1"),
-                [id],
-                row,
-            )
-            .optional()?)
+        self.conn.query_opt(
+            &format!("SELECT {COLUMNS} FROM assessments WHERE id = ?1"),
+            &args![id],
+            row,
+        )
     }
 
     /// Every assessment, or those of one system, newest first.
     pub fn assessments(&self, system_id: Option<i64>) -> Result<Vec<AssessmentRow>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM assessments
-             WHERE ?1 IS NULL OR system_id = ?1 ORDER BY id DESC"
-        ))?;
-        let rows = stmt.query_map([system_id], row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.conn.query(
+            &format!(
+                "SELECT {COLUMNS} FROM assessments
+                 WHERE ?1 IS NULL OR system_id = ?1 ORDER BY id DESC"
+            ),
+            &args![system_id],
+            row,
+        )
     }
 
     /// Every template version kept in the workspace, by id then date.
     pub fn template_rows(&self) -> Result<Vec<TemplateRow>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {TEMPLATE_COLUMNS} FROM assessment_templates ORDER BY template_id, date, version"
-        ))?;
-        let rows = stmt.query_map([], template_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.conn.query(
+            &format!(
+                "SELECT {TEMPLATE_COLUMNS} FROM assessment_templates ORDER BY template_id, date, version"
+            ),
+            &[],
+            template_row,
+        )
     }
 
     pub fn template_row(&self, id: &str, version: &str) -> Result<Option<TemplateRow>> {
-        Ok(self
-            .conn
-            .query_row(
-                &format!(
-                    "SELECT {TEMPLATE_COLUMNS} FROM assessment_templates
-                     WHERE template_id = ?1 AND version = ?2"
-                ),
-                params![id, version],
-                template_row,
-            )
-            .optional()?)
+        self.conn.query_opt(
+            &format!(
+                "SELECT {TEMPLATE_COLUMNS} FROM assessment_templates
+                 WHERE template_id = ?1 AND version = ?2"
+            ),
+            &args![id, version],
+            template_row,
+        )
     }
 }
 

@@ -1,8 +1,7 @@
 //! Rows of the audit log: append within a write transaction, read in order; and its seals.
 
-use rusqlite::{params, OptionalExtension};
-
 use super::{Store, Tx};
+use crate::sql::{args, Arg, Conn, Dialect, Row};
 use steward_domain::audit::{next_entry, AuditEntry};
 use steward_domain::Result;
 
@@ -29,7 +28,7 @@ pub struct SealRow {
     pub cms: Vec<u8>,
 }
 
-fn seal_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SealRow> {
+fn seal_row(r: &Row<'_>) -> Result<SealRow> {
     Ok(SealRow {
         seq: r.get(0)?,
         head_hash: r.get(1)?,
@@ -43,18 +42,18 @@ fn seal_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SealRow> {
 impl Tx<'_> {
     /// Every entry in sequence order, read inside this transaction.
     pub fn audit_entries(&self) -> Result<Vec<AuditEntry>> {
-        all_entries(&self.tx)
+        all_entries(self.tx)
     }
 
     pub fn audit_seals(&self) -> Result<Vec<SealRow>> {
-        all_seals(&self.tx)
+        all_seals(self.tx)
     }
 
     pub fn insert_seal(&mut self, s: &SealRow) -> Result<()> {
         self.tx.execute(
             "INSERT INTO audit_seals (seq, head_hash, sealed_at, signer, fingerprint, cms)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
+            &args![
                 s.seq,
                 s.head_hash,
                 s.sealed_at,
@@ -66,27 +65,33 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Appends `c` to the chain after the entry at its head. Writers hold the write lock (SQLite's
+    /// write transaction, PostgreSQL's advisory lock, see `sql::Conn::begin_write`) from before
+    /// their first read, so the head read here is the last one committed and the chain stays one
+    /// line with any number of writers. On a team workspace the actor is the database user this
+    /// session logged in as, whatever the caller says.
     pub fn append_audit(&mut self, c: Change<'_>) -> Result<AuditEntry> {
-        let prev: Option<(i64, String)> = self
-            .tx
-            .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
-            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
+        let actor = self.tx.session_user().unwrap_or(c.actor).to_string();
+        let prev: Option<(i64, String)> = self.tx.query_opt(
+            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+            &[],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         let e = next_entry(
             prev,
             c.at,
-            c.actor.to_string(),
+            actor,
             c.entity,
             c.entity_id,
             c.action,
             c.before,
             c.after,
         );
-        self.tx.prepare_cached(
+        self.tx.execute(
             "INSERT INTO audit_log (seq, at, actor, entity, entity_id, action, before, after, prev_hash, hash)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        )?
-        .execute(params![e.seq, e.at, e.actor, e.entity, e.entity_id, e.action, e.before, e.after, e.prev_hash, e.hash])?;
+            &args![e.seq, e.at, e.actor, e.entity, e.entity_id, e.action, e.before, e.after, e.prev_hash, e.hash],
+        )?;
         Ok(e)
     }
 }
@@ -106,40 +111,42 @@ pub struct AuditFilter {
     pub offset: i64,
 }
 
-/// The conditions for `AuditFilter`'s fields, in its order. Only the fragments of the filters
-/// given go into the statement, so SQLite can use the index of the one that narrows most; every
-/// value is bound, and the SQL is made of these literals alone.
+/// The conditions for `AuditFilter`'s fields, in its order, each comparing a column with the
+/// next placeholder. Only the fragments of the filters given go into the statement, so the
+/// planner can use the index of the one that narrows most; every value is bound, and the SQL is
+/// made of these literals and placeholder numbers alone.
 const CONDITIONS: [&str; 6] = [
-    "entity = :entity",
-    "entity_id = :entity_id",
-    "actor = :actor",
-    "action = :action",
-    "at >= :at_from",
-    "at < :at_before",
+    "entity = ?",
+    "entity_id = ?",
+    "actor = ?",
+    "action = ?",
+    "at >= ?",
+    "at < ?",
 ];
 
 const COLUMNS: &str = "seq, at, actor, entity, entity_id, action, before, after, prev_hash, hash";
 
 impl AuditFilter {
-    fn values(&self) -> [(&'static str, Option<&String>); 6] {
+    fn values(&self) -> [Option<&String>; 6] {
         [
-            (":entity", self.entity.as_ref()),
-            (":entity_id", self.entity_id.as_ref()),
-            (":actor", self.actor.as_ref()),
-            (":action", self.action.as_ref()),
-            (":at_from", self.at_from.as_ref()),
-            (":at_before", self.at_before.as_ref()),
+            self.entity.as_ref(),
+            self.entity_id.as_ref(),
+            self.actor.as_ref(),
+            self.action.as_ref(),
+            self.at_from.as_ref(),
+            self.at_before.as_ref(),
         ]
     }
 
-    /// `WHERE ...` over the filters given (empty for none), and their bound values.
-    fn where_clause(&self) -> (String, Vec<(&'static str, &String)>) {
+    /// `WHERE ...` over the filters given (empty for none), its placeholders numbered from 1,
+    /// and their bound values in that order.
+    fn where_clause(&self) -> (String, Vec<Arg<'_>>) {
         let mut conds = Vec::new();
         let mut binds = Vec::new();
-        for (cond, (name, value)) in CONDITIONS.iter().zip(self.values()) {
+        for (cond, value) in CONDITIONS.iter().zip(self.values()) {
             if let Some(v) = value {
-                conds.push(*cond);
-                binds.push((name, v));
+                binds.push(Arg::Text(v));
+                conds.push(format!("{cond}{}", binds.len()));
             }
         }
         let clause = if conds.is_empty() {
@@ -151,13 +158,15 @@ impl AuditFilter {
     }
 }
 
-fn all_entries(conn: &rusqlite::Connection) -> Result<Vec<AuditEntry>> {
-    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY seq"))?;
-    let rows = stmt.query_map([], entry)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+fn all_entries(conn: &Conn) -> Result<Vec<AuditEntry>> {
+    conn.query(
+        &format!("SELECT {COLUMNS} FROM audit_log ORDER BY seq"),
+        &[],
+        entry,
+    )
 }
 
-fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
+fn entry(r: &Row<'_>) -> Result<AuditEntry> {
     Ok(AuditEntry {
         seq: r.get(0)?,
         at: r.get(1)?,
@@ -172,12 +181,12 @@ fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
     })
 }
 
-fn all_seals(conn: &rusqlite::Connection) -> Result<Vec<SealRow>> {
-    let mut stmt = conn.prepare_cached(
+fn all_seals(conn: &Conn) -> Result<Vec<SealRow>> {
+    conn.query(
         "SELECT seq, head_hash, sealed_at, signer, fingerprint, cms FROM audit_seals ORDER BY seq",
-    )?;
-    let rows = stmt.query_map([], seal_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        &[],
+        seal_row,
+    )
 }
 
 impl Store {
@@ -196,56 +205,63 @@ impl Store {
     /// and only that page's rows are read whole.
     pub fn audit_query(&self, f: &AuditFilter) -> Result<(i64, Vec<AuditEntry>)> {
         let (clause, binds) = f.where_clause();
-        let params: Vec<(&str, &dyn rusqlite::ToSql)> = binds
-            .iter()
-            .map(|(n, v)| (*n, *v as &dyn rusqlite::ToSql))
-            .collect();
-        let total: i64 = self
-            .conn
-            .prepare_cached(&format!("SELECT count(*) FROM audit_log {clause}"))?
-            .query_row(params.as_slice(), |r| r.get(0))?;
+        let total: i64 = self.conn.query_one(
+            &format!("SELECT count(*) FROM audit_log {clause}"),
+            &binds,
+            |r| r.get(0),
+        )?;
         let order = if f.newest_first { "DESC" } else { "ASC" };
-        let mut page = params.clone();
-        let (limit, offset) = (f.limit.unwrap_or(-1), f.offset.max(0));
-        page.push((":limit", &limit));
-        page.push((":offset", &offset));
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM audit_log
-             WHERE seq IN (SELECT seq FROM audit_log {clause}
-                           ORDER BY seq {order} LIMIT :limit OFFSET :offset)
-             ORDER BY seq {order}"
-        ))?;
-        let rows = stmt.query_map(page.as_slice(), entry)?;
-        Ok((total, rows.collect::<rusqlite::Result<_>>()?))
+        let mut page = binds.clone();
+        // No limit is SQLite's -1 and PostgreSQL's NULL.
+        page.push(match (f.limit, self.conn.dialect()) {
+            (Some(l), _) => Arg::Int(l),
+            (None, Dialect::Sqlite) => Arg::Int(-1),
+            (None, Dialect::Postgres) => Arg::Null,
+        });
+        page.push(Arg::Int(f.offset.max(0)));
+        let (l, o) = (page.len() - 1, page.len());
+        let entries = self.conn.query(
+            &format!(
+                "SELECT {COLUMNS} FROM audit_log
+                 WHERE seq IN (SELECT seq FROM audit_log {clause}
+                               ORDER BY seq {order} LIMIT ?{l} OFFSET ?{o})
+                 ORDER BY seq {order}"
+            ),
+            &page,
+            entry,
+        )?;
+        Ok((total, entries))
     }
 
     /// The distinct values of one column over the whole log, for filter choices: the people
     /// who made changes, the actions, or the ids of records of `entity`.
     pub fn audit_actors(&self) -> Result<Vec<String>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT DISTINCT actor FROM audit_log ORDER BY actor")?;
-        let rows = stmt.query_map([], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.conn.query(
+            "SELECT DISTINCT actor FROM audit_log ORDER BY actor",
+            &[],
+            |r| r.get(0),
+        )
     }
 
     pub fn audit_actions(&self) -> Result<Vec<String>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT DISTINCT action FROM audit_log ORDER BY action")?;
-        let rows = stmt.query_map([], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.conn.query(
+            "SELECT DISTINCT action FROM audit_log ORDER BY action",
+            &[],
+            |r| r.get(0),
+        )
     }
 
     /// Each record of `entity` the log speaks of, with the latest entry about it (whose
     /// before/after name the record when it is gone).
     pub fn audit_records(&self, entity: &str) -> Result<Vec<AuditEntry>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM audit_log
-             WHERE seq IN (SELECT max(seq) FROM audit_log WHERE entity = ?1 GROUP BY entity_id)
-             ORDER BY seq"
-        ))?;
-        let rows = stmt.query_map([entity], entry)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.conn.query(
+            &format!(
+                "SELECT {COLUMNS} FROM audit_log
+                 WHERE seq IN (SELECT max(seq) FROM audit_log WHERE entity = ?1 GROUP BY entity_id)
+                 ORDER BY seq"
+            ),
+            &args![entity],
+            entry,
+        )
     }
 }

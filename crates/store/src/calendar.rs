@@ -1,40 +1,34 @@
 //! Rows of the calendar tables: milestones, decommissioning items, event completions, and the
 //! workspace settings the calendar reads (its id, the rules override).
 
-use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension, Row};
-
 use super::{Store, Tx};
+use crate::sql::{args, Conn, Row};
+use crate::systems::unreadable;
+use chrono::NaiveDate;
 use steward_domain::calendar::derive::StoredMilestone;
 use steward_domain::calendar::{ChecklistItem, Completion, ItemState, Milestone, MilestoneKind};
 use steward_domain::Result;
 
-fn date_col(r: &Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
+fn date_col(r: &Row<'_>, i: usize) -> Result<NaiveDate> {
     let s: String = r.get(i)?;
-    s.parse().map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
-    })
+    s.parse()
+        .map_err(|e| unreadable(&format!("date in column {i}"), e))
 }
 
-fn opt_date_col(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
+fn opt_date_col(r: &Row<'_>, i: usize) -> Result<Option<NaiveDate>> {
     let s: Option<String> = r.get(i)?;
     s.map(|s| {
-        s.parse().map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
-        })
+        s.parse()
+            .map_err(|e| unreadable(&format!("date in column {i}"), e))
     })
     .transpose()
 }
 
-fn unknown(i: usize, s: &str) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(
-        i,
-        rusqlite::types::Type::Text,
-        format!("unknown value {s:?}").into(),
-    )
+fn unknown(i: usize, s: &str) -> steward_domain::Error {
+    unreadable(&format!("column {i}"), format!("unknown value {s:?}"))
 }
 
-fn milestone_row(r: &Row<'_>) -> rusqlite::Result<StoredMilestone> {
+fn milestone_row(r: &Row<'_>) -> Result<StoredMilestone> {
     let kind: String = r.get(1)?;
     Ok(StoredMilestone {
         system_id: r.get(0)?,
@@ -48,7 +42,7 @@ fn milestone_row(r: &Row<'_>) -> rusqlite::Result<StoredMilestone> {
     })
 }
 
-fn item_row(r: &Row<'_>) -> rusqlite::Result<ChecklistItem> {
+fn item_row(r: &Row<'_>) -> Result<ChecklistItem> {
     let state: String = r.get(5)?;
     Ok(ChecklistItem {
         system_id: r.get(0)?,
@@ -63,7 +57,7 @@ fn item_row(r: &Row<'_>) -> rusqlite::Result<ChecklistItem> {
     })
 }
 
-fn completion_row(r: &Row<'_>) -> rusqlite::Result<Completion> {
+fn completion_row(r: &Row<'_>) -> Result<Completion> {
     Ok(Completion {
         uid: r.get(0)?,
         occurrence: date_col(r, 1)?,
@@ -74,51 +68,46 @@ fn completion_row(r: &Row<'_>) -> rusqlite::Result<Completion> {
     })
 }
 
-fn milestones(conn: &Connection, system: Option<i64>) -> Result<Vec<StoredMilestone>> {
-    let mut stmt = conn.prepare_cached(
+fn milestones(conn: &Conn, system: Option<i64>) -> Result<Vec<StoredMilestone>> {
+    let mut out = conn.query(
         "SELECT system_id, kind, planned, actual, updated_by, updated_at FROM milestones
          WHERE ?1 IS NULL OR system_id = ?1 ORDER BY system_id, kind",
+        &args![system],
+        milestone_row,
     )?;
-    let mut out = stmt
-        .query_map([system], milestone_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
     out.sort_by_key(|m| (m.system_id, m.milestone.kind));
     Ok(out)
 }
 
-fn checklist(conn: &Connection, system: Option<i64>) -> Result<Vec<ChecklistItem>> {
-    let mut stmt = conn.prepare_cached(
+fn checklist(conn: &Conn, system: Option<i64>) -> Result<Vec<ChecklistItem>> {
+    conn.query(
         "SELECT system_id, key, title, owner, due, state, note, closed_by, closed_at
          FROM decommission_items WHERE ?1 IS NULL OR system_id = ?1 ORDER BY system_id, position",
-    )?;
-    let out = stmt
-        .query_map([system], item_row)?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(out)
+        &args![system],
+        item_row,
+    )
 }
 
-fn completions(conn: &Connection) -> Result<Vec<Completion>> {
-    let mut stmt = conn.prepare_cached(
+fn completions(conn: &Conn) -> Result<Vec<Completion>> {
+    conn.query(
         "SELECT uid, occurrence, done_on, done_by, recorded_at, note FROM event_completions
          ORDER BY uid, occurrence",
-    )?;
-    let out = stmt
-        .query_map([], completion_row)?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(out)
+        &[],
+        completion_row,
+    )
 }
 
-fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
-    Ok(conn
-        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-            r.get(0)
-        })
-        .optional()?)
+fn setting(conn: &Conn, key: &str) -> Result<Option<String>> {
+    conn.query_opt(
+        "SELECT value FROM settings WHERE key = ?1",
+        &args![key],
+        |r| r.get(0),
+    )
 }
 
 impl Tx<'_> {
     pub fn milestones(&self, system: i64) -> Result<Vec<StoredMilestone>> {
-        milestones(&self.tx, Some(system))
+        milestones(self.tx, Some(system))
     }
 
     /// Replaces a system's milestones with `ms` (a stage with neither date is dropped).
@@ -129,40 +118,41 @@ impl Tx<'_> {
         by: &str,
         at: &str,
     ) -> Result<()> {
-        self.tx
-            .execute("DELETE FROM milestones WHERE system_id = ?1", [system])?;
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO milestones (system_id, kind, planned, actual, updated_by, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        self.tx.execute(
+            "DELETE FROM milestones WHERE system_id = ?1",
+            &args![system],
         )?;
         for m in ms
             .iter()
             .filter(|m| m.planned.is_some() || m.actual.is_some())
         {
-            stmt.execute(params![
-                system,
-                m.kind.key(),
-                m.planned.map(|d| d.to_string()),
-                m.actual.map(|d| d.to_string()),
-                by,
-                at
-            ])?;
+            self.tx.execute(
+                "INSERT INTO milestones (system_id, kind, planned, actual, updated_by, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                &args![
+                    system,
+                    m.kind.key(),
+                    m.planned.map(|d| d.to_string()),
+                    m.actual.map(|d| d.to_string()),
+                    by,
+                    at
+                ],
+            )?;
         }
         Ok(())
     }
 
     pub fn checklist(&self, system: i64) -> Result<Vec<ChecklistItem>> {
-        checklist(&self.tx, Some(system))
+        checklist(self.tx, Some(system))
     }
 
     pub fn insert_checklist(&mut self, items: &[ChecklistItem]) -> Result<()> {
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO decommission_items (system_id, key, position, title, owner, due, state, note,
-                                             closed_by, closed_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        )?;
         for (i, it) in items.iter().enumerate() {
-            stmt.execute(params![
+            self.tx.execute(
+                "INSERT INTO decommission_items (system_id, key, position, title, owner, due, state, note,
+                                                 closed_by, closed_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                &args![
                 it.system_id,
                 it.key,
                 i as i64,
@@ -173,7 +163,8 @@ impl Tx<'_> {
                 it.note,
                 it.closed_by,
                 it.closed_at
-            ])?;
+            ],
+            )?;
         }
         Ok(())
     }
@@ -183,7 +174,7 @@ impl Tx<'_> {
             "UPDATE decommission_items SET owner = ?3, due = ?4, state = ?5, note = ?6,
                     closed_by = ?7, closed_at = ?8
              WHERE system_id = ?1 AND key = ?2",
-            params![
+            &args![
                 it.system_id,
                 it.key,
                 it.owner,
@@ -201,7 +192,7 @@ impl Tx<'_> {
         self.tx.execute(
             "INSERT INTO event_completions (uid, occurrence, done_on, done_by, recorded_at, note)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
+            &args![
                 c.uid,
                 c.occurrence.to_string(),
                 c.done_on.to_string(),
@@ -214,7 +205,7 @@ impl Tx<'_> {
     }
 
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
-        setting(&self.tx, key)
+        setting(self.tx, key)
     }
 
     pub fn set_setting(&mut self, key: &str, value: Option<&str>) -> Result<()> {
@@ -222,11 +213,11 @@ impl Tx<'_> {
             Some(v) => self.tx.execute(
                 "INSERT INTO settings (key, value) VALUES (?1, ?2)
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                params![key, v],
+                &args![key, v],
             )?,
             None => self
                 .tx
-                .execute("DELETE FROM settings WHERE key = ?1", [key])?,
+                .execute("DELETE FROM settings WHERE key = ?1", &args![key])?,
         };
         Ok(())
     }
@@ -251,10 +242,11 @@ impl Store {
 
     /// Every setting whose key starts with `prefix`, by key.
     pub fn settings_with_prefix(&self, prefix: &str) -> Result<Vec<(String, String)>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT key, value FROM settings WHERE substr(key, 1, length(?1)) = ?1 ORDER BY key",
-        )?;
-        let rows = stmt.query_map([prefix], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        self.conn.query(
+            "SELECT key, value FROM settings
+             WHERE substr(key, 1, length(CAST(?1 AS TEXT))) = CAST(?1 AS TEXT) ORDER BY key",
+            &args![prefix],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
     }
 }

@@ -1,24 +1,22 @@
 //! Rows of the `certificates` table: colleagues' certificates kept to verify their signatures.
 
-use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::{params, OptionalExtension, Row};
-
 use super::{Store, Tx};
+use crate::sql::{args, Row};
+use crate::systems::unreadable;
+use chrono::{DateTime, SecondsFormat, Utc};
 use steward_domain::Result;
 use steward_sign::CertInfo;
 
 const COLUMNS: &str = "fingerprint, subject, issuer, serial, not_before, not_after, pem";
 
-fn time_col(r: &Row<'_>, i: usize) -> rusqlite::Result<DateTime<Utc>> {
+fn time_col(r: &Row<'_>, i: usize) -> Result<DateTime<Utc>> {
     let s: String = r.get(i)?;
     DateTime::parse_from_rfc3339(&s)
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
-        })
+        .map_err(|e| unreadable("certificate's validity", e))
 }
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<CertInfo> {
+fn from_row(r: &Row<'_>) -> Result<CertInfo> {
     Ok(CertInfo {
         fingerprint_sha256: r.get(0)?,
         subject: r.get(1)?,
@@ -48,7 +46,7 @@ impl Tx<'_> {
                                        imported_at, imported_by)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
              ON CONFLICT (fingerprint) DO NOTHING",
-            params![
+            &args![
                 c.fingerprint_sha256,
                 c.subject,
                 c.issuer,
@@ -67,21 +65,22 @@ impl Tx<'_> {
 impl Store {
     /// Every imported certificate, by subject then fingerprint.
     pub fn certificates(&self) -> Result<Vec<CertInfo>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM certificates ORDER BY subject, fingerprint"
-        ))?;
-        let rows = stmt.query_map([], from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.conn.query(
+            &format!("SELECT {COLUMNS} FROM certificates ORDER BY subject, fingerprint"),
+            &[],
+            from_row,
+        )
     }
 
     /// The certificate with this SHA-256 fingerprint (lowercase hex), with when and by whom it
     /// was imported.
     pub fn certificate(&self, fingerprint: &str) -> Result<Option<(CertInfo, String, String)>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {COLUMNS}, imported_at, imported_by FROM certificates WHERE fingerprint = ?1"
-        ))?;
-        Ok(stmt
-            .query_row([fingerprint], |r| Ok((from_row(r)?, r.get(7)?, r.get(8)?)))
-            .optional()?)
+        self.conn.query_opt(
+            &format!(
+                "SELECT {COLUMNS}, imported_at, imported_by FROM certificates WHERE fingerprint = ?1"
+            ),
+            &args![fingerprint],
+            |r| Ok((from_row(r)?, r.get(7)?, r.get(8)?)),
+        )
     }
 }

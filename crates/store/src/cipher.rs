@@ -139,14 +139,14 @@ impl Store {
                 path.display()
             ))
         };
-        self.conn
+        self.lite()?
             .execute(
                 "ATTACH DATABASE ?1 AS converted KEY ?2",
                 params![at, to.map_or("", Passphrase::as_str)],
             )
             .map_err(|e| failed(e.into()))?;
         let exported = self.export_into_attached(version);
-        self.conn.execute_batch("DETACH DATABASE converted")?;
+        self.lite()?.execute_batch("DETACH DATABASE converted")?;
         exported.map_err(failed)?;
         let copy = Store::open_with(file.path(), to).map_err(failed)?;
         copy.check_same_as(&self).map_err(failed)?;
@@ -161,10 +161,11 @@ impl Store {
     /// Steward has it open. Leaving WAL needs every other connection gone, and folds the log
     /// into the file, so no log of the old file is left beside the path for the new one.
     fn lock_alone(&self, path: &Path) -> Result<()> {
-        self.conn.busy_timeout(CONVERT_WAIT)?;
-        self.conn.pragma_update(None, "locking_mode", "EXCLUSIVE")?;
+        self.lite()?.busy_timeout(CONVERT_WAIT)?;
+        self.lite()?
+            .pragma_update(None, "locking_mode", "EXCLUSIVE")?;
         let mode = self
-            .conn
+            .lite()?
             .query_row("PRAGMA journal_mode=DELETE", [], |r| r.get::<_, String>(0));
         match mode {
             Ok(m) if m.eq_ignore_ascii_case("delete") => Ok(()),
@@ -191,11 +192,11 @@ impl Store {
     /// Copies every table, index, trigger and view into the attached `converted`, with the
     /// application id and schema version (which `sqlcipher_export` leaves out).
     fn export_into_attached(&self, version: i64) -> Result<()> {
-        self.conn
+        self.lite()?
             .query_row("SELECT sqlcipher_export('converted')", [], |_| Ok(()))?;
-        self.conn
+        self.lite()?
             .pragma_update(Some("converted"), "application_id", APPLICATION_ID)?;
-        self.conn
+        self.lite()?
             .pragma_update(Some("converted"), "user_version", version)?;
         Ok(())
     }
@@ -216,7 +217,7 @@ impl Store {
         }
         let head = |s: &Store| -> Result<Option<(i64, String)>> {
             use rusqlite::OptionalExtension;
-            Ok(s.conn
+            Ok(s.lite()?
                 .query_row(
                     "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
                     [],
@@ -235,7 +236,7 @@ impl Store {
     /// Every schema object in name order, a table with its row count.
     fn shape(&self) -> Result<Vec<SchemaObject>> {
         let objects: Vec<(String, String, Option<String>)> = {
-            let mut stmt = self.conn.prepare(
+            let mut stmt = self.lite()?.prepare(
                 "SELECT name, type, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' \
                  ORDER BY name",
             )?;
@@ -248,10 +249,11 @@ impl Store {
                 let rows = if kind == "table" {
                     // The table names are the workspace's own schema's, never a person's input.
                     let quoted = name.replace('"', "\"\"");
-                    self.conn
-                        .query_row(&format!("SELECT count(*) FROM \"{quoted}\""), [], |r| {
-                            r.get(0)
-                        })?
+                    self.lite()?.query_row(
+                        &format!("SELECT count(*) FROM \"{quoted}\""),
+                        [],
+                        |r| r.get(0),
+                    )?
                 } else {
                     0
                 };

@@ -3,30 +3,19 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
-
 use super::{Store, Tx};
+use crate::sql::{args, Arg, Conn, Dialect, Row};
+use crate::systems::enum_col;
 use steward_domain::kpi::{
     Cadence, Direction, Escalation, EscalationRule, EscalationState, Kpi, KpiDraft, KpiKind,
     KpiLink, Measurement,
 };
 use steward_domain::{Error, Result};
 
-fn enum_col<T>(r: &Row<'_>, i: usize, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
-    let s: String = r.get(i)?;
-    parse(&s).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(
-            i,
-            rusqlite::types::Type::Text,
-            format!("unknown value {s:?}").into(),
-        )
-    })
-}
-
 const KPI_COLUMNS: &str =
     "id, system_id, name, kind, unit, direction, target, warning, breach, cadence, created_at";
 
-fn kpi_row(r: &Row<'_>) -> rusqlite::Result<Kpi> {
+fn kpi_row(r: &Row<'_>) -> Result<Kpi> {
     Ok(Kpi {
         id: r.get(0)?,
         draft: KpiDraft {
@@ -50,7 +39,7 @@ const ESCALATION_SELECT: &str = "SELECT e.id, e.kpi_id, k.system_id, s.name, k.n
     e.resolved_note
     FROM escalations e JOIN kpis k ON k.id = e.kpi_id JOIN systems s ON s.id = k.system_id";
 
-fn escalation_row(r: &Row<'_>) -> rusqlite::Result<Escalation> {
+fn escalation_row(r: &Row<'_>) -> Result<Escalation> {
     let level: u8 = r.get(5)?;
     Ok(Escalation {
         id: r.get(0)?,
@@ -76,7 +65,7 @@ fn escalation_row(r: &Row<'_>) -> rusqlite::Result<Escalation> {
     })
 }
 
-fn measurement_row(r: &Row<'_>) -> rusqlite::Result<Measurement> {
+fn measurement_row(r: &Row<'_>) -> Result<Measurement> {
     Ok(Measurement {
         kpi_id: r.get(0)?,
         period: r.get(1)?,
@@ -134,128 +123,139 @@ pub struct StoredValue {
     pub note: String,
 }
 
-fn load_stored_values(conn: &Connection) -> Result<HashMap<(i64, i32), StoredValue>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT kpi_id, period_index, value, source, note FROM measurements")?;
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            (r.get(0)?, r.get(1)?),
-            StoredValue {
-                value: r.get(2)?,
-                source: r.get(3)?,
-                note: r.get(4)?,
-            },
-        ))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-fn load_kpis(conn: &Connection) -> Result<Vec<Kpi>> {
-    let mut stmt = conn.prepare_cached(&format!("SELECT {KPI_COLUMNS} FROM kpis ORDER BY id"))?;
-    let rows = stmt.query_map([], kpi_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-fn load_kpi(conn: &Connection, id: i64) -> Result<Option<Kpi>> {
-    Ok(conn
-        .prepare_cached(&format!("SELECT {KPI_COLUMNS} FROM kpis WHERE id = ?1"))?
-        .query_row([id], kpi_row)
-        .optional()?)
-}
-
-fn load_links(conn: &Connection) -> Result<Vec<KpiLink>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, from_kpi, to_kpi, effect_per_unit, note, created_at FROM kpi_links ORDER BY id",
+fn load_stored_values(conn: &Conn) -> Result<HashMap<(i64, i32), StoredValue>> {
+    let mut out = HashMap::new();
+    conn.each(
+        "SELECT kpi_id, period_index, value, source, note FROM measurements",
+        &[],
+        |r| {
+            out.insert(
+                (r.get(0)?, r.get(1)?),
+                StoredValue {
+                    value: r.get(2)?,
+                    source: r.get(3)?,
+                    note: r.get(4)?,
+                },
+            );
+            Ok(())
+        },
     )?;
-    let rows = stmt.query_map([], |r| {
-        Ok(KpiLink {
-            id: r.get(0)?,
-            from_kpi: r.get(1)?,
-            to_kpi: r.get(2)?,
-            effect_per_unit: r.get(3)?,
-            note: r.get(4)?,
-            created_at: r.get(5)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    Ok(out)
+}
+
+fn load_kpis(conn: &Conn) -> Result<Vec<Kpi>> {
+    conn.query(
+        &format!("SELECT {KPI_COLUMNS} FROM kpis ORDER BY id"),
+        &[],
+        kpi_row,
+    )
+}
+
+fn load_kpi(conn: &Conn, id: i64) -> Result<Option<Kpi>> {
+    conn.query_opt(
+        &format!("SELECT {KPI_COLUMNS} FROM kpis WHERE id = ?1"),
+        &args![id],
+        kpi_row,
+    )
+}
+
+fn load_links(conn: &Conn) -> Result<Vec<KpiLink>> {
+    conn.query(
+        "SELECT id, from_kpi, to_kpi, effect_per_unit, note, created_at FROM kpi_links ORDER BY id",
+        &[],
+        |r| {
+            Ok(KpiLink {
+                id: r.get(0)?,
+                from_kpi: r.get(1)?,
+                to_kpi: r.get(2)?,
+                effect_per_unit: r.get(3)?,
+                note: r.get(4)?,
+                created_at: r.get(5)?,
+            })
+        },
+    )
 }
 
 /// Every (kpi, period_index, value), sorted by KPI then period: the input of the full pass.
-fn load_series(conn: &Connection) -> Result<Vec<(i64, i32, f64)>> {
-    let mut stmt = conn.prepare_cached(
+fn load_series(conn: &Conn) -> Result<Vec<(i64, i32, f64)>> {
+    conn.query(
         "SELECT kpi_id, period_index, value FROM measurements ORDER BY kpi_id, period_index",
-    )?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        &[],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
 }
 
-fn load_series_of(conn: &Connection, kpi_id: i64) -> Result<Vec<(i32, f64)>> {
-    let mut stmt = conn.prepare_cached(
+fn load_series_of(conn: &Conn, kpi_id: i64) -> Result<Vec<(i32, f64)>> {
+    conn.query(
         "SELECT period_index, value FROM measurements WHERE kpi_id = ?1 ORDER BY period_index",
-    )?;
-    let rows = stmt.query_map([kpi_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        &args![kpi_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
 }
 
-fn load_measurements_of(conn: &Connection, kpi_id: i64) -> Result<Vec<Measurement>> {
-    let mut stmt = conn.prepare_cached(
+fn load_measurements_of(conn: &Conn, kpi_id: i64) -> Result<Vec<Measurement>> {
+    conn.query(
         "SELECT kpi_id, period, value, source, note, recorded_at, recorded_by FROM measurements
          WHERE kpi_id = ?1 ORDER BY period_index",
-    )?;
-    let rows = stmt.query_map([kpi_id], measurement_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        &args![kpi_id],
+        measurement_row,
+    )
 }
 
-fn load_all_measurements(conn: &Connection) -> Result<Vec<Measurement>> {
-    let mut stmt = conn.prepare_cached(
+fn load_all_measurements(conn: &Conn) -> Result<Vec<Measurement>> {
+    conn.query(
         "SELECT kpi_id, period, value, source, note, recorded_at, recorded_by FROM measurements
          ORDER BY kpi_id, period_index",
-    )?;
-    let rows = stmt.query_map([], measurement_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        &[],
+        measurement_row,
+    )
 }
 
-fn load_escalations(conn: &Connection, kpi_id: Option<i64>) -> Result<Vec<Escalation>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "{ESCALATION_SELECT} WHERE (?1 IS NULL OR e.kpi_id = ?1) ORDER BY e.opened_at, e.id"
-    ))?;
-    let rows = stmt.query_map([kpi_id], escalation_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+fn load_escalations(conn: &Conn, kpi_id: Option<i64>) -> Result<Vec<Escalation>> {
+    conn.query(
+        &format!(
+            "{ESCALATION_SELECT} WHERE (?1 IS NULL OR e.kpi_id = ?1) ORDER BY e.opened_at, e.id"
+        ),
+        &args![kpi_id],
+        escalation_row,
+    )
 }
 
-fn load_escalation(conn: &Connection, id: i64) -> Result<Option<Escalation>> {
-    Ok(conn
-        .prepare_cached(&format!("{ESCALATION_SELECT} WHERE e.id = ?1"))?
-        .query_row([id], escalation_row)
-        .optional()?)
+fn load_escalation(conn: &Conn, id: i64) -> Result<Option<Escalation>> {
+    conn.query_opt(
+        &format!("{ESCALATION_SELECT} WHERE e.id = ?1"),
+        &args![id],
+        escalation_row,
+    )
 }
 
-fn load_rules(conn: &Connection) -> Result<HashMap<i64, EscalationRule>> {
-    let mut stmt = conn.prepare_cached(
+fn load_rules(conn: &Conn) -> Result<HashMap<i64, EscalationRule>> {
+    let rows = conn.query(
         "SELECT scope, level1_after, level2_after, level3_after, due_days FROM escalation_rules",
+        &[],
+        |r| {
+            Ok((
+                r.get::<i64>(0)?,
+                EscalationRule {
+                    level1_after: r.get(1)?,
+                    level2_after: r.get(2)?,
+                    level3_after: r.get(3)?,
+                    due_days: r.get(4)?,
+                },
+            ))
+        },
     )?;
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            EscalationRule {
-                level1_after: r.get(1)?,
-                level2_after: r.get(2)?,
-                level3_after: r.get(3)?,
-                due_days: r.get(4)?,
-            },
-        ))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    Ok(rows.into_iter().collect())
 }
 
 impl Tx<'_> {
     pub fn insert_kpi(&mut self, d: &KpiDraft, now: &str) -> Result<i64> {
         self.tx
-            .prepare_cached(
+            .query_one(
                 "INSERT INTO kpis (system_id, name, kind, unit, direction, target, warning, breach,
-                    cadence, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?
-            .execute(params![
+                    cadence, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                 RETURNING id",
+                &args![
                 d.system_id,
                 d.name,
                 d.kind.key(),
@@ -266,23 +266,20 @@ impl Tx<'_> {
                 d.breach,
                 d.cadence.key(),
                 now
-            ])
-            .map_err(|e| match &e {
-                rusqlite::Error::SqliteFailure(f, _)
-                    if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
-                {
-                    Error::Conflict(format!(
-                        "this system already has a KPI named {:?} (KPI names are unique per system, ignoring case)",
-                        d.name
-                    ))
-                }
-                _ => e.into(),
-            })?;
-        Ok(self.tx.last_insert_rowid())
+            ],
+                |r| r.get(0),
+            )
+            .map_err(|e| match e {
+                Error::Conflict(_) => Error::Conflict(format!(
+                    "this system already has a KPI named {:?} (KPI names are unique per system, ignoring case)",
+                    d.name
+                )),
+                e => e,
+            })
     }
 
     pub fn all_kpis(&self) -> Result<Vec<Kpi>> {
-        load_kpis(&self.tx)
+        load_kpis(self.tx)
     }
 
     pub fn insert_link(
@@ -294,52 +291,50 @@ impl Tx<'_> {
         now: &str,
     ) -> Result<i64> {
         self.tx
-            .prepare_cached(
+            .query_one(
                 "INSERT INTO kpi_links (from_kpi, to_kpi, effect_per_unit, note, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![from, to, effect, note, now])
-            .map_err(|e| match &e {
-                rusqlite::Error::SqliteFailure(f, _)
-                    if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
-                {
-                    Error::Conflict(
-                        "these two KPIs are already linked in this direction".to_string(),
-                    )
-                }
-                _ => e.into(),
-            })?;
-        Ok(self.tx.last_insert_rowid())
+                 VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+                &args![from, to, effect, note, now],
+                |r| r.get(0),
+            )
+            .map_err(|e| match e {
+                Error::Conflict(_) => Error::Conflict(
+                    "these two KPIs are already linked in this direction".to_string(),
+                ),
+                e => e,
+            })
     }
 
     pub fn all_links(&self) -> Result<Vec<KpiLink>> {
-        load_links(&self.tx)
+        load_links(self.tx)
     }
 
     pub fn measurement(&self, kpi_id: i64, period_index: i32) -> Result<Option<Measurement>> {
-        Ok(self
-            .tx
-            .prepare_cached(
-                "SELECT kpi_id, period, value, source, note, recorded_at, recorded_by
-                 FROM measurements WHERE kpi_id = ?1 AND period_index = ?2",
-            )?
-            .query_row(params![kpi_id, period_index], measurement_row)
-            .optional()?)
+        self.tx.query_opt(
+            "SELECT kpi_id, period, value, source, note, recorded_at, recorded_by
+             FROM measurements WHERE kpi_id = ?1 AND period_index = ?2",
+            &args![kpi_id, period_index],
+            measurement_row,
+        )
     }
 
     /// What every stored measurement holds, keyed by (kpi, period_index).
     pub fn stored_values(&self) -> Result<HashMap<(i64, i32), StoredValue>> {
-        load_stored_values(&self.tx)
+        load_stored_values(self.tx)
     }
 
     /// Runs `f` with a larger page cache, for a bulk write that touches many pages: they stay in
     /// memory instead of being spilled to the WAL and read back. Durability is unchanged
     /// (journal and synchronous stay as they are); the previous size is restored after.
+    /// PostgreSQL manages its own buffers: there `f` just runs.
     pub fn with_bulk_cache<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
-        let cache: i64 = self.tx.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
-        self.tx.pragma_update(None, "cache_size", -131_072)?;
+        if self.tx.dialect() == Dialect::Postgres {
+            return f(self);
+        }
+        let cache: i64 = self.tx.query_one("PRAGMA cache_size", &[], |r| r.get(0))?;
+        self.tx.batch("PRAGMA cache_size = -131072")?;
         let out = f(self);
-        self.tx.pragma_update(None, "cache_size", cache)?;
+        self.tx.batch(&format!("PRAGMA cache_size = {cache}"))?;
         out
     }
 
@@ -359,36 +354,41 @@ impl Tx<'_> {
             if batch.len() == UPSERT_BATCH {
                 static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
                 let sql = SQL.get_or_init(|| upsert_sql(UPSERT_BATCH));
-                let mut stmt = self.tx.prepare_cached(sql)?;
-                stmt.raw_bind_parameter(1, now)?;
-                stmt.raw_bind_parameter(2, actor)?;
-                for (i, r) in batch.iter().enumerate() {
-                    let at = 3 + i * 6;
-                    stmt.raw_bind_parameter(at, r.kpi_id)?;
-                    stmt.raw_bind_parameter(at + 1, r.period_index)?;
-                    stmt.raw_bind_parameter(at + 2, r.period)?;
-                    stmt.raw_bind_parameter(at + 3, r.value)?;
-                    stmt.raw_bind_parameter(at + 4, r.source)?;
-                    stmt.raw_bind_parameter(at + 5, r.note)?;
+                let mut bound = Vec::with_capacity(2 + 6 * UPSERT_BATCH);
+                bound.push(Arg::Text(now));
+                bound.push(Arg::Text(actor));
+                for r in &batch {
+                    bound.extend(args![
+                        r.kpi_id,
+                        r.period_index,
+                        r.period,
+                        r.value,
+                        r.source,
+                        r.note
+                    ]);
                 }
-                stmt.raw_execute()?;
+                self.tx.execute(sql, &bound)?;
                 n += batch.len();
                 batch.clear();
             }
         }
         if !batch.is_empty() {
-            let mut stmt = self.tx.prepare_cached(&upsert_sql(1))?;
+            static ONE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+            let sql = ONE.get_or_init(|| upsert_sql(1));
             for r in &batch {
-                stmt.execute(params![
-                    now,
-                    actor,
-                    r.kpi_id,
-                    r.period_index,
-                    r.period,
-                    r.value,
-                    r.source,
-                    r.note
-                ])?;
+                self.tx.execute(
+                    sql,
+                    &args![
+                        now,
+                        actor,
+                        r.kpi_id,
+                        r.period_index,
+                        r.period,
+                        r.value,
+                        r.source,
+                        r.note
+                    ],
+                )?;
                 n += 1;
             }
         }
@@ -396,54 +396,51 @@ impl Tx<'_> {
     }
 
     pub fn series(&self) -> Result<Vec<(i64, i32, f64)>> {
-        load_series(&self.tx)
+        load_series(self.tx)
     }
 
     pub fn series_of(&self, kpi_id: i64) -> Result<Vec<(i32, f64)>> {
-        load_series_of(&self.tx, kpi_id)
+        load_series_of(self.tx, kpi_id)
     }
 
     pub fn escalation_rules(&self) -> Result<HashMap<i64, EscalationRule>> {
-        load_rules(&self.tx)
+        load_rules(self.tx)
     }
 
     pub fn set_escalation_rule(&mut self, scope: i64, r: &EscalationRule, now: &str) -> Result<()> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO escalation_rules (scope, level1_after, level2_after, level3_after,
-                    due_days, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (scope) DO UPDATE SET level1_after = excluded.level1_after,
-                    level2_after = excluded.level2_after, level3_after = excluded.level3_after,
-                    due_days = excluded.due_days, updated_at = excluded.updated_at",
-            )?
-            .execute(params![
+        self.tx.execute(
+            "INSERT INTO escalation_rules (scope, level1_after, level2_after, level3_after,
+                due_days, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (scope) DO UPDATE SET level1_after = excluded.level1_after,
+                level2_after = excluded.level2_after, level3_after = excluded.level3_after,
+                due_days = excluded.due_days, updated_at = excluded.updated_at",
+            &args![
                 scope,
                 r.level1_after,
                 r.level2_after,
                 r.level3_after,
                 r.due_days,
                 now
-            ])?;
+            ],
+        )?;
         Ok(())
     }
 
     pub fn escalations(&self, kpi_id: Option<i64>) -> Result<Vec<Escalation>> {
-        load_escalations(&self.tx, kpi_id)
+        load_escalations(self.tx, kpi_id)
     }
 
     pub fn escalation(&self, id: i64) -> Result<Option<Escalation>> {
-        load_escalation(&self.tx, id)
+        load_escalation(self.tx, id)
     }
 
     /// Inserts an open escalation; returns its id.
     pub fn insert_escalation(&mut self, e: &Escalation) -> Result<i64> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO escalations (kpi_id, run_start, opened_period, level, level_period,
+        self.tx.query_one(
+            "INSERT INTO escalations (kpi_id, run_start, opened_period, level, level_period,
                     breaches, due_date, state, opened_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?
-            .execute(params![
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
+            &args![
                 e.kpi_id,
                 e.run_start,
                 e.opened_period,
@@ -453,22 +450,21 @@ impl Tx<'_> {
                 e.due_date,
                 e.state.key(),
                 e.opened_at
-            ])?;
-        Ok(self.tx.last_insert_rowid())
+            ],
+            |r| r.get(0),
+        )
     }
 
     /// Saves what the rules derive (level, periods, breaches, due date) and the person's part
     /// (state, acknowledgement, resolution) of an existing escalation.
     pub fn update_escalation(&mut self, e: &Escalation) -> Result<()> {
-        self.tx
-            .prepare_cached(
-                "UPDATE escalations SET opened_period = ?2, level = ?3, level_period = ?4,
+        self.tx.execute(
+            "UPDATE escalations SET opened_period = ?2, level = ?3, level_period = ?4,
                     breaches = ?5, due_date = ?6, state = ?7, acknowledged_by = ?8,
                     acknowledged_at = ?9, acknowledged_note = ?10, resolved_by = ?11,
                     resolved_at = ?12, resolved_note = ?13
                  WHERE id = ?1",
-            )?
-            .execute(params![
+            &args![
                 e.id,
                 e.opened_period,
                 e.level,
@@ -482,14 +478,14 @@ impl Tx<'_> {
                 e.resolved_by,
                 e.resolved_at,
                 e.resolved_note
-            ])?;
+            ],
+        )?;
         Ok(())
     }
 
     pub fn delete_escalation(&mut self, id: i64) -> Result<()> {
         self.tx
-            .prepare_cached("DELETE FROM escalations WHERE id = ?1")?
-            .execute([id])?;
+            .execute("DELETE FROM escalations WHERE id = ?1", &args![id])?;
         Ok(())
     }
 }

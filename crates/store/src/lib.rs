@@ -1,5 +1,6 @@
-//! The SQLite store: opening and migrating a workspace file, and the SQL for each record kind.
-//! The only module that imports rusqlite. SQL is literal with bound parameters.
+//! The store: opening and migrating a workspace (an SQLite file, or a team workspace in
+//! PostgreSQL), and the SQL for each record kind, written once over [`sql::Conn`]. The only
+//! crate that imports rusqlite or postgres. SQL is literal with bound parameters.
 
 mod assessments;
 mod audit_rows;
@@ -15,12 +16,18 @@ mod signoff;
 pub use signoff::{ActionRow, BoardRow, RequestRow, RuleRow, SignatureRow};
 mod review;
 pub use review::{DecisionRow, ReviewActionRow, ReviewRow};
+mod pg;
+mod sql;
 mod systems;
 mod tco;
+pub use pg::{ConnInfo, PG_BASE, PG_MIGRATIONS};
+pub use sql::Dialect;
 
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
+
+use sql::{Conn, TxGuard};
 
 use steward_domain::{Error, Result};
 
@@ -52,44 +59,24 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 pub const BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
 pub struct Store {
-    conn: Connection,
+    conn: Conn,
     path: Option<PathBuf>,
     /// The passphrase of an encrypted workspace, kept in memory (wiped when the store is
     /// dropped) for the copies it makes: a backup is encrypted with it too.
     key: Option<Passphrase>,
+    /// A team workspace: where it is and who this session is logged in as.
+    team: Option<pg::Team>,
 }
 
-/// A write transaction; every change and its audit entry go through one of these.
+/// A transaction: a write one (`&mut Tx`, from [`Store::write`]) or a read one (`&Tx`, from
+/// [`Store::read`]); every change and its audit entry go through a write one.
 pub struct Tx<'a> {
-    tx: TxConn<'a>,
-}
-
-/// The connection a [`Tx`] works on: its own transaction, or the one a [`Snapshot`] holds.
-enum TxConn<'a> {
-    Own(rusqlite::Transaction<'a>),
-    Joined(&'a Connection),
-}
-
-impl std::ops::Deref for TxConn<'_> {
-    type Target = Connection;
-    fn deref(&self) -> &Connection {
-        match self {
-            TxConn::Own(tx) => tx,
-            TxConn::Joined(conn) => conn,
-        }
-    }
+    tx: &'a Conn,
 }
 
 /// One read transaction held open (see [`Store::snapshot`]); rolled back when dropped.
 pub struct Snapshot<'a> {
-    conn: &'a Connection,
-}
-
-impl Drop for Snapshot<'_> {
-    fn drop(&mut self) {
-        // Nothing was written in it; ending it cannot lose anything.
-        let _ = self.conn.execute_batch("ROLLBACK");
-    }
+    _guard: TxGuard<'a>,
 }
 
 impl Store {
@@ -145,9 +132,10 @@ impl Store {
             cipher::apply_key(&conn, key)?;
         }
         let mut store = Store {
-            conn,
+            conn: Conn::Sqlite(conn),
             path: Some(path.to_path_buf()),
             key: key.cloned(),
+            team: None,
         };
         let in_workspace = |e| match e {
             Error::Storage(msg) => Error::Workspace(format!("{}: {msg}", path.display())),
@@ -166,9 +154,10 @@ impl Store {
     pub fn open_in_memory() -> Result<Store> {
         let conn = Connection::open_in_memory()?;
         let mut store = Store {
-            conn,
+            conn: Conn::Sqlite(conn),
             path: None,
             key: None,
+            team: None,
         };
         let version = store.check()?;
         store.set_up(version)?;
@@ -178,7 +167,27 @@ impl Store {
     /// Waits `wait` instead of [`BUSY_WAIT`] for another writer (tests, scripts that prefer to
     /// fail fast).
     pub fn set_busy_wait(&self, wait: std::time::Duration) -> Result<()> {
-        Ok(self.conn.busy_timeout(wait)?)
+        match &self.conn {
+            Conn::Sqlite(c) => Ok(c.busy_timeout(wait)?),
+            Conn::Pg(_) => pg::set_lock_timeout(&self.conn, wait),
+        }
+    }
+
+    /// The SQLite connection, for what only an SQLite workspace has (its file, encryption,
+    /// backups); a team workspace is refused, naming what was asked.
+    fn lite(&self) -> Result<&Connection> {
+        match &self.conn {
+            Conn::Sqlite(c) => Ok(c),
+            Conn::Pg(_) => Err(Error::Workspace(format!(
+                "{} is a team workspace in PostgreSQL; this works on a laptop workspace's file only",
+                self.describe()
+            ))),
+        }
+    }
+
+    /// Which engine holds the workspace.
+    pub fn dialect(&self) -> Dialect {
+        self.conn.dialect()
     }
 
     pub fn path(&self) -> Option<&Path> {
@@ -196,6 +205,9 @@ impl Store {
     }
 
     fn describe(&self) -> String {
+        if let Some(t) = &self.team {
+            return t.display.clone();
+        }
         self.path
             .as_ref()
             .map_or_else(|| ":memory:".into(), |p| p.display().to_string())
@@ -204,9 +216,9 @@ impl Store {
     /// Checks what the file is, writing nothing: a Steward workspace (or an empty database)
     /// no newer than this Steward. Returns its schema version.
     fn check(&self) -> Result<i64> {
+        let conn = self.lite()?;
         let read = |sql: &str| -> Result<i64> {
-            self.conn
-                .query_row(sql, [], |r| r.get::<_, i64>(0))
+            conn.query_row(sql, [], |r| r.get::<_, i64>(0))
                 .map_err(|e| {
                     if let rusqlite::Error::SqliteFailure(f, _) = &e {
                         if f.code == rusqlite::ErrorCode::NotADatabase && self.key.is_some() {
@@ -246,14 +258,13 @@ impl Store {
 
     /// Sets the connection up and applies the migrations after `version`.
     fn set_up(&mut self, version: i64) -> Result<()> {
-        self.conn.busy_timeout(BUSY_WAIT)?;
-        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        let conn = self.lite()?;
+        conn.busy_timeout(BUSY_WAIT)?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
         // With WAL, NORMAL never corrupts the file; a power cut may lose the last commits only.
-        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
         if self.path.is_some() {
-            let mode: String = self
-                .conn
-                .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+            let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
             if !mode.eq_ignore_ascii_case("wal") {
                 return Err(Error::Storage(format!(
                     "could not switch {} to WAL (got {mode})",
@@ -272,50 +283,60 @@ impl Store {
             return Ok(());
         }
         self.backup_before_migrating(from)?;
-        self.conn.pragma_update(None, "foreign_keys", "OFF")?;
-        let result = self.apply_migrations(from);
-        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        let Conn::Sqlite(conn) = &mut self.conn else {
+            return Err(Error::Storage(
+                "SQLite migrations on a team workspace".into(),
+            ));
+        };
+        conn.pragma_update(None, "foreign_keys", "OFF")?;
+        let result = apply_migrations(conn, from);
+        conn.pragma_update(None, "foreign_keys", "ON")?;
         result
     }
+}
 
-    fn apply_migrations(&mut self, from: i64) -> Result<()> {
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
-            let failed = |e: &dyn std::fmt::Display| {
-                Error::Storage(format!(
-                    "migration {:04} failed: {e}; the workspace was left at schema version {i}",
-                    i + 1
+fn apply_migrations(conn: &mut Connection, from: i64) -> Result<()> {
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
+        let failed = |e: &dyn std::fmt::Display| {
+            Error::Storage(format!(
+                "migration {:04} failed: {e}; the workspace was left at schema version {i}",
+                i + 1
+            ))
+        };
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql).map_err(|e| failed(&e))?;
+        let dangling: Vec<String> = {
+            let mut stmt = tx.prepare("PRAGMA foreign_key_check")?;
+            let rows = stmt.query_map([], |r| {
+                Ok(format!(
+                    "{} row {}",
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?
                 ))
-            };
-            let tx = self.conn.transaction()?;
-            tx.execute_batch(sql).map_err(|e| failed(&e))?;
-            let dangling: Vec<String> = {
-                let mut stmt = tx.prepare("PRAGMA foreign_key_check")?;
-                let rows = stmt.query_map([], |r| {
-                    Ok(format!(
-                        "{} row {}",
-                        r.get::<_, String>(0)?,
-                        r.get::<_, i64>(1)?
-                    ))
-                })?;
-                rows.collect::<rusqlite::Result<_>>()?
-            };
-            if !dangling.is_empty() {
-                return Err(failed(&format!(
-                    "rows refer to rows that do not exist: {}",
-                    dangling.join(", ")
-                )));
-            }
-            tx.pragma_update(None, "application_id", APPLICATION_ID)?;
-            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
-            tx.commit()?;
+            })?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        if !dangling.is_empty() {
+            return Err(failed(&format!(
+                "rows refer to rows that do not exist: {}",
+                dangling.join(", ")
+            )));
         }
-        Ok(())
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
     }
+    Ok(())
+}
 
+impl Store {
     pub fn schema_version(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+        match &self.conn {
+            Conn::Sqlite(c) => Ok(c.query_row("PRAGMA user_version", [], |r| r.get(0))?),
+            Conn::Pg(_) => pg::schema_version(&self.conn)?.ok_or_else(|| {
+                Error::Workspace(format!("{} has no Steward schema", self.describe()))
+            }),
+        }
     }
 
     /// Copies the whole workspace to `out` (a new or empty file) with SQLite's online backup: a
@@ -323,11 +344,12 @@ impl Store {
     /// The copy of an encrypted workspace is encrypted with the same passphrase (SQLCipher
     /// copies between two databases keyed alike only).
     pub fn backup_to(&self, out: &Path) -> Result<()> {
+        let src = self.lite()?;
         let mut dst = Connection::open(out).map_err(|e| open_error(out, e))?;
         if let Some(key) = &self.key {
             cipher::apply_key(&dst, key)?;
         }
-        let backup = rusqlite::backup::Backup::new(&self.conn, &mut dst)?;
+        let backup = rusqlite::backup::Backup::new(src, &mut dst)?;
         backup.run_to_completion(1024, std::time::Duration::from_millis(5), None)?;
         Ok(())
     }
@@ -360,50 +382,50 @@ impl Store {
     /// changes out of this snapshot). Reads inside it that open their own transaction
     /// ([`Store::read`]) join this one; a write is refused while it is held.
     pub fn snapshot(&self) -> Result<Snapshot<'_>> {
-        if !self.conn.is_autocommit() {
+        if self.conn.in_transaction() {
             return Err(Error::Storage(
                 "a snapshot cannot be taken inside another transaction".into(),
             ));
         }
-        self.conn.execute_batch("BEGIN DEFERRED")?;
-        let guard = Snapshot { conn: &self.conn };
-        // A deferred transaction takes its snapshot at its first read.
+        self.conn.begin_read()?;
+        let guard = Snapshot {
+            _guard: TxGuard::new(&self.conn),
+        };
+        // A transaction takes its snapshot at its first read.
         self.conn
-            .query_row("SELECT count(*) FROM sqlite_master", [], |r| {
-                r.get::<_, i64>(0)
-            })?;
+            .query_one("SELECT count(*) FROM settings", &[], |r| r.get::<i64>(0))?;
         Ok(guard)
     }
 
-    /// Runs `f` over one consistent read of the store (a deferred transaction, rolled back).
+    /// Runs `f` over one consistent read of the store (a read transaction, rolled back).
     /// Inside a [`Store::snapshot`], `f` reads that snapshot.
     pub fn read<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
-        if !self.conn.is_autocommit() {
-            return f(&Tx {
-                tx: TxConn::Joined(&self.conn),
-            });
+        let tx = Tx { tx: &self.conn };
+        if self.conn.in_transaction() {
+            return f(&tx);
         }
-        let tx = self.conn.unchecked_transaction()?;
-        let tx = Tx {
-            tx: TxConn::Own(tx),
-        };
+        self.conn.begin_read()?;
+        let _guard = TxGuard::new(&self.conn);
         f(&tx)
     }
 
     /// Runs `f` in one write transaction: everything it did commits together or not at all.
     pub fn write<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(|e| write_error(&self.path, e))?;
-        let mut tx = Tx {
-            tx: TxConn::Own(tx),
-        };
+        self.conn
+            .begin_write()
+            .map_err(|e| write_error(&self.describe(), e))?;
+        let guard = TxGuard::new(&self.conn);
+        let mut tx = Tx { tx: &self.conn };
         let out = f(&mut tx)?;
-        if let TxConn::Own(tx) = tx.tx {
-            tx.commit().map_err(|e| write_error(&self.path, e))?;
-        }
+        guard
+            .commit()
+            .map_err(|e| write_error(&self.describe(), e))?;
         Ok(out)
+    }
+
+    /// Which engine this transaction runs on.
+    pub fn tx_dialect(tx: &Tx<'_>) -> Dialect {
+        tx.tx.dialect()
     }
 }
 
@@ -452,22 +474,16 @@ fn open_error(path: &Path, e: rusqlite::Error) -> Error {
     ))
 }
 
-fn write_error(path: &Option<PathBuf>, e: rusqlite::Error) -> Error {
-    let where_ = path
-        .as_ref()
-        .map_or_else(|| ":memory:".into(), |p| p.display().to_string());
-    match &e {
-        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ReadOnly => Error::Workspace(format!(
+/// An error beginning or committing a write, named with the workspace.
+fn write_error(where_: &str, e: Error) -> Error {
+    match e {
+        Error::Storage(m) if m.contains("readonly") || m.contains("read-only") => Error::Workspace(format!(
             "the workspace {where_} is read-only; nothing was changed; check the permissions of its data directory"
         )),
-        rusqlite::Error::SqliteFailure(f, _)
-            if matches!(
-                f.code,
-                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
-            ) =>
-        {
-            Error::Workspace(format!("{where_}: {}", steward_domain::error::BUSY))
+        Error::Workspace(m) if m == steward_domain::error::BUSY => {
+            Error::Workspace(format!("{where_}: {m}"))
         }
-        _ => Error::Storage(format!("{where_}: {e}")),
+        Error::Storage(m) => Error::Storage(format!("{where_}: {m}")),
+        other => other,
     }
 }

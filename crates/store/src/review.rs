@@ -1,9 +1,8 @@
 //! Rows of the review tables: reviews (header and snapshot as canonical JSON), the board's
 //! decisions and the actions they set.
 
-use rusqlite::{params, OptionalExtension, Row};
-
 use super::{Store, Tx};
+use crate::sql::{args, Conn, Row};
 use steward_domain::{Error, Result};
 
 /// A review as stored; `header` and `snapshot` are canonical JSON the API reads.
@@ -45,7 +44,7 @@ pub struct ReviewActionRow {
 const REVIEW_COLUMNS: &str = "id, period, state, header, snapshot, snapshot_hash, frozen_at, \
                               frozen_by, created_at, updated_at";
 
-fn review_row(r: &Row<'_>) -> rusqlite::Result<ReviewRow> {
+fn review_row(r: &Row<'_>) -> Result<ReviewRow> {
     Ok(ReviewRow {
         id: r.get(0)?,
         period: r.get(1)?,
@@ -60,7 +59,7 @@ fn review_row(r: &Row<'_>) -> rusqlite::Result<ReviewRow> {
     })
 }
 
-fn action_row(r: &Row<'_>) -> rusqlite::Result<ReviewActionRow> {
+fn action_row(r: &Row<'_>) -> Result<ReviewActionRow> {
     Ok(ReviewActionRow {
         id: r.get(0)?,
         review_id: r.get(1)?,
@@ -73,47 +72,46 @@ fn action_row(r: &Row<'_>) -> rusqlite::Result<ReviewActionRow> {
     })
 }
 
-fn reviews(c: &rusqlite::Connection) -> Result<Vec<ReviewRow>> {
-    let mut st = c.prepare(&format!(
-        "SELECT {REVIEW_COLUMNS} FROM reviews ORDER BY period"
-    ))?;
-    let rows = st.query_map([], review_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-fn review(c: &rusqlite::Connection, id: i64) -> Result<Option<ReviewRow>> {
-    Ok(c.query_row(
-        &format!("SELECT {REVIEW_COLUMNS} FROM reviews WHERE id = ?1"),
-        [id],
+fn reviews(c: &Conn) -> Result<Vec<ReviewRow>> {
+    c.query(
+        &format!("SELECT {REVIEW_COLUMNS} FROM reviews ORDER BY period"),
+        &[],
         review_row,
     )
-    .optional()?)
 }
 
-fn decisions(c: &rusqlite::Connection, review_id: Option<i64>) -> Result<Vec<DecisionRow>> {
-    let mut st = c.prepare(
+fn review(c: &Conn, id: i64) -> Result<Option<ReviewRow>> {
+    c.query_opt(
+        &format!("SELECT {REVIEW_COLUMNS} FROM reviews WHERE id = ?1"),
+        &args![id],
+        review_row,
+    )
+}
+
+fn decisions(c: &Conn, review_id: Option<i64>) -> Result<Vec<DecisionRow>> {
+    c.query(
         "SELECT review_id, system_id, decision, doc, decided_at FROM review_decisions
          WHERE ?1 IS NULL OR review_id = ?1 ORDER BY review_id, system_id",
-    )?;
-    let rows = st.query_map([review_id], |r| {
-        Ok(DecisionRow {
-            review_id: r.get(0)?,
-            system_id: r.get(1)?,
-            decision: r.get(2)?,
-            doc: r.get(3)?,
-            decided_at: r.get(4)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        &args![review_id],
+        |r| {
+            Ok(DecisionRow {
+                review_id: r.get(0)?,
+                system_id: r.get(1)?,
+                decision: r.get(2)?,
+                doc: r.get(3)?,
+                decided_at: r.get(4)?,
+            })
+        },
+    )
 }
 
-fn actions(c: &rusqlite::Connection, review_id: Option<i64>) -> Result<Vec<ReviewActionRow>> {
-    let mut st = c.prepare(
+fn actions(c: &Conn, review_id: Option<i64>) -> Result<Vec<ReviewActionRow>> {
+    c.query(
         "SELECT id, review_id, system_id, title, owner, due, created_at, created_by
          FROM review_actions WHERE ?1 IS NULL OR review_id = ?1 ORDER BY due, id",
-    )?;
-    let rows = st.query_map([review_id], action_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        &args![review_id],
+        action_row,
+    )
 }
 
 impl Store {
@@ -128,24 +126,20 @@ impl Store {
 
     /// The header of the review of the latest quarter, without reading its snapshot.
     pub fn latest_review_header(&self) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT header FROM reviews ORDER BY period DESC LIMIT 1",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?)
+        self.conn.query_opt(
+            "SELECT header FROM reviews ORDER BY period DESC LIMIT 1",
+            &[],
+            |r| r.get(0),
+        )
     }
 
     /// The id of the review of `period` (e.g. "2026-Q4"), without reading its snapshot.
     pub fn review_id_by_period(&self, period: &str) -> Result<Option<i64>> {
-        Ok(self
-            .conn
-            .query_row("SELECT id FROM reviews WHERE period = ?1", [period], |r| {
-                r.get(0)
-            })
-            .optional()?)
+        self.conn.query_opt(
+            "SELECT id FROM reviews WHERE period = ?1",
+            &args![period],
+            |r| r.get(0),
+        )
     }
 
     /// The decisions of one review, or of every review.
@@ -161,38 +155,37 @@ impl Store {
 
 impl Tx<'_> {
     pub fn review(&self, id: i64) -> Result<Option<ReviewRow>> {
-        review(&self.tx, id)
+        review(self.tx, id)
     }
 
     pub fn review_decisions(&self, review_id: Option<i64>) -> Result<Vec<DecisionRow>> {
-        decisions(&self.tx, review_id)
+        decisions(self.tx, review_id)
     }
 
     /// A new draft review; a second review of the same period is a conflict.
     pub fn insert_review(&mut self, period: &str, header: &str, now: &str) -> Result<i64> {
-        let taken: Option<i64> = self
-            .tx
-            .query_row("SELECT id FROM reviews WHERE period = ?1", [period], |r| {
-                r.get(0)
-            })
-            .optional()?;
+        let taken: Option<i64> = self.tx.query_opt(
+            "SELECT id FROM reviews WHERE period = ?1",
+            &args![period],
+            |r| r.get(0),
+        )?;
         if let Some(id) = taken {
             return Err(Error::Conflict(format!(
                 "there is already a review of {period} (#{id}); a period has one review"
             )));
         }
-        self.tx.execute(
+        self.tx.query_one(
             "INSERT INTO reviews (period, state, header, created_at, updated_at)
-             VALUES (?1, 'draft', ?2, ?3, ?3)",
-            params![period, header, now],
-        )?;
-        Ok(self.tx.last_insert_rowid())
+             VALUES (?1, 'draft', ?2, ?3, ?3) RETURNING id",
+            &args![period, header, now],
+            |r| r.get(0),
+        )
     }
 
     pub fn update_review_header(&mut self, id: i64, header: &str, now: &str) -> Result<()> {
         self.tx.execute(
             "UPDATE reviews SET header = ?2, updated_at = ?3 WHERE id = ?1",
-            params![id, header, now],
+            &args![id, header, now],
         )?;
         Ok(())
     }
@@ -210,7 +203,7 @@ impl Tx<'_> {
             "UPDATE reviews SET state = 'frozen', snapshot = ?2, snapshot_hash = ?3,
                  frozen_at = ?4, frozen_by = ?5, updated_at = ?4
              WHERE id = ?1 AND state = 'draft'",
-            params![id, snapshot, hash, now, actor],
+            &args![id, snapshot, hash, now, actor],
         )?;
         if n == 0 {
             return Err(Error::Conflict(format!(
@@ -223,7 +216,7 @@ impl Tx<'_> {
     pub fn set_review_state(&mut self, id: i64, state: &str, now: &str) -> Result<()> {
         self.tx.execute(
             "UPDATE reviews SET state = ?2, updated_at = ?3 WHERE id = ?1",
-            params![id, state, now],
+            &args![id, state, now],
         )?;
         Ok(())
     }
@@ -241,18 +234,19 @@ impl Tx<'_> {
             "INSERT INTO review_decisions (review_id, system_id, decision, doc, decided_at)
              VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (review_id, system_id)
-             DO UPDATE SET decision = ?3, doc = ?4, decided_at = ?5",
-            params![review_id, system_id, decision, doc, now],
+             DO UPDATE SET decision = excluded.decision, doc = excluded.doc,
+                 decided_at = excluded.decided_at",
+            &args![review_id, system_id, decision, doc, now],
         )?;
         Ok(())
     }
 
     pub fn insert_review_action(&mut self, a: &ReviewActionRow) -> Result<i64> {
-        self.tx.execute(
+        self.tx.query_one(
             "INSERT INTO review_actions (review_id, system_id, title, owner, due, created_at,
                  created_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+            &args![
                 a.review_id,
                 a.system_id,
                 a.title,
@@ -261,7 +255,7 @@ impl Tx<'_> {
                 a.created_at,
                 a.created_by
             ],
-        )?;
-        Ok(self.tx.last_insert_rowid())
+            |r| r.get(0),
+        )
     }
 }

@@ -1,9 +1,8 @@
 //! Rows of the sign-off tables: boards, members, rules, requests, signatures and actions.
 //! Requests and rules are kept as canonical JSON documents, read and written whole.
 
-use rusqlite::{params, Connection, OptionalExtension};
-
 use super::{Store, Tx};
+use crate::sql::{args, Arg, Conn};
 use steward_domain::signoff::{Gate, Member, Role, RuleSpec, Statement};
 use steward_domain::{Error, Result};
 use steward_sign::request_file::RequestDoc;
@@ -54,14 +53,12 @@ fn corrupt(what: &str, e: impl std::fmt::Display) -> Error {
     Error::Integrity(format!("{what} in the workspace cannot be read back: {e}"))
 }
 
-fn board_by_name(c: &Connection, name: &str) -> Result<Option<BoardRow>> {
-    let row: Option<(i64, String)> = c
-        .query_row(
-            "SELECT id, name FROM signoff_boards WHERE name = ?1",
-            [name],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+fn board_by_name(c: &Conn, name: &str) -> Result<Option<BoardRow>> {
+    let row: Option<(i64, String)> = c.query_opt(
+        "SELECT id, name FROM signoff_boards WHERE name = ?1",
+        &args![name],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     let Some((id, name)) = row else {
         return Ok(None);
     };
@@ -72,14 +69,13 @@ fn board_by_name(c: &Connection, name: &str) -> Result<Option<BoardRow>> {
     }))
 }
 
-fn members(c: &Connection, board_id: i64) -> Result<Vec<Member>> {
-    let mut stmt = c.prepare_cached(
+fn members(c: &Conn, board_id: i64) -> Result<Vec<Member>> {
+    let rows: Vec<(String, String, String)> = c.query(
         "SELECT name, role, fingerprint FROM signoff_members WHERE board_id = ?1
          ORDER BY role, name COLLATE NOCASE",
+        &args![board_id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
-    let rows: Vec<(String, String, String)> = stmt
-        .query_map([board_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
     rows.into_iter()
         .map(|(name, role, fingerprint)| {
             Ok(Member {
@@ -91,15 +87,14 @@ fn members(c: &Connection, board_id: i64) -> Result<Vec<Member>> {
         .collect()
 }
 
-fn rule(c: &Connection, gate: &str, tier: &str) -> Result<Option<RuleRow>> {
+fn rule(c: &Conn, gate: &str, tier: &str) -> Result<Option<RuleRow>> {
     // Cached: the gates ask for a rule for each row an import adds or moves past a gate.
-    let row: Option<(String, String)> = c
-        .prepare_cached(
-            "SELECT b.name, r.spec FROM signoff_rules r JOIN signoff_boards b ON b.id = r.board_id
-             WHERE r.gate = ?1 AND r.risk_tier = ?2",
-        )?
-        .query_row([gate, tier], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
+    let row: Option<(String, String)> = c.query_opt(
+        "SELECT b.name, r.spec FROM signoff_rules r JOIN signoff_boards b ON b.id = r.board_id
+         WHERE r.gate = ?1 AND r.risk_tier = ?2",
+        &args![gate, tier],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     row.map(|(board, spec)| {
         Ok(RuleRow {
             gate: gate.into(),
@@ -111,17 +106,14 @@ fn rule(c: &Connection, gate: &str, tier: &str) -> Result<Option<RuleRow>> {
     .transpose()
 }
 
-fn request_where(
-    c: &Connection,
-    sql_where: &str,
-    key: &dyn rusqlite::ToSql,
-) -> Result<Vec<RequestRow>> {
-    let mut stmt = c.prepare_cached(&format!(
-        "SELECT id, doc FROM signoff_requests WHERE {sql_where} ORDER BY id"
-    ))?;
-    let rows: Vec<(i64, String)> = stmt
-        .query_map([key], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+/// The requests a condition selects: a literal `WHERE` fragment of this module with one
+/// placeholder, `?1`, bound to `key`.
+fn request_where(c: &Conn, sql_where: &str, key: Arg<'_>) -> Result<Vec<RequestRow>> {
+    let rows: Vec<(i64, String)> = c.query(
+        &format!("SELECT id, doc FROM signoff_requests WHERE {sql_where} ORDER BY id"),
+        &[key],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     rows.into_iter()
         .map(|(id, doc)| {
             Ok(RequestRow {
@@ -133,13 +125,12 @@ fn request_where(
         .collect()
 }
 
-fn signatures(c: &Connection, request_id: i64) -> Result<Vec<SignatureRow>> {
-    let mut stmt = c.prepare_cached(
+fn signatures(c: &Conn, request_id: i64) -> Result<Vec<SignatureRow>> {
+    let rows: Vec<(i64, String, String, Vec<u8>, String, String)> = c.query(
         "SELECT id, fingerprint, statement, cms, imported_at, imported_by FROM signoff_signatures
          WHERE request_id = ?1 ORDER BY id",
-    )?;
-    let rows: Vec<(i64, String, String, Vec<u8>, String, String)> = stmt
-        .query_map([request_id], |r| {
+        &args![request_id],
+        |r| {
             Ok((
                 r.get(0)?,
                 r.get(1)?,
@@ -148,8 +139,8 @@ fn signatures(c: &Connection, request_id: i64) -> Result<Vec<SignatureRow>> {
                 r.get(4)?,
                 r.get(5)?,
             ))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+        },
+    )?;
     rows.into_iter()
         .map(|(id, fingerprint, st, cms, imported_at, imported_by)| {
             Ok(SignatureRow {
@@ -166,27 +157,23 @@ fn signatures(c: &Connection, request_id: i64) -> Result<Vec<SignatureRow>> {
 
 impl Tx<'_> {
     pub fn board_by_name(&self, name: &str) -> Result<Option<BoardRow>> {
-        board_by_name(&self.tx, name)
+        board_by_name(self.tx, name)
     }
 
     pub fn insert_board(&mut self, name: &str, now: &str) -> Result<i64> {
         self.tx
-            .execute(
-                "INSERT INTO signoff_boards (name, created_at) VALUES (?1, ?2)",
-                params![name, now],
+            .query_one(
+                "INSERT INTO signoff_boards (name, created_at) VALUES (?1, ?2) RETURNING id",
+                &args![name, now],
+                |r| r.get(0),
             )
-            .map_err(|e| match &e {
-                rusqlite::Error::SqliteFailure(f, _)
-                    if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
-                {
-                    Error::Conflict(format!(
-                        "a review board named {name:?} already exists (names are unique, ignoring \
-                         case); nothing was changed"
-                    ))
-                }
-                _ => e.into(),
-            })?;
-        Ok(self.tx.last_insert_rowid())
+            .map_err(|e| match e {
+                Error::Conflict(_) => Error::Conflict(format!(
+                    "a review board named {name:?} already exists (names are unique, ignoring \
+                     case); nothing was changed"
+                )),
+                e => e,
+            })
     }
 
     /// False (nothing written) when the member already holds that role on the board.
@@ -194,7 +181,7 @@ impl Tx<'_> {
         let n = self.tx.execute(
             "INSERT INTO signoff_members (board_id, name, role, fingerprint) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT DO NOTHING",
-            params![board_id, m.name, m.role.key(), m.fingerprint],
+            &args![board_id, m.name, m.role.key(), m.fingerprint],
         )?;
         Ok(n == 1)
     }
@@ -210,8 +197,9 @@ impl Tx<'_> {
         self.tx.execute(
             "INSERT INTO signoff_rules (gate, risk_tier, board_id, spec, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (gate, risk_tier) DO UPDATE SET board_id = ?3, spec = ?4, updated_at = ?5",
-            params![gate, tier, board_id, spec, now],
+             ON CONFLICT (gate, risk_tier) DO UPDATE SET board_id = excluded.board_id,
+                 spec = excluded.spec, updated_at = excluded.updated_at",
+            &args![gate, tier, board_id, spec, now],
         )?;
         Ok(())
     }
@@ -224,12 +212,12 @@ impl Tx<'_> {
         json: &str,
         now: &str,
     ) -> Result<i64> {
-        self.tx.execute(
+        self.tx.query_one(
             "INSERT INTO signoff_requests (uid, system_id, review_id, gate, doc, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![doc.uid, doc.system_id, review_id, doc.gate.key(), json, now],
-        )?;
-        Ok(self.tx.last_insert_rowid())
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+            &args![doc.uid, doc.system_id, review_id, doc.gate.key(), json, now],
+            |r| r.get(0),
+        )
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -244,54 +232,53 @@ impl Tx<'_> {
         now: &str,
         actor: &str,
     ) -> Result<i64> {
-        self.tx.execute(
+        self.tx.query_one(
             "INSERT INTO signoff_signatures (request_id, fingerprint, role, statement, cms, cms_sha256,
                                              imported_at, imported_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![request_id, fingerprint, statement.role.key(), json, cms, cms_sha256, now, actor],
-        )?;
-        Ok(self.tx.last_insert_rowid())
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+            &args![request_id, fingerprint, statement.role.key(), json, cms, cms_sha256, now, actor],
+            |r| r.get(0),
+        )
     }
 
     pub fn insert_action(&mut self, a: &ActionRow, signature_id: i64) -> Result<i64> {
-        self.tx.execute(
+        self.tx.query_one(
             "INSERT INTO signoff_actions (request_id, signature_id, system_id, text, owner, due, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![a.request_id, signature_id, a.system_id, a.text, a.owner, a.due, a.created_at],
-        )?;
-        Ok(self.tx.last_insert_rowid())
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+            &args![a.request_id, signature_id, a.system_id, a.text, a.owner, a.due, a.created_at],
+            |r| r.get(0),
+        )
     }
 
     pub fn signoff_rule(&self, gate: Gate, tier: &str) -> Result<Option<RuleRow>> {
-        rule(&self.tx, gate.key(), tier)
+        rule(self.tx, gate.key(), tier)
     }
 
     pub fn signoff_requests_for(&self, system_id: i64, gate: Gate) -> Result<Vec<RequestRow>> {
-        Ok(request_where(&self.tx, "system_id = ?1", &system_id)?
-            .into_iter()
-            .filter(|r| r.doc.gate == gate)
-            .collect())
+        Ok(
+            request_where(self.tx, "system_id = ?1", Arg::Int(system_id))?
+                .into_iter()
+                .filter(|r| r.doc.gate == gate)
+                .collect(),
+        )
     }
 
     pub fn signoff_signatures(&self, request_id: i64) -> Result<Vec<SignatureRow>> {
-        signatures(&self.tx, request_id)
+        signatures(self.tx, request_id)
     }
 
     /// The sign-off requests for a review's outcome, oldest first.
     pub fn review_signoff_requests(&self, review_id: i64) -> Result<Vec<RequestRow>> {
-        request_where(&self.tx, "review_id = ?1", &review_id)
+        request_where(self.tx, "review_id = ?1", Arg::Int(review_id))
     }
 
     /// When and by whom a signature with this CMS hash was imported, if it was.
     pub fn signature_by_cms_hash(&self, h: &str) -> Result<Option<(i64, String, String)>> {
-        Ok(self
-            .tx
-            .query_row(
-                "SELECT request_id, imported_at, imported_by FROM signoff_signatures WHERE cms_sha256 = ?1",
-                [h],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?)
+        self.tx.query_opt(
+            "SELECT request_id, imported_at, imported_by FROM signoff_signatures WHERE cms_sha256 = ?1",
+            &args![h],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
     }
 }
 
@@ -301,13 +288,11 @@ impl Store {
     }
 
     pub fn boards(&self) -> Result<Vec<BoardRow>> {
-        let names: Vec<String> = {
-            let mut stmt = self
-                .conn
-                .prepare_cached("SELECT name FROM signoff_boards ORDER BY name COLLATE NOCASE")?;
-            let rows = stmt.query_map([], |r| r.get(0))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
+        let names: Vec<String> = self.conn.query(
+            "SELECT name FROM signoff_boards ORDER BY name COLLATE NOCASE",
+            &[],
+            |r| r.get(0),
+        )?;
         let mut out = Vec::new();
         for n in names {
             out.extend(board_by_name(&self.conn, &n)?);
@@ -316,13 +301,11 @@ impl Store {
     }
 
     pub fn signoff_rules(&self) -> Result<Vec<RuleRow>> {
-        let keys: Vec<(String, String)> = {
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT gate, risk_tier FROM signoff_rules ORDER BY gate, risk_tier",
-            )?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
+        let keys: Vec<(String, String)> = self.conn.query(
+            "SELECT gate, risk_tier FROM signoff_rules ORDER BY gate, risk_tier",
+            &[],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         let mut out = Vec::new();
         for (g, t) in keys {
             out.extend(rule(&self.conn, &g, &t)?);
@@ -335,24 +318,24 @@ impl Store {
     }
 
     pub fn signoff_request(&self, id: i64) -> Result<Option<RequestRow>> {
-        Ok(request_where(&self.conn, "id = ?1", &id)?
+        Ok(request_where(&self.conn, "id = ?1", Arg::Int(id))?
             .into_iter()
             .next())
     }
 
     pub fn signoff_request_by_uid(&self, uid: &str) -> Result<Option<RequestRow>> {
-        Ok(request_where(&self.conn, "uid = ?1", &uid)?
+        Ok(request_where(&self.conn, "uid = ?1", Arg::Text(uid))?
             .into_iter()
             .next())
     }
 
     pub fn signoff_requests(&self) -> Result<Vec<RequestRow>> {
-        request_where(&self.conn, "1 = ?1", &1)
+        request_where(&self.conn, "1 = ?1", Arg::Int(1))
     }
 
     /// The sign-off requests for a review's outcome, oldest first.
     pub fn review_signoff_requests(&self, review_id: i64) -> Result<Vec<RequestRow>> {
-        request_where(&self.conn, "review_id = ?1", &review_id)
+        request_where(&self.conn, "review_id = ?1", Arg::Int(review_id))
     }
 
     pub fn signoff_signatures(&self, request_id: i64) -> Result<Vec<SignatureRow>> {
@@ -360,21 +343,21 @@ impl Store {
     }
 
     pub fn signoff_actions(&self) -> Result<Vec<ActionRow>> {
-        let mut stmt = self.conn.prepare_cached(
+        self.conn.query(
             "SELECT id, request_id, system_id, text, owner, due, created_at FROM signoff_actions
              ORDER BY due, id",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(ActionRow {
-                id: r.get(0)?,
-                request_id: r.get(1)?,
-                system_id: r.get(2)?,
-                text: r.get(3)?,
-                owner: r.get(4)?,
-                due: r.get(5)?,
-                created_at: r.get(6)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            &[],
+            |r| {
+                Ok(ActionRow {
+                    id: r.get(0)?,
+                    request_id: r.get(1)?,
+                    system_id: r.get(2)?,
+                    text: r.get(3)?,
+                    owner: r.get(4)?,
+                    due: r.get(5)?,
+                    created_at: r.get(6)?,
+                })
+            },
+        )
     }
 }

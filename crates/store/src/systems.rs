@@ -1,9 +1,9 @@
 //! Rows of the `systems` table.
 
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::{Store, Tx};
+use crate::sql::{args, Conn, Row};
 use steward_domain::audit::canonical_json;
 use steward_domain::register::*;
 use steward_domain::{Error, Result};
@@ -13,34 +13,29 @@ const COLUMNS: &str = "id, name, purpose, business_unit, owner, technical_lead, 
     deployment_date, certifications, datasets, assumptions, tags, created_at, updated_at,
     sponsor, last_retrained, annual_value, data_readiness, strategic_alignment";
 
-fn enum_col<T>(r: &Row<'_>, i: usize, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
-    let s: String = r.get(i)?;
-    parse(&s).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(
-            i,
-            rusqlite::types::Type::Text,
-            format!("unknown value {s:?}").into(),
-        )
-    })
+/// A stored value that no longer reads as what the column holds.
+pub(crate) fn unreadable(column: &str, what: impl std::fmt::Display) -> Error {
+    Error::Integrity(format!("the stored {column} cannot be read back: {what}"))
 }
 
-fn json_col<T: serde::de::DeserializeOwned>(r: &Row<'_>, i: usize) -> rusqlite::Result<T> {
+pub(crate) fn enum_col<T>(r: &Row<'_>, i: usize, parse: fn(&str) -> Option<T>) -> Result<T> {
     let s: String = r.get(i)?;
-    serde_json::from_str(&s).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
-    })
+    parse(&s).ok_or_else(|| unreadable(&format!("column {i}"), format!("unknown value {s:?}")))
 }
 
-fn date_col(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
+fn json_col<T: serde::de::DeserializeOwned>(r: &Row<'_>, i: usize) -> Result<T> {
+    let s: String = r.get(i)?;
+    serde_json::from_str(&s).map_err(|e| unreadable(&format!("column {i}"), e))
+}
+
+fn date_col(r: &Row<'_>, i: usize) -> Result<Option<NaiveDate>> {
     let s: Option<String> = r.get(i)?;
     s.map(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d"))
         .transpose()
-        .map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
-        })
+        .map_err(|e| unreadable(&format!("column {i}"), e))
 }
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<AiSystem> {
+fn from_row(r: &Row<'_>) -> Result<AiSystem> {
     Ok(AiSystem {
         id: r.get(0)?,
         draft: SystemDraft {
@@ -55,14 +50,10 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<AiSystem> {
             stage: enum_col(r, 9, Stage::parse)?,
             regulated_domain: enum_col(r, 10, RegulatedDomain::parse)?,
             eu_ai_act_category: r
-                .get::<_, Option<String>>(11)?
+                .get::<Option<String>>(11)?
                 .map(|s| {
                     EuAiActCategory::parse(&s).ok_or_else(|| {
-                        rusqlite::Error::FromSqlConversionFailure(
-                            11,
-                            rusqlite::types::Type::Text,
-                            format!("unknown value {s:?}").into(),
-                        )
+                        unreadable("EU AI Act category", format!("unknown value {s:?}"))
                     })
                 })
                 .transpose()?,
@@ -84,74 +75,50 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<AiSystem> {
     })
 }
 
-fn unique_violation(e: rusqlite::Error, name: &str) -> Error {
-    match &e {
-        rusqlite::Error::SqliteFailure(f, _)
-            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
-        {
-            Error::Conflict(format!(
-                "a system named {name:?} already exists (names are unique, ignoring case)"
-            ))
-        }
-        _ => e.into(),
+/// A unique violation said as the register says it.
+fn unique_violation(e: Error, name: &str) -> Error {
+    match e {
+        Error::Conflict(_) => Error::Conflict(format!(
+            "a system named {name:?} already exists (names are unique, ignoring case)"
+        )),
+        e => e,
     }
 }
 
-macro_rules! draft_params {
-    ($d:expr) => {{
-        let d = $d;
-        [
-            &d.name as &dyn rusqlite::ToSql,
-            &d.purpose,
-            &d.business_unit,
-            &d.owner,
-            &d.technical_lead,
-            &d.sourcing.key(),
-            &d.vendor,
-            &d.model_approach,
-            &d.stage.key(),
-            &d.regulated_domain.key(),
-            &d.eu_ai_act_category.map(|c| c.key()),
-            &d.risk_tier.key(),
-            &d.data_sensitivity.key(),
-            &d.deployment_date.map(|x| x.format("%Y-%m-%d").to_string()),
-            &d.sponsor,
-            &d.last_retrained.map(|x| x.format("%Y-%m-%d").to_string()),
-            &d.annual_value,
-            &d.data_readiness,
-            &d.strategic_alignment,
-        ]
-    }};
+fn date_text(d: Option<NaiveDate>) -> Option<String> {
+    d.map(|x| x.format("%Y-%m-%d").to_string())
 }
 
 impl Tx<'_> {
     pub fn insert_system(&mut self, d: &SystemDraft, now: &str) -> Result<i64> {
-        let p = draft_params!(d);
         self.tx
-            .prepare_cached(
+            .query_one(
                 "INSERT INTO systems (name, purpose, business_unit, owner, technical_lead, sourcing, vendor,
                     model_approach, stage, regulated_domain, eu_ai_act_category, risk_tier, data_sensitivity,
                     deployment_date, certifications, datasets, assumptions, tags, created_at, updated_at,
                     sponsor, last_retrained, annual_value, data_readiness, strategic_alignment)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?19,
-                    ?20, ?21, ?22, ?23, ?24)",
-            )?
-            .execute(params![
-                    p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13],
+                    ?20, ?21, ?22, ?23, ?24)
+                 RETURNING id",
+                &args![
+                    d.name, d.purpose, d.business_unit, d.owner, d.technical_lead,
+                    d.sourcing.key(), d.vendor, d.model_approach, d.stage.key(),
+                    d.regulated_domain.key(), d.eu_ai_act_category.map(|c| c.key()),
+                    d.risk_tier.key(), d.data_sensitivity.key(), date_text(d.deployment_date),
                     canonical_json(&d.certifications), canonical_json(&d.datasets),
                     canonical_json(&d.assumptions), canonical_json(&d.tags), now,
-                    p[14], p[15], p[16], p[17], p[18]
+                    d.sponsor, date_text(d.last_retrained), d.annual_value, d.data_readiness,
+                    d.strategic_alignment
                 ],
+                |r| r.get(0),
             )
-            .map_err(|e| unique_violation(e, &d.name))?;
-        Ok(self.tx.last_insert_rowid())
+            .map_err(|e| unique_violation(e, &d.name))
     }
 
     pub fn update_system(&mut self, id: i64, d: &SystemDraft, now: &str) -> Result<()> {
-        let p = draft_params!(d);
         let n = self
             .tx
-            .prepare_cached(
+            .execute(
                 "UPDATE systems SET name = ?1, purpose = ?2, business_unit = ?3, owner = ?4, technical_lead = ?5,
                     sourcing = ?6, vendor = ?7, model_approach = ?8, stage = ?9, regulated_domain = ?10,
                     eu_ai_act_category = ?11, risk_tier = ?12, data_sensitivity = ?13, deployment_date = ?14,
@@ -159,12 +126,15 @@ impl Tx<'_> {
                     sponsor = ?21, last_retrained = ?22, annual_value = ?23, data_readiness = ?24,
                     strategic_alignment = ?25
                  WHERE id = ?20",
-            )?
-            .execute(params![
-                    p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13],
+                &args![
+                    d.name, d.purpose, d.business_unit, d.owner, d.technical_lead,
+                    d.sourcing.key(), d.vendor, d.model_approach, d.stage.key(),
+                    d.regulated_domain.key(), d.eu_ai_act_category.map(|c| c.key()),
+                    d.risk_tier.key(), d.data_sensitivity.key(), date_text(d.deployment_date),
                     canonical_json(&d.certifications), canonical_json(&d.datasets),
                     canonical_json(&d.assumptions), canonical_json(&d.tags), now, id,
-                    p[14], p[15], p[16], p[17], p[18]
+                    d.sponsor, date_text(d.last_retrained), d.annual_value, d.data_readiness,
+                    d.strategic_alignment
                 ],
             )
             .map_err(|e| unique_violation(e, &d.name))?;
@@ -178,11 +148,11 @@ impl Tx<'_> {
     }
 
     pub fn system(&self, id: i64) -> Result<Option<AiSystem>> {
-        load(&self.tx, id)
+        load(self.tx, id)
     }
 
     pub fn all_systems(&self) -> Result<Vec<AiSystem>> {
-        load_all(&self.tx)
+        load_all(self.tx)
     }
 }
 
@@ -193,7 +163,11 @@ impl Store {
 
     /// Looks a system up by name, ignoring case.
     pub fn system_by_name(&self, name: &str) -> Result<Option<AiSystem>> {
-        load_by_name(&self.conn, name)
+        self.conn.query_opt(
+            &format!("SELECT {COLUMNS} FROM systems WHERE name = ?1"),
+            &args![name],
+            from_row,
+        )
     }
 
     pub fn all_systems(&self) -> Result<Vec<AiSystem>> {
@@ -202,36 +176,25 @@ impl Store {
 
     /// Every system's id and name, for views that only name systems.
     pub fn system_names(&self) -> Result<Vec<(i64, String)>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id, name FROM systems ORDER BY id")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.conn
+            .query("SELECT id, name FROM systems ORDER BY id", &[], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
     }
 }
 
-fn load(conn: &Connection, id: i64) -> Result<Option<AiSystem>> {
-    Ok(conn
-        .query_row(
-            &format!("SELECT {COLUMNS} FROM systems WHERE id = ?1"),
-            [id],
-            from_row,
-        )
-        .optional()?)
+fn load(conn: &Conn, id: i64) -> Result<Option<AiSystem>> {
+    conn.query_opt(
+        &format!("SELECT {COLUMNS} FROM systems WHERE id = ?1"),
+        &args![id],
+        from_row,
+    )
 }
 
-fn load_by_name(conn: &Connection, name: &str) -> Result<Option<AiSystem>> {
-    Ok(conn
-        .query_row(
-            &format!("SELECT {COLUMNS} FROM systems WHERE name = ?1"),
-            [name],
-            from_row,
-        )
-        .optional()?)
-}
-
-fn load_all(conn: &Connection) -> Result<Vec<AiSystem>> {
-    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM systems ORDER BY id"))?;
-    let rows = stmt.query_map([], from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+fn load_all(conn: &Conn) -> Result<Vec<AiSystem>> {
+    conn.query(
+        &format!("SELECT {COLUMNS} FROM systems ORDER BY id"),
+        &[],
+        from_row,
+    )
 }

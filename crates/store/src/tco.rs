@@ -2,38 +2,33 @@
 //! AI systems. The scenario itself is one canonical JSON document; its `systems` list is rebuilt
 //! from the ties (current system names) whenever it is read.
 
-use rusqlite::{params, Connection, OptionalExtension};
-
 use super::{Store, Tx};
+use crate::sql::{args, Conn};
 use steward_domain::{Error, Result};
 use steward_tco::{Scenario, StoredScenario};
 
 const COLUMNS: &str = "id, scenario, created_at, updated_at";
 
-fn unique_violation(e: rusqlite::Error, name: &str) -> Error {
-    match &e {
-        rusqlite::Error::SqliteFailure(f, _)
-            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
-        {
-            Error::Conflict(format!(
-                "a TCO scenario named {name:?} already exists (names are unique, ignoring case); \
-                 nothing was changed; rename it or update the existing one"
-            ))
-        }
-        _ => e.into(),
+fn unique_violation(e: Error, name: &str) -> Error {
+    match e {
+        Error::Conflict(_) => Error::Conflict(format!(
+            "a TCO scenario named {name:?} already exists (names are unique, ignoring case); \
+             nothing was changed; rename it or update the existing one"
+        )),
+        e => e,
     }
 }
 
 impl Tx<'_> {
     pub fn insert_tco(&mut self, s: &Scenario, json: &str, now: &str) -> Result<i64> {
         self.tx
-            .execute(
+            .query_one(
                 "INSERT INTO tco_scenarios (name, scenario, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?3)",
-                params![s.name, json, now],
+                 VALUES (?1, ?2, ?3, ?3) RETURNING id",
+                &args![s.name, json, now],
+                |r| r.get(0),
             )
-            .map_err(|e| unique_violation(e, &s.name))?;
-        Ok(self.tx.last_insert_rowid())
+            .map_err(|e| unique_violation(e, &s.name))
     }
 
     pub fn update_tco(&mut self, id: i64, s: &Scenario, json: &str, now: &str) -> Result<()> {
@@ -41,7 +36,7 @@ impl Tx<'_> {
             .tx
             .execute(
                 "UPDATE tco_scenarios SET name = ?1, scenario = ?2, updated_at = ?3 WHERE id = ?4",
-                params![s.name, json, now, id],
+                &args![s.name, json, now, id],
             )
             .map_err(|e| unique_violation(e, &s.name))?;
         if n == 0 {
@@ -53,7 +48,7 @@ impl Tx<'_> {
     pub fn delete_tco(&mut self, id: i64) -> Result<()> {
         let n = self
             .tx
-            .execute("DELETE FROM tco_scenarios WHERE id = ?1", [id])?;
+            .execute("DELETE FROM tco_scenarios WHERE id = ?1", &args![id])?;
         if n == 0 {
             return Err(not_found(id));
         }
@@ -64,19 +59,20 @@ impl Tx<'_> {
     pub fn set_tco_systems(&mut self, id: i64, system_ids: &[i64]) -> Result<()> {
         self.tx.execute(
             "DELETE FROM tco_scenario_systems WHERE scenario_id = ?1",
-            [id],
-        )?;
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT OR IGNORE INTO tco_scenario_systems (scenario_id, system_id) VALUES (?1, ?2)",
+            &args![id],
         )?;
         for s in system_ids {
-            stmt.execute([id, *s])?;
+            self.tx.execute(
+                "INSERT INTO tco_scenario_systems (scenario_id, system_id) VALUES (?1, ?2)
+                 ON CONFLICT DO NOTHING",
+                &args![id, s],
+            )?;
         }
         Ok(())
     }
 
     pub fn tco(&self, id: i64) -> Result<Option<StoredScenario>> {
-        load(&self.tx, id)
+        load(self.tx, id)
     }
 }
 
@@ -87,26 +83,21 @@ impl Store {
 
     /// The scenario with this name, ignoring case.
     pub fn tco_by_name(&self, name: &str) -> Result<Option<StoredScenario>> {
-        let id: Option<i64> = self
-            .conn
-            .query_row(
-                "SELECT id FROM tco_scenarios WHERE name = ?1",
-                [name],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let id: Option<i64> = self.conn.query_opt(
+            "SELECT id FROM tco_scenarios WHERE name = ?1",
+            &args![name],
+            |r| r.get(0),
+        )?;
         id.map_or(Ok(None), |id| load(&self.conn, id))
     }
 
     /// Every stored scenario, by name.
     pub fn all_tco(&self) -> Result<Vec<StoredScenario>> {
-        let ids: Vec<i64> = {
-            let mut stmt = self
-                .conn
-                .prepare_cached("SELECT id FROM tco_scenarios ORDER BY name, id")?;
-            let rows = stmt.query_map([], |r| r.get(0))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
+        let ids: Vec<i64> =
+            self.conn
+                .query("SELECT id FROM tco_scenarios ORDER BY name, id", &[], |r| {
+                    r.get(0)
+                })?;
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             out.extend(load(&self.conn, id)?);
@@ -122,14 +113,12 @@ fn not_found(id: i64) -> Error {
     }
 }
 
-fn load(conn: &Connection, id: i64) -> Result<Option<StoredScenario>> {
-    let row: Option<(i64, String, String, String)> = conn
-        .query_row(
-            &format!("SELECT {COLUMNS} FROM tco_scenarios WHERE id = ?1"),
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .optional()?;
+fn load(conn: &Conn, id: i64) -> Result<Option<StoredScenario>> {
+    let row: Option<(i64, String, String, String)> = conn.query_opt(
+        &format!("SELECT {COLUMNS} FROM tco_scenarios WHERE id = ?1"),
+        &args![id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )?;
     let Some((id, json, created_at, updated_at)) = row else {
         return Ok(None);
     };
@@ -138,13 +127,12 @@ fn load(conn: &Connection, id: i64) -> Result<Option<StoredScenario>> {
             "TCO scenario {id} in the workspace cannot be read back: {e}"
         ))
     })?;
-    let mut stmt = conn.prepare_cached(
+    let ties: Vec<(i64, String)> = conn.query(
         "SELECT s.id, s.name FROM tco_scenario_systems t JOIN systems s ON s.id = t.system_id
          WHERE t.scenario_id = ?1 ORDER BY s.name COLLATE NOCASE, s.id",
+        &args![id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    let ties: Vec<(i64, String)> = stmt
-        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
     scenario.systems = ties.iter().map(|(_, n)| n.clone()).collect();
     Ok(Some(StoredScenario {
         id,

@@ -118,6 +118,24 @@ impl Workspace {
         })
     }
 
+    /// Opens the team workspace in PostgreSQL that `conninfo` names (a `postgres://` URI or
+    /// libpq's `key=value` pairs; the `PG*` environment variables and `~/.pgpass` fill what it
+    /// leaves out), creating or migrating its schema. Every change is recorded as made by the
+    /// database user the session logged in as: the context's actor is replaced by it.
+    pub fn open_team(conninfo: &str, mut ctx: Context) -> Result<Workspace> {
+        let store = Store::open_team(conninfo)?;
+        if let Some(user) = store.team_user() {
+            ctx.actor = user.to_string();
+        }
+        Ok(Workspace { store, ctx })
+    }
+
+    /// Where the team workspace is (`postgres://user@host:port/db`, no password), or None for
+    /// a laptop workspace.
+    pub fn team(&self) -> Option<&str> {
+        self.store.team_display()
+    }
+
     pub fn in_memory(ctx: Context) -> Result<Workspace> {
         Ok(Workspace {
             store: Store::open_in_memory()?,
@@ -139,8 +157,12 @@ impl Workspace {
         &self.ctx
     }
 
+    /// Names who the changes are recorded as; on a team workspace the database user stays the
+    /// actor (who did it is the database's word), so this changes nothing there.
     pub fn set_actor(&mut self, actor: impl Into<String>) {
-        self.ctx.actor = actor.into();
+        if self.store.team_user().is_none() {
+            self.ctx.actor = actor.into();
+        }
     }
 
     pub fn schema_version(&self) -> Result<i64> {

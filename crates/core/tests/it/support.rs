@@ -18,8 +18,25 @@ pub fn ctx() -> Context {
     Context::new("tester", Arc::new(FixedClock(t)))
 }
 
+/// A fresh workspace for a test: in `dir` (SQLite), or, when `STEWARD_TEST_STORE=postgres`, a
+/// schema of its own on the test binary's PostgreSQL (`steward-testpg`), as the superuser role
+/// named like the context's actor. The conformance run (`x.sh test`) runs the store-agnostic
+/// modules of this suite both ways.
 pub fn workspace(dir: &Path) -> Workspace {
+    if on_postgres() {
+        let db = steward_testpg::server().fresh_schema();
+        return Workspace::open_team(&db.url, ctx()).expect("a fresh team workspace opens");
+    }
     Workspace::open_dir(dir, ctx()).expect("a fresh workspace opens")
+}
+
+/// Whether this run keeps its workspaces in PostgreSQL (`STEWARD_TEST_STORE=postgres`).
+pub fn on_postgres() -> bool {
+    match std::env::var("STEWARD_TEST_STORE").as_deref() {
+        Ok("postgres") => true,
+        Ok("sqlite") | Err(_) => false,
+        Ok(other) => panic!("STEWARD_TEST_STORE={other:?}: accepted are sqlite and postgres"),
+    }
 }
 
 pub fn draft(name: &str) -> SystemDraft {
