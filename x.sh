@@ -119,6 +119,16 @@ cmd_test() {
   cargo clippy --workspace --all-targets -- -D warnings
   step "core and CLI tests"
   cargo test
+  # The same suite of core on a team workspace: every test but those about an SQLite file
+  # (crates/core/tests/it/sqlite_only.txt) against the PostgreSQL 15 the tests start.
+  step "core's tests on PostgreSQL"
+  if [ "${STEWARD_PG_TESTS:-1}" = 0 ]; then
+    echo "SKIPPED: core's tests on PostgreSQL (STEWARD_PG_TESTS=0)"
+  else
+    local skip=()
+    while read -r t; do skip+=(--skip "$t"); done < <(grep -v '^#' crates/core/tests/it/sqlite_only.txt | grep .)
+    STEWARD_TEST_STORE=postgres cargo test -p steward-core --test it -- "${skip[@]}"
+  fi
   step "exports read back by independent libraries (Python icalendar, dateutil)"
   STEWARD_BIN="$CARGO_TARGET_DIR/debug/steward" bash tests/interop/run.sh
   build_app

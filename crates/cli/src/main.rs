@@ -34,6 +34,19 @@ struct Cli {
     #[arg(long, global = true, env = "STEWARD_DATA_DIR", value_name = "DIR")]
     data_dir: Option<PathBuf>,
 
+    /// A team workspace in PostgreSQL instead of a workspace directory: a postgres:// URI or
+    /// libpq's key=value pairs; the PG* environment variables and ~/.pgpass fill what it leaves
+    /// out (keep the password there rather than on the command line). Who acts is then the
+    /// database user it logs in as.
+    #[arg(
+        long,
+        global = true,
+        env = "STEWARD_DATABASE_URL",
+        value_name = "URL",
+        conflicts_with = "data_dir"
+    )]
+    db: Option<String>,
+
     /// Who is acting, as recorded in the audit log. Default: the login name.
     #[arg(long, global = true, env = "STEWARD_ACTOR", value_name = "NAME")]
     actor: Option<String>,
@@ -230,15 +243,20 @@ fn report(result: Result<ExitCode>, json: bool) -> ExitCode {
     }
 }
 
-/// The workspace in `data_dir` (or the default) if one exists there; never creates one.
+/// The workspace in `data_dir` (or the default) if one exists there, or the team workspace
+/// `db`; never creates a laptop one.
 fn existing_workspace(
+    db: Option<&str>,
     data_dir: Option<PathBuf>,
     actor: String,
     keys: &encryption::Keys,
 ) -> Result<Option<Workspace>> {
+    if db.is_some() {
+        return open(db, None, actor, keys).map(Some);
+    }
     let dir = data_dir.or_else(api::default_data_dir);
     match dir {
-        Some(d) if d.join(api::DB_FILE).is_file() => open(Some(d), actor, keys).map(Some),
+        Some(d) if d.join(api::DB_FILE).is_file() => open(None, Some(d), actor, keys).map(Some),
         _ => Ok(None),
     }
 }
@@ -252,10 +270,19 @@ fn data_dir_or_default(data_dir: Option<PathBuf>) -> Result<PathBuf> {
     }
 }
 
-/// Opens the workspace, with its passphrase if it is encrypted (asked for if not given).
-fn open(data_dir: Option<PathBuf>, actor: String, keys: &encryption::Keys) -> Result<Workspace> {
-    let dir = data_dir_or_default(data_dir)?;
+/// Opens the team workspace `db`, or the workspace in the data directory with its passphrase
+/// if it is encrypted (asked for if not given).
+fn open(
+    db: Option<&str>,
+    data_dir: Option<PathBuf>,
+    actor: String,
+    keys: &encryption::Keys,
+) -> Result<Workspace> {
     let ctx = Context::new(actor, Arc::new(SystemClock));
+    if let Some(db) = db {
+        return Workspace::open_team(db, ctx).context("opening the team workspace");
+    }
+    let dir = data_dir_or_default(data_dir)?;
     keys.unlock(&dir, |key| Workspace::open_dir_with(&dir, ctx.clone(), key))
         .with_context(|| format!("opening the workspace in {}", dir.display()))
 }
@@ -263,6 +290,7 @@ fn open(data_dir: Option<PathBuf>, actor: String, keys: &encryption::Keys) -> Re
 fn run(cli: Cli) -> Result<ExitCode> {
     let Cli {
         data_dir,
+        db,
         actor,
         identity_dir,
         passphrase_file,
@@ -274,14 +302,21 @@ fn run(cli: Cli) -> Result<ExitCode> {
     };
     let identity_dir = identity::identity_dir(identity_dir);
     let actor = actor.unwrap_or_else(|| api::default_actor(&identity_dir));
+    let db = db.as_deref();
     // The identity belongs to the person, not to a workspace: none is opened for it.
     let command = match command {
         Command::Identity(cmd) => return cmd.run(&identity_dir, SystemClock.now(), json),
         Command::Verify { file, trust } => {
             // An auditor may have no workspace: use one only if it already exists.
-            let ws = existing_workspace(data_dir.clone(), actor.clone(), &keys)?;
+            let ws = existing_workspace(db, data_dir.clone(), actor.clone(), &keys)?;
             let trusted = reports::trusted(ws.as_ref(), &identity_dir, &trust)?;
             return reports::verify(&file, &trusted, json);
+        }
+        Command::Restore { .. } | Command::Encrypt if db.is_some() => {
+            anyhow::bail!(
+                "a team workspace is kept by its PostgreSQL server: restore and encrypt work on a \
+                 laptop workspace (--data-dir); nothing was changed"
+            )
         }
         Command::Restore { file } => {
             let dir = data_dir_or_default(data_dir.clone())?;
@@ -309,7 +344,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Tco(cmd) => {
             // Scenario files need no workspace; stored scenarios open it when asked.
-            let workspace = || open(data_dir.clone(), actor.clone(), &keys);
+            let workspace = || open(db, data_dir.clone(), actor.clone(), &keys);
             let needs = tco::Needs {
                 workspace: &workspace,
                 identity_dir: &identity_dir,
@@ -319,7 +354,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Assess(cmd) if cmd.standalone() => return assess::run(cmd, json),
         Command::Assess(assess::AssessCmd::Templates) => {
             // Listing templates needs no workspace; with one, it shows the workspace's versions.
-            return match existing_workspace(data_dir.clone(), actor.clone(), &keys)? {
+            return match existing_workspace(db, data_dir.clone(), actor.clone(), &keys)? {
                 Some(mut ws) => assess::run_in(&mut ws, assess::AssessCmd::Templates, json),
                 None => {
                     // Without a workspace: the built-in templates, listed the same way.
@@ -336,7 +371,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         },
         other => other,
     };
-    let mut ws = open(data_dir, actor, &keys)?;
+    let mut ws = open(db, data_dir, actor, &keys)?;
     match command {
         // Handled above, before a workspace is opened.
         Command::Identity(_) | Command::Tco(_) | Command::Restore { .. } | Command::Encrypt => {

@@ -129,9 +129,9 @@ impl Tx<'_> {
 
     pub fn insert_assessment(&mut self, a: &AssessmentRow) -> Result<i64> {
         self.tx.query_one(
-            "INSERT INTO assessments (system_id, template_id, template_version, status, answers,
+            "INSERT INTO assessments (id, system_id, template_id, template_version, status, answers,
                                       result, created_at, created_by, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
+             VALUES ((SELECT coalesce(max(id), 0) + 1 FROM assessments), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
             &args![
                 a.system_id,
                 a.template_id,
@@ -228,7 +228,7 @@ impl Store {
         self.conn.query(
             &format!(
                 "SELECT {COLUMNS} FROM assessments
-                 WHERE ?1 IS NULL OR system_id = ?1 ORDER BY id DESC"
+                 WHERE CAST(?1 AS BIGINT) IS NULL OR system_id = ?1 ORDER BY id DESC"
             ),
             &args![system_id],
             row,

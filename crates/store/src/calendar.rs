@@ -71,7 +71,7 @@ fn completion_row(r: &Row<'_>) -> Result<Completion> {
 fn milestones(conn: &Conn, system: Option<i64>) -> Result<Vec<StoredMilestone>> {
     let mut out = conn.query(
         "SELECT system_id, kind, planned, actual, updated_by, updated_at FROM milestones
-         WHERE ?1 IS NULL OR system_id = ?1 ORDER BY system_id, kind",
+         WHERE CAST(?1 AS BIGINT) IS NULL OR system_id = ?1 ORDER BY system_id, kind",
         &args![system],
         milestone_row,
     )?;
@@ -82,7 +82,7 @@ fn milestones(conn: &Conn, system: Option<i64>) -> Result<Vec<StoredMilestone>> 
 fn checklist(conn: &Conn, system: Option<i64>) -> Result<Vec<ChecklistItem>> {
     conn.query(
         "SELECT system_id, key, title, owner, due, state, note, closed_by, closed_at
-         FROM decommission_items WHERE ?1 IS NULL OR system_id = ?1 ORDER BY system_id, position",
+         FROM decommission_items WHERE CAST(?1 AS BIGINT) IS NULL OR system_id = ?1 ORDER BY system_id, position",
         &args![system],
         item_row,
     )

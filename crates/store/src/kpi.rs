@@ -214,7 +214,7 @@ fn load_all_measurements(conn: &Conn) -> Result<Vec<Measurement>> {
 fn load_escalations(conn: &Conn, kpi_id: Option<i64>) -> Result<Vec<Escalation>> {
     conn.query(
         &format!(
-            "{ESCALATION_SELECT} WHERE (?1 IS NULL OR e.kpi_id = ?1) ORDER BY e.opened_at, e.id"
+            "{ESCALATION_SELECT} WHERE (CAST(?1 AS BIGINT) IS NULL OR e.kpi_id = ?1) ORDER BY e.opened_at, e.id"
         ),
         &args![kpi_id],
         escalation_row,
@@ -252,8 +252,8 @@ impl Tx<'_> {
     pub fn insert_kpi(&mut self, d: &KpiDraft, now: &str) -> Result<i64> {
         self.tx
             .query_one(
-                "INSERT INTO kpis (system_id, name, kind, unit, direction, target, warning, breach,
-                    cadence, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                "INSERT INTO kpis (id, system_id, name, kind, unit, direction, target, warning, breach,
+                    cadence, created_at) VALUES ((SELECT coalesce(max(id), 0) + 1 FROM kpis), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                  RETURNING id",
                 &args![
                 d.system_id,
@@ -292,8 +292,8 @@ impl Tx<'_> {
     ) -> Result<i64> {
         self.tx
             .query_one(
-                "INSERT INTO kpi_links (from_kpi, to_kpi, effect_per_unit, note, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+                "INSERT INTO kpi_links (id, from_kpi, to_kpi, effect_per_unit, note, created_at)
+                 VALUES ((SELECT coalesce(max(id), 0) + 1 FROM kpi_links), ?1, ?2, ?3, ?4, ?5) RETURNING id",
                 &args![from, to, effect, note, now],
                 |r| r.get(0),
             )
@@ -437,9 +437,9 @@ impl Tx<'_> {
     /// Inserts an open escalation; returns its id.
     pub fn insert_escalation(&mut self, e: &Escalation) -> Result<i64> {
         self.tx.query_one(
-            "INSERT INTO escalations (kpi_id, run_start, opened_period, level, level_period,
+            "INSERT INTO escalations (id, kpi_id, run_start, opened_period, level, level_period,
                     breaches, due_date, state, opened_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
+                 VALUES ((SELECT coalesce(max(id), 0) + 1 FROM escalations), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
             &args![
                 e.kpi_id,
                 e.run_start,

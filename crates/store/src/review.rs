@@ -91,7 +91,7 @@ fn review(c: &Conn, id: i64) -> Result<Option<ReviewRow>> {
 fn decisions(c: &Conn, review_id: Option<i64>) -> Result<Vec<DecisionRow>> {
     c.query(
         "SELECT review_id, system_id, decision, doc, decided_at FROM review_decisions
-         WHERE ?1 IS NULL OR review_id = ?1 ORDER BY review_id, system_id",
+         WHERE CAST(?1 AS BIGINT) IS NULL OR review_id = ?1 ORDER BY review_id, system_id",
         &args![review_id],
         |r| {
             Ok(DecisionRow {
@@ -108,7 +108,7 @@ fn decisions(c: &Conn, review_id: Option<i64>) -> Result<Vec<DecisionRow>> {
 fn actions(c: &Conn, review_id: Option<i64>) -> Result<Vec<ReviewActionRow>> {
     c.query(
         "SELECT id, review_id, system_id, title, owner, due, created_at, created_by
-         FROM review_actions WHERE ?1 IS NULL OR review_id = ?1 ORDER BY due, id",
+         FROM review_actions WHERE CAST(?1 AS BIGINT) IS NULL OR review_id = ?1 ORDER BY due, id",
         &args![review_id],
         action_row,
     )
@@ -175,8 +175,8 @@ impl Tx<'_> {
             )));
         }
         self.tx.query_one(
-            "INSERT INTO reviews (period, state, header, created_at, updated_at)
-             VALUES (?1, 'draft', ?2, ?3, ?3) RETURNING id",
+            "INSERT INTO reviews (id, period, state, header, created_at, updated_at)
+             VALUES ((SELECT coalesce(max(id), 0) + 1 FROM reviews), ?1, 'draft', ?2, ?3, ?3) RETURNING id",
             &args![period, header, now],
             |r| r.get(0),
         )
@@ -243,9 +243,9 @@ impl Tx<'_> {
 
     pub fn insert_review_action(&mut self, a: &ReviewActionRow) -> Result<i64> {
         self.tx.query_one(
-            "INSERT INTO review_actions (review_id, system_id, title, owner, due, created_at,
+            "INSERT INTO review_actions (id, review_id, system_id, title, owner, due, created_at,
                  created_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+             VALUES ((SELECT coalesce(max(id), 0) + 1 FROM review_actions), ?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
             &args![
                 a.review_id,
                 a.system_id,

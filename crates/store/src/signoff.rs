@@ -163,7 +163,7 @@ impl Tx<'_> {
     pub fn insert_board(&mut self, name: &str, now: &str) -> Result<i64> {
         self.tx
             .query_one(
-                "INSERT INTO signoff_boards (name, created_at) VALUES (?1, ?2) RETURNING id",
+                "INSERT INTO signoff_boards (id, name, created_at) VALUES ((SELECT coalesce(max(id), 0) + 1 FROM signoff_boards), ?1, ?2) RETURNING id",
                 &args![name, now],
                 |r| r.get(0),
             )
@@ -213,8 +213,8 @@ impl Tx<'_> {
         now: &str,
     ) -> Result<i64> {
         self.tx.query_one(
-            "INSERT INTO signoff_requests (uid, system_id, review_id, gate, doc, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+            "INSERT INTO signoff_requests (id, uid, system_id, review_id, gate, doc, created_at)
+             VALUES ((SELECT coalesce(max(id), 0) + 1 FROM signoff_requests), ?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
             &args![doc.uid, doc.system_id, review_id, doc.gate.key(), json, now],
             |r| r.get(0),
         )
@@ -233,9 +233,9 @@ impl Tx<'_> {
         actor: &str,
     ) -> Result<i64> {
         self.tx.query_one(
-            "INSERT INTO signoff_signatures (request_id, fingerprint, role, statement, cms, cms_sha256,
+            "INSERT INTO signoff_signatures (id, request_id, fingerprint, role, statement, cms, cms_sha256,
                                              imported_at, imported_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+             VALUES ((SELECT coalesce(max(id), 0) + 1 FROM signoff_signatures), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
             &args![request_id, fingerprint, statement.role.key(), json, cms, cms_sha256, now, actor],
             |r| r.get(0),
         )
@@ -243,8 +243,8 @@ impl Tx<'_> {
 
     pub fn insert_action(&mut self, a: &ActionRow, signature_id: i64) -> Result<i64> {
         self.tx.query_one(
-            "INSERT INTO signoff_actions (request_id, signature_id, system_id, text, owner, due, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+            "INSERT INTO signoff_actions (id, request_id, signature_id, system_id, text, owner, due, created_at)
+             VALUES ((SELECT coalesce(max(id), 0) + 1 FROM signoff_actions), ?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
             &args![a.request_id, signature_id, a.system_id, a.text, a.owner, a.due, a.created_at],
             |r| r.get(0),
         )

@@ -93,11 +93,11 @@ impl Tx<'_> {
     pub fn insert_system(&mut self, d: &SystemDraft, now: &str) -> Result<i64> {
         self.tx
             .query_one(
-                "INSERT INTO systems (name, purpose, business_unit, owner, technical_lead, sourcing, vendor,
+                "INSERT INTO systems (id, name, purpose, business_unit, owner, technical_lead, sourcing, vendor,
                     model_approach, stage, regulated_domain, eu_ai_act_category, risk_tier, data_sensitivity,
                     deployment_date, certifications, datasets, assumptions, tags, created_at, updated_at,
                     sponsor, last_retrained, annual_value, data_readiness, strategic_alignment)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?19,
+                 VALUES ((SELECT coalesce(max(id), 0) + 1 FROM systems), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?19,
                     ?20, ?21, ?22, ?23, ?24)
                  RETURNING id",
                 &args![

@@ -23,8 +23,8 @@ impl Tx<'_> {
     pub fn insert_tco(&mut self, s: &Scenario, json: &str, now: &str) -> Result<i64> {
         self.tx
             .query_one(
-                "INSERT INTO tco_scenarios (name, scenario, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?3) RETURNING id",
+                "INSERT INTO tco_scenarios (id, name, scenario, created_at, updated_at)
+                 VALUES ((SELECT coalesce(max(id), 0) + 1 FROM tco_scenarios), ?1, ?2, ?3, ?3) RETURNING id",
                 &args![s.name, json, now],
                 |r| r.get(0),
             )

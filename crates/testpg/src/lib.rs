@@ -111,6 +111,41 @@ impl Server {
         }
     }
 
+    /// The URL that opens schema `schema` of the database `postgres` as `role`, a superuser
+    /// that logs in with the test password, created at the first call for its name: tests in
+    /// which several people act connect as one role each, so the database names each as the
+    /// actor of what they did.
+    pub fn schema_url_as(&self, role: &str, schema: &str) -> String {
+        static MADE: Mutex<Vec<String>> = Mutex::new(Vec::new());
+        let mut made = MADE.lock().unwrap_or_else(|e| e.into_inner());
+        if role != ROLE && !made.iter().any(|r| r == role) {
+            let quoted = role.replace('"', "\"\"");
+            self.admin(&format!(
+                "DO $$ BEGIN
+                   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{}') THEN
+                     CREATE ROLE \"{quoted}\" LOGIN SUPERUSER PASSWORD '{}';
+                   END IF;
+                 END $$",
+                role.replace('\'', "''"),
+                self.password
+            ));
+            made.push(role.to_string());
+        }
+        let user: String = role
+            .bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                    (b as char).to_string()
+                }
+                b => format!("%{b:02X}"),
+            })
+            .collect();
+        format!(
+            "postgres://{user}:{}@127.0.0.1:{}/postgres?options=-csearch_path%3D{schema}",
+            self.password, self.port
+        )
+    }
+
     /// A new, empty database, and the URL that opens it as the superuser.
     pub fn fresh_database(&self) -> Scratch {
         let name = format!("db{}", NEXT.fetch_add(1, Ordering::Relaxed));

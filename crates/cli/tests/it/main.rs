@@ -17,3 +17,4 @@ mod signoff;
 mod support;
 mod systems;
 mod tco;
+mod team;

@@ -165,8 +165,12 @@ pub fn register_report(
     })
 }
 
-/// The data directory of a workspace file named `steward.db`, else the file's path.
+/// The data directory of a workspace file named `steward.db`, else the file's path; a team
+/// workspace by where it is (`postgres://user@host:port/db`).
 pub(crate) fn workspace_name(ws: &Workspace) -> String {
+    if let Some(team) = ws.team() {
+        return team.to_string();
+    }
     match ws.path() {
         Some(p) if p.file_name().is_some_and(|f| f == DB_FILE) => p
             .parent()

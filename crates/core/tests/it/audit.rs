@@ -157,7 +157,7 @@ fn open_as(dir: &std::path::Path, actor: &str, day: u32) -> steward_core::api::W
         .single()
         .expect("valid time");
     let ctx = steward_core::api::Context::new(actor, std::sync::Arc::new(FixedClock(t)));
-    steward_core::api::Workspace::open_dir(dir, ctx).expect("workspace opens")
+    crate::support::workspace_with(dir, ctx)
 }
 
 /// A log of eight entries by two people over four days:

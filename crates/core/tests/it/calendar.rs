@@ -693,7 +693,7 @@ fn ics_export_has_stable_uids_rrules_alarms_and_escaping() {
             .collect()
     };
     // Another export later: the same UIDs.
-    let mut ws2 = steward_core::api::Workspace::open_dir(
+    let mut ws2 = crate::support::workspace_with(
         dir.path(),
         steward_core::api::Context::new(
             "tester",
@@ -703,8 +703,7 @@ fn ics_export_has_stable_uids_rrules_alarms_and_escaping() {
                     .into(),
             )),
         ),
-    )
-    .expect("open");
+    );
     let b = ws2.calendar_ics(&q).expect("ics");
     assert_eq!(uids(&a), uids(&b));
     assert_ne!(a, b, "a later DTSTAMP");

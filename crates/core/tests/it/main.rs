@@ -26,3 +26,4 @@ mod store;
 mod support;
 mod tco;
 mod tco_store;
+mod team;

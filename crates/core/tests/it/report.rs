@@ -29,7 +29,7 @@ fn demo() -> Workspace {
 
 /// A workspace in `dir` with `n` generated systems, one of them owned by [`UNICODE_NAME`].
 fn big(dir: &Path, n: usize) -> Workspace {
-    let mut ws = Workspace::open_dir(dir, ctx()).expect("workspace");
+    let mut ws = crate::support::workspace(dir);
     let units = [
         "Retail Lending",
         "Claims",
@@ -221,7 +221,10 @@ fn register_pdf_reads_back() {
         .filter(|p| !p.trim().is_empty())
         .collect();
     assert_eq!(page_texts.len(), pages, "every page has text");
-    let workspace = dir.path().join("ws").display().to_string();
+    let workspace = match ws.team() {
+        Some(team) => team.to_string(),
+        None => dir.path().join("ws").display().to_string(),
+    };
     for (i, p) in page_texts.iter().enumerate() {
         assert!(
             p.contains(&workspace),

@@ -208,10 +208,13 @@ fn dumped(ws: &Workspace, model: &report::Report) -> String {
             }
         }
     }
-    let path = ws
-        .path()
-        .and_then(|p| p.parent().map(|d| d.display().to_string()))
-        .expect("a workspace on disk");
+    let path = match ws.team() {
+        Some(team) => team.to_string(),
+        None => ws
+            .path()
+            .and_then(|p| p.parent().map(|d| d.display().to_string()))
+            .expect("a workspace on disk"),
+    };
     text.replace(&path, "<workspace>").replace(
         v.snapshot_hash.as_deref().expect("frozen"),
         "<snapshot-sha256>",

@@ -33,8 +33,8 @@ fn sample_on(dir: &std::path::Path, (y, m, d): (i32, u32, u32)) -> Workspace {
         .with_ymd_and_hms(y, m, d, 9, 30, 0)
         .single()
         .expect("valid time");
-    let mut ws = Workspace::open_dir(dir, Context::new("tester", Arc::new(FixedClock(t))))
-        .expect("a fresh workspace opens");
+    let mut ws =
+        crate::support::workspace_with(dir, Context::new("tester", Arc::new(FixedClock(t))));
     steward_core::demo::populate(&mut ws).expect("the sample portfolio");
     ws
 }

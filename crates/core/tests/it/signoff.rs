@@ -522,7 +522,7 @@ fn a_request_past_its_deadline_is_expired() {
         "tester",
         Arc::new(FixedClock(ctx().clock.now() + Duration::days(9))),
     );
-    let ws = Workspace::open_dir(&data, later).expect("reopen");
+    let ws = crate::support::workspace_with(&data, later);
     assert_eq!(
         ws.request(&r.id.to_string()).expect("view").status,
         Status::Expired

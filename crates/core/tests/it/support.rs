@@ -23,11 +23,35 @@ pub fn ctx() -> Context {
 /// named like the context's actor. The conformance run (`x.sh test`) runs the store-agnostic
 /// modules of this suite both ways.
 pub fn workspace(dir: &Path) -> Workspace {
+    workspace_with(dir, ctx())
+}
+
+/// The workspace of `dir` opened with `ctx`: created at the first call for `dir`, the same one
+/// again at later calls (a reopen with another clock). On PostgreSQL each `dir` has its own
+/// schema, remembered for the test binary's run.
+pub fn workspace_with(dir: &Path, ctx: Context) -> Workspace {
     if on_postgres() {
-        let db = steward_testpg::server().fresh_schema();
-        return Workspace::open_team(&db.url, ctx()).expect("a fresh team workspace opens");
+        // As opening a laptop workspace makes its data directory, which some tests write beside.
+        std::fs::create_dir_all(dir).expect("the data directory");
+        static TEAMS: std::sync::Mutex<Vec<(std::path::PathBuf, String)>> =
+            std::sync::Mutex::new(Vec::new());
+        let server = steward_testpg::server();
+        let schema = {
+            let mut teams = TEAMS.lock().unwrap_or_else(|e| e.into_inner());
+            match teams.iter().find(|(d, _)| d == dir) {
+                Some((_, name)) => name.clone(),
+                None => {
+                    let name = server.fresh_schema().name;
+                    teams.push((dir.to_path_buf(), name.clone()));
+                    name
+                }
+            }
+        };
+        // The actor is the database user: each person of a test logs in as a role of their name.
+        let url = server.schema_url_as(&ctx.actor, &schema);
+        return Workspace::open_team(&url, ctx).expect("the team workspace opens");
     }
-    Workspace::open_dir(dir, ctx()).expect("a fresh workspace opens")
+    Workspace::open_dir(dir, ctx).expect("the workspace opens")
 }
 
 /// Whether this run keeps its workspaces in PostgreSQL (`STEWARD_TEST_STORE=postgres`).

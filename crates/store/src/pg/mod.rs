@@ -290,6 +290,65 @@ mod tests {
     }
 
     #[test]
+    fn the_audit_log_refuses_update_delete_truncate_and_an_entry_off_the_chain_through_psql() {
+        let Some(s) = steward_testpg::server_or_skip("the_audit_log_refuses_update") else {
+            return;
+        };
+        let db = s.fresh_schema();
+        let mut store = Store::open_team(&db.url).expect("creates");
+        store
+            .write(|tx| {
+                tx.append_audit(Change {
+                    at: "2026-11-02T09:30:00Z".into(),
+                    actor: "",
+                    entity: "system",
+                    entity_id: "1".into(),
+                    action: "create",
+                    before: None,
+                    after: Some("{}".into()),
+                })
+            })
+            .expect("an entry");
+        let t = &db.name;
+        for (sql, says) in [
+            (
+                format!("UPDATE {t}.audit_log SET actor = 'mallory'"),
+                "append-only",
+            ),
+            (format!("DELETE FROM {t}.audit_log"), "append-only"),
+            (format!("TRUNCATE {t}.audit_log"), "append-only"),
+            (
+                format!("UPDATE {t}.audit_seals SET signer = 'x'"),
+                "append-only",
+            ),
+            (
+                format!(
+                    "INSERT INTO {t}.audit_log VALUES (5, 'at', 'tester', 'system', '1', 'delete', \
+                     NULL, NULL, repeat('0', 64), 'h')"
+                ),
+                "does not follow the head",
+            ),
+        ] {
+            let out = s
+                .psql(steward_testpg::ROLE, "postgres")
+                .arg("-c")
+                .arg(&sql)
+                .output()
+                .expect("psql runs");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                !out.status.success() && err.contains(says),
+                "{sql} is refused even for a superuser through psql ({says}): {err}"
+            );
+        }
+        assert_eq!(
+            store.audit_entries().expect("reads").len(),
+            1,
+            "the entry is as it was"
+        );
+    }
+
+    #[test]
     fn a_newer_schema_and_a_database_of_something_else_are_refused_untouched() {
         let Some(s) = steward_testpg::server_or_skip("a_newer_schema_is_refused") else {
             return;
