@@ -146,6 +146,55 @@ impl Server {
         )
     }
 
+    /// Turns TLS on with the certificate chain and key given (PEM), for the tests of sslmode:
+    /// the files go in the server's directory, owned by its user, and the configuration is
+    /// reloaded. Connections that do not ask for TLS go on without it.
+    pub fn enable_tls(&self, cert_pem: &[u8], key_pem: &[u8]) {
+        static ON: Mutex<bool> = Mutex::new(false);
+        let mut on = ON.lock().unwrap_or_else(|e| e.into_inner());
+        if *on {
+            return;
+        }
+        for (name, bytes) in [("server.crt", cert_pem), ("server.key", key_pem)] {
+            let path = self.dir.join(name);
+            std::fs::write(&path, bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            if let Some(user) = &self.run_as {
+                run(Command::new("chown").arg(format!("{user}:")).arg(&path))
+                    .unwrap_or_else(|e| panic!("{e}"));
+            }
+            run(Command::new("chmod").arg("600").arg(&path)).unwrap_or_else(|e| panic!("{e}"));
+        }
+        for sql in [
+            format!(
+                "ALTER SYSTEM SET ssl_cert_file = '{}'",
+                self.dir.join("server.crt").display()
+            ),
+            format!(
+                "ALTER SYSTEM SET ssl_key_file = '{}'",
+                self.dir.join("server.key").display()
+            ),
+            "ALTER SYSTEM SET ssl = on".to_string(),
+            "SELECT pg_reload_conf()".to_string(),
+        ] {
+            self.admin(&sql);
+        }
+        // The reload is asynchronous: wait until the server says TLS is on.
+        for _ in 0..100 {
+            let mut c = self.admin.lock().unwrap_or_else(|e| e.into_inner());
+            let ssl: String = c
+                .query_one("SHOW ssl", &[])
+                .map(|r| r.get(0))
+                .unwrap_or_default();
+            drop(c);
+            if ssl == "on" {
+                *on = true;
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("the test PostgreSQL did not turn TLS on");
+    }
+
     /// A new, empty database, and the URL that opens it as the superuser.
     pub fn fresh_database(&self) -> Scratch {
         let name = format!("db{}", NEXT.fetch_add(1, Ordering::Relaxed));

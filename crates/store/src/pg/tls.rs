@@ -193,3 +193,169 @@ impl ServerCertVerifier for EncryptOnly {
         self.0.signature_verification_algorithms.supported_schemes()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::process::Command;
+
+    use crate::Store;
+
+    /// `openssl` with `args` in `dir`; panics with its output when it fails.
+    fn openssl(dir: &Path, args: &[&str]) {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("openssl runs (Debian: openssl)");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// A certificate authority `name` in `dir` (`name.key`, `name.crt`).
+    fn authority(dir: &Path, name: &str) {
+        openssl(
+            dir,
+            &[
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-nodes",
+                "-keyout",
+                &format!("{name}.key"),
+                "-out",
+                &format!("{name}.crt"),
+                "-days",
+                "2",
+                "-subj",
+                &format!("/CN={name}"),
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+                "-addext",
+                "keyUsage=critical,keyCertSign",
+            ],
+        );
+    }
+
+    #[test]
+    fn sslmode_checks_the_server_as_libpq_does_up_to_verify_full() {
+        let Some(s) = steward_testpg::server_or_skip("sslmode_checks_the_server") else {
+            return;
+        };
+        let dir = tempfile::tempdir().expect("temp dir");
+        let d = dir.path();
+        authority(d, "team-ca");
+        authority(d, "other-ca");
+        // The server's certificate is for the name "localhost" only, not for 127.0.0.1.
+        openssl(
+            d,
+            &[
+                "req",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-nodes",
+                "-keyout",
+                "server.key",
+                "-out",
+                "server.csr",
+                "-subj",
+                "/CN=localhost",
+            ],
+        );
+        std::fs::write(d.join("ext.cnf"), "subjectAltName=DNS:localhost\n").expect("ext");
+        openssl(
+            d,
+            &[
+                "x509",
+                "-req",
+                "-in",
+                "server.csr",
+                "-CA",
+                "team-ca.crt",
+                "-CAkey",
+                "team-ca.key",
+                "-CAcreateserial",
+                "-out",
+                "server.crt",
+                "-days",
+                "2",
+                "-extfile",
+                "ext.cnf",
+            ],
+        );
+        let read = |n: &str| std::fs::read(d.join(n)).expect("read");
+        s.enable_tls(&read("server.crt"), &read("server.key"));
+        let db = s.fresh_schema();
+        let url = |host: &str, mode: &str, root: &str| {
+            format!(
+                "postgres://{}:{}@{host}:{}/postgres?options=-csearch_path%3D{}&sslmode={mode}&sslrootcert={}",
+                steward_testpg::ROLE,
+                s.password(),
+                s.port(),
+                db.name,
+                d.join(root).display()
+            )
+        };
+        let on_tls = |store: &Store| -> bool {
+            store
+                .conn
+                .query_one(
+                    "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+                    &[],
+                    |r| r.get::<bool>(0),
+                )
+                .expect("reads")
+        };
+        let store = Store::open_team(&url("localhost", "verify-full", "team-ca.crt"))
+            .expect("verify-full: the chain to the team's CA and the name localhost hold");
+        assert!(on_tls(&store), "the session is encrypted");
+        for (u, says) in [
+            (
+                url("127.0.0.1", "verify-full", "team-ca.crt"),
+                "verify-full checks the host name",
+            ),
+            (
+                url("localhost", "verify-full", "other-ca.crt"),
+                "verify-full checks the chain",
+            ),
+            (
+                url("localhost", "verify-ca", "other-ca.crt"),
+                "verify-ca checks the chain",
+            ),
+            (
+                url("localhost", "verify-full", "missing.crt"),
+                "verify-full needs the root file",
+            ),
+        ] {
+            let err = Store::open_team(&u)
+                .err()
+                .unwrap_or_else(|| panic!("refused: {says}"));
+            assert_eq!(err.code(), "workspace", "{says}: {err}");
+            assert!(
+                !err.to_string().contains(s.password()),
+                "no password in the message: {err}"
+            );
+        }
+        let store = Store::open_team(&url("127.0.0.1", "verify-ca", "team-ca.crt"))
+            .expect("verify-ca: the chain holds, whatever name the certificate is for");
+        assert!(on_tls(&store));
+        let store = Store::open_team(&url("127.0.0.1", "require", "missing.crt"))
+            .expect("require without a root file only encrypts, as libpq does");
+        assert!(on_tls(&store));
+        let store = Store::open_team(&url("127.0.0.1", "require", "other-ca.crt"));
+        assert!(
+            store.is_err(),
+            "require with a root file checks the chain, as libpq does"
+        );
+        let store = Store::open_team(&url("127.0.0.1", "disable", "missing.crt")).expect("plain");
+        assert!(!on_tls(&store), "disable is plain");
+    }
+}
