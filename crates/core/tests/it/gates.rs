@@ -371,6 +371,7 @@ fn major_edits() -> Vec<(&'static str, Edit)> {
             // The day it went live (the clock's today): not before deployment, not after today.
             d.last_retrained = Some(chrono::NaiveDate::from_ymd_opt(2026, 11, 2).expect("date"))
         }),
+        ("model_version", |d| d.model_version = "2.0".into()),
     ]
 }
 
