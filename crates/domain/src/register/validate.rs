@@ -47,6 +47,23 @@ pub fn normalize(d: &mut SystemDraft) {
     }
 }
 
+/// What is wrong with a (trimmed) model version, if anything: the one rule for the register's
+/// version and the version evidence is recorded for.
+pub fn version_problem(v: &str) -> Option<String> {
+    if v.chars().count() > MAX_VERSION {
+        Some(format!(
+            "is longer than {MAX_VERSION} characters; give the version as its team names it, e.g. 2.3"
+        ))
+    } else if v.chars().any(char::is_control) {
+        Some(
+            "must not contain control characters (a line break, a tab); give the version on one line"
+                .into(),
+        )
+    } else {
+        None
+    }
+}
+
 /// All problems with a (normalized) draft; empty when it may be saved.
 pub fn validate(d: &SystemDraft) -> Vec<FieldError> {
     let mut errs = Vec::new();
@@ -64,17 +81,8 @@ pub fn validate(d: &SystemDraft) -> Vec<FieldError> {
             format!("is longer than {MAX_NAME} characters"),
         ));
     }
-    if d.model_version.chars().count() > MAX_VERSION {
-        errs.push(FieldError::new(
-            "model_version",
-            format!("is longer than {MAX_VERSION} characters; give the version as its team names it, e.g. 2.3"),
-        ));
-    }
-    if d.model_version.chars().any(char::is_control) {
-        errs.push(FieldError::new(
-            "model_version",
-            "must not contain control characters (a line break, a tab); give the version on one line",
-        ));
+    if let Some(m) = version_problem(&d.model_version) {
+        errs.push(FieldError::new("model_version", m));
     }
     if d.name.chars().any(char::is_control) {
         errs.push(FieldError::new(
