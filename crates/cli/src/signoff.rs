@@ -69,6 +69,11 @@ pub enum SignoffCmd {
         /// key or label; VALUE is read as `systems import` reads that column.
         #[arg(long = "set", value_name = "FIELD=VALUE")]
         set: Vec<String>,
+        /// With --gate pre_deployment: ask the board to approve the promotion although the
+        /// system's validation evidence does not meet the evidence policy, for this reason. The
+        /// reason and the evidence status are in what the board signs.
+        #[arg(long, value_name = "REASON", conflicts_with = "set")]
+        evidence_exception: Option<String>,
     },
     /// Write a request file for the signers, signed by you (or --p12).
     ExportRequest {
@@ -343,7 +348,37 @@ pub fn run(
             system,
             gate,
             deadline,
+            set: _,
+            evidence_exception: Some(reason),
+        } => {
+            if gate != Gate::PreDeployment {
+                bail!(
+                    "--evidence-exception is for --gate pre_deployment: the evidence policy is \
+                     read at the pre-deployment gate"
+                );
+            }
+            let v = ws.request_evidence_exception(&system, deadline, &reason)?;
+            if json {
+                output::json(&v)?;
+            } else {
+                println!(
+                    "request {} ({}) for {} of {}, asking for an evidence exception, due {}; \
+                     export it with `steward signoff export-request {} -o FILE`",
+                    v.id,
+                    v.request.uid,
+                    gate.label(),
+                    v.request.system_name,
+                    v.request.deadline,
+                    v.id
+                );
+            }
+        }
+        SignoffCmd::Request {
+            system,
+            gate,
+            deadline,
             set,
+            evidence_exception: None,
         } => {
             let proposed = if set.is_empty() {
                 None

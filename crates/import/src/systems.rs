@@ -903,7 +903,7 @@ fn date_cell(
 
 /// The date of an Excel serial number in the 1900 date system (whole days; the time of day,
 /// if any, is dropped). None outside 1900-03-01 (61) to 9999-12-31.
-fn excel_serial(n: f64) -> Option<NaiveDate> {
+pub(crate) fn excel_serial(n: f64) -> Option<NaiveDate> {
     if !n.is_finite() || !(61.0..2_958_466.0).contains(&n) {
         return None;
     }

@@ -5,6 +5,7 @@ mod assessments;
 mod audit_rows;
 mod calendar;
 mod certs;
+mod evidence;
 pub use assessments::{AssessmentRow, TemplateRow};
 mod kpi;
 pub use audit_rows::{AuditFilter, Change, SealRow};

@@ -7,6 +7,7 @@ mod audit_state;
 pub mod backup;
 mod calendar;
 mod certs;
+pub mod evidence;
 mod export;
 mod gates;
 mod import;

@@ -321,7 +321,7 @@ pub fn check_bias(mut d: BiasDraft, today: NaiveDate) -> Result<BiasDraft, Vec<F
     }
     if out.is_empty() {
         if let (Some(s), Some(r)) = (d.segment_value, d.reference_value) {
-            let difference = s - r;
+            let difference = clean(s - r);
             if let Some(given) = d.difference.filter(|g| !agrees(*g, difference)) {
                 out.push(FieldError::new(
                     "difference",
@@ -334,7 +334,7 @@ pub fn check_bias(mut d: BiasDraft, today: NaiveDate) -> Result<BiasDraft, Vec<F
             }
             d.difference = Some(difference);
             if r > 0.0 {
-                let ratio = s / r;
+                let ratio = clean(s / r);
                 if let Some(given) = d.ratio.filter(|g| !agrees(*g, ratio)) {
                     out.push(FieldError::new(
                         "ratio",
@@ -365,6 +365,17 @@ pub fn check_bias(mut d: BiasDraft, today: NaiveDate) -> Result<BiasDraft, Vec<F
         Ok(d)
     } else {
         Err(out)
+    }
+}
+
+/// A computed ratio or difference to twelve decimals, so 0.36 / 0.4 is kept as 0.9 and not
+/// 0.8999999999999999 (far below any precision a rate is measured to).
+fn clean(v: f64) -> f64 {
+    let c = (v * 1e12).round() / 1e12;
+    if c == 0.0 {
+        0.0
+    } else {
+        c
     }
 }
 
