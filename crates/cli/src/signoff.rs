@@ -655,8 +655,33 @@ fn print_review(r: &RequestReview, json: bool) -> Result<()> {
             );
         }
     }
+    if let Some(e) = &r.evidence {
+        print_evidence("validation evidence under review", e);
+    }
     println!("\nto sign: steward signoff sign FILE --role ROLE --decision approve|approve_with_conditions|reject -o SIGNATURE.json");
     Ok(())
+}
+
+/// The evidence a request is bound to: its status then, each check that was not met, and the
+/// exception the board is asked to approve.
+fn print_evidence(title: &str, e: &steward_core::evidence::SnapshotEvidence) {
+    println!(
+        "\n{title}: model version {}, {} ({} runs, {} bias results)",
+        if e.model_version.is_empty() {
+            "(none recorded)"
+        } else {
+            &e.model_version
+        },
+        e.status.state.label().to_lowercase(),
+        e.runs.len(),
+        e.bias.len()
+    );
+    for f in e.status.failing() {
+        println!("  {f}");
+    }
+    if let Some(reason) = &e.exception {
+        println!("  the board is asked to approve an evidence exception: {reason}");
+    }
 }
 
 /// A major-change request's proposal, field by field.
@@ -721,6 +746,15 @@ pub(crate) fn print_request(v: &RequestView, json: bool) -> Result<()> {
                 c.now.as_deref().unwrap_or("(none)")
             );
         }
+    }
+    if let Some(e) = &v.evidence {
+        print_evidence("validation evidence signed", e);
+    }
+    if let Some(now) = &v.evidence_now {
+        println!(
+            "validation evidence now: {}",
+            now.state.label().to_lowercase()
+        );
     }
     Ok(())
 }

@@ -4,7 +4,8 @@ import type { MetricRule } from "./MetricRule";
 import type { ValidationMethod } from "./ValidationMethod";
 
 /**
- * What one risk tier requires of its systems' evidence.
+ * What one risk tier requires of its systems' evidence (read back from a snapshot as written;
+ * a policy file is read through its own checks, `EvidencePolicy::from_toml`).
  */
 export type TierPolicy = { 
 /**

@@ -491,6 +491,20 @@ fn a_failing_segment_blocks_promotion_until_the_board_approves_an_exception() {
         req["request"]["snapshot"]["evidence"]["status"]["state"],
         "not_met"
     );
+    let file = ws.dir.path().join("shown.json");
+    ok(
+        &ws,
+        &ann_id,
+        &["signoff", "export-request", "2", "-o", &p(&file)],
+    );
+    let shown = ok(&ws, &bob_id, &["signoff", "sign", &p(&file)]);
+    for want in [
+        "validation evidence under review: model version 2.0, not met (1 runs, 1 bias results)",
+        "disparity ratio 0.7 is outside 0.8 to 1.25",
+        "the board is asked to approve an evidence exception: 18-25 applicants go to a person",
+    ] {
+        assert!(shown.contains(want), "the signer reads {want:?}: {shown}");
+    }
     sign("2", "exception.json");
     ok(
         &ws,

@@ -206,7 +206,7 @@ fn signoff(
     for r in tx.signoff_requests_for(before.id, gate)? {
         let sigs = tx.signoff_signatures(r.id)?;
         // A request that asks for an evidence exception is bound to the evidence with it.
-        let exception = r.doc.snapshot.evidence_exception().map(str::to_string);
+        let exception = r.doc.snapshot.evidence_exception();
         let current = match &exception {
             Some(reason) => snapshot_of(tx, before.id, after, gate, today, Some(reason))?,
             None => current.clone(),

@@ -11,6 +11,7 @@ use ts_rs::TS;
 use super::Workspace;
 use crate::audit::canonical_json;
 use crate::error::Remedy;
+use crate::evidence::{EvidenceStatus, SnapshotEvidence};
 use crate::register::{AiSystem, RiskTier, SystemDraft};
 use crate::sign::request_file::{self as file, RequestDoc};
 use crate::sign::{self, CertInfo, Signer};
@@ -77,6 +78,15 @@ pub struct RequestView {
     /// When stale: each field of the record that differs from the snapshot under review.
     pub changes: Vec<FieldChange>,
     pub current_hash: String,
+    /// The validation evidence the board is asked to sign (a pre-deployment request of a system
+    /// with evidence, or one asking for an evidence exception), with its status then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub evidence: Option<SnapshotEvidence>,
+    /// For a pre-deployment request, the system's evidence status now, as the gate reads it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub evidence_now: Option<EvidenceStatus>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -99,6 +109,11 @@ pub struct ActionView {
 pub struct RequestReview {
     pub request: RequestDoc,
     pub requester: CertInfo,
+    /// The validation evidence under review, with its status and the exception asked for, read
+    /// from the request's snapshot (a pre-deployment request of a system with evidence).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub evidence: Option<SnapshotEvidence>,
 }
 
 fn board_view(ws: &Workspace, b: BoardRow) -> Result<BoardView> {
@@ -814,6 +829,17 @@ impl Workspace {
                 imported_by: s.imported_by.clone(),
             });
         }
+        let evidence_now = match (r.doc.gate, r.doc.system_id) {
+            (Gate::PreDeployment, Some(id)) => {
+                let today = self.ctx.clock.today();
+                let s = self.system(id)?;
+                Some(self.store.read(|tx| {
+                    let policy = super::evidence::policy_in(tx)?;
+                    super::evidence::status_in(tx, id, &s.draft, &policy, today)
+                })?)
+            }
+            _ => None,
+        };
         Ok(RequestView {
             id: r.id,
             tally: so::tally(&r.doc.rule, &r.doc.members, &votes(&sigs)),
@@ -821,6 +847,8 @@ impl Workspace {
             signatures,
             changes,
             current_hash: current.hash(),
+            evidence: SnapshotEvidence::of(r.doc.snapshot.evidence.as_ref()),
+            evidence_now,
             request: r.doc,
         })
     }
@@ -840,7 +868,7 @@ impl Workspace {
                 let exception = r.doc.snapshot.evidence_exception();
                 let mut snap = self
                     .store
-                    .read(|tx| snapshot_in(tx, &s, r.doc.gate, today, exception))?;
+                    .read(|tx| snapshot_in(tx, &s, r.doc.gate, today, exception.as_deref()))?;
                 // A proposed change is judged by what the record would be with it made: the
                 // request stays current while nothing else of the record changes, and once the
                 // change is saved as proposed.
@@ -1006,7 +1034,11 @@ impl Workspace {
 /// Reads and checks a request file (the requester's signature, the snapshot's hash) for review.
 pub fn review_request(bytes: &[u8], name: &str) -> Result<RequestReview> {
     let (request, requester) = file::read_request(bytes, name)?;
-    Ok(RequestReview { request, requester })
+    Ok(RequestReview {
+        evidence: SnapshotEvidence::of(request.snapshot.evidence.as_ref()),
+        request,
+        requester,
+    })
 }
 
 /// Signs a request file on the signer's own laptop: checks the file, then that `signer`'s

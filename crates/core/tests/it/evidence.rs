@@ -1015,7 +1015,7 @@ fn the_board_approves_an_exception_and_the_promotion_is_recorded_as_passing_by_i
             .expect("an exception request");
     let snap = &r.request.snapshot;
     assert_eq!(
-        snap.evidence_exception(),
+        snap.evidence_exception().as_deref(),
         Some(reason),
         "the board signs the reason"
     );
@@ -1029,6 +1029,33 @@ fn the_board_approves_an_exception_and_the_promotion_is_recorded_as_passing_by_i
     );
     assert_eq!(evidence["bias"][0]["ratio"], 0.7);
     assert_eq!(r.status, Status::Pending);
+    // The views the screens read: typed, the evidence signed and its status now.
+    let signed = r
+        .evidence
+        .as_ref()
+        .expect("the evidence under review, typed");
+    assert_eq!(
+        (
+            signed.status.state,
+            signed.exception.as_deref(),
+            signed.bias.len()
+        ),
+        (EvidenceState::NotMet, Some(reason), 1)
+    );
+    assert_eq!(
+        r.evidence_now.as_ref().map(|s| s.state),
+        Some(EvidenceState::NotMet)
+    );
+    let file =
+        b.ws.export_request(&r.id.to_string(), &b.ann)
+            .expect("export");
+    let review = steward_core::api::signoff::review_request(&file, "request.json")
+        .expect("the signer reads it");
+    assert_eq!(
+        review.evidence.as_ref(),
+        Some(signed),
+        "the signer's laptop reads the same evidence from the file"
+    );
 
     b.approve(r.id);
     assert_eq!(

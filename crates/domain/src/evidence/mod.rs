@@ -130,6 +130,31 @@ pub struct BiasResult {
     pub recorded_by: String,
 }
 
+/// The evidence a pre-deployment sign-off request is bound to, as its snapshot holds it: the
+/// policy of the system's tier, the current version's runs and bias results as recorded, the
+/// status they gave when the request was opened, and the reason of the evidence exception the
+/// request asks its board to approve, if it asks for one. Written into the snapshot and read
+/// back from it (a request file on a signer's laptop included) through this one type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SnapshotEvidence {
+    pub model_version: String,
+    pub policy: TierPolicy,
+    pub runs: Vec<ValidationRun>,
+    pub bias: Vec<BiasResult>,
+    pub status: EvidenceStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub exception: Option<String>,
+}
+
+impl SnapshotEvidence {
+    /// The evidence section of a snapshot, when it has one that reads.
+    pub fn of(section: Option<&serde_json::Value>) -> Option<SnapshotEvidence> {
+        section.and_then(|v| serde_json::from_value(v.clone()).ok())
+    }
+}
+
 /// The longest text of a run or result (a dataset, a segment, a metric's name).
 pub const MAX_TEXT: usize = 200;
 

@@ -27,8 +27,9 @@ pub struct EvidencePolicy {
     pub high: TierPolicy,
 }
 
-/// What one risk tier requires of its systems' evidence.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, TS)]
+/// What one risk tier requires of its systems' evidence (read back from a snapshot as written;
+/// a policy file is read through its own checks, `EvidencePolicy::from_toml`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct TierPolicy {
     /// Evidence dated more than this many days before today is out of date; None: any age.
@@ -46,7 +47,7 @@ pub struct TierPolicy {
 }
 
 /// A metric a run must report, within a bound.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct MetricRule {
     pub name: String,
@@ -67,7 +68,7 @@ pub struct MetricRule {
 }
 
 /// The bound every bias result in force must meet.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct FairnessBound {
     /// The disparity ratio (segment / reference) must lie within `min_ratio` and `1 / min_ratio`

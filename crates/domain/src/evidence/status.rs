@@ -4,7 +4,7 @@
 //! limit), and the status they add up to.
 
 use chrono::{Days, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::policy::{FairnessBound, MetricRule, TierPolicy};
@@ -40,7 +40,7 @@ impl EvidenceState {
 }
 
 /// One requirement of the policy checked against the evidence in force.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct EvidenceCheck {
     pub kind: CheckKind,
@@ -69,7 +69,7 @@ pub struct EvidenceCheck {
 }
 
 /// A system's evidence status: every requirement checked and what they add up to.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct EvidenceStatus {
     /// Not met when any check is not met; else missing when any is missing; else out of date

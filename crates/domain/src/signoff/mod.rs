@@ -314,9 +314,6 @@ pub struct Snapshot {
     pub evidence: Option<Value>,
 }
 
-/// The key of a snapshot's evidence section that holds the reason of an evidence exception.
-pub const EXCEPTION_KEY: &str = "exception";
-
 /// Fields of the system record left out of a snapshot.
 const LIFECYCLE_FIELDS: &[&str] = &["stage", "deployment_date", "created_at", "updated_at"];
 
@@ -349,8 +346,8 @@ impl Snapshot {
     }
 
     /// The reason of the evidence exception the request asks its board to approve, if any.
-    pub fn evidence_exception(&self) -> Option<&str> {
-        self.evidence.as_ref()?.get(EXCEPTION_KEY)?.as_str()
+    pub fn evidence_exception(&self) -> Option<String> {
+        crate::evidence::SnapshotEvidence::of(self.evidence.as_ref())?.exception
     }
 
     /// SHA-256 (lowercase hex) of the snapshot's canonical JSON.

@@ -451,18 +451,25 @@ pub(super) fn snapshot_section(
     let policy = policy_in(tx)?;
     let tier = policy.tier(d.risk_tier);
     let status = ev::status(tier, d.risk_tier, &d.model_version, &runs, &bias, today);
-    let mut section = serde_json::json!({
-        "model_version": d.model_version,
-        "policy": tier,
-        "runs": runs.iter().filter(|r| r.draft.model_version == d.model_version).collect::<Vec<_>>(),
-        "bias": bias.iter().filter(|b| b.draft.model_version == d.model_version).collect::<Vec<_>>(),
-        "status": status,
-    });
-    if let (Some(reason), serde_json::Value::Object(map)) = (exception, &mut section) {
-        map.insert(
-            crate::signoff::EXCEPTION_KEY.into(),
-            serde_json::Value::String(reason.to_string()),
-        );
-    }
+    let current = |v: &str| v == d.model_version;
+    let section = ev::SnapshotEvidence {
+        model_version: d.model_version.clone(),
+        policy: tier.clone(),
+        runs: runs
+            .into_iter()
+            .filter(|r| current(&r.draft.model_version))
+            .collect(),
+        bias: bias
+            .into_iter()
+            .filter(|b| current(&b.draft.model_version))
+            .collect(),
+        status,
+        exception: exception.map(str::to_string),
+    };
+    let section = serde_json::to_value(&section).map_err(|e| {
+        Error::Integrity(format!(
+            "the evidence of system {id} cannot be written: {e}"
+        ))
+    })?;
     Ok(Some(section))
 }
