@@ -4,6 +4,7 @@
 mod assess;
 mod calendar;
 mod encryption;
+mod evidence;
 mod generate;
 mod identity;
 mod kpi;
@@ -104,6 +105,11 @@ enum Command {
     /// Sign-off forms: review boards, rules, requests, signature files, status.
     #[command(subcommand)]
     Signoff(signoff::SignoffCmd),
+    /// Validation evidence per system and model version: runs and bias results entered or
+    /// imported (spreadsheets, MLflow runs), each system's status against the evidence policy
+    /// per risk tier, and the policy.
+    #[command(subcommand)]
+    Evidence(evidence::EvidenceCmd),
     /// Quarterly portfolio reviews: scorecards, recommendations, the freeze, decisions,
     /// actions, the decision register and comparisons.
     #[command(subcommand)]
@@ -359,6 +365,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Calendar(cmd) => calendar::run(&mut ws, cmd, json),
         Command::Review(cmd) => review::run(&mut ws, cmd, &identity_dir, json),
         Command::Kpi(cmd) => kpi::run(&mut ws, cmd, json),
+        Command::Evidence(cmd) => evidence::run(&mut ws, cmd, json),
         Command::Portfolio => portfolio::run(&ws, json),
         Command::Escalations(cmd) => kpi::run_escalations(&mut ws, cmd, json),
         Command::Audit(AuditCmd::Log {

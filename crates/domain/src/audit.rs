@@ -288,6 +288,11 @@ pub const ENTITY_KINDS: &[(&str, &str)] = &[
     ("review_action", "Review action"),
     ("review_budget_target", "Review budget target"),
     ("review_rules", "Review rules"),
+    ("evidence_run", "Validation run"),
+    ("evidence_bias", "Bias result"),
+    ("evidence_import", "Evidence import"),
+    ("evidence_policy", "Evidence policy"),
+    ("evidence_exception", "Evidence exception"),
     ("audit_seal", "Audit log seal"),
     ("workspace_encryption", "Workspace encryption"),
 ];

@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod clock;
 pub mod contain;
 pub mod error;
+pub mod evidence;
 pub mod files;
 pub mod kpi;
 pub mod overlay;

@@ -45,12 +45,13 @@ pub enum Field {
     AnnualValue,
     DataReadiness,
     StrategicAlignment,
+    ModelVersion,
 }
 
 use Field as F;
 
 impl Field {
-    pub const ALL: [Field; 23] = [
+    pub const ALL: [Field; 24] = [
         F::Name,
         F::Purpose,
         F::BusinessUnit,
@@ -74,6 +75,7 @@ impl Field {
         F::AnnualValue,
         F::DataReadiness,
         F::StrategicAlignment,
+        F::ModelVersion,
     ];
 
     pub fn spec(self) -> &'static FieldSpec {
@@ -103,7 +105,7 @@ const fn spec(
 
 /// The columns of the register; labels are the headers an export writes.
 #[rustfmt::skip]
-pub static SPECS: [FieldSpec; 23] = [
+pub static SPECS: [FieldSpec; 24] = [
     spec("name", "Name", &["system", "system name", "ai system", "model", "model name", "use case", "title"], true),
     spec("purpose", "Purpose", &["description", "use", "intended purpose", "what it does", "objective"], false),
     spec("business_unit", "Business unit", &["BU", "unit", "department", "division", "business", "line of business", "LOB", "team"], true),
@@ -127,6 +129,7 @@ pub static SPECS: [FieldSpec; 23] = [
     spec("annual_value", "Annual value", &["value per year", "yearly value", "value p.a.", "annual benefit", "expected annual value", "expected value per year", "annual value (expected)"], false),
     spec("data_readiness", "Data readiness", &["data readiness score", "data readiness (1-5)", "readiness", "data maturity"], false),
     spec("strategic_alignment", "Strategic alignment", &["strategic alignment score", "strategic alignment (1-5)", "strategic fit", "strategy fit", "strategy alignment", "alignment"], false),
+    spec("model_version", "Model version", &["version", "current version", "model release", "release", "deployed version", "version in use"], false),
 ];
 
 /// The register's column headers, as an export writes them.
@@ -177,6 +180,7 @@ fn cell(d: &SystemDraft, f: Field) -> Cell {
         F::StrategicAlignment => d
             .strategic_alignment
             .map_or(Cell::Empty, |v| Cell::Number(v.into())),
+        F::ModelVersion => text(&d.model_version),
     }
 }
 
@@ -835,6 +839,7 @@ fn apply(
         F::AnnualValue => d.annual_value = amount_cell(cell)?,
         F::DataReadiness => d.data_readiness = score_cell(cell)?,
         F::StrategicAlignment => d.strategic_alignment = score_cell(cell)?,
+        F::ModelVersion => d.model_version = s.to_string(),
     }
     Ok(())
 }
@@ -898,7 +903,7 @@ fn date_cell(
 
 /// The date of an Excel serial number in the 1900 date system (whole days; the time of day,
 /// if any, is dropped). None outside 1900-03-01 (61) to 9999-12-31.
-fn excel_serial(n: f64) -> Option<NaiveDate> {
+pub(crate) fn excel_serial(n: f64) -> Option<NaiveDate> {
     if !n.is_finite() || !(61.0..2_958_466.0).contains(&n) {
         return None;
     }
@@ -1013,6 +1018,7 @@ mod tests {
         d.annual_value = Some(1.0);
         d.data_readiness = Some(3);
         d.strategic_alignment = Some(3);
+        d.model_version = "2.3".into();
         let draft = serde_json::to_value(d).expect("a draft serializes");
         for s in &SPECS {
             assert!(

@@ -6,6 +6,7 @@ mod audit_rows;
 mod calendar;
 mod certs;
 mod cipher;
+mod evidence;
 pub use assessments::{AssessmentRow, TemplateRow};
 pub use cipher::{Converted, Passphrase};
 mod kpi;
@@ -42,6 +43,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_review_signoff.sql"),
     include_str!("migrations/0011_audit_search.sql"),
     include_str!("migrations/0012_audit_seals.sql"),
+    include_str!("migrations/0013_evidence.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

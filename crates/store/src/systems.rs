@@ -11,7 +11,7 @@ use steward_domain::{Error, Result};
 const COLUMNS: &str = "id, name, purpose, business_unit, owner, technical_lead, sourcing, vendor,
     model_approach, stage, regulated_domain, eu_ai_act_category, risk_tier, data_sensitivity,
     deployment_date, certifications, datasets, assumptions, tags, created_at, updated_at,
-    sponsor, last_retrained, annual_value, data_readiness, strategic_alignment";
+    sponsor, last_retrained, annual_value, data_readiness, strategic_alignment, model_version";
 
 fn enum_col<T>(r: &Row<'_>, i: usize, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
     let s: String = r.get(i)?;
@@ -78,6 +78,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<AiSystem> {
             annual_value: r.get(23)?,
             data_readiness: r.get(24)?,
             strategic_alignment: r.get(25)?,
+            model_version: r.get(26)?,
         },
         created_at: r.get(19)?,
         updated_at: r.get(20)?,
@@ -120,6 +121,7 @@ macro_rules! draft_params {
             &d.annual_value,
             &d.data_readiness,
             &d.strategic_alignment,
+            &d.model_version,
         ]
     }};
 }
@@ -132,15 +134,15 @@ impl Tx<'_> {
                 "INSERT INTO systems (name, purpose, business_unit, owner, technical_lead, sourcing, vendor,
                     model_approach, stage, regulated_domain, eu_ai_act_category, risk_tier, data_sensitivity,
                     deployment_date, certifications, datasets, assumptions, tags, created_at, updated_at,
-                    sponsor, last_retrained, annual_value, data_readiness, strategic_alignment)
+                    sponsor, last_retrained, annual_value, data_readiness, strategic_alignment, model_version)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?19,
-                    ?20, ?21, ?22, ?23, ?24)",
+                    ?20, ?21, ?22, ?23, ?24, ?25)",
             )?
             .execute(params![
                     p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13],
                     canonical_json(&d.certifications), canonical_json(&d.datasets),
                     canonical_json(&d.assumptions), canonical_json(&d.tags), now,
-                    p[14], p[15], p[16], p[17], p[18]
+                    p[14], p[15], p[16], p[17], p[18], p[19]
                 ],
             )
             .map_err(|e| unique_violation(e, &d.name))?;
@@ -157,14 +159,14 @@ impl Tx<'_> {
                     eu_ai_act_category = ?11, risk_tier = ?12, data_sensitivity = ?13, deployment_date = ?14,
                     certifications = ?15, datasets = ?16, assumptions = ?17, tags = ?18, updated_at = ?19,
                     sponsor = ?21, last_retrained = ?22, annual_value = ?23, data_readiness = ?24,
-                    strategic_alignment = ?25
+                    strategic_alignment = ?25, model_version = ?26
                  WHERE id = ?20",
             )?
             .execute(params![
                     p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13],
                     canonical_json(&d.certifications), canonical_json(&d.datasets),
                     canonical_json(&d.assumptions), canonical_json(&d.tags), now, id,
-                    p[14], p[15], p[16], p[17], p[18]
+                    p[14], p[15], p[16], p[17], p[18], p[19]
                 ],
             )
             .map_err(|e| unique_violation(e, &d.name))?;

@@ -139,6 +139,7 @@ export function SystemDetail({ id, onBack, onChanged }: Props) {
           <dt>Technical lead</dt><dd>{text(s.technical_lead)}</dd>
           <dt>Sourcing</dt><dd>{labelOf(v.sourcing, s.sourcing)}{s.vendor ? ` — ${s.vendor}` : ""}</dd>
           <dt>Model approach</dt><dd>{text(s.model_approach)}</dd>
+          <dt>Model version</dt><dd data-testid="detail-model_version">{text(s.model_version)}</dd>
         </dl>
         <dl>
           <dt>Regulated domain</dt><dd>{labelOf(v.regulated_domains, s.regulated_domain)}</dd>

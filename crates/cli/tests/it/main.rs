@@ -6,6 +6,7 @@ mod audit;
 mod backup;
 mod calendar;
 mod encryption;
+mod evidence;
 mod gates;
 mod generate;
 mod kpi;

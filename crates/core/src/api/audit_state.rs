@@ -6,7 +6,7 @@
 //! milestones, checklist items, completions, TCO scenarios, certificates, template versions,
 //! sign-off requests and signature statements, review decisions), or the `*_doc` function its
 //! module declares and logs with (assessments, review boards, sign-off rules and conditions,
-//! reviews and their actions, settings, seals). Reads only; the comparison itself is
+//! reviews and their actions, validation runs and bias results, settings, seals). Reads only; the comparison itself is
 //! `audit::state`.
 
 use std::borrow::Cow;
@@ -83,6 +83,17 @@ const EVENTS: &[(&str, &str)] = &[
         "system_import",
         "an import's entry records the file (its SHA-256), the counts and the mapping, not a \
          record to compare; every system it added or changed has its own entry, checked as a system",
+    ),
+    (
+        "evidence_import",
+        "an import's entry records the file (its SHA-256) and the counts, not a record to compare; \
+         every run and bias result it wrote has its own entry, checked as such",
+    ),
+    (
+        "evidence_exception",
+        "records that a system passed the pre-deployment gate by its board's evidence exception \
+         (the request, the reason and the status signed), not a record to compare; the system's \
+         change has its own entry, checked as a system",
     ),
 ];
 
@@ -455,6 +466,19 @@ impl Workspace {
                 })
                 .collect(),
             "calendar_rules" => setting(super::calendar::RULES_KEY, super::setting_doc)?,
+            "evidence_policy" => setting(super::evidence::POLICY_KEY, super::setting_doc)?,
+            "evidence_run" => self
+                .store
+                .evidence_runs(None)?
+                .iter()
+                .map(|r| by_id(r.id.to_string(), super::evidence::run_doc(r)))
+                .collect(),
+            "evidence_bias" => self
+                .store
+                .bias_results(None)?
+                .iter()
+                .map(|b| by_id(b.id.to_string(), super::evidence::bias_doc(b)))
+                .collect(),
             "review_rules" => setting(super::review::RULES_KEY, super::setting_doc)?,
             // The target is kept as its canonical JSON and logged as that text.
             "review_budget_target" => setting(super::review::BUDGET_KEY, str::to_string)?,

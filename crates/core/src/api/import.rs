@@ -95,7 +95,10 @@ impl Workspace {
                 &existing,
                 today,
                 &never,
-                gate_rows(|b, d| super::gates::check(tx, b, d, today), &failed),
+                gate_rows(
+                    |b, d| super::gates::check(tx, b, d, today).map(drop),
+                    &failed,
+                ),
                 |_| Ok(()),
             )?;
             match failed.into_inner() {
@@ -161,7 +164,7 @@ impl Workspace {
                 today,
                 &cancel,
                 gate_rows(
-                    |b, d| super::gates::check(&tx.borrow(), b, d, today),
+                    |b, d| super::gates::check(&tx.borrow(), b, d, today).map(drop),
                     &failed,
                 ),
                 |step| {

@@ -8,6 +8,7 @@ pub mod backup;
 mod calendar;
 mod certs;
 pub mod encryption;
+pub mod evidence;
 mod export;
 mod gates;
 mod import;

@@ -5,6 +5,7 @@ mod audit;
 mod audit_state;
 mod calendar;
 mod encryption;
+mod evidence;
 mod export;
 mod gates;
 mod identity;

@@ -350,3 +350,56 @@ fn migration_0008_upgrades_a_schema_7_workspace() {
         );
     }
 }
+
+#[test]
+fn the_model_version_is_saved_imported_and_left_out_of_the_json_when_empty() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut ws = workspace(dir.path());
+    let s = ws.add_system(draft("Alpha")).expect("add");
+    assert_eq!(s.draft.model_version, "", "a new system has no version");
+    let mut d = s.draft.clone();
+    d.model_version = " 2.3 ".into();
+    let saved = ws.update_system(s.id, d).expect("a version saves");
+    assert_eq!(saved.draft.model_version, "2.3", "trimmed");
+    assert_eq!(ws.system(s.id).expect("read").draft, saved.draft);
+    let log = ws
+        .audit_log(&steward_core::api::AuditQuery::default())
+        .expect("audit")
+        .into_entries();
+    let (created, updated) = (
+        log.first()
+            .and_then(|e| e.after.clone())
+            .unwrap_or_default(),
+        log.last().and_then(|e| e.after.clone()).unwrap_or_default(),
+    );
+    assert!(
+        !created.contains("model_version"),
+        "a record without a version keeps the JSON (and the sign-off hash) it had: {created}"
+    );
+    assert!(
+        updated.contains(r#""model_version":"2.3""#),
+        "the audit entry holds the version: {updated}"
+    );
+
+    let mut bad = saved.draft.clone();
+    bad.model_version = "2.3\n2.4".into();
+    let fields = refused_fields(ws.update_system(s.id, bad).expect_err("refused"));
+    assert_eq!(fields[0].0, "model_version", "{fields:?}");
+
+    let csv = dir.path().join("register.csv");
+    std::fs::write(
+        &csv,
+        "Name,Business unit,Owner,Version\nAlpha,Retail,Ann,3.0-rc1\nBeta,Retail,Ann,\n",
+    )
+    .expect("write");
+    let plan = ws.import_systems(&csv, false).expect("imports");
+    assert_eq!(plan.problems, [], "a Version column is the model version");
+    assert_eq!(
+        ws.find_system("Alpha").expect("alpha").draft.model_version,
+        "3.0-rc1"
+    );
+    assert_eq!(
+        ws.find_system("Beta").expect("beta").draft.model_version,
+        ""
+    );
+}

@@ -9,4 +9,4 @@ mod validate;
 pub use query::{matches, sort};
 pub use transitions::{allowed_next, check_transition};
 pub use types::*;
-pub use validate::{normalize, validate, validate_on};
+pub use validate::{normalize, validate, validate_on, version_problem};
