@@ -289,6 +289,7 @@ pub const ENTITY_KINDS: &[(&str, &str)] = &[
     ("review_budget_target", "Review budget target"),
     ("review_rules", "Review rules"),
     ("audit_seal", "Audit log seal"),
+    ("model_card", "Model card"),
 ];
 
 /// One field of a record that differs between two versions of it, each value as canonical

@@ -4,6 +4,7 @@
 mod assessments;
 mod audit_rows;
 mod calendar;
+mod cards;
 mod certs;
 pub use assessments::{AssessmentRow, TemplateRow};
 mod kpi;
@@ -40,6 +41,8 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_review_signoff.sql"),
     include_str!("migrations/0011_audit_search.sql"),
     include_str!("migrations/0012_audit_seals.sql"),
+    // 0013 is the evidence records' (on their own branch until it lands, then before this one).
+    include_str!("migrations/0014_model_cards.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
