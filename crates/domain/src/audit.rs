@@ -294,6 +294,7 @@ pub const ENTITY_KINDS: &[(&str, &str)] = &[
     ("evidence_policy", "Evidence policy"),
     ("evidence_exception", "Evidence exception"),
     ("audit_seal", "Audit log seal"),
+    ("model_card", "Model card"),
 ];
 
 /// One field of a record that differs between two versions of it, each value as canonical

@@ -2,6 +2,7 @@
 //! first-time user sees every area working. Deterministic: the same data every time.
 
 mod calendar;
+mod cards;
 mod reviews;
 
 use chrono::{Datelike, Days, NaiveDate};
@@ -268,6 +269,7 @@ pub fn populate(ws: &mut Workspace) -> Result<usize> {
         ws.create_tco(s)?;
     }
     assessments(ws)?;
+    cards::populate(ws)?;
     populate_kpis(ws)?;
     crate::demo::calendar::populate(ws)?;
     crate::demo::reviews::populate(ws)?;
