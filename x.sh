@@ -17,7 +17,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 APP_PACKAGES=(build-essential pkg-config file libssl-dev libwebkit2gtk-4.1-dev
   libayatana-appindicator3-dev librsvg2-dev libxdo-dev)
-TEST_PACKAGES=(xvfb xauth webkit2gtk-driver poppler-utils qpdf openssl libreoffice-calc)
+TEST_PACKAGES=(xvfb xauth webkit2gtk-driver poppler-utils qpdf openssl libreoffice-calc python3-yaml)
 
 step() { printf '\n==> %s\n' "$*"; }
 

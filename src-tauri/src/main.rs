@@ -8,6 +8,7 @@
 mod assess;
 mod backup;
 mod calendar;
+mod card;
 mod commands;
 mod import;
 mod kpi;

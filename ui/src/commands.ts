@@ -15,6 +15,11 @@ import type { BackupSummary } from "./bindings/BackupSummary";
 import type { BoardView } from "./bindings/BoardView";
 import type { BudgetTarget } from "./bindings/BudgetTarget";
 import type { CalendarQuery } from "./bindings/CalendarQuery";
+import type { CardDiff } from "./bindings/CardDiff";
+import type { CardFields } from "./bindings/CardFields";
+import type { CardSave } from "./bindings/CardSave";
+import type { CardSummary } from "./bindings/CardSummary";
+import type { CardView } from "./bindings/CardView";
 import type { ChecklistItem } from "./bindings/ChecklistItem";
 import type { DecisionInput } from "./bindings/DecisionInput";
 import type { Escalation } from "./bindings/Escalation";
@@ -124,6 +129,27 @@ export function commands(invoke: Invoke) {
     /** Starts the decommissioning checklist, or retires the system once it is complete. */
     retireSystem: (id: number, date: string | null): Promise<RetireOutcome> =>
       invoke("retire_system", { id, date }),
+    /** The cards of system `system` (its id or name), one per model version. */
+    cardList: (system: string): Promise<CardSummary[]> =>
+      invoke("card_list", { system }),
+    /**
+     * A card as rendered now, its preview, Markdown and the revisions of its model version; the
+     * latest version and revision when not given.
+     */
+    cardView: (system: string, version: string | null, revision: number | null): Promise<CardView> =>
+      invoke("card_view", { system, version, revision }),
+    /** A revision against the one before it (or `against`), field by field. */
+    cardDiff: (system: string, version: string, revision: number | null, against: number | null): Promise<CardDiff> =>
+      invoke("card_diff", { system, version, revision, against }),
+    /** Saves `fields` as the next revision of the card of `version`. */
+    cardSave: (system: string, version: string, fields: CardFields): Promise<CardSave> =>
+      invoke("card_save", { system, version, fields }),
+    /**
+     * Writes a card to `path` as md, toml or pdf (signed with the identity unlocked by
+     * `passphrase`); returns the bytes written.
+     */
+    cardExport: (system: string, version: string, revision: number | null, format: string, passphrase: string | null, path: string): Promise<number> =>
+      invoke("card_export", { system, version, revision, format, passphrase, path }),
     workspaceInfo: (): Promise<WorkspaceInfo> =>
       invoke("workspace_info"),
     /**

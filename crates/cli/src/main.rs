@@ -3,6 +3,7 @@
 
 mod assess;
 mod calendar;
+mod card;
 mod encryption;
 mod evidence;
 mod generate;
@@ -110,6 +111,10 @@ enum Command {
     /// per risk tier, and the policy.
     #[command(subcommand)]
     Evidence(evidence::EvidenceCmd),
+    /// Model cards per system and model version: each save a revision; shown, diffed, and
+    /// exported as Markdown with YAML metadata or as a signed PDF.
+    #[command(subcommand)]
+    Card(card::CardCmd),
     /// Quarterly portfolio reviews: scorecards, recommendations, the freeze, decisions,
     /// actions, the decision register and comparisons.
     #[command(subcommand)]
@@ -364,6 +369,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Systems(cmd) => systems::run(&mut ws, cmd, json),
         Command::Calendar(cmd) => calendar::run(&mut ws, cmd, json),
         Command::Review(cmd) => review::run(&mut ws, cmd, &identity_dir, json),
+        Command::Card(cmd) => card::run(&mut ws, cmd, &identity_dir, json),
         Command::Kpi(cmd) => kpi::run(&mut ws, cmd, json),
         Command::Evidence(cmd) => evidence::run(&mut ws, cmd, json),
         Command::Portfolio => portfolio::run(&ws, json),

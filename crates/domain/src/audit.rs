@@ -295,6 +295,7 @@ pub const ENTITY_KINDS: &[(&str, &str)] = &[
     ("evidence_exception", "Evidence exception"),
     ("audit_seal", "Audit log seal"),
     ("workspace_encryption", "Workspace encryption"),
+    ("model_card", "Model card"),
 ];
 
 /// One field of a record that differs between two versions of it, each value as canonical

@@ -4,6 +4,7 @@
 mod assessments;
 mod audit_rows;
 mod calendar;
+mod cards;
 mod certs;
 mod cipher;
 mod evidence;
@@ -44,6 +45,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0011_audit_search.sql"),
     include_str!("migrations/0012_audit_seals.sql"),
     include_str!("migrations/0013_evidence.sql"),
+    include_str!("migrations/0014_model_cards.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -2,6 +2,7 @@
 import type { AssessmentStatus } from "./AssessmentStatus";
 import type { BudgetLine } from "./BudgetLine";
 import type { Cadence } from "./Cadence";
+import type { CardFieldSpec } from "./CardFieldSpec";
 import type { DataSensitivity } from "./DataSensitivity";
 import type { Direction } from "./Direction";
 import type { Disposition } from "./Disposition";
@@ -46,4 +47,9 @@ major_change_fields: Array<FieldLabel>,
 /**
  * The fields of a review's scorecard with their labels.
  */
-scorecard_fields: Array<FieldLabel>, };
+scorecard_fields: Array<FieldLabel>, 
+/**
+ * The fields a person writes on a model card, in the card's order, with their labels,
+ * whether each is required and what to write in it.
+ */
+card_fields: Array<CardFieldSpec>, };

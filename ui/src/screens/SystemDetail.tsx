@@ -1,4 +1,5 @@
-// One system: every field, the stage changes core allows from here, and the way into the form.
+// One system: every field, the stage changes core allows from here, the way into the form, its
+// lifecycle, assessments and model cards.
 import { useEffect, useState } from "preact/hooks";
 
 import type { AiSystem } from "../bindings/AiSystem";
@@ -11,6 +12,7 @@ import { useAction } from "../lib/useAction";
 import { labelOf, useVocab } from "../lib/vocab";
 import { SystemAssessments } from "./AssessList";
 import { AssessmentScreen } from "./AssessForm";
+import { ModelCardPanel } from "./ModelCard";
 import { SystemForm } from "./SystemForm";
 import { SystemLifecycle } from "./SystemLifecycle";
 import { When } from "../components/When";
@@ -188,6 +190,7 @@ export function SystemDetail({ id, onBack, onChanged }: Props) {
       )}
       <SystemLifecycle system={s} generation={lifecycleGen} onChanged={onChanged} />
       <SystemAssessments systemId={s.id} onOpen={setAssessment} />
+      <ModelCardPanel systemId={s.id} systemName={s.name} />
     </section>
   );
 }

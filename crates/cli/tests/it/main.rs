@@ -5,6 +5,7 @@ mod assess;
 mod audit;
 mod backup;
 mod calendar;
+mod card;
 mod encryption;
 mod evidence;
 mod gates;

@@ -392,6 +392,7 @@ impl Workspace {
             "evidence_run",
             "evidence_bias",
             "evidence_exception",
+            "model_card",
         ]) {
             n.systems = self.store.system_names()?.into_iter().collect();
         }
@@ -572,6 +573,11 @@ impl Names {
                 ))
             }
             "tco_scenario" => num(id).and_then(|i| self.tco.get(&i)).cloned(),
+            // "12/2.1": the system and the model version the card describes.
+            "model_card" => {
+                let (s, version) = id.split_once('/')?;
+                Some(format!("{}, version {version}", system(s)?))
+            }
             "assessment" => {
                 let v = document(e)?;
                 let sys = v.get("system_id")?.as_i64()?;

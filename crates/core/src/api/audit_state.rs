@@ -4,10 +4,10 @@
 //! records read once, through the serialisation its write path logs: the kind's record type
 //! through `canonical_json` (systems, KPIs, links, measurements, escalations and their rules,
 //! milestones, checklist items, completions, TCO scenarios, certificates, template versions,
-//! sign-off requests and signature statements, review decisions), or the `*_doc` function its
-//! module declares and logs with (assessments, review boards, sign-off rules and conditions,
-//! reviews and their actions, validation runs and bias results, settings, seals). Reads only; the comparison itself is
-//! `audit::state`.
+//! sign-off requests and signature statements, review decisions, model card revisions), or the
+//! `*_doc` function its module declares and logs with (assessments, review boards, sign-off
+//! rules and conditions, reviews and their actions, validation runs and bias results, settings,
+//! seals). Reads only; the comparison itself is `audit::state`.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -187,6 +187,14 @@ fn claims<'a>(
         "review" => {
             let whole = parse(e.after.as_deref()).is_some_and(|v| v.get("header").is_some());
             put(kind, e.entity_id.clone(), one(whole));
+        }
+        // A model card's entry logs one revision of it (the one before it as `before`); each
+        // revision is a record of its own (`SYSTEM/VERSION/REVISION`), only ever added.
+        "model_card" => {
+            let n = parse(e.after.as_deref())
+                .and_then(|v| v.get("revision")?.as_u64())
+                .unwrap_or_default();
+            put(kind, format!("{}/{n}", e.entity_id), one(true));
         }
         // Profiles were once all logged as the record "workspace", whichever was saved.
         "import_profile" if e.entity_id == "workspace" => events.unnamed_profiles = true,
@@ -647,6 +655,17 @@ impl Workspace {
                 "workspace".into(),
                 canonical_json(&serde_json::json!({ "encrypted": self.is_encrypted() })),
             )],
+            "model_card" => self
+                .store
+                .all_card_revisions()?
+                .iter()
+                .map(|r| Stored {
+                    key: super::card::revision_key(r),
+                    entity_id: format!("{}/{}", r.system_id, r.model_version),
+                    doc: canonical_json(r),
+                    written: None,
+                })
+                .collect(),
             "audit_seal" => self
                 .store
                 .audit_seals()?

@@ -6,6 +6,7 @@ mod audit;
 mod audit_state;
 pub mod backup;
 mod calendar;
+pub mod card;
 mod certs;
 pub mod encryption;
 pub mod evidence;

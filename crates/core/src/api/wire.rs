@@ -140,6 +140,9 @@ pub struct Vocabulary {
     pub major_change_fields: Vec<FieldLabel>,
     /// The fields of a review's scorecard with their labels.
     pub scorecard_fields: Vec<FieldLabel>,
+    /// The fields a person writes on a model card, in the card's order, with their labels,
+    /// whether each is required and what to write in it.
+    pub card_fields: Vec<crate::card::CardFieldSpec>,
 }
 
 /// A field of a record and how to show it.
@@ -213,6 +216,7 @@ impl Vocabulary {
                     label: label.to_string(),
                 })
                 .collect(),
+            card_fields: crate::card::CARD_FIELDS.to_vec(),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! first-time user sees every area working. Deterministic: the same data every time.
 
 mod calendar;
+mod cards;
 mod evidence;
 mod reviews;
 
@@ -273,6 +274,7 @@ pub fn populate(ws: &mut Workspace) -> Result<usize> {
     }
     assessments(ws)?;
     evidence::populate(ws)?;
+    cards::populate(ws)?;
     populate_kpis(ws)?;
     crate::demo::calendar::populate(ws)?;
     crate::demo::reviews::populate(ws)?;

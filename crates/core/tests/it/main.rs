@@ -4,6 +4,7 @@ mod assessments;
 mod audit;
 mod audit_state;
 mod calendar;
+mod card;
 mod encryption;
 mod evidence;
 mod export;
