@@ -222,14 +222,18 @@ pub(crate) fn against_stored(
             .find(|s| s.id == id)
             .map_or_else(|| id.to_string(), |s| s.draft.name.clone())
     };
+    let runs: HashMap<_, &ValidationRun> =
+        stored.runs.iter().map(|r| (run_key(&r.draft), r)).collect();
+    let results: HashMap<_, &BiasResult> = stored
+        .bias
+        .iter()
+        .map(|b| (bias_key(&b.draft), b))
+        .collect();
     let mut writes = Vec::new();
     for (row, r) in records {
         match r {
             Record::Run(d) => {
-                let old = stored
-                    .runs
-                    .iter()
-                    .find(|x| run_key(&x.draft) == run_key(&d));
+                let old = runs.get(&run_key(&d)).copied();
                 match old {
                     Some(o) if same_run(&o.draft, &d) => plan.unchanged += 1,
                     Some(o) => {
@@ -254,10 +258,7 @@ pub(crate) fn against_stored(
                 }
             }
             Record::Bias(d) => {
-                let old = stored
-                    .bias
-                    .iter()
-                    .find(|x| bias_key(&x.draft) == bias_key(&d));
+                let old = results.get(&bias_key(&d)).copied();
                 match old {
                     Some(o) if same_bias(&o.draft, &d) => plan.unchanged += 1,
                     Some(o) => {

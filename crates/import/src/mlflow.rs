@@ -533,9 +533,11 @@ fn read(
                 system_id: system.id,
                 model_version: version.clone(),
                 date,
-                dataset: lookup("dataset")
-                    .map(|x| x.0)
-                    .or_else(|| opts.dataset.map(str::to_string))
+                // As the run's: the option, else a tag or param (a bias test may name none).
+                dataset: opts
+                    .dataset
+                    .map(|d| d.trim().to_string())
+                    .or_else(|| lookup("dataset").map(|x| x.0))
                     .unwrap_or_default(),
                 attribute: attribute.clone(),
                 segment: segment.clone(),

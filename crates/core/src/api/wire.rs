@@ -132,6 +132,10 @@ pub struct Vocabulary {
     pub assessment_statuses: Vec<Labelled<AssessmentStatus>>,
     pub tco_option_types: Vec<Labelled<OptionType>>,
     pub finding_levels: Vec<Labelled<FindingLevel>>,
+    pub validation_methods: Vec<Labelled<crate::evidence::Method>>,
+    pub bias_metrics: Vec<Labelled<crate::evidence::BiasMetric>>,
+    pub evidence_states: Vec<Labelled<crate::evidence::EvidenceState>>,
+    pub evidence_check_kinds: Vec<Labelled<crate::evidence::CheckKind>>,
     /// The fields of a system's record with their labels, in the register's column order (the
     /// headers an export writes and an import reads).
     pub system_fields: Vec<FieldLabel>,
@@ -194,6 +198,10 @@ impl Vocabulary {
             assessment_statuses: labelled!(AssessmentStatus),
             tco_option_types: labelled!(OptionType),
             finding_levels: labelled!(FindingLevel),
+            validation_methods: labelled!(crate::evidence::Method),
+            bias_metrics: labelled!(crate::evidence::BiasMetric),
+            evidence_states: labelled!(crate::evidence::EvidenceState),
+            evidence_check_kinds: labelled!(crate::evidence::CheckKind),
             system_fields: crate::import::systems::SPECS
                 .iter()
                 .map(|f| FieldLabel {

@@ -430,6 +430,28 @@ fn an_xlsx_file_with_date_cells_imports() {
 /// A problem expected: its row, column, value and a fragment of its message.
 type Expected<'a> = (Option<u32>, Option<&'a str>, Option<&'a str>, &'a str);
 
+#[test]
+fn an_ods_file_made_by_libreoffice_imports() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut ws, _) = with_system(dir.path());
+    let ods = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/evidence.ods"
+    ));
+    let plan = ws.import_evidence(ods, &none(), false).expect("imports");
+    assert_eq!((plan.runs_added, plan.bias_added), (1, 1), "{plan:#?}");
+    let e = ws.system_evidence("Fraud Scorer").expect("evidence");
+    assert_eq!(
+        (
+            e.runs[0].draft.date,
+            e.runs[0].draft.metrics.len(),
+            e.bias[0].draft.ratio
+        ),
+        (day("2026-09-14"), 2, Some(0.95)),
+        "an .ods date cell, two metrics of one run, a ratio computed"
+    );
+}
+
 /// Data-driven: `rows` refused, each problem as (row, column, value, a fragment of the message),
 /// the dry run and the import both, with nothing written.
 fn refused(rows: &str, expected: &[Expected<'_>]) {
@@ -659,6 +681,10 @@ fn an_mlflow_run_imports_its_metrics_and_segments() {
         })
         .collect();
     assert_eq!(segments, [("65+", Some(0.95)), ("18-25", Some(0.875))]);
+    assert!(
+        e.bias.iter().all(|b| b.draft.dataset == run.dataset),
+        "the segments were measured on the run's data"
+    );
     assert_eq!(e.status.state, EvidenceState::Met, "{:#?}", e.status.checks);
 
     // `mlflow runs describe` writes the run itself, metrics, params and tags as objects.

@@ -3,6 +3,8 @@
 //! (met, not met with the value and the bound, missing, out of date with the date and the
 //! limit), and the status they add up to.
 
+use std::collections::HashMap;
+
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -10,6 +12,7 @@ use ts_rs::TS;
 use super::policy::{FairnessBound, MetricRule, TierPolicy};
 use super::{round, same_name, BiasMetric, BiasResult, Method, ValidationRun};
 use crate::register::RiskTier;
+use crate::value_key;
 
 string_enum! {
     /// Where evidence stands against the policy: a whole system's status, or one requirement's.
@@ -261,24 +264,33 @@ pub fn status(
 
     if let Some(bound) = &policy.fairness {
         // The result in force for each segment and metric: its latest, when it is recent enough.
-        let mut in_force: Vec<&BiasResult> = Vec::new();
+        // Keyed by the names as compared, in the order each segment first appears.
+        let mut order: Vec<(String, String, BiasMetric)> = Vec::new();
+        let mut latest_of: HashMap<(String, String, BiasMetric), &BiasResult> = HashMap::new();
         for b in bias
             .iter()
             .copied()
             .filter(|b| bound.covers(b.draft.metric))
         {
-            let same = |x: &&BiasResult| {
-                same_name(&x.draft.attribute, &b.draft.attribute)
-                    && same_name(&x.draft.segment, &b.draft.segment)
-                    && x.draft.metric == b.draft.metric
-            };
-            match in_force.iter_mut().find(|x| same(x)) {
+            let key = (
+                value_key(&b.draft.attribute),
+                value_key(&b.draft.segment),
+                b.draft.metric,
+            );
+            match latest_of.get_mut(&key) {
                 Some(x) if (b.draft.date, b.id) > (x.draft.date, x.id) => *x = b,
                 Some(_) => {}
-                None => in_force.push(b),
+                None => {
+                    order.push(key.clone());
+                    latest_of.insert(key, b);
+                }
             }
         }
-        in_force.retain(|b| fresh(b.draft.date));
+        let in_force: Vec<&BiasResult> = order
+            .iter()
+            .filter_map(|k| latest_of.get(k).copied())
+            .filter(|b| fresh(b.draft.date))
+            .collect();
         for b in in_force {
             checks.extend(
                 fairness_checks(bound, b)

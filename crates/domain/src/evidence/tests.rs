@@ -823,3 +823,32 @@ fn a_tier_given_replaces_the_shipped_tier_whole() {
         "a tier left out keeps the shipped one"
     );
 }
+
+#[test]
+fn the_results_in_force_are_found_in_linear_time() {
+    // 20,000 segments: comparing each with every other (as once done) takes minutes; a keyed
+    // pass takes a fraction of a second, so the bound below holds on any machine that runs
+    // the suite and fails the quadratic pass.
+    let results: Vec<BiasResult> = (0..20_000)
+        .map(|i| {
+            let mut b = segment(i, "2026-10-01", "age_band", BiasMetric::SelectionRate, 1.0);
+            b.draft.segment = format!("segment {i}");
+            b
+        })
+        .collect();
+    let started = std::time::Instant::now();
+    let s = status(
+        &tier(&only("[high.fairness]\nmin_ratio = 0.8")),
+        crate::register::RiskTier::High,
+        V,
+        &[],
+        &results,
+        day(TODAY),
+    );
+    assert_eq!(s.checks.len(), 20_000, "one check per segment in force");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "{:?} for 20,000 results",
+        started.elapsed()
+    );
+}
