@@ -9,6 +9,7 @@ mod calendar;
 pub mod card;
 mod certs;
 pub mod evidence;
+pub mod evidence_view;
 mod export;
 mod gates;
 mod import;

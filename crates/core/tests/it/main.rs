@@ -6,6 +6,7 @@ mod audit_state;
 mod calendar;
 mod card;
 mod evidence;
+mod evidence_view;
 mod export;
 mod gates;
 mod identity;
