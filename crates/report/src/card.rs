@@ -233,7 +233,7 @@ fn evidence_blocks(e: &CardEvidence) -> Vec<Block> {
         for c in &s.checks {
             t.rows.push(vec![
                 Cell::Text(c.outcome.label().into()),
-                Cell::Text(format!("{}: {}", c.kind.label(), c.subject)),
+                Cell::Text(requirement(c)),
                 Cell::Text(c.message.clone()),
             ]);
         }
@@ -343,6 +343,20 @@ fn evidence_blocks(e: &CardEvidence) -> Vec<Block> {
         out.push(Block::Table(t));
     }
     out
+}
+
+/// What a check requires, in words: the method by its label, a metric or an attribute by the
+/// name the policy gives it; a fairness check by its kind alone (its sentence names the segment).
+fn requirement(c: &EvidenceCheck) -> String {
+    match c.kind {
+        CheckKind::Method => format!(
+            "{}: {}",
+            c.kind.label(),
+            Method::parse(&c.subject).map_or(c.subject.clone(), |m| m.label().to_string())
+        ),
+        CheckKind::Fairness => c.kind.label().to_string(),
+        CheckKind::Metric | CheckKind::Segment => format!("{}: {}", c.kind.label(), c.subject),
+    }
 }
 
 /// A check's outcome in words with its bound: "Met (at least 0.75)", "Not met (0.8 to 1.25)".

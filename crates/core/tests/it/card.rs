@@ -826,6 +826,8 @@ fn the_card_carries_its_versions_evidence_and_its_metadata_the_results_as_model_
     for want in [
         "- **Evidence status:** Not met against the evidence policy for risk tier high",
         "- **Evidence of other versions (not counted):** 3.0",
+        "| Met | Validation method: Holdout | the holdout run of 2026-10-01 for model version 3.1 |",
+        "| Not met | Fairness bound | disparity ratio 0.7 is outside 0.8 to 1.25: selection rate of age\\_band 18-25 against 26-40 (2026-10-01) |",
         "**Shadow comparisons: new against incumbent**",
         "| 2026-10-15 | 2026 Q3 claims | Fraud Scorer 3.0 | AUC | 0.8 | 0.77 |",
         "| age\\_band 18-25 (2026-10-01) | Selection rate | 26-40 | 0.28 against 0.4 | 0.7 | -0.12 | Not met (0.8 to 1.25) |",
