@@ -10,6 +10,7 @@ mod backup;
 mod calendar;
 mod card;
 mod commands;
+mod evidence;
 mod import;
 mod kpi;
 mod portfolio;

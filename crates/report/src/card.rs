@@ -1,16 +1,22 @@
 //! A model card rendered: the card's content as one model ([`ModelCard`]: the system's register
-//! record, the revision a person wrote, the latest assessment results, and the evidence once the
-//! workspace keeps it), laid out as a [`Report`] for the PDF and the app's preview
-//! ([`card_report`]), and written as Markdown with YAML metadata in the layout model hubs use
-//! ([`card_markdown`]: a metadata block between `---` lines, then the card's sections), so it can
-//! live next to the model's code. Plain data in, text out: no store, no clock.
+//! record, the revision a person wrote, the latest assessment results, and the validation
+//! evidence of its model version with its status against the policy), laid out as a [`Report`]
+//! for the PDF and the app's preview ([`card_report`]), and written as Markdown with YAML
+//! metadata in the layout model hubs use ([`card_markdown`]: a metadata block between `---`
+//! lines, with the evaluation results as `model-index`, then the card's sections), so it can
+//! live next to the model's code. Plain data in, text out: no store, no clock, and no status
+//! judged here (the status and each check come computed).
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{Block, Cell, KeyValue, Report, Section};
+use super::{Block, Cell, Column, ColumnKind, KeyValue, Report, Section, Table};
 use steward_domain::card::{languages, CardFields, CardRevision, CARD_FIELDS};
+use steward_domain::evidence::{
+    round, BiasResult, CheckKind, EvidenceCheck, EvidenceState, EvidenceStatus, Method,
+    ValidationRun,
+};
 use steward_domain::register::{AiSystem, Sourcing};
 use steward_domain::{Error, Result};
 
@@ -26,16 +32,29 @@ pub struct ModelCard {
     pub revisions: u32,
     /// The latest complete assessment of each template, oldest template first.
     pub assessments: Vec<CardAssessment>,
-    /// The "Evaluation" section: validation runs, bias results and the evidence status of this
-    /// system and model version, filled by the API from the workspace's evidence records. None
-    /// while the workspace keeps no evidence records; the section then says that no evidence is
-    /// recorded, and the metadata has no `model-index` (which is written from those results).
+    /// The "Evaluation" section: the validation runs and bias results of this system and model
+    /// version with their status against the policy. None when none is recorded for the
+    /// version; the section then says so, and the metadata has no `model-index` (which is
+    /// written from those results).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
-    pub evidence: Option<Vec<Block>>,
+    pub evidence: Option<CardEvidence>,
     /// The workspace the card was rendered from, and when.
     pub workspace: String,
     pub rendered_at: DateTime<Utc>,
+}
+
+/// The validation evidence of a card's model version, as the API read and judged it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct CardEvidence {
+    /// The version's evidence against its risk tier's policy on the day the card is rendered:
+    /// each check with its outcome, value and bound.
+    pub status: EvidenceStatus,
+    /// The version's validation runs, newest first.
+    pub runs: Vec<ValidationRun>,
+    /// The version's bias results, newest first.
+    pub bias: Vec<BiasResult>,
 }
 
 /// One assessment's result as a card shows it.
@@ -175,6 +194,181 @@ fn assessment_items(a: &CardAssessment) -> Vec<KeyValue> {
     items
 }
 
+/// The "Evaluation" section's blocks: the status and its checks, the runs metric by metric,
+/// each shadow comparison new against incumbent, and the bias results each with its outcome
+/// against the fairness bound (the failing ones say "Not met" in words).
+fn evidence_blocks(e: &CardEvidence) -> Vec<Block> {
+    let s = &e.status;
+    let mut out = vec![Block::KeyValues {
+        items: {
+            let mut items = vec![
+                KeyValue::new(
+                    "Evidence status",
+                    format!(
+                        "{} against the evidence policy for risk tier {}",
+                        s.state.label(),
+                        s.tier.label().to_lowercase()
+                    ),
+                ),
+                KeyValue::new("Model version", or_none(&s.model_version)),
+            ];
+            if !s.other_versions.is_empty() {
+                items.push(KeyValue::new(
+                    "Evidence of other versions (not counted)",
+                    s.other_versions.join(", "),
+                ));
+            }
+            items
+        },
+    }];
+    if !s.checks.is_empty() {
+        let mut t = Table::new(
+            "Checks against the evidence policy",
+            vec![
+                Column::new("Outcome", ColumnKind::Text),
+                Column::new("Requirement", ColumnKind::Text),
+                Column::new("What was found", ColumnKind::Text),
+            ],
+        );
+        for c in &s.checks {
+            t.rows.push(vec![
+                Cell::Text(c.outcome.label().into()),
+                Cell::Text(requirement(c)),
+                Cell::Text(c.message.clone()),
+            ]);
+        }
+        out.push(Block::Table(t));
+    }
+    if !e.runs.is_empty() {
+        let mut t = Table::new(
+            "Validation runs",
+            vec![
+                Column::new("Date", ColumnKind::Date),
+                Column::new("Method", ColumnKind::Text),
+                Column::new("Dataset", ColumnKind::Text),
+                Column::new("Metric", ColumnKind::Text),
+                Column::new("Value", ColumnKind::Text),
+                Column::new("Against the policy", ColumnKind::Text),
+            ],
+        );
+        for r in &e.runs {
+            for m in &r.draft.metrics {
+                let check = s.checks.iter().find(|c| {
+                    c.kind == CheckKind::Metric
+                        && c.run == Some(r.id)
+                        && steward_domain::evidence::same_name(&c.subject, &m.name)
+                });
+                t.rows.push(vec![
+                    Cell::Date(r.draft.date),
+                    Cell::Text(r.draft.method.label().into()),
+                    Cell::Text(r.draft.dataset.clone()),
+                    Cell::Text(m.name.clone()),
+                    Cell::Text(round(m.value)),
+                    Cell::Text(check.map_or_else(String::new, outcome_words)),
+                ]);
+            }
+        }
+        out.push(Block::Table(t));
+    }
+    let shadows: Vec<&ValidationRun> = e
+        .runs
+        .iter()
+        .filter(|r| r.draft.method == Method::Shadow)
+        .collect();
+    if !shadows.is_empty() {
+        let mut t = Table::new(
+            "Shadow comparisons: new against incumbent",
+            vec![
+                Column::new("Date", ColumnKind::Date),
+                Column::new("Dataset", ColumnKind::Text),
+                Column::new("Incumbent model", ColumnKind::Text),
+                Column::new("Metric", ColumnKind::Text),
+                Column::new("New", ColumnKind::Text),
+                Column::new("Incumbent", ColumnKind::Text),
+            ],
+        );
+        for r in shadows {
+            for m in &r.draft.metrics {
+                t.rows.push(vec![
+                    Cell::Date(r.draft.date),
+                    Cell::Text(r.draft.dataset.clone()),
+                    Cell::Text(r.draft.incumbent.clone()),
+                    Cell::Text(m.name.clone()),
+                    Cell::Text(round(m.value)),
+                    Cell::Text(m.incumbent.map(round).unwrap_or_default()),
+                ]);
+            }
+        }
+        out.push(Block::Table(t));
+    }
+    if !e.bias.is_empty() {
+        let mut t = Table::new(
+            "Bias results",
+            vec![
+                Column::new("Segment", ColumnKind::Text),
+                Column::new("Metric", ColumnKind::Text),
+                Column::new("Reference", ColumnKind::Text),
+                Column::new("Rates", ColumnKind::Text),
+                Column::new("Ratio", ColumnKind::Text),
+                Column::new("Difference", ColumnKind::Text),
+                Column::new("Fairness bound", ColumnKind::Text),
+            ],
+        );
+        for b in &e.bias {
+            let d = &b.draft;
+            let checks: Vec<String> = s
+                .checks
+                .iter()
+                .filter(|c| c.kind == CheckKind::Fairness && c.bias == Some(b.id))
+                .map(outcome_words)
+                .collect();
+            let num = |v: Option<f64>| v.map(round).unwrap_or_default();
+            t.rows.push(vec![
+                Cell::Text(format!("{} {} ({})", d.attribute, d.segment, d.date)),
+                Cell::Text(d.metric.label().into()),
+                Cell::Text(d.reference.clone()),
+                Cell::Text(match (d.segment_value, d.reference_value) {
+                    (Some(s), Some(r)) => format!("{} against {}", round(s), round(r)),
+                    _ => String::new(),
+                }),
+                Cell::Text(num(d.ratio)),
+                Cell::Text(num(d.difference)),
+                Cell::Text(if checks.is_empty() {
+                    "Not counted (superseded, out of date or not bounded)".into()
+                } else {
+                    checks.join("; ")
+                }),
+            ]);
+        }
+        out.push(Block::Table(t));
+    }
+    out
+}
+
+/// What a check requires, in words: the method by its label, a metric or an attribute by the
+/// name the policy gives it; a fairness check by its kind alone (its sentence names the segment).
+fn requirement(c: &EvidenceCheck) -> String {
+    match c.kind {
+        CheckKind::Method => format!(
+            "{}: {}",
+            c.kind.label(),
+            Method::parse(&c.subject).map_or(c.subject.clone(), |m| m.label().to_string())
+        ),
+        CheckKind::Fairness => c.kind.label().to_string(),
+        CheckKind::Metric | CheckKind::Segment => format!("{}: {}", c.kind.label(), c.subject),
+    }
+}
+
+/// A check's outcome in words with its bound: "Met (at least 0.75)", "Not met (0.8 to 1.25)".
+fn outcome_words(c: &EvidenceCheck) -> String {
+    match (&c.bound, c.outcome) {
+        (Some(b), EvidenceState::Met | EvidenceState::NotMet) => {
+            format!("{} ({b})", c.outcome.label())
+        }
+        _ => c.outcome.label().to_string(),
+    }
+}
+
 const NO_EVIDENCE: &str = "No validation evidence (validation runs, bias results) is recorded \
                            for this model version in the workspace.";
 const NO_ASSESSMENT: &str = "No assessment of this system has been completed.";
@@ -213,7 +407,7 @@ pub fn card_report(card: &ModelCard, by: &str) -> Report {
     }
     let mut s = Section::new("Evaluation");
     match &card.evidence {
-        Some(blocks) => s.blocks.extend(blocks.iter().cloned()),
+        Some(e) => s.blocks.extend(evidence_blocks(e)),
         None => s.blocks.push(Block::Paragraph {
             text: NO_EVIDENCE.into(),
         }),
@@ -285,7 +479,124 @@ struct Metadata<'a> {
     tags: &'a [String],
     #[serde(skip_serializing_if = "Vec::is_empty")]
     datasets: Vec<&'a str>,
+    /// The evaluation results, as model hubs read them; left out when there are none.
+    #[serde(rename = "model-index", skip_serializing_if = "Vec::is_empty")]
+    model_index: Vec<ModelIndex<'a>>,
     steward: StewardMetadata<'a>,
+}
+
+/// One model's results in the hubs' `model-index` layout: each a task, the dataset and the
+/// metrics (type, value, name).
+#[derive(Serialize)]
+struct ModelIndex<'a> {
+    name: &'a str,
+    results: Vec<IndexResult>,
+}
+
+#[derive(Serialize)]
+struct IndexResult {
+    task: IndexNamed,
+    dataset: IndexNamed,
+    metrics: Vec<IndexMetric>,
+}
+
+#[derive(Serialize)]
+struct IndexNamed {
+    #[serde(rename = "type")]
+    kind: String,
+    name: String,
+}
+
+#[derive(Serialize)]
+struct IndexMetric {
+    #[serde(rename = "type")]
+    kind: String,
+    value: f64,
+    name: String,
+}
+
+/// A name as an identifier: lower case, each run of other characters one '-'.
+fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+/// The evaluation results of `e` as `model-index` results: one per validation run (the method
+/// as the task, its metrics), and one per dataset of bias results (each segment's disparity
+/// ratio and difference against its reference group), oldest first.
+fn index_results(e: &CardEvidence) -> Vec<IndexResult> {
+    let dataset = |name: &str| IndexNamed {
+        kind: slug(name),
+        name: name.to_string(),
+    };
+    let mut out: Vec<IndexResult> = e
+        .runs
+        .iter()
+        .rev()
+        .map(|r| IndexResult {
+            task: IndexNamed {
+                kind: r.draft.method.key().to_string(),
+                name: r.draft.method.label().to_string(),
+            },
+            dataset: dataset(&r.draft.dataset),
+            metrics: r
+                .draft
+                .metrics
+                .iter()
+                .map(|m| IndexMetric {
+                    kind: slug(&m.name),
+                    value: m.value,
+                    name: m.name.clone(),
+                })
+                .collect(),
+        })
+        .collect();
+    let mut bias: Vec<(String, Vec<IndexMetric>)> = Vec::new();
+    for b in e.bias.iter().rev() {
+        let d = &b.draft;
+        let name = if d.dataset.is_empty() {
+            "bias test data".to_string()
+        } else {
+            d.dataset.clone()
+        };
+        let at = match bias.iter().position(|(n, _)| *n == name) {
+            Some(i) => i,
+            None => {
+                bias.push((name, Vec::new()));
+                bias.len() - 1
+            }
+        };
+        let of = format!("{} {} against {}", d.attribute, d.segment, d.reference);
+        for (kind, what, v) in [
+            ("disparity-ratio", "disparity ratio", d.ratio),
+            ("disparity-difference", "difference", d.difference),
+        ] {
+            if let Some(value) = v {
+                bias[at].1.push(IndexMetric {
+                    kind: kind.into(),
+                    value,
+                    name: format!("{} {what}: {of}", d.metric.label()),
+                });
+            }
+        }
+    }
+    out.extend(bias.into_iter().map(|(name, metrics)| IndexResult {
+        task: IndexNamed {
+            kind: "bias-test".into(),
+            name: "Bias test across segments".into(),
+        },
+        dataset: dataset(&name),
+        metrics,
+    }));
+    out.retain(|r| !r.metrics.is_empty());
+    out
 }
 
 /// What Steward knows of the system, in its keys, for tools that read the card.
@@ -311,6 +622,10 @@ struct StewardMetadata<'a> {
     card_saved_at: &'a str,
     card_saved_by: &'a str,
     rendered_at: String,
+    /// The evidence status of the version against the policy (a key: met, not_met, missing,
+    /// out_of_date, not_required); absent when no evidence is recorded for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evidence_status: Option<&'a str>,
     assessments: Vec<AssessmentMetadata<'a>>,
 }
 
@@ -332,6 +647,18 @@ fn metadata(card: &ModelCard) -> Metadata<'_> {
         language: languages(&r.fields.language),
         tags: &d.tags,
         datasets: d.datasets.iter().map(|x| x.name.as_str()).collect(),
+        model_index: card
+            .evidence
+            .as_ref()
+            .map(index_results)
+            .filter(|r| !r.is_empty())
+            .map(|results| {
+                vec![ModelIndex {
+                    name: &d.name,
+                    results,
+                }]
+            })
+            .unwrap_or_default(),
         steward: StewardMetadata {
             system_id: card.system.id,
             purpose: &d.purpose,
@@ -351,6 +678,7 @@ fn metadata(card: &ModelCard) -> Metadata<'_> {
             card_saved_at: &r.saved_at,
             card_saved_by: &r.saved_by,
             rendered_at: card.rendered_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            evidence_status: card.evidence.as_ref().map(|e| e.status.state.key()),
             assessments: card
                 .assessments
                 .iter()
@@ -390,7 +718,7 @@ pub fn card_markdown(card: &ModelCard) -> Result<String> {
     }
     md.push_str("## Evaluation\n\n");
     match &card.evidence {
-        Some(blocks) => blocks_md(blocks, &mut md),
+        Some(e) => blocks_md(&evidence_blocks(e), &mut md),
         None => md.push_str(&format!("{NO_EVIDENCE}\n\n")),
     }
     md.push_str("## Risk and assessments\n\n");

@@ -21,7 +21,7 @@ use ts_rs::TS;
 
 use steward_domain::{Error, FieldError, Result};
 
-pub use card::{card_markdown, card_report, CardAssessment, ModelCard};
+pub use card::{card_markdown, card_report, CardAssessment, CardEvidence, ModelCard};
 pub use pdf::render_pdf;
 pub use tco::{tco_cumulative_chart, tco_inputs, tco_report, tco_tornado_chart};
 pub use xlsx::render_xlsx;

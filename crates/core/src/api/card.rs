@@ -1,8 +1,9 @@
 //! Model cards kept in the workspace: per system and model version label, each save a new
 //! revision with its audit entry (in one transaction), read back, compared with the revision
 //! before it field by field (`audit::diff_fields`, the one diff), and rendered from the workspace
-//! at the time (the register record, the latest assessment results) as the app's preview, a
-//! signed PDF and Markdown with YAML metadata. What a card's fields are and which are required is
+//! at the time (the register record, the latest assessment results, the version's validation
+//! evidence with its status against the policy in force) as the app's preview, a signed PDF and
+//! Markdown with YAML metadata. What a card's fields are and which are required is
 //! `steward_domain::card`; how it is laid out is `report::card`.
 
 use std::path::Path;
@@ -13,8 +14,9 @@ use ts_rs::TS;
 use super::Workspace;
 use crate::audit::{self, canonical_json, AuditChange};
 use crate::card::{self, CardFields, CardRevision, CARD_FIELDS};
+use crate::evidence as ev;
 use crate::register::AiSystem;
-use crate::report::{self, ModelCard, Report};
+use crate::report::{self, CardEvidence, ModelCard, Report};
 use crate::sign::{pdf, Signer};
 use crate::store::Change;
 use crate::{Error, FieldError, Result};
@@ -313,16 +315,55 @@ impl Workspace {
             assessments.push(super::assess::card_assessment(&self.assessment(a.id)?));
         }
         assessments.reverse();
+        let evidence = self.card_evidence(&sys, &revision.model_version)?;
         Ok(ModelCard {
             system: sys,
             revision,
             revisions,
             assessments,
-            // The workspace keeps no evidence records yet: the card says so.
-            evidence: None,
+            evidence,
             workspace: report::workspace_label(self),
             rendered_at: self.ctx.clock.now(),
         })
+    }
+
+    /// The evidence of a card's model version (`label`, matched ignoring case as card labels
+    /// are): its runs and bias results, newest first, and their status on today against the
+    /// policy in force for the system's tier, as `evidence::status` judges it. None when
+    /// nothing is recorded for the version.
+    fn card_evidence(&self, sys: &AiSystem, label: &str) -> Result<Option<CardEvidence>> {
+        let policy = self.evidence_policy()?;
+        let today = self.ctx.clock.today();
+        let (runs, bias) = self.store.read(|tx| {
+            Ok((
+                tx.evidence_runs(Some(sys.id))?,
+                tx.bias_results(Some(sys.id))?,
+            ))
+        })?;
+        let version = runs
+            .iter()
+            .map(|r| &r.draft.model_version)
+            .chain(bias.iter().map(|b| &b.draft.model_version))
+            .find(|v| v.eq_ignore_ascii_case(label))
+            .cloned();
+        let Some(version) = version else {
+            return Ok(None);
+        };
+        let tier = sys.draft.risk_tier;
+        let status = ev::status(policy.tier(tier), tier, &version, &runs, &bias, today);
+        Ok(Some(CardEvidence {
+            status,
+            runs: runs
+                .into_iter()
+                .rev()
+                .filter(|r| r.draft.model_version == version)
+                .collect(),
+            bias: bias
+                .into_iter()
+                .rev()
+                .filter(|b| b.draft.model_version == version)
+                .collect(),
+        }))
     }
 
     /// The card as the app shows it: content, the layout the PDF prints, the Markdown, and the

@@ -10,6 +10,7 @@ pub mod card;
 mod certs;
 pub mod encryption;
 pub mod evidence;
+pub mod evidence_view;
 mod export;
 mod gates;
 mod import;

@@ -9,6 +9,7 @@ use super::assess::AssessmentStatus;
 use super::Workspace;
 use crate::calendar::{EventKind, EventState, ItemState, MilestoneKind};
 use crate::error::Remedy;
+use crate::evidence::{BiasMetric, CheckKind, EvidenceState, Method};
 use crate::import::ImportProblem;
 use crate::kpi::{Cadence, Direction, EscalationState, KpiKind, Status};
 use crate::pack::FindingLevel;
@@ -132,10 +133,10 @@ pub struct Vocabulary {
     pub assessment_statuses: Vec<Labelled<AssessmentStatus>>,
     pub tco_option_types: Vec<Labelled<OptionType>>,
     pub finding_levels: Vec<Labelled<FindingLevel>>,
-    pub validation_methods: Vec<Labelled<crate::evidence::Method>>,
-    pub bias_metrics: Vec<Labelled<crate::evidence::BiasMetric>>,
-    pub evidence_states: Vec<Labelled<crate::evidence::EvidenceState>>,
-    pub evidence_check_kinds: Vec<Labelled<crate::evidence::CheckKind>>,
+    pub validation_methods: Vec<Labelled<Method>>,
+    pub bias_metrics: Vec<Labelled<BiasMetric>>,
+    pub evidence_states: Vec<Labelled<EvidenceState>>,
+    pub evidence_check_kinds: Vec<Labelled<CheckKind>>,
     /// The fields of a system's record with their labels, in the register's column order (the
     /// headers an export writes and an import reads).
     pub system_fields: Vec<FieldLabel>,
@@ -198,10 +199,10 @@ impl Vocabulary {
             assessment_statuses: labelled!(AssessmentStatus),
             tco_option_types: labelled!(OptionType),
             finding_levels: labelled!(FindingLevel),
-            validation_methods: labelled!(crate::evidence::Method),
-            bias_metrics: labelled!(crate::evidence::BiasMetric),
-            evidence_states: labelled!(crate::evidence::EvidenceState),
-            evidence_check_kinds: labelled!(crate::evidence::CheckKind),
+            validation_methods: labelled!(Method),
+            bias_metrics: labelled!(BiasMetric),
+            evidence_states: labelled!(EvidenceState),
+            evidence_check_kinds: labelled!(CheckKind),
             system_fields: crate::import::systems::SPECS
                 .iter()
                 .map(|f| FieldLabel {

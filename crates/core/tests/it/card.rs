@@ -665,3 +665,238 @@ fn migration_0014_upgrades_the_schema_before_it() {
     assert_eq!(s.revision.revision, 1, "its first revision");
     assert!(ws.cards("Copilot").expect("cards").len() == 1, "read back");
 }
+
+/// A workspace whose high tier asks for a holdout run with an AUC of at least 0.75, the age
+/// bands tested and the four-fifths rule, with "Fraud Scorer" (high risk, model version 3.1) and
+/// its card of 3.1; evidence of 3.1 (a holdout run, a shadow comparison with the incumbent, two
+/// age bands against the reference, one outside the bound) and of the earlier version 3.0.
+fn with_evidence(dir: &Path) -> Workspace {
+    use steward_core::evidence::{BiasDraft, BiasMetric, Method, MetricValue, RunDraft};
+    use steward_core::register::RiskTier;
+    let mut ws = workspace(dir);
+    ws.set_evidence_policy(
+        Some(
+            "[high]\nmax_age_days = 365\nmethods = [\"holdout\"]\nsegments = [\"age_band\"]\n\n\
+             [[high.metrics]]\nname = \"auc\"\nat_least = 0.75\n\n[high.fairness]\nmin_ratio = 0.8\n",
+        ),
+        "policy.toml",
+    )
+    .expect("the test policy");
+    let mut d = draft("Fraud Scorer");
+    d.risk_tier = RiskTier::High;
+    d.model_version = "3.1".into();
+    let id = ws.add_system(d).expect("system").id;
+    ws.save_card("Fraud Scorer", "3.1", fields()).expect("card");
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("a date");
+    let run =
+        |version: &str, date: &str, method, metrics: Vec<MetricValue>, incumbent: &str| RunDraft {
+            system_id: id,
+            model_version: version.into(),
+            date: day(date),
+            method,
+            dataset: "2026 Q3 claims".into(),
+            run: String::new(),
+            incumbent: incumbent.into(),
+            metrics,
+            source: "entered by hand".into(),
+        };
+    let metric = |name: &str, value: f64, incumbent: Option<f64>| MetricValue {
+        name: name.into(),
+        value,
+        incumbent,
+    };
+    for r in [
+        run(
+            "3.0",
+            "2026-03-01",
+            Method::Holdout,
+            vec![metric("AUC", 0.74, None)],
+            "",
+        ),
+        run(
+            "3.1",
+            "2026-10-01",
+            Method::Holdout,
+            vec![metric("AUC", 0.81, None), metric("Recall", 0.66, None)],
+            "",
+        ),
+        run(
+            "3.1",
+            "2026-10-15",
+            Method::Shadow,
+            vec![metric("AUC", 0.8, Some(0.77))],
+            "Fraud Scorer 3.0",
+        ),
+    ] {
+        ws.add_validation_run(r).expect("a run");
+    }
+    for (segment, rate) in [("18-25", 0.28), ("41-60", 0.38)] {
+        ws.add_bias_result(BiasDraft {
+            system_id: id,
+            model_version: "3.1".into(),
+            date: day("2026-10-01"),
+            dataset: "2026 Q3 claims".into(),
+            attribute: "age_band".into(),
+            segment: segment.into(),
+            metric: BiasMetric::SelectionRate,
+            reference: "26-40".into(),
+            segment_value: Some(rate),
+            reference_value: Some(0.4),
+            ratio: None,
+            difference: None,
+            source: "entered by hand".into(),
+        })
+        .expect("a bias result");
+    }
+    ws
+}
+
+#[test]
+fn the_card_carries_its_versions_evidence_and_its_metadata_the_results_as_model_index() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = with_evidence(dir.path());
+    let card = ws.model_card("Fraud Scorer", None, None).expect("the card");
+    let e = card
+        .evidence
+        .as_ref()
+        .expect("evidence of 3.1 is on its card");
+    assert_eq!(
+        e.status.state,
+        steward_core::evidence::EvidenceState::NotMet,
+        "18-25's ratio of 0.7 is outside the four-fifths rule: {:#?}",
+        e.status
+    );
+    assert!(
+        e.runs.iter().all(|r| r.draft.model_version == "3.1") && e.runs.len() == 2,
+        "only 3.1's runs, not 3.0's: {:?}",
+        e.runs
+    );
+    assert_eq!(
+        e.status.other_versions,
+        ["3.0"],
+        "the earlier version is named as not counted"
+    );
+
+    let md = ws
+        .card_markdown("Fraud Scorer", None, None)
+        .expect("markdown");
+    let meta = yaml_metadata(dir.path(), &md);
+    let index = &meta["model-index"];
+    assert_eq!(index[0]["name"], "Fraud Scorer", "one model: {meta}");
+    let results = index[0]["results"].as_array().expect("results");
+    assert_eq!(
+        results.len(),
+        3,
+        "the two runs and the bias test, oldest first: {meta}"
+    );
+    assert_eq!(
+        results[0],
+        serde_json::json!({
+            "task": {"type": "holdout", "name": "Holdout"},
+            "dataset": {"type": "2026-q3-claims", "name": "2026 Q3 claims"},
+            "metrics": [
+                {"type": "auc", "value": 0.81, "name": "AUC"},
+                {"type": "recall", "value": 0.66, "name": "Recall"}
+            ]
+        }),
+        "a run as the hubs lay out a result: task, dataset, metrics with type, value and name"
+    );
+    assert_eq!(results[1]["task"]["type"], "shadow", "{meta}");
+    let bias = &results[2];
+    assert_eq!(bias["task"]["type"], "bias-test", "{meta}");
+    let ratio = bias["metrics"]
+        .as_array()
+        .expect("metrics")
+        .iter()
+        .find(|m| {
+            m["type"] == "disparity-ratio"
+                && m["name"] == "Selection rate disparity ratio: age_band 18-25 against 26-40"
+        })
+        .expect("18-25's disparity ratio, named by its metric, segment and reference");
+    assert_eq!(
+        ratio["value"].as_f64(),
+        Some(0.7),
+        "the ratio as core computed it (0.28 / 0.4): {ratio}"
+    );
+    assert_eq!(
+        meta["steward"]["evidence_status"], "not_met",
+        "the status against the policy, as a key: {meta}"
+    );
+
+    for want in [
+        "- **Evidence status:** Not met against the evidence policy for risk tier high",
+        "- **Evidence of other versions (not counted):** 3.0",
+        "| Met | Validation method: Holdout | the holdout run of 2026-10-01 for model version 3.1 |",
+        "| Not met | Fairness bound | disparity ratio 0.7 is outside 0.8 to 1.25: selection rate of age\\_band 18-25 against 26-40 (2026-10-01) |",
+        "**Shadow comparisons: new against incumbent**",
+        "| 2026-10-15 | 2026 Q3 claims | Fraud Scorer 3.0 | AUC | 0.8 | 0.77 |",
+        "| age\\_band 18-25 (2026-10-01) | Selection rate | 26-40 | 0.28 against 0.4 | 0.7 | -0.12 | Not met (0.8 to 1.25) |",
+        "| age\\_band 41-60 (2026-10-01) | Selection rate | 26-40 | 0.38 against 0.4 | 0.95 | -0.02 | Met (0.8 to 1.25) |",
+        // The policy judges the latest run that reports the metric: the shadow comparison.
+        "| 2026-10-15 | Shadow comparison | 2026 Q3 claims | AUC | 0.8 | Met (at least 0.75) |",
+        "| 2026-10-01 | Holdout | 2026 Q3 claims | AUC | 0.81 |  |",
+    ] {
+        assert!(md.contains(want), "the Evaluation section says {want:?}:\n{md}");
+    }
+    assert!(
+        !md.contains("No validation evidence"),
+        "evidence is recorded, so the card does not say there is none:\n{md}"
+    );
+}
+
+#[test]
+fn a_version_without_evidence_has_no_evaluation_results_and_no_model_index() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut ws = with_evidence(dir.path());
+    ws.save_card("Fraud Scorer", "3.2", fields())
+        .expect("a card of a version without evidence");
+    let card = ws
+        .model_card("Fraud Scorer", Some("3.2"), None)
+        .expect("the card");
+    assert!(
+        card.evidence.is_none(),
+        "3.1's evidence is not 3.2's: {:?}",
+        card.evidence
+    );
+    let md = ws
+        .card_markdown("Fraud Scorer", Some("3.2"), None)
+        .expect("markdown");
+    let meta = yaml_metadata(dir.path(), &md);
+    assert!(
+        meta.get("model-index").is_none() && meta["steward"].get("evidence_status").is_none(),
+        "no results, no model-index and no status: {meta}"
+    );
+    assert!(md.contains("No validation evidence"), "{md}");
+}
+
+#[test]
+fn the_signed_pdf_with_evidence_is_valid_for_pdfsig_and_says_which_segment_fails() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).expect("data dir");
+    let ws = with_evidence(&data);
+    let signer = crate::support::signer(dir.path(), "Ann Lee", "Model risk");
+    let path = dir.path().join("card.pdf");
+    ws.write_card_export("Fraud Scorer", None, None, "pdf", Some(&signer), &path)
+        .expect("the signed PDF");
+    let file = path.to_str().expect("utf-8");
+    let said = run_ok(dir.path(), "pdfsig", &[file]);
+    assert!(
+        said.contains("Signature is Valid."),
+        "pdfsig accepts the card with its evidence tables: {said}"
+    );
+    run_ok(dir.path(), "qpdf", &["--check", file]);
+    let text = run_ok(dir.path(), "pdftotext", &[file, "-"]);
+    for want in [
+        "Evaluation",
+        "Checks against the evidence policy",
+        "Validation runs",
+        "Shadow comparisons: new against incumbent",
+        "Bias results",
+        "Fairness bound",
+        "Not met (0.8 to 1.25)",
+        "disparity ratio 0.7 is outside 0.8 to 1.25",
+    ] {
+        assert!(text.contains(want), "the PDF says {want:?}:\n{text}");
+    }
+}

@@ -7,6 +7,7 @@ mod calendar;
 mod card;
 mod encryption;
 mod evidence;
+mod evidence_view;
 mod export;
 mod gates;
 mod identity;
