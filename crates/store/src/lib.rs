@@ -42,6 +42,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_review_signoff.sql"),
     include_str!("migrations/0011_audit_search.sql"),
     include_str!("migrations/0012_audit_seals.sql"),
+    include_str!("migrations/0013_systems_checks.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
