@@ -33,11 +33,9 @@ macro_rules! string_enum {
             /// spaces, '-' and '_' between words; nothing else ("-3" is not "3").
             pub fn parse(input: &str) -> Option<$name> {
                 let n = $crate::macros::value_key(input);
+                let same = |spelling: &str| $crate::macros::value_key_chars(spelling).eq(n.chars());
                 $(
-                    if n == $crate::macros::value_key($key)
-                        || n == $crate::macros::value_key($label)
-                        $($(|| n == $crate::macros::value_key($syn))*)?
-                    {
+                    if same($key) || same($label) $($(|| same($syn))*)? {
                         return Some($name::$variant);
                     }
                 )+
@@ -63,19 +61,26 @@ macro_rules! string_enum {
 /// "IN_HOUSE" are one spelling). Every other character counts, and so does a leading or trailing
 /// '-' or '_': "-3" and "-high" are not "3" and "high", and "n/a" is not "na".
 pub fn value_key(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    out.extend(value_key_chars(s));
+    out
+}
+
+/// The characters of [`value_key`]`(s)`, without making the string: `parse` compares an input
+/// with every spelling of a set this way, for every cell of an import.
+pub fn value_key_chars(s: &str) -> impl Iterator<Item = char> + '_ {
     let sep = |c: char| c.is_whitespace() || c == '-' || c == '_';
     let t = s.trim();
     let core = t.trim_matches(sep);
     let start = t.len() - t.trim_start_matches(sep).len();
-    let mut out = String::with_capacity(t.len());
-    out.push_str(&t[..start]);
-    out.extend(
-        core.chars()
-            .filter(|c| !sep(*c))
-            .flat_map(char::to_lowercase),
-    );
-    out.push_str(&t[start + core.len()..]);
-    out
+    t[..start]
+        .chars()
+        .chain(
+            core.chars()
+                .filter(move |c| !sep(*c))
+                .flat_map(char::to_lowercase),
+        )
+        .chain(t[start + core.len()..].chars())
 }
 
 /// Lowercase letters and digits only: how sort keys and other loose words are compared.

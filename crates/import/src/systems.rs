@@ -452,7 +452,7 @@ impl<'a> Planner<'a> {
         };
         let name = r
             .cell(F::Name)
-            .map(|c| c.text().trim().to_string())
+            .map(|c| c.as_text().trim().to_string())
             .unwrap_or_default();
         let key = name.to_lowercase();
         let before = self.by_name.get(&key).copied();
@@ -664,14 +664,14 @@ impl RowReader<'_> {
             let Some(cell) = self.cell(f) else { continue };
             let mapped = self
                 .mapping
-                .and_then(|m| m.value(f as usize, &cell.text()).map(|k| (k, m)));
+                .and_then(|m| m.value(f as usize, &cell.as_text()).map(|k| (k, m)));
             let result = match mapped {
                 Some((key, m)) => {
                     notes.push((
                         f,
                         format!(
                             "{:?} read as {key} (mapping {})",
-                            cell.text().trim(),
+                            cell.as_text().trim(),
                             m.source
                         ),
                     ));
@@ -680,7 +680,7 @@ impl RowReader<'_> {
                 None => apply(&mut d, f, cell, order, &mut notes),
             };
             if let Err(message) = result {
-                let text = cell.text();
+                let text = cell.as_text();
                 let text = text.trim();
                 let closed = value_sets().iter().find(|c| c.field == f.spec().key);
                 if closed.is_some_and(|c| (c.parse)(text).is_none())
@@ -695,7 +695,7 @@ impl RowReader<'_> {
         // A vendor column without a sourcing column (or with its cell empty) says both.
         let sourcing_given = self.cell(F::Sourcing).is_some_and(|c| !c.is_empty());
         if let Some(vendor) = self.cell(F::Vendor).filter(|_| !sourcing_given) {
-            let v = vendor.text();
+            let v = vendor.as_text();
             let v = v.trim();
             if means_in_house(v) {
                 if !v.is_empty() {
@@ -770,7 +770,7 @@ fn apply(
             "the cell holds the spreadsheet error {e}; fix its formula or type the value"
         ));
     }
-    let s = cell.text();
+    let s = cell.as_text();
     let s = s.trim();
     match f {
         F::Name => d.name = s.to_string(),
@@ -984,7 +984,7 @@ fn amount_cell(cell: &Cell) -> Result<Option<f64>, String> {
 /// A 1-5 score: a whole number (the range is the register's rule, checked with the record).
 fn score_cell(cell: &Cell) -> Result<Option<u8>, String> {
     const HOW: &str = "write a whole number from 1 to 5, or leave it empty when not assessed";
-    let s = cell.text();
+    let s = cell.as_text();
     let s = s.trim();
     match cell {
         c if c.is_empty() => Ok(None),
