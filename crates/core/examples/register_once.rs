@@ -9,6 +9,9 @@
 //! register_once export DIR OUT          # the workspace in DIR to .xlsx
 //! register_once write DIR OUT           # the same cells through a bare rust_xlsxwriter write
 //! register_once list DIR                # only reading those cells (`write` does this first)
+//! register_once insert DIR NEW          # SQLite alone: DIR's systems and their audit rows
+//!                                       # inserted again into a new workspace in NEW, as the
+//!                                       # import writes them (one transaction, a row each)
 //! ```
 //!
 //! Build it with the benchmark's profile, keeping the symbols:
@@ -30,7 +33,7 @@ mod register_file;
 use register_file::{bare_parse, bare_write, write_register};
 
 const USAGE: &str = "usage: register_once generate FILE [ROWS] | parse FILE | plan FILE | \
-                     import FILE DIR | export DIR OUT | write DIR OUT | list DIR";
+                     import FILE DIR | export DIR OUT | write DIR OUT | list DIR | insert DIR NEW";
 
 fn ctx() -> Context {
     let t = Utc
@@ -48,6 +51,56 @@ fn cells(dir: &Path) -> Vec<Vec<steward_core::import::table::Cell>> {
         .iter()
         .map(|s| system_cells(&s.draft))
         .collect()
+}
+
+/// Inserts the systems and audit rows of the workspace in `dir` into a new workspace in `new`
+/// with plain SQL (each system, then its entry, as the import does), timing only the inserts
+/// and the commit.
+fn sqlite_alone(dir: &Path, new: &Path) -> String {
+    use rusqlite::types::Value;
+    drop(Workspace::open_dir(new, ctx()).expect("a new workspace"));
+    let read = |table: &str| -> Vec<Vec<Value>> {
+        let c = rusqlite::Connection::open(dir.join(steward_core::api::DB_FILE)).expect("open");
+        let mut stmt = c
+            .prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))
+            .expect("select");
+        let n = stmt.column_count();
+        stmt.query_map([], |r| (0..n).map(|i| r.get::<_, Value>(i)).collect())
+            .expect("rows")
+            .collect::<rusqlite::Result<_>>()
+            .expect("rows")
+    };
+    let (systems, entries) = (read("systems"), read("audit_log"));
+    let mut c = rusqlite::Connection::open(new.join(steward_core::api::DB_FILE)).expect("open");
+    c.pragma_update(None, "synchronous", "NORMAL")
+        .expect("pragma");
+    let insert = |table: &str, n: usize| {
+        let marks = vec!["?"; n].join(", ");
+        format!("INSERT INTO {table} VALUES ({marks})")
+    };
+    let started = Instant::now();
+    let tx = c
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .expect("begin");
+    {
+        let mut sys = tx
+            .prepare(&insert("systems", systems[0].len()))
+            .expect("insert");
+        let mut log = tx
+            .prepare(&insert("audit_log", entries[0].len()))
+            .expect("insert");
+        for (s, e) in systems.iter().zip(&entries) {
+            sys.execute(rusqlite::params_from_iter(s)).expect("system");
+            log.execute(rusqlite::params_from_iter(e)).expect("entry");
+        }
+    }
+    let inserted = started.elapsed();
+    tx.commit().expect("commit");
+    format!(
+        "{} systems and entries inserted in {inserted:?}, committed in {:?}",
+        systems.len(),
+        started.elapsed()
+    )
 }
 
 fn main() {
@@ -84,6 +137,10 @@ fn main() {
                 .export_systems(&SystemQuery::default(), ExportFormat::Xlsx, arg(2))
                 .expect("exports");
             format!("{n} rows exported")
+        }
+        Some("insert") => {
+            let started = sqlite_alone(arg(1), arg(2));
+            return println!("{started}");
         }
         Some("list") => format!("{} rows read", cells(arg(1)).len()),
         Some("write") => {
