@@ -67,11 +67,14 @@ impl Tx<'_> {
     }
 
     pub fn append_audit(&mut self, c: Change<'_>) -> Result<AuditEntry> {
-        let prev: Option<(i64, String)> = self
-            .tx
-            .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
-            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
+        let prev = match self.audit_head.take() {
+            Some(head) => Some(head),
+            None => self
+                .tx
+                .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
+                .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?,
+        };
         let e = next_entry(
             prev,
             c.at,
@@ -87,6 +90,7 @@ impl Tx<'_> {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?
         .execute(params![e.seq, e.at, e.actor, e.entity, e.entity_id, e.action, e.before, e.after, e.prev_hash, e.hash])?;
+        self.audit_head = Some((e.seq, e.hash.clone()));
         Ok(e)
     }
 }

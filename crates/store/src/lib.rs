@@ -46,6 +46,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0012_audit_seals.sql"),
     include_str!("migrations/0013_evidence.sql"),
     include_str!("migrations/0014_model_cards.sql"),
+    include_str!("migrations/0015_systems_checks.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -66,6 +67,9 @@ pub struct Store {
 /// A write transaction; every change and its audit entry go through one of these.
 pub struct Tx<'a> {
     tx: TxConn<'a>,
+    /// The sequence number and hash of the last audit entry, once this transaction has read or
+    /// written it: it holds the write lock, so only its own appends move the head.
+    audit_head: Option<(i64, String)>,
 }
 
 /// The connection a [`Tx`] works on: its own transaction, or the one a [`Snapshot`] holds.
@@ -385,11 +389,13 @@ impl Store {
         if !self.conn.is_autocommit() {
             return f(&Tx {
                 tx: TxConn::Joined(&self.conn),
+                audit_head: None,
             });
         }
         let tx = self.conn.unchecked_transaction()?;
         let tx = Tx {
             tx: TxConn::Own(tx),
+            audit_head: None,
         };
         f(&tx)
     }
@@ -402,6 +408,7 @@ impl Store {
             .map_err(|e| write_error(&self.path, e))?;
         let mut tx = Tx {
             tx: TxConn::Own(tx),
+            audit_head: None,
         };
         let out = f(&mut tx)?;
         if let TxConn::Own(tx) = tx.tx {

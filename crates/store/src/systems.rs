@@ -186,6 +186,14 @@ impl Tx<'_> {
     pub fn all_systems(&self) -> Result<Vec<AiSystem>> {
         load_all(&self.tx)
     }
+
+    /// How many systems the register holds.
+    pub fn system_count(&self) -> Result<usize> {
+        let n: i64 = self
+            .tx
+            .query_row("SELECT count(*) FROM systems", [], |r| r.get(0))?;
+        Ok(n as usize)
+    }
 }
 
 impl Store {

@@ -40,6 +40,16 @@ fn day_of(now: &str) -> Result<NaiveDate> {
         .map_err(|e| Error::Integrity(format!("the time of a change {now:?} is not RFC 3339: {e}")))
 }
 
+/// The systems of `all` that `q` selects, in its order.
+pub(super) fn listed(all: Vec<AiSystem>, q: &SystemQuery) -> Vec<AiSystem> {
+    let mut list: Vec<AiSystem> = all
+        .into_iter()
+        .filter(|s| register::matches(s, q))
+        .collect();
+    register::sort(&mut list, q.sort, q.descending);
+    list
+}
+
 /// Inserts a checked draft and appends its audit entry, in the caller's transaction, once the
 /// gates allow a new record at its stage (`gates::check`).
 pub(super) fn insert_audited(
@@ -215,14 +225,7 @@ impl Workspace {
     }
 
     pub fn list_systems(&self, q: &SystemQuery) -> Result<Vec<AiSystem>> {
-        let mut list: Vec<AiSystem> = self
-            .store
-            .all_systems()?
-            .into_iter()
-            .filter(|s| register::matches(s, q))
-            .collect();
-        register::sort(&mut list, q.sort, q.descending);
-        Ok(list)
+        Ok(listed(self.store.all_systems()?, q))
     }
 
     pub fn facets(&self) -> Result<Facets> {
