@@ -1,12 +1,15 @@
 """Validation evidence in the desktop app, on the sample portfolio with a board whose
 pre-deployment rule covers high-risk systems: a file with a problem is refused at its row and
 column; the corrected file is previewed and imported on a system's Evidence panel; the bias table
-marks the failing segment in words; promotion to production is refused naming that segment; a
-pre-deployment request asks the board for an evidence exception with a reason, which the request
-and the signer's review show; the board member signs through the CLI, and the system is promoted.
-The Evidence panel's tabs, the Evidence area and the policy editor pass axe-core."""
+marks the failing segment in words; a shadow comparison recorded by the form shows new against
+incumbent; promotion to production is refused naming the failing segment; a pre-deployment request
+asks the board for an evidence exception with a reason, which the request and the signer's review
+show; the board member signs through the CLI, and the system is promoted. The Evidence panel's
+tabs, the Evidence area and the policy editor pass axe-core."""
 
 from __future__ import annotations
+
+import datetime
 
 from selenium.webdriver.common.by import By
 
@@ -76,6 +79,30 @@ def test_imported_evidence_blocks_promotion_until_the_board_approves_an_exceptio
     assert "0.95" in ok and "Met" in ok and "Not met" not in ok, ok
     problems += audit(app, "evidence bias")
     app.screenshot("bias")
+
+    # A shadow comparison recorded by the form: refused beside its field first, then shown new
+    # against incumbent.
+    app.click("evidence-tab-add")
+    app.select("run-method", "shadow")
+    app.driver.execute_script(
+        "arguments[0].value = arguments[1];"
+        "arguments[0].dispatchEvent(new Event('input', { bubbles: true }));",
+        app.find("run-date"), (datetime.date.today() - datetime.timedelta(days=3)).isoformat(),
+    )
+    app.type("run-incumbent", "Claims Fraud Network 2025.4")
+    app.type("run-metric-0-name", "auc")
+    app.type("run-metric-0-value", "0.84")
+    app.type("run-metric-0-incumbent", "0.8")
+    app.click("run-save")
+    assert "is required" in app.find("error-dataset").text, "core's refusal, beside the field"
+    problems += audit(app, "evidence record refused")
+    app.type("run-dataset", "2026 claims shadow")
+    app.click("run-save")
+    app.wait(lambda: app.present("evidence-notice") and "shadow comparison run" in app.find("evidence-notice").text,
+             "the run is recorded")
+    app.click("evidence-tab-runs")
+    comparison = app.find("shadow-comparison").text
+    assert "Claims Fraud Network 2025.4" in comparison and "0.84" in comparison and "0.8" in comparison, comparison
 
     for tab in ["runs", "chart", "add", "status"]:
         app.click(f"evidence-tab-{tab}")
