@@ -111,7 +111,8 @@ where
 
 fn version_note(version: &str) -> String {
     if version.is_empty() {
-        "the system records no model version".into()
+        // Read after "for": "no holdout run for the system (no model version recorded)".
+        "the system (no model version recorded)".into()
     } else {
         format!("model version {version}")
     }

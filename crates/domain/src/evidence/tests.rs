@@ -225,6 +225,34 @@ fn evidence_of_another_model_version_does_not_count() {
 }
 
 #[test]
+fn a_system_without_a_model_version_is_named_as_such() {
+    let s = status(
+        &tier(&only("methods = [\"holdout\"]")),
+        crate::register::RiskTier::High,
+        "",
+        &[run(1, "", "2026-10-01", Holdout, &[("auc", 0.9)])],
+        &[],
+        day(TODAY),
+    );
+    assert_eq!(s.state, Met, "{:#?}", s.checks);
+    let missing = status(
+        &tier(&only("methods = [\"robustness\"]")),
+        crate::register::RiskTier::High,
+        "",
+        &[],
+        &[],
+        day(TODAY),
+    );
+    assert!(
+        missing.checks[0]
+            .message
+            .contains("for the system (no model version recorded)"),
+        "the message reads as a sentence: {}",
+        missing.checks[0].message
+    );
+}
+
+#[test]
 fn each_metric_bound_holds_in_its_direction() {
     let at_least = only("[[high.metrics]]\nname = \"auc\"\nat_least = 0.75");
     let at_most = only("[[high.metrics]]\nname = \"ece\"\nat_most = 0.1");
