@@ -19,7 +19,7 @@ APP_PACKAGES=(build-essential pkg-config file libssl-dev libwebkit2gtk-4.1-dev
   libayatana-appindicator3-dev librsvg2-dev libxdo-dev)
 # postgresql-15: the tests of the team workspace start a throwaway server of their own
 # (crates/testpg) from its binaries; the package's own cluster is not used.
-TEST_PACKAGES=(xvfb xauth webkit2gtk-driver poppler-utils qpdf openssl libreoffice-calc postgresql-15)
+TEST_PACKAGES=(xvfb xauth webkit2gtk-driver poppler-utils qpdf openssl libreoffice-calc python3-yaml postgresql-15)
 
 step() { printf '\n==> %s\n' "$*"; }
 

@@ -8,7 +8,9 @@
 mod assess;
 mod backup;
 mod calendar;
+mod card;
 mod commands;
+mod evidence;
 mod import;
 mod kpi;
 mod portfolio;

@@ -88,6 +88,17 @@ pub fn signoff_create_request(
     s.with(|ws| ws.create_request(&system, gate, None, proposed))
 }
 
+/// Opens a pre-deployment request that asks the board to approve the promotion although the
+/// system's evidence does not meet the policy, for `reason`.
+#[tauri::command]
+pub fn signoff_request_exception(
+    s: State<Shell>,
+    system: String,
+    reason: String,
+) -> Reply<RequestView> {
+    s.with(|ws| ws.request_evidence_exception(&system, None, &reason))
+}
+
 /// Writes the request file, signed with your identity; returns the bytes written.
 #[tauri::command(async)]
 pub fn signoff_export_request(

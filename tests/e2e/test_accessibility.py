@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 AXE = Path(__file__).resolve().parents[2] / "ui" / "node_modules" / "axe-core" / "axe.min.js"
-AREAS = ["portfolio", "reviews", "register", "calendar", "kpi", "import", "assess", "audit", "tco",
+AREAS = ["portfolio", "reviews", "register", "calendar", "kpi", "import", "assess", "evidence", "audit", "tco",
          "signoff", "reports", "verify", "profile"]
 
 

@@ -1,6 +1,6 @@
 """Sign-offs in the desktop app: a board and a rule switch the pre-deployment gate on; two people
 sign a request in turn on one laptop (one with the app's identity, one with their own .p12); the
-system can then be promoted to production."""
+system, whose validation evidence meets the policy, can then be promoted to production."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 from selenium.webdriver.common.by import By
 
 from conftest import steward_bin
+from evidence_files import evidence_csv
 
 PASSPHRASE = "correct horse battery staple"
 BOB_P12_PASSWORD = "bob-p12-password"
@@ -59,6 +60,8 @@ def open_system(app, name: str) -> None:
 def test_two_signers_approve_and_the_system_is_promoted(app, tmp_path):
     app.click("welcome-sample")
     app.wait(lambda: len(app.rows()) > 0, "the sample portfolio opens")
+    # The gate reads the validation evidence too; this system's meets the policy.
+    bob(app.data_dir, "evidence", "import", str(evidence_csv(tmp_path / "evidence.csv", SYSTEM)))
 
     app.click("nav-profile")
     app.type("identity-name", "Ann Lee")

@@ -15,6 +15,7 @@ import { VocabContext } from "./lib/vocab";
 import { AssessOverview } from "./screens/AssessOverview";
 import { AuditScreen } from "./screens/Audit";
 import { CalendarScreen } from "./screens/Calendar";
+import { EvidenceScreen } from "./screens/EvidenceArea";
 import { HomeScreen } from "./screens/Home";
 import { ImportScreen } from "./screens/Import";
 import { KpiScreen } from "./screens/Kpi";
@@ -28,7 +29,7 @@ import { Unlock } from "./screens/Unlock";
 import { VerifyScreen } from "./screens/Verify";
 import { Welcome } from "./screens/Welcome";
 
-type Area = "portfolio" | "reviews" | "register" | "calendar" | "import" | "audit" | "reports" | "verify" | "profile" | "tco" | "assess" | "kpi" | "signoff";
+type Area = "portfolio" | "reviews" | "register" | "calendar" | "import" | "audit" | "reports" | "verify" | "profile" | "tco" | "assess" | "evidence" | "kpi" | "signoff";
 
 const AREAS: { key: Area; label: string }[] = [
   { key: "portfolio", label: "Portfolio" },
@@ -38,6 +39,7 @@ const AREAS: { key: Area; label: string }[] = [
   { key: "kpi", label: "KPIs" },
   { key: "import", label: "Import" },
   { key: "assess", label: "Assessments" },
+  { key: "evidence", label: "Evidence" },
   { key: "audit", label: "Audit log" },
   { key: "tco", label: "TCO" },
   { key: "signoff", label: "Sign-offs" },
@@ -211,6 +213,8 @@ export function App() {
             <TcoScreen key={generation} />
           ) : area === "assess" ? (
             <AssessOverview generation={generation} onChanged={changed} />
+          ) : area === "evidence" ? (
+            <EvidenceScreen key={visit} generation={generation} onChanged={changed} />
           ) : area === "signoff" ? (
             <SignoffScreen key={visit} onChanged={changed}
               initialRequest={entry?.area === "signoff" ? entry.requestId : null} />

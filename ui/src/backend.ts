@@ -115,6 +115,14 @@ export const backend = {
     });
     return typeof picked === "string" ? picked : null;
   },
+  chooseEvidenceFile: async (): Promise<string | null> => {
+    const picked = await open({
+      multiple: false,
+      directory: false,
+      filters: [{ name: "Evidence (long-format spreadsheet or MLflow run)", extensions: ["xlsx", "ods", "csv", "json"] }],
+    });
+    return typeof picked === "string" ? picked : null;
+  },
   chooseVerifyFile: async (): Promise<string | null> => {
     const picked = await open({
       multiple: false,

@@ -12,13 +12,25 @@ import type { AuditPage } from "./bindings/AuditPage";
 import type { AuditQuery } from "./bindings/AuditQuery";
 import type { AuditVerification } from "./bindings/AuditVerification";
 import type { BackupSummary } from "./bindings/BackupSummary";
+import type { BiasDraft } from "./bindings/BiasDraft";
+import type { BiasResult } from "./bindings/BiasResult";
 import type { BoardView } from "./bindings/BoardView";
 import type { BudgetTarget } from "./bindings/BudgetTarget";
 import type { CalendarQuery } from "./bindings/CalendarQuery";
+import type { CardDiff } from "./bindings/CardDiff";
+import type { CardFields } from "./bindings/CardFields";
+import type { CardSave } from "./bindings/CardSave";
+import type { CardSummary } from "./bindings/CardSummary";
+import type { CardView } from "./bindings/CardView";
 import type { ChecklistItem } from "./bindings/ChecklistItem";
 import type { DecisionInput } from "./bindings/DecisionInput";
 import type { Escalation } from "./bindings/Escalation";
 import type { Evaluation } from "./bindings/Evaluation";
+import type { EvidencePanel } from "./bindings/EvidencePanel";
+import type { EvidencePlan } from "./bindings/EvidencePlan";
+import type { EvidencePolicyDraft } from "./bindings/EvidencePolicyDraft";
+import type { EvidencePolicyText } from "./bindings/EvidencePolicyText";
+import type { EvidenceSummary } from "./bindings/EvidenceSummary";
 import type { ExportFormat } from "./bindings/ExportFormat";
 import type { Facets } from "./bindings/Facets";
 import type { IdentityInfo } from "./bindings/IdentityInfo";
@@ -34,6 +46,7 @@ import type { Milestone } from "./bindings/Milestone";
 import type { Occurrence } from "./bindings/Occurrence";
 import type { PackReport } from "./bindings/PackReport";
 import type { PackSummary } from "./bindings/PackSummary";
+import type { PolicyForm } from "./bindings/PolicyForm";
 import type { Portfolio } from "./bindings/Portfolio";
 import type { PortfolioOverview } from "./bindings/PortfolioOverview";
 import type { Profile } from "./bindings/Profile";
@@ -54,6 +67,7 @@ import type { RiskTier } from "./bindings/RiskTier";
 import type { RowsDone } from "./bindings/RowsDone";
 import type { RuleForm } from "./bindings/RuleForm";
 import type { RuleView } from "./bindings/RuleView";
+import type { RunDraft } from "./bindings/RunDraft";
 import type { Scenario } from "./bindings/tco/Scenario";
 import type { SealCheck } from "./bindings/SealCheck";
 import type { SignoffDecision } from "./bindings/SignoffDecision";
@@ -69,6 +83,7 @@ import type { Template } from "./bindings/Template";
 import type { TemplateInfo } from "./bindings/TemplateInfo";
 import type { TemplateStatus } from "./bindings/TemplateStatus";
 import type { TierChoice } from "./bindings/TierChoice";
+import type { ValidationRun } from "./bindings/ValidationRun";
 import type { Vocabulary } from "./bindings/Vocabulary";
 import type { WorkspaceInfo } from "./bindings/WorkspaceInfo";
 
@@ -124,6 +139,27 @@ export function commands(invoke: Invoke) {
     /** Starts the decommissioning checklist, or retires the system once it is complete. */
     retireSystem: (id: number, date: string | null): Promise<RetireOutcome> =>
       invoke("retire_system", { id, date }),
+    /** The cards of system `system` (its id or name), one per model version. */
+    cardList: (system: string): Promise<CardSummary[]> =>
+      invoke("card_list", { system }),
+    /**
+     * A card as rendered now, its preview, Markdown and the revisions of its model version; the
+     * latest version and revision when not given.
+     */
+    cardView: (system: string, version: string | null, revision: number | null): Promise<CardView> =>
+      invoke("card_view", { system, version, revision }),
+    /** A revision against the one before it (or `against`), field by field. */
+    cardDiff: (system: string, version: string, revision: number | null, against: number | null): Promise<CardDiff> =>
+      invoke("card_diff", { system, version, revision, against }),
+    /** Saves `fields` as the next revision of the card of `version`. */
+    cardSave: (system: string, version: string, fields: CardFields): Promise<CardSave> =>
+      invoke("card_save", { system, version, fields }),
+    /**
+     * Writes a card to `path` as md, toml or pdf (signed with the identity unlocked by
+     * `passphrase`); returns the bytes written.
+     */
+    cardExport: (system: string, version: string, revision: number | null, format: string, passphrase: string | null, path: string): Promise<number> =>
+      invoke("card_export", { system, version, revision, format, passphrase, path }),
     workspaceInfo: (): Promise<WorkspaceInfo> =>
       invoke("workspace_info"),
     /**
@@ -184,6 +220,41 @@ export function commands(invoke: Invoke) {
     /** Verifies an audit pack or a signed PDF against the workspace's certificates and your own. */
     verifyFile: (path: string): Promise<PackReport> =>
       invoke("verify_file", { path }),
+    /** The Evidence panel of system `system` (its id or name). */
+    evidencePanel: (system: string): Promise<EvidencePanel> =>
+      invoke("evidence_panel", { system }),
+    /** Every system's evidence status but the retired ones'. */
+    evidenceStatuses: (): Promise<EvidenceSummary[]> =>
+      invoke("evidence_statuses"),
+    evidenceAddRun: (draft: RunDraft): Promise<ValidationRun> =>
+      invoke("evidence_add_run", { draft }),
+    evidenceAddBias: (draft: BiasDraft): Promise<BiasResult> =>
+      invoke("evidence_add_bias", { draft }),
+    evidenceRemoveRun: (id: number): Promise<ValidationRun> =>
+      invoke("evidence_remove_run", { id }),
+    evidenceRemoveBias: (id: number): Promise<BiasResult> =>
+      invoke("evidence_remove_bias", { id }),
+    /**
+     * What importing `path` (a long-format spreadsheet or an MLflow run's JSON, whose system,
+     * version, method and dataset the options give where its tags do not) would do; writes nothing.
+     */
+    evidencePlanImport: (path: string, system: string | null, modelVersion: string | null, method: string | null, dataset: string | null): Promise<EvidencePlan> =>
+      invoke("evidence_plan_import", { path, system, modelVersion, method, dataset }),
+    /** Imports `path` whole, or nothing when any of it has a problem. */
+    evidenceImport: (path: string, system: string | null, modelVersion: string | null, method: string | null, dataset: string | null): Promise<EvidencePlan> =>
+      invoke("evidence_import", { path, system, modelVersion, method, dataset }),
+    /** The evidence policy in force as the editor shows it. */
+    evidencePolicy: (): Promise<EvidencePolicyText> =>
+      invoke("evidence_policy"),
+    /** Checks a policy text without saving it. */
+    evidencePolicyCheck: (text: string): Promise<EvidencePolicyDraft> =>
+      invoke("evidence_policy_check", { text }),
+    /** The text of the policy the editor's form gives, checked. */
+    evidencePolicyFromForm: (form: PolicyForm): Promise<EvidencePolicyDraft> =>
+      invoke("evidence_policy_from_form", { form }),
+    /** Saves `text` as the workspace's evidence policy, or resets to the shipped one when null. */
+    evidencePolicySave: (text: string | null): Promise<EvidencePolicyText> =>
+      invoke("evidence_policy_save", { text }),
     /** What importing `path` as `request` says would be added, changed and refused; writes nothing. */
     planImport: (path: string, request: ImportRequest): Promise<ImportPlan> =>
       invoke("plan_import", { path, request }),
@@ -291,6 +362,12 @@ export function commands(invoke: Invoke) {
      */
     signoffCreateRequest: (system: string, gate: SignoffGate, proposed: SystemDraft | null): Promise<RequestView> =>
       invoke("signoff_create_request", { system, gate, proposed }),
+    /**
+     * Opens a pre-deployment request that asks the board to approve the promotion although the
+     * system's evidence does not meet the policy, for `reason`.
+     */
+    signoffRequestException: (system: string, reason: string): Promise<RequestView> =>
+      invoke("signoff_request_exception", { system, reason }),
     /** Writes the request file, signed with your identity; returns the bytes written. */
     signoffExportRequest: (id: number, passphrase: string, path: string): Promise<number> =>
       invoke("signoff_export_request", { id, passphrase, path }),

@@ -3,7 +3,9 @@
 
 mod assess;
 mod calendar;
+mod card;
 mod encryption;
+mod evidence;
 mod generate;
 mod identity;
 mod kpi;
@@ -117,6 +119,15 @@ enum Command {
     /// Sign-off forms: review boards, rules, requests, signature files, status.
     #[command(subcommand)]
     Signoff(signoff::SignoffCmd),
+    /// Validation evidence per system and model version: runs and bias results entered or
+    /// imported (spreadsheets, MLflow runs), each system's status against the evidence policy
+    /// per risk tier, and the policy.
+    #[command(subcommand)]
+    Evidence(evidence::EvidenceCmd),
+    /// Model cards per system and model version: each save a revision; shown, diffed, and
+    /// exported as Markdown with YAML metadata or as a signed PDF.
+    #[command(subcommand)]
+    Card(card::CardCmd),
     /// Quarterly portfolio reviews: scorecards, recommendations, the freeze, decisions,
     /// actions, the decision register and comparisons.
     #[command(subcommand)]
@@ -393,7 +404,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Systems(cmd) => systems::run(&mut ws, cmd, json),
         Command::Calendar(cmd) => calendar::run(&mut ws, cmd, json),
         Command::Review(cmd) => review::run(&mut ws, cmd, &identity_dir, json),
+        Command::Card(cmd) => card::run(&mut ws, cmd, &identity_dir, json),
         Command::Kpi(cmd) => kpi::run(&mut ws, cmd, json),
+        Command::Evidence(cmd) => evidence::run(&mut ws, cmd, json),
         Command::Portfolio => portfolio::run(&ws, json),
         Command::Escalations(cmd) => kpi::run_escalations(&mut ws, cmd, json),
         Command::Audit(AuditCmd::Log {

@@ -130,6 +130,7 @@ pub fn system(s: &AiSystem, as_json: bool) -> Result<()> {
         ("sourcing", d.sourcing.label().into()),
         ("vendor", d.vendor.clone()),
         ("model approach", d.model_approach.clone()),
+        ("model version", d.model_version.clone()),
         ("stage", d.stage.label().into()),
         ("regulated domain", d.regulated_domain.label().into()),
         (

@@ -65,6 +65,12 @@ pub fn hint(remedy: &Remedy) -> String {
                 .collect::<Vec<_>>()
                 .join(" ")
         ),
+        Remedy::ProvideEvidence { system } => format!(
+            "`steward evidence status {system:?}` lists what the policy asks for; record it with \
+             `steward evidence import FILE` (or `add-run` / `add-bias`), or ask the board for an \
+             exception with `steward signoff request {system:?} --gate pre_deployment \
+             --evidence-exception REASON`"
+        ),
         _ => String::new(),
     }
 }

@@ -69,6 +69,11 @@ pub enum SignoffCmd {
         /// key or label; VALUE is read as `systems import` reads that column.
         #[arg(long = "set", value_name = "FIELD=VALUE")]
         set: Vec<String>,
+        /// With --gate pre_deployment: ask the board to approve the promotion although the
+        /// system's validation evidence does not meet the evidence policy, for this reason. The
+        /// reason and the evidence status are in what the board signs.
+        #[arg(long, value_name = "REASON", conflicts_with = "set")]
+        evidence_exception: Option<String>,
     },
     /// Write a request file for the signers, signed by you (or --p12).
     ExportRequest {
@@ -343,7 +348,37 @@ pub fn run(
             system,
             gate,
             deadline,
+            set: _,
+            evidence_exception: Some(reason),
+        } => {
+            if gate != Gate::PreDeployment {
+                bail!(
+                    "--evidence-exception is for --gate pre_deployment: the evidence policy is \
+                     read at the pre-deployment gate"
+                );
+            }
+            let v = ws.request_evidence_exception(&system, deadline, &reason)?;
+            if json {
+                output::json(&v)?;
+            } else {
+                println!(
+                    "request {} ({}) for {} of {}, asking for an evidence exception, due {}; \
+                     export it with `steward signoff export-request {} -o FILE`",
+                    v.id,
+                    v.request.uid,
+                    gate.label(),
+                    v.request.system_name,
+                    v.request.deadline,
+                    v.id
+                );
+            }
+        }
+        SignoffCmd::Request {
+            system,
+            gate,
+            deadline,
             set,
+            evidence_exception: None,
         } => {
             let proposed = if set.is_empty() {
                 None
@@ -620,8 +655,33 @@ fn print_review(r: &RequestReview, json: bool) -> Result<()> {
             );
         }
     }
+    if let Some(e) = &r.evidence {
+        print_evidence("validation evidence under review", e);
+    }
     println!("\nto sign: steward signoff sign FILE --role ROLE --decision approve|approve_with_conditions|reject -o SIGNATURE.json");
     Ok(())
+}
+
+/// The evidence a request is bound to: its status then, each check that was not met, and the
+/// exception the board is asked to approve.
+fn print_evidence(title: &str, e: &steward_core::evidence::SnapshotEvidence) {
+    println!(
+        "\n{title}: model version {}, {} ({} runs, {} bias results)",
+        if e.model_version.is_empty() {
+            "(none recorded)"
+        } else {
+            &e.model_version
+        },
+        e.status.state.label().to_lowercase(),
+        e.runs.len(),
+        e.bias.len()
+    );
+    for f in e.status.failing() {
+        println!("  {f}");
+    }
+    if let Some(reason) = &e.exception {
+        println!("  the board is asked to approve an evidence exception: {reason}");
+    }
 }
 
 /// A major-change request's proposal, field by field.
@@ -686,6 +746,15 @@ pub(crate) fn print_request(v: &RequestView, json: bool) -> Result<()> {
                 c.now.as_deref().unwrap_or("(none)")
             );
         }
+    }
+    if let Some(e) = &v.evidence {
+        print_evidence("validation evidence signed", e);
+    }
+    if let Some(now) = &v.evidence_now {
+        println!(
+            "validation evidence now: {}",
+            now.state.label().to_lowercase()
+        );
     }
     Ok(())
 }

@@ -260,6 +260,10 @@ pub struct Fields {
     /// Fit with the organisation's strategy: 1 (little fit) to 5 (core to it) ("" clears).
     #[arg(long, value_name = "1-5", value_parser = parse_score, allow_negative_numbers = true)]
     strategic_alignment: Option<OrClear<u8>>,
+    /// The version of the model in use, as its team names it, e.g. 2.3; validation evidence
+    /// counts for the version it was produced for ("" clears).
+    #[arg(long, value_name = "VERSION")]
+    model_version: Option<String>,
 }
 
 impl Fields {
@@ -278,7 +282,8 @@ impl Fields {
             risk_tier,
             data_sensitivity,
             stage,
-            sponsor
+            sponsor,
+            model_version
         );
         macro_rules! set_or_clear {
             ($($f:ident),*) => { $( if let Some(OrClear(v)) = self.$f { d.$f = v; } )* };

@@ -15,7 +15,8 @@ pub mod tco;
 
 pub use steward_assess as assess;
 pub use steward_domain::{
-    audit, calendar, clock, error, files, kpi, register, review, signoff, Error, FieldError, Result,
+    audit, calendar, card, clock, error, evidence, files, kpi, register, review, signoff, Error,
+    FieldError, Result,
 };
 pub use steward_import as import;
 pub use steward_report::export;

@@ -1,6 +1,7 @@
 //! The tamper-evident audit log: every change is an entry whose SHA-256 covers the previous
 //! entry's hash and the canonical form of the entry itself. Pure functions; the store keeps rows.
 
+mod canonical;
 pub mod state;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -36,72 +37,49 @@ pub struct AuditEntry {
 /// its `preserve_order` feature anywhere in the build would otherwise change every hash and break
 /// every stored signature. Audit hashes, sign-off snapshots and signed statements all use this.
 pub fn canonical_json<T: Serialize>(value: &T) -> String {
-    let v = serde_json::to_value(value).unwrap_or(Value::Null);
-    let mut out = Vec::new();
-    write_canonical(&v, &mut out);
+    // Written straight from `value` (see `canonical`); what cannot be JSON is `null`.
+    let out = canonical::to_vec(value).unwrap_or_else(|| b"null".to_vec());
     // Only serde_json's output and ASCII punctuation went in.
     String::from_utf8(out).unwrap_or_default()
-}
-
-/// Writes `v` into `out`, each key and scalar straight into the buffer (a large snapshot has
-/// hundreds of thousands of them).
-fn write_canonical(v: &Value, out: &mut Vec<u8>) {
-    match v {
-        Value::Object(map) => {
-            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-            entries.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-            out.push(b'{');
-            for (i, (k, v)) in entries.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_scalar(k.as_str(), out);
-                out.push(b':');
-                write_canonical(v, out);
-            }
-            out.push(b'}');
-        }
-        Value::Array(items) => {
-            out.push(b'[');
-            for (i, v) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_canonical(v, out);
-            }
-            out.push(b']');
-        }
-        scalar => write_scalar(scalar, out),
-    }
-}
-
-/// A string or scalar as serde_json writes it compactly (the bytes `Value::to_string` gives).
-fn write_scalar<T: Serialize + ?Sized>(v: &T, out: &mut Vec<u8>) {
-    // Writing a string or a scalar into memory cannot fail.
-    let _ = serde_json::to_writer(&mut *out, v);
 }
 
 /// The hash of an entry: SHA-256 over its canonical form, a JSON object of every field but
 /// `hash` with keys sorted. `before` and `after` are stored as canonical JSON text and embedded
 /// verbatim (so re-spacing them counts as an edit), absent ones as `null`.
 pub fn entry_hash(e: &AuditEntry) -> String {
-    fn text(v: &str) -> String {
-        serde_json::to_string(v).unwrap_or_default()
+    // The canonical form is hashed as it is written, piece by piece, rather than made whole
+    // first: an entry's documents are whole records.
+    let mut h = Sha256::new();
+    let mut buf = Vec::with_capacity(128);
+    let mut text = |h: &mut Sha256, v: &str| {
+        buf.clear();
+        // Writing a string into memory cannot fail.
+        let _ = serde_json::to_writer(&mut buf, v);
+        h.update(&buf);
+    };
+    fn raw(v: &Option<String>) -> &[u8] {
+        v.as_deref().unwrap_or("null").as_bytes()
     }
-    let raw = |v: &Option<String>| v.clone().unwrap_or_else(|| "null".into());
-    let canonical = format!(
-        r#"{{"action":{},"actor":{},"after":{},"at":{},"before":{},"entity":{},"entity_id":{},"prev_hash":{},"seq":{}}}"#,
-        text(&e.action),
-        text(&e.actor),
-        raw(&e.after),
-        text(&e.at),
-        raw(&e.before),
-        text(&e.entity),
-        text(&e.entity_id),
-        text(&e.prev_hash),
-        e.seq
-    );
-    hex::encode(Sha256::digest(canonical.as_bytes()))
+    h.update(br#"{"action":"#);
+    text(&mut h, &e.action);
+    h.update(br#","actor":"#);
+    text(&mut h, &e.actor);
+    h.update(br#","after":"#);
+    h.update(raw(&e.after));
+    h.update(br#","at":"#);
+    text(&mut h, &e.at);
+    h.update(br#","before":"#);
+    h.update(raw(&e.before));
+    h.update(br#","entity":"#);
+    text(&mut h, &e.entity);
+    h.update(br#","entity_id":"#);
+    text(&mut h, &e.entity_id);
+    h.update(br#","prev_hash":"#);
+    text(&mut h, &e.prev_hash);
+    h.update(br#","seq":"#);
+    h.update(e.seq.to_string().as_bytes());
+    h.update(b"}");
+    hex::encode(h.finalize())
 }
 
 /// What `verify` found: the chain's length and head, and the first entry that breaks it.
@@ -288,8 +266,14 @@ pub const ENTITY_KINDS: &[(&str, &str)] = &[
     ("review_action", "Review action"),
     ("review_budget_target", "Review budget target"),
     ("review_rules", "Review rules"),
+    ("evidence_run", "Validation run"),
+    ("evidence_bias", "Bias result"),
+    ("evidence_import", "Evidence import"),
+    ("evidence_policy", "Evidence policy"),
+    ("evidence_exception", "Evidence exception"),
     ("audit_seal", "Audit log seal"),
     ("workspace_encryption", "Workspace encryption"),
+    ("model_card", "Model card"),
 ];
 
 /// One field of a record that differs between two versions of it, each value as canonical
@@ -553,6 +537,112 @@ mod canonical_tests {
         let mut expected = String::new();
         reference(&v, &mut expected);
         assert_eq!(canonical_json(&v), expected, "same bytes as before");
+    }
+
+    /// The canonical form as first defined: the value's `serde_json::Value`, written with its
+    /// keys sorted (`null` when it has none).
+    fn through_value<T: Serialize>(v: &T) -> String {
+        let v = serde_json::to_value(v).unwrap_or(Value::Null);
+        let mut out = Vec::new();
+        canonical::write_value(&v, &mut out);
+        String::from_utf8(out).expect("JSON is UTF-8")
+    }
+
+    #[test]
+    fn written_straight_from_a_value_as_through_serde_json_value() {
+        use std::collections::{BTreeMap, HashMap};
+
+        #[derive(Serialize)]
+        enum Kind {
+            Unit,
+            Newtype(u8),
+            Tuple(i32, &'static str),
+            Struct { z: bool, a: Option<char> },
+        }
+        #[derive(Serialize)]
+        struct Unit;
+        #[derive(Serialize)]
+        struct Wrapped(&'static str);
+        #[derive(Serialize)]
+        struct Pair(u8, Option<u8>);
+        #[derive(Serialize)]
+        struct Flat {
+            b: u8,
+            a: u8,
+            // A key the flattened map gives again: the last one written stands, as in a map.
+            #[serde(flatten)]
+            rest: BTreeMap<&'static str, u8>,
+        }
+        #[derive(Serialize)]
+        struct Everything {
+            kinds: Vec<Kind>,
+            unit: Unit,
+            wrapped: Wrapped,
+            pair: Pair,
+            tuple: (u8, &'static str, ()),
+            int_keys: BTreeMap<i32, &'static str>,
+            bool_keys: BTreeMap<bool, u8>,
+            text_keys: HashMap<&'static str, Vec<u8>>,
+            flat: Flat,
+            wide: (i128, u128, f32, f64, f64, f64, char),
+            empty: (Vec<u8>, BTreeMap<String, u8>, Option<u8>),
+            record: Record,
+        }
+        let everything = Everything {
+            kinds: vec![
+                Kind::Unit,
+                Kind::Newtype(3),
+                Kind::Tuple(-1, "t"),
+                Kind::Struct {
+                    z: false,
+                    a: Some('é'),
+                },
+            ],
+            unit: Unit,
+            wrapped: Wrapped("w"),
+            pair: Pair(1, None),
+            tuple: (2, "two", ()),
+            int_keys: [(10, "ten"), (-2, "minus two"), (3, "three")].into(),
+            bool_keys: [(true, 1), (false, 0)].into(),
+            // Byte order, not character order or the map's: "Z" < "a" < "a b" < "z" < "é".
+            text_keys: [
+                ("é", vec![1]),
+                ("z", vec![]),
+                ("Z", vec![2, 3]),
+                ("a b", vec![4]),
+                ("a", vec![5]),
+            ]
+            .into(),
+            flat: Flat {
+                b: 1,
+                a: 2,
+                rest: [("c", 3), ("b", 9)].into(),
+            },
+            wide: (-5, 7, 0.1, f64::NAN, f64::INFINITY, -0.0, '"'),
+            empty: (Vec::new(), BTreeMap::new(), None),
+            record: record(),
+        };
+        let direct = canonical_json(&everything);
+        assert_eq!(
+            direct,
+            through_value(&everything),
+            "the same bytes either way"
+        );
+        assert!(
+            direct.contains(r#""flat":{"a":2,"b":9,"c":3}"#),
+            "a key given twice keeps its last value: {direct}"
+        );
+
+        let v = serde_json::json!({
+            "b": [1, -2, 1.5, u64::MAX, i64::MIN, null, {"y": true, "x": "\u{1}"}],
+            "a": {"": {}, "nested": [[], {"d": 4, "c": 3}]},
+        });
+        assert_eq!(canonical_json(&v), through_value(&v), "a Value itself");
+
+        // Not JSON (a map keyed by a list): `null`, as before.
+        let bad: BTreeMap<Vec<u8>, u8> = [(vec![1], 1)].into();
+        assert_eq!(canonical_json(&bad), "null");
+        assert_eq!(through_value(&bad), "null");
     }
 
     #[test]

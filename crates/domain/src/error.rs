@@ -146,6 +146,10 @@ pub enum Remedy {
     /// Open a major-change sign-off request for the system proposing the new values of these
     /// fields, and save the change once the board has approved it.
     ProposeMajorChange { system: String, fields: Vec<String> },
+    /// Record the validation evidence the policy asks for (or renew what is out of date) for
+    /// the system's current model version, or open a pre-deployment request that asks the board
+    /// for an evidence exception with a reason.
+    ProvideEvidence { system: String },
 }
 
 impl Error {

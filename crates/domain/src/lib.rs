@@ -1,5 +1,5 @@
-//! Steward's records and pure rules: the register, KPIs and their escalation rules, the
-//! calendar's derivation rules, sign-off rules and snapshots, the audit chain, the one error
+//! Steward's records and pure rules: the register, KPIs and their escalation rules, model cards,
+//! the calendar's derivation rules, sign-off rules and snapshots, the audit chain, the one error
 //! type, and the clock that is passed in. No store, no files but [`files::write_atomically`], no
 //! signing, no rendering: every other crate builds on this one, and it builds on none of them.
 
@@ -8,9 +8,11 @@ mod macros;
 
 pub mod audit;
 pub mod calendar;
+pub mod card;
 pub mod clock;
 pub mod contain;
 pub mod error;
+pub mod evidence;
 pub mod files;
 pub mod kpi;
 pub mod overlay;

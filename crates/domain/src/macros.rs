@@ -30,18 +30,26 @@ macro_rules! string_enum {
             }
 
             /// Parses a key, a label or a known synonym, ignoring case, surrounding blanks, and
-            /// spaces, '-' and '_' between words; nothing else ("-3" is not "3").
+            /// spaces, '-' and '_' between words; nothing else ("-3" is not "3"). Of two values
+            /// with a spelling in common, the one declared first.
             pub fn parse(input: &str) -> Option<$name> {
-                let n = $crate::macros::value_key(input);
-                $(
-                    if n == $crate::macros::value_key($key)
-                        || n == $crate::macros::value_key($label)
-                        $($(|| n == $crate::macros::value_key($syn))*)?
-                    {
-                        return Some($name::$variant);
-                    }
-                )+
-                None
+                static SPELLINGS: std::sync::OnceLock<std::collections::HashMap<String, $name>> =
+                    std::sync::OnceLock::new();
+                let spellings = SPELLINGS.get_or_init(|| {
+                    let mut m = std::collections::HashMap::new();
+                    $(
+                        for s in [$key, $label $($(, $syn)*)?] {
+                            m.entry($crate::macros::value_key(s)).or_insert($name::$variant);
+                        }
+                    )+
+                    m
+                });
+                // `value_key` of a spelling's form is that form, so an input already in that
+                // form (a stored key, most cells) is found without making its form.
+                spellings
+                    .get(input)
+                    .or_else(|| spellings.get(&$crate::macros::value_key(input)))
+                    .copied()
             }
 
             /// What an input may say, for error messages.
@@ -117,6 +125,44 @@ mod tests {
         check("3.", None);
         check("hi gh?", None);
         check("", None);
+    }
+
+    #[test]
+    fn a_spellings_form_is_its_own_form() {
+        // `parse` looks an input up as it is before making its form: that finds only what the
+        // form would, because the form of a form is itself.
+        for s in [
+            "In-House",
+            " in house ",
+            "IN_HOUSE",
+            "- x -",
+            "-high",
+            "high-",
+            "--",
+            "n/a",
+            "\u{a0}HIGH\u{a0}",
+            "Tier 3",
+            "İstanbul",
+            "ǅungla",
+            "ΣΟΦΊΑ",
+            "public_sector",
+            "",
+        ] {
+            let form = super::value_key(s);
+            assert_eq!(super::value_key(&form), form, "the form of {s:?}");
+            assert_eq!(
+                Stage::parse(&form),
+                Stage::parse(s),
+                "{s:?} and its form read alike"
+            );
+        }
+        for (key, _) in Stage::ALL.iter().map(|s| (s.key(), s.label())) {
+            assert_eq!(
+                Stage::parse(key).map(Stage::key),
+                Some(key),
+                "a stored key reads as itself"
+            );
+        }
     }
 
     #[test]

@@ -2,9 +2,11 @@
 //! (`systems`, with list cells in the syntax of `lists`), and return a plan; `api` writes a clean plan in one transaction.
 //! Validation problems are data (sheet, row, column, value, message), never a half-written import.
 
+pub mod evidence;
 pub mod lists;
 pub mod mapping;
 pub mod measurements;
+pub mod mlflow;
 pub mod systems;
 pub mod table;
 

@@ -45,12 +45,13 @@ pub enum Field {
     AnnualValue,
     DataReadiness,
     StrategicAlignment,
+    ModelVersion,
 }
 
 use Field as F;
 
 impl Field {
-    pub const ALL: [Field; 23] = [
+    pub const ALL: [Field; 24] = [
         F::Name,
         F::Purpose,
         F::BusinessUnit,
@@ -74,6 +75,7 @@ impl Field {
         F::AnnualValue,
         F::DataReadiness,
         F::StrategicAlignment,
+        F::ModelVersion,
     ];
 
     pub fn spec(self) -> &'static FieldSpec {
@@ -103,7 +105,7 @@ const fn spec(
 
 /// The columns of the register; labels are the headers an export writes.
 #[rustfmt::skip]
-pub static SPECS: [FieldSpec; 23] = [
+pub static SPECS: [FieldSpec; 24] = [
     spec("name", "Name", &["system", "system name", "ai system", "model", "model name", "use case", "title"], true),
     spec("purpose", "Purpose", &["description", "use", "intended purpose", "what it does", "objective"], false),
     spec("business_unit", "Business unit", &["BU", "unit", "department", "division", "business", "line of business", "LOB", "team"], true),
@@ -127,6 +129,7 @@ pub static SPECS: [FieldSpec; 23] = [
     spec("annual_value", "Annual value", &["value per year", "yearly value", "value p.a.", "annual benefit", "expected annual value", "expected value per year", "annual value (expected)"], false),
     spec("data_readiness", "Data readiness", &["data readiness score", "data readiness (1-5)", "readiness", "data maturity"], false),
     spec("strategic_alignment", "Strategic alignment", &["strategic alignment score", "strategic alignment (1-5)", "strategic fit", "strategy fit", "strategy alignment", "alignment"], false),
+    spec("model_version", "Model version", &["version", "current version", "model release", "release", "deployed version", "version in use"], false),
 ];
 
 /// The register's column headers, as an export writes them.
@@ -177,6 +180,7 @@ fn cell(d: &SystemDraft, f: Field) -> Cell {
         F::StrategicAlignment => d
             .strategic_alignment
             .map_or(Cell::Empty, |v| Cell::Number(v.into())),
+        F::ModelVersion => text(&d.model_version),
     }
 }
 
@@ -202,8 +206,9 @@ pub fn plan(
     existing: &[AiSystem],
     today: NaiveDate,
 ) -> (ImportPlan, Vec<PlannedWrite>) {
-    let mut p = Planner::new(table, existing, today, None, Vec::new());
-    p.rows(&table.rows);
+    let mut p = Planner::new(table, today, None, Vec::new());
+    let read = p.reader(existing).read(table.rows.iter().cloned());
+    p.planned(read);
     p.finish()
 }
 
@@ -282,11 +287,12 @@ fn means_in_house(vendor: &str) -> bool {
 pub type RowGate<'a> =
     Box<dyn FnMut(Option<&AiSystem>, &SystemDraft) -> Result<(), (Vec<String>, String)> + 'a>;
 
-/// Plans an import row by row, as the rows come, holding only the plan: see [`plan`].
+/// Plans an import row by row, as the rows come, holding only the plan: see [`plan`]. Its
+/// [`RowsReader`] reads each row into a checked draft first (on any thread), and the planner
+/// takes the rows so read, in file order.
 pub struct Planner<'a> {
     table: &'a Table,
     map: HeaderMap,
-    by_name: HashMap<String, &'a AiSystem>,
     seen: HashMap<String, u32>,
     today: NaiveDate,
     mapping: Option<&'a Resolved>,
@@ -305,7 +311,6 @@ impl<'a> Planner<'a> {
     /// with the `decisions` made while the file was opened.
     pub fn new(
         table: &'a Table,
-        existing: &'a [AiSystem],
         today: NaiveDate,
         mapping: Option<&'a Resolved>,
         decisions: Vec<ImportProblem>,
@@ -361,10 +366,6 @@ impl<'a> Planner<'a> {
         let ok = problems.is_empty();
         Planner {
             table,
-            by_name: existing
-                .iter()
-                .map(|s| (s.draft.name.to_lowercase(), s))
-                .collect(),
             map,
             seen: HashMap::new(),
             today,
@@ -409,59 +410,59 @@ impl<'a> Planner<'a> {
         std::mem::take(&mut self.writes)
     }
 
-    /// Plans these rows (in file order).
-    pub fn rows<R: std::borrow::Borrow<(u32, Vec<Cell>)>>(
-        &mut self,
-        rows: impl IntoIterator<Item = R>,
-    ) {
-        for item in rows {
-            let (row, cells) = item.borrow();
+    /// The reader of this planner's rows against the `existing` register.
+    pub fn reader(&self, existing: &'a [AiSystem]) -> RowsReader<'a> {
+        RowsReader {
+            table: self.table,
+            map: self.map.clone(),
+            by_name: existing
+                .iter()
+                .map(|s| (s.draft.name.to_lowercase(), s))
+                .collect(),
+            today: self.today,
+            mapping: self.mapping,
+            ok: self.ok,
+        }
+    }
+
+    /// Plans these rows, read by this planner's [`RowsReader`] (in file order).
+    pub fn planned(&mut self, rows: impl IntoIterator<Item = ReadRow<'a>>) {
+        for read in rows {
             self.plan.rows += 1;
             if self.ok {
-                self.row(*row, cells);
+                self.row(read);
             } else {
                 // The header has a problem, so rows are not checked; their unknown values are
                 // still listed, to be mapped together with the header.
-                self.unknown_only(*row, cells);
+                count_unknown(&mut self.unknown, read.row, read.read.unknown);
             }
         }
     }
 
-    fn unknown_only(&mut self, row: u32, cells: &[Cell]) {
-        let r = RowReader {
-            table: self.table,
-            map: &self.map,
+    fn row(&mut self, read: ReadRow<'a>) {
+        let table = self.table;
+        let ReadRow {
             row,
             cells,
-            today: self.today,
-            mapping: self.mapping,
-        };
-        let unknown = r.draft(None).unknown;
-        count_unknown(&mut self.unknown, row, unknown);
-    }
-
-    fn row(&mut self, row: u32, cells: &[Cell]) {
-        let table = self.table;
+            name,
+            key,
+            before,
+            read,
+        } = read;
         let r = RowReader {
             table,
             map: &self.map,
             row,
-            cells,
+            cells: &cells,
             today: self.today,
             mapping: self.mapping,
         };
-        let name = r
-            .cell(F::Name)
-            .map(|c| c.text().trim().to_string())
-            .unwrap_or_default();
-        let key = name.to_lowercase();
-        let before = self.by_name.get(&key).copied();
         let RowRead {
             draft,
             problems: mut row_problems,
             notes,
             unknown,
-        } = r.draft(before.map(|s| &s.draft));
+        } = read;
         count_unknown(&mut self.unknown, row, unknown);
         if !key.is_empty() {
             if let Some(first) = self.seen.get(&key) {
@@ -584,6 +585,78 @@ impl<'a> Planner<'a> {
     }
 }
 
+/// Reads rows into checked drafts against the register as it was before the import: the part
+/// of planning that needs only the file's header and the register, so an import runs it on the
+/// thread that parses the file while the [`Planner`] plans the rows before. Made by
+/// [`Planner::reader`].
+pub struct RowsReader<'a> {
+    table: &'a Table,
+    map: HeaderMap,
+    by_name: HashMap<String, &'a AiSystem>,
+    today: NaiveDate,
+    mapping: Option<&'a Resolved>,
+    /// Whether the header has no problem (else only unknown values are read).
+    ok: bool,
+}
+
+/// A row as a [`RowsReader`] read it, for [`Planner::planned`].
+pub struct ReadRow<'a> {
+    row: u32,
+    cells: Vec<Cell>,
+    name: String,
+    /// The name as names are compared (ignoring case).
+    key: String,
+    /// The system of that name in the register, which the row changes.
+    before: Option<&'a AiSystem>,
+    read: RowRead,
+}
+
+impl<'a> RowsReader<'a> {
+    /// Reads these rows (numbered as the sheet shows them, with their cells).
+    pub fn read(&self, rows: impl IntoIterator<Item = (u32, Vec<Cell>)>) -> Vec<ReadRow<'a>> {
+        rows.into_iter()
+            .map(|(row, cells)| self.read_row(row, cells))
+            .collect()
+    }
+
+    fn read_row(&self, row: u32, cells: Vec<Cell>) -> ReadRow<'a> {
+        let r = RowReader {
+            table: self.table,
+            map: &self.map,
+            row,
+            cells: &cells,
+            today: self.today,
+            mapping: self.mapping,
+        };
+        if !self.ok {
+            let read = r.draft(None);
+            return ReadRow {
+                row,
+                cells,
+                name: String::new(),
+                key: String::new(),
+                before: None,
+                read,
+            };
+        }
+        let name = r
+            .cell(F::Name)
+            .map(|c| c.as_text().trim().to_string())
+            .unwrap_or_default();
+        let key = name.to_lowercase();
+        let before = self.by_name.get(&key).copied();
+        let read = r.draft(before.map(|s| &s.draft));
+        ReadRow {
+            row,
+            cells,
+            name,
+            key,
+            before,
+            read,
+        }
+    }
+}
+
 /// Counts a row's unknown values: (field, value) -> (first row, rows).
 fn count_unknown(counts: &mut BTreeMap<(usize, String), (u32, u32)>, row: u32, unknown: Vec<Note>) {
     for (f, value) in unknown {
@@ -664,14 +737,14 @@ impl RowReader<'_> {
             let Some(cell) = self.cell(f) else { continue };
             let mapped = self
                 .mapping
-                .and_then(|m| m.value(f as usize, &cell.text()).map(|k| (k, m)));
+                .and_then(|m| m.value(f as usize, &cell.as_text()).map(|k| (k, m)));
             let result = match mapped {
                 Some((key, m)) => {
                     notes.push((
                         f,
                         format!(
                             "{:?} read as {key} (mapping {})",
-                            cell.text().trim(),
+                            cell.as_text().trim(),
                             m.source
                         ),
                     ));
@@ -680,7 +753,7 @@ impl RowReader<'_> {
                 None => apply(&mut d, f, cell, order, &mut notes),
             };
             if let Err(message) = result {
-                let text = cell.text();
+                let text = cell.as_text();
                 let text = text.trim();
                 let closed = value_sets().iter().find(|c| c.field == f.spec().key);
                 if closed.is_some_and(|c| (c.parse)(text).is_none())
@@ -695,7 +768,7 @@ impl RowReader<'_> {
         // A vendor column without a sourcing column (or with its cell empty) says both.
         let sourcing_given = self.cell(F::Sourcing).is_some_and(|c| !c.is_empty());
         if let Some(vendor) = self.cell(F::Vendor).filter(|_| !sourcing_given) {
-            let v = vendor.text();
+            let v = vendor.as_text();
             let v = v.trim();
             if means_in_house(v) {
                 if !v.is_empty() {
@@ -770,7 +843,7 @@ fn apply(
             "the cell holds the spreadsheet error {e}; fix its formula or type the value"
         ));
     }
-    let s = cell.text();
+    let s = cell.as_text();
     let s = s.trim();
     match f {
         F::Name => d.name = s.to_string(),
@@ -835,6 +908,7 @@ fn apply(
         F::AnnualValue => d.annual_value = amount_cell(cell)?,
         F::DataReadiness => d.data_readiness = score_cell(cell)?,
         F::StrategicAlignment => d.strategic_alignment = score_cell(cell)?,
+        F::ModelVersion => d.model_version = s.to_string(),
     }
     Ok(())
 }
@@ -898,7 +972,7 @@ fn date_cell(
 
 /// The date of an Excel serial number in the 1900 date system (whole days; the time of day,
 /// if any, is dropped). None outside 1900-03-01 (61) to 9999-12-31.
-fn excel_serial(n: f64) -> Option<NaiveDate> {
+pub(crate) fn excel_serial(n: f64) -> Option<NaiveDate> {
     if !n.is_finite() || !(61.0..2_958_466.0).contains(&n) {
         return None;
     }
@@ -984,7 +1058,7 @@ fn amount_cell(cell: &Cell) -> Result<Option<f64>, String> {
 /// A 1-5 score: a whole number (the range is the register's rule, checked with the record).
 fn score_cell(cell: &Cell) -> Result<Option<u8>, String> {
     const HOW: &str = "write a whole number from 1 to 5, or leave it empty when not assessed";
-    let s = cell.text();
+    let s = cell.as_text();
     let s = s.trim();
     match cell {
         c if c.is_empty() => Ok(None),
@@ -1013,6 +1087,7 @@ mod tests {
         d.annual_value = Some(1.0);
         d.data_readiness = Some(3);
         d.strategic_alignment = Some(3);
+        d.model_version = "2.3".into();
         let draft = serde_json::to_value(d).expect("a draft serializes");
         for s in &SPECS {
             assert!(

@@ -6,6 +6,7 @@
 //! the model: they never query the store, read the clock or touch the file system, so the same
 //! model and time always give the same bytes.
 
+mod card;
 pub mod chart;
 pub mod export;
 pub mod ics;
@@ -20,6 +21,7 @@ use ts_rs::TS;
 
 use steward_domain::{Error, FieldError, Result};
 
+pub use card::{card_markdown, card_report, CardAssessment, CardEvidence, ModelCard};
 pub use pdf::render_pdf;
 pub use tco::{tco_cumulative_chart, tco_inputs, tco_report, tco_tornado_chart};
 pub use xlsx::render_xlsx;

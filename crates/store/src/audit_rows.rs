@@ -72,11 +72,14 @@ impl Tx<'_> {
     /// session logged in as, whatever the caller says.
     pub fn append_audit(&mut self, c: Change<'_>) -> Result<AuditEntry> {
         let actor = self.tx.session_user().unwrap_or(c.actor).to_string();
-        let prev: Option<(i64, String)> = self.tx.query_opt(
-            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-            &[],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
+        let prev = match self.audit_head.take() {
+            Some(head) => Some(head),
+            None => self.tx.query_opt(
+                "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+                &[],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?,
+        };
         let e = next_entry(
             prev,
             c.at,
@@ -92,6 +95,7 @@ impl Tx<'_> {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             &args![e.seq, e.at, e.actor, e.entity, e.entity_id, e.action, e.before, e.after, e.prev_hash, e.hash],
         )?;
+        self.audit_head = Some((e.seq, e.hash.clone()));
         Ok(e)
     }
 }

@@ -5,8 +5,10 @@
 mod assessments;
 mod audit_rows;
 mod calendar;
+mod cards;
 mod certs;
 mod cipher;
+mod evidence;
 pub use assessments::{AssessmentRow, TemplateRow};
 pub use cipher::{Converted, Passphrase};
 mod kpi;
@@ -49,6 +51,9 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_review_signoff.sql"),
     include_str!("migrations/0011_audit_search.sql"),
     include_str!("migrations/0012_audit_seals.sql"),
+    include_str!("migrations/0013_evidence.sql"),
+    include_str!("migrations/0014_model_cards.sql"),
+    include_str!("migrations/0015_systems_checks.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -72,6 +77,9 @@ pub struct Store {
 /// [`Store::read`]); every change and its audit entry go through a write one.
 pub struct Tx<'a> {
     tx: &'a Conn,
+    /// The sequence number and hash of the last audit entry, once this transaction has read or
+    /// written it: it holds the write lock, so only its own appends move the head.
+    audit_head: Option<(i64, String)>,
 }
 
 /// One read transaction held open (see [`Store::snapshot`]); rolled back when dropped.
@@ -400,7 +408,10 @@ impl Store {
     /// Runs `f` over one consistent read of the store (a read transaction, rolled back).
     /// Inside a [`Store::snapshot`], `f` reads that snapshot.
     pub fn read<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
-        let tx = Tx { tx: &self.conn };
+        let tx = Tx {
+            tx: &self.conn,
+            audit_head: None,
+        };
         if self.conn.in_transaction() {
             return f(&tx);
         }
@@ -415,7 +426,10 @@ impl Store {
             .begin_write()
             .map_err(|e| write_error(&self.describe(), e))?;
         let guard = TxGuard::new(&self.conn);
-        let mut tx = Tx { tx: &self.conn };
+        let mut tx = Tx {
+            tx: &self.conn,
+            audit_head: None,
+        };
         let out = f(&mut tx)?;
         guard
             .commit()

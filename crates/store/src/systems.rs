@@ -11,7 +11,7 @@ use steward_domain::{Error, Result};
 const COLUMNS: &str = "id, name, purpose, business_unit, owner, technical_lead, sourcing, vendor,
     model_approach, stage, regulated_domain, eu_ai_act_category, risk_tier, data_sensitivity,
     deployment_date, certifications, datasets, assumptions, tags, created_at, updated_at,
-    sponsor, last_retrained, annual_value, data_readiness, strategic_alignment";
+    sponsor, last_retrained, annual_value, data_readiness, strategic_alignment, model_version";
 
 /// A stored value that no longer reads as what the column holds.
 pub(crate) fn unreadable(column: &str, what: impl std::fmt::Display) -> Error {
@@ -69,6 +69,7 @@ fn from_row(r: &Row<'_>) -> Result<AiSystem> {
             annual_value: r.get(23)?,
             data_readiness: r.get(24)?,
             strategic_alignment: r.get(25)?,
+            model_version: r.get(26)?,
         },
         created_at: r.get(19)?,
         updated_at: r.get(20)?,
@@ -96,9 +97,9 @@ impl Tx<'_> {
                 "INSERT INTO systems (id, name, purpose, business_unit, owner, technical_lead, sourcing, vendor,
                     model_approach, stage, regulated_domain, eu_ai_act_category, risk_tier, data_sensitivity,
                     deployment_date, certifications, datasets, assumptions, tags, created_at, updated_at,
-                    sponsor, last_retrained, annual_value, data_readiness, strategic_alignment)
+                    sponsor, last_retrained, annual_value, data_readiness, strategic_alignment, model_version)
                  VALUES ((SELECT coalesce(max(id), 0) + 1 FROM systems), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?19,
-                    ?20, ?21, ?22, ?23, ?24)
+                    ?20, ?21, ?22, ?23, ?24, ?25)
                  RETURNING id",
                 &args![
                     d.name, d.purpose, d.business_unit, d.owner, d.technical_lead,
@@ -108,7 +109,7 @@ impl Tx<'_> {
                     canonical_json(&d.certifications), canonical_json(&d.datasets),
                     canonical_json(&d.assumptions), canonical_json(&d.tags), now,
                     d.sponsor, date_text(d.last_retrained), d.annual_value, d.data_readiness,
-                    d.strategic_alignment
+                    d.strategic_alignment, d.model_version
                 ],
                 |r| r.get(0),
             )
@@ -124,7 +125,7 @@ impl Tx<'_> {
                     eu_ai_act_category = ?11, risk_tier = ?12, data_sensitivity = ?13, deployment_date = ?14,
                     certifications = ?15, datasets = ?16, assumptions = ?17, tags = ?18, updated_at = ?19,
                     sponsor = ?21, last_retrained = ?22, annual_value = ?23, data_readiness = ?24,
-                    strategic_alignment = ?25
+                    strategic_alignment = ?25, model_version = ?26
                  WHERE id = ?20",
                 &args![
                     d.name, d.purpose, d.business_unit, d.owner, d.technical_lead,
@@ -134,7 +135,7 @@ impl Tx<'_> {
                     canonical_json(&d.certifications), canonical_json(&d.datasets),
                     canonical_json(&d.assumptions), canonical_json(&d.tags), now, id,
                     d.sponsor, date_text(d.last_retrained), d.annual_value, d.data_readiness,
-                    d.strategic_alignment
+                    d.strategic_alignment, d.model_version
                 ],
             )
             .map_err(|e| unique_violation(e, &d.name))?;
@@ -153,6 +154,14 @@ impl Tx<'_> {
 
     pub fn all_systems(&self) -> Result<Vec<AiSystem>> {
         load_all(self.tx)
+    }
+
+    /// How many systems the register holds.
+    pub fn system_count(&self) -> Result<usize> {
+        let n: i64 = self
+            .tx
+            .query_one("SELECT count(*) FROM systems", &[], |r| r.get(0))?;
+        Ok(n as usize)
     }
 }
 

@@ -5,7 +5,11 @@
  * deployment date change *because of* the sign-off, not under it). `assessment` (the latest
  * complete assessment per template) and `kpis` (each KPI's latest status) are filled by
  * `api::signoff` from the workspace; None when the system has none. A portfolio review's
- * outcome has no system (`system` is null) and carries the outcome in `review`; the field is
- * absent from every other snapshot, so their canonical JSON and hashes are unchanged.
+ * outcome has no system (`system` is null) and carries the outcome in `review`. A
+ * pre-deployment request carries the system's validation evidence in `evidence` (the policy
+ * its tier is held to, the current version's runs and bias results, the status computed, and
+ * the board's exception when one is asked for) once the system has evidence or an exception is
+ * asked for. `review` and `evidence` are absent from every other snapshot, so the canonical JSON
+ * and hash of every snapshot made before them are unchanged.
  */
-export type SignoffSnapshot = { system: Record<string, unknown>, assessment: Record<string, unknown> | null, kpis: Record<string, unknown> | null, review?: Record<string, unknown>, };
+export type SignoffSnapshot = { system: Record<string, unknown>, assessment: Record<string, unknown> | null, kpis: Record<string, unknown> | null, review?: Record<string, unknown>, evidence?: Record<string, unknown>, };

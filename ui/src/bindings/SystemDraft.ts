@@ -45,4 +45,11 @@ data_readiness?: number,
 /**
  * Fit with the organisation's strategy, 1 (little) to 5 (core to it).
  */
-strategic_alignment?: number, };
+strategic_alignment?: number, 
+/**
+ * The version of the model in use (before production: the one being validated), as its
+ * team names it, e.g. "2.3" or an MLflow model version. Validation evidence counts for the
+ * version it was produced for, so a new version needs its own. Empty when not recorded;
+ * written to JSON only when set, like the review's fields.
+ */
+model_version?: string, };

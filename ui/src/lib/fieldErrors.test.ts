@@ -53,6 +53,11 @@ describe("placeFieldErrors", () => {
     check("strategic_alignment", "strategic_alignment");
   });
 
+  it("places a model version error beside its input when the draft has no version", () => {
+    expect("model_version" in draft, "an empty version is absent from the draft").toBe(false);
+    check("model_version", "model_version");
+  });
+
   it("falls back to the list editor for a row the form does not show", () => {
     check("datasets[3].name", "datasets");
     check("assumptions[0].statement", "assumptions");

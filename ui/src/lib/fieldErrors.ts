@@ -24,9 +24,12 @@ export const REVIEW_FIELDS = [
   "strategic_alignment",
 ] as const satisfies readonly (keyof SystemDraft)[];
 
+/** Every field a draft may leave out (core writes it only when set) that the form has an input for. */
+export const OPTIONAL_FIELDS = [...REVIEW_FIELDS, "model_version"] as const satisfies readonly (keyof SystemDraft)[];
+
 /** Every input path of the form for `draft`, list rows included. */
 export function draftPaths(draft: SystemDraft): Set<string> {
-  const paths = new Set<string>([...Object.keys(draft), ...REVIEW_FIELDS]);
+  const paths = new Set<string>([...Object.keys(draft), ...OPTIONAL_FIELDS]);
   const rows = (list: string, n: number, keys: string[]) => {
     for (let i = 0; i < n; i++) for (const k of keys) paths.add(`${list}[${i}].${k}`);
   };

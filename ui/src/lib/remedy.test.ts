@@ -23,6 +23,8 @@ describe("remedyText", () => {
     check({ kind: "add_at_earlier_stage", system: "Fraud", stage: "production" }, "open a pre-deployment request");
     check({ kind: "add_at_earlier_stage", system: "Fraud", stage: "retired" }, "decommissioning checklist");
     check({ kind: "propose_major_change", system: "Fraud", fields: ["purpose"] }, "major-change request for Fraud");
+    check({ kind: "provide_evidence", system: "Fraud" }, "Evidence panel of its page");
+    check({ kind: "provide_evidence", system: "Fraud" }, "evidence exception");
     const all: Remedy[] = [
       { kind: "add_at_earlier_stage", system: "Fraud", stage: "production" },
       { kind: "propose_major_change", system: "Fraud", fields: ["purpose"] },
@@ -30,6 +32,7 @@ describe("remedyText", () => {
       { kind: "list_calendar" },
       { kind: "resolve_escalation", id: 1 },
       { kind: "freeze_review", period: "2026-Q4" },
+      { kind: "provide_evidence", system: "Fraud" },
     ];
     for (const r of all) expect(remedyText(r)).not.toMatch(/steward |--/);
   });

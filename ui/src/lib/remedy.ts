@@ -36,5 +36,7 @@ export function remedyText(r: Remedy): string {
         : `Add ${r.system} at an earlier stage (Staging or before), open a pre-deployment request for it in Sign-offs → Requests, and move it to Production once it is approved.`;
     case "propose_major_change":
       return `Open a major-change request for ${r.system} in Sign-offs → Requests with the new values, and save the change once it is approved.`;
+    case "provide_evidence":
+      return `Record or import the validation evidence the policy asks for ${r.system}'s current model version in the Evidence panel of its page, or open a pre-deployment request in Sign-offs → Requests that asks the board for an evidence exception with a reason.`;
   }
 }

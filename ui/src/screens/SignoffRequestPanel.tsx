@@ -1,4 +1,5 @@
-// One sign-off request in full: the tally role by role, the signatures, what changed when it is
+// One sign-off request in full: the tally role by role, the signatures, the validation evidence
+// a pre-deployment request is bound to (and the exception it asks for), what changed when it is
 // stale, and the file work around it (export the request file, import a signature file, write
 // the certificate). Shown under the list of requests and in a review's board sign-off.
 import { useState } from "preact/hooks";
@@ -11,6 +12,7 @@ import { valueOf } from "../lib/dom";
 import { useAction } from "../lib/useAction";
 import { labelOf, useVocab } from "../lib/vocab";
 import { PassphraseDialog } from "./SignExport";
+import { SnapshotEvidenceView } from "./SignoffEvidence";
 import { ProposalView } from "./SignoffProposal";
 import { When } from "../components/When";
 
@@ -67,6 +69,7 @@ export function RequestPanel({ request, onImported }: { request: RequestView; on
           </tbody>
         </table>
         {request.request.proposed && <ProposalView proposed={request.request.proposed} />}
+        <SnapshotEvidenceView snapshot={request.request.snapshot} />
         {request.changes.length > 0 && (
           <div data-testid="request-changes">
             <h3>Changed since the snapshot: open a new request and sign again</h3>

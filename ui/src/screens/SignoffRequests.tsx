@@ -1,11 +1,13 @@
 // Sign-offs, requests: opening one for a system and a gate (a major-change request with the
-// proposed values of the major fields), each request's status, tally and signatures as core
+// proposed values of the major fields; a pre-deployment request, with the system's evidence
+// status shown, may ask the board for an evidence exception with a reason), each request's status, tally and signatures as core
 // computes them, exporting the request file, importing signature files, the certificate of a
 // decision, and the actions the conditions of approvals call for.
 import { useCallback, useEffect, useState } from "preact/hooks";
 
 import type { ActionView } from "../bindings/ActionView";
 import type { AiSystem } from "../bindings/AiSystem";
+import type { EvidenceSummary } from "../bindings/EvidenceSummary";
 import type { SystemDraft } from "../bindings/SystemDraft";
 import type { RequestView } from "../bindings/RequestView";
 import type { SignoffGate } from "../bindings/SignoffGate";
@@ -16,6 +18,7 @@ import { valueOf } from "../lib/dom";
 import { draftOf } from "../lib/signoff";
 import { useAction } from "../lib/useAction";
 import { labelOf, useVocab } from "../lib/vocab";
+import { Outcome } from "./Evidence";
 import { ProposalForm } from "./SignoffProposal";
 import { RequestPanel } from "./SignoffRequestPanel";
 
@@ -36,8 +39,13 @@ export function SignoffRequests({ onChanged, initialSelected }: { onChanged: () 
   const [gate, setGate] = useState<SignoffGate>("pre_deployment");
   const [systems, setSystems] = useState<AiSystem[]>([]);
   const [proposal, setProposal] = useState<SystemDraft | null>(null);
+  const [evidence, setEvidence] = useState<EvidenceSummary[]>([]);
+  const [exception, setException] = useState(false);
+  const [reason, setReason] = useState("");
   const major = gate === "major_change";
-  const target = major ? typed(systems, system) : null;
+  const preDeployment = gate === "pre_deployment";
+  const target = major || preDeployment ? typed(systems, system) : null;
+  const targetEvidence = preDeployment && target ? evidence.find((e) => e.system_id === target.id) ?? null : null;
 
   const load = useCallback(async () => {
     await run(async () => {
@@ -50,13 +58,17 @@ export function SignoffRequests({ onChanged, initialSelected }: { onChanged: () 
     void load();
   }, [load]);
   useEffect(() => {
-    if (!major || systems.length > 0) return;
+    if (!preDeployment) return;
+    backend.evidenceStatuses().then(setEvidence, () => setEvidence([]));
+  }, [preDeployment]);
+  useEffect(() => {
+    if (!(major || preDeployment) || systems.length > 0) return;
     backend
       .listSystems({ text: "", stages: [], risk_tiers: [], business_units: [], regulated_domains: [], sourcing: null, tag: null, sort: "name", descending: false })
       .then(setSystems, () => setSystems([]));
-  }, [major]);
+  }, [major, preDeployment]);
   // A proposal starts from the system's record as it is now.
-  useEffect(() => setProposal(target ? draftOf(target) : null), [target?.id]);
+  useEffect(() => setProposal(major && target ? draftOf(target) : null), [target?.id, major]);
   const current = list.find((r) => r.id === selected) ?? null;
 
   return (
@@ -66,10 +78,16 @@ export function SignoffRequests({ onChanged, initialSelected }: { onChanged: () 
         class="panel row"
         onSubmit={async (e) => {
           e.preventDefault();
-          const r = await run(() => backend.signoffCreateRequest(system, gate, major ? proposal : null));
+          const r = await run(() =>
+            preDeployment && exception
+              ? backend.signoffRequestException(system, reason)
+              : backend.signoffCreateRequest(system, gate, major ? proposal : null),
+          );
           if (r) {
             setSelected(r.id);
             setSystem("");
+            setException(false);
+            setReason("");
             await load();
           }
         }}
@@ -87,9 +105,33 @@ export function SignoffRequests({ onChanged, initialSelected }: { onChanged: () 
             onChange={setGate}
           />
         </label>
-        <button type="submit" class="primary" data-testid="request-create" disabled={busy || system.trim() === "" || (major && !proposal)}>
+        <button type="submit" class="primary" data-testid="request-create"
+          disabled={busy || system.trim() === "" || (major && !proposal) || (preDeployment && exception && reason.trim() === "")}>
           Open request
         </button>
+        {preDeployment && targetEvidence && (
+          <p class="hint grow" data-testid="request-evidence">
+            Validation evidence of {targetEvidence.system}, model version {targetEvidence.model_version || "(none recorded)"}:{" "}
+            <Outcome state={targetEvidence.state} />
+            {targetEvidence.failing.length > 0 && ` ${targetEvidence.failing.length} ${targetEvidence.failing.length === 1 ? "check does" : "checks do"} not pass.`}
+            {!targetEvidence.gated && " No pre-deployment rule for its tier reads it."}
+          </p>
+        )}
+        {preDeployment && (
+          <div class="grow exception">
+            <label class="check">
+              <input type="checkbox" data-testid="request-exception" checked={exception}
+                onChange={(e) => setException((e.currentTarget as HTMLInputElement).checked)} />
+              Ask the board for an evidence exception: approve the promotion although the evidence does not meet the policy
+            </label>
+            {exception && (
+              <label class="grow">
+                The reason the board is asked to approve it for (it is part of what the board signs)
+                <textarea rows={3} data-testid="request-exception-reason" value={reason} onInput={(e) => setReason(valueOf(e))} />
+              </label>
+            )}
+          </div>
+        )}
         {major && !target && system.trim() !== "" && (
           <p class="hint" data-testid="proposal-hint">Type the name of a system in the register to propose its change.</p>
         )}

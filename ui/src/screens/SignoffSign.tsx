@@ -1,5 +1,6 @@
 // Sign-offs, signing a request file: what a signer reviews (the request, who asked, the snapshot
-// of the record), then their role, decision and conditions, signed with their own key or a .p12.
+// of the record, and at the pre-deployment gate the validation evidence with its status and any
+// exception asked for), then their role, decision and conditions, signed with their own key or a .p12.
 import { useState } from "preact/hooks";
 
 import type { RequestReview } from "../bindings/RequestReview";
@@ -16,6 +17,7 @@ import { useAction } from "../lib/useAction";
 import { labelOf, useVocab } from "../lib/vocab";
 import { PassphraseDialog } from "./SignExport";
 import { ProposalView } from "./SignoffProposal";
+import { SnapshotEvidenceView } from "./SignoffEvidence";
 import { OutcomeDetails } from "./SignoffRequestPanel";
 import { When } from "../components/When";
 
@@ -67,6 +69,7 @@ export function SignoffSign() {
             <OutcomeDetails outcome={review.request.snapshot.review as unknown as ReviewOutcome} />
           )}
           {review.request.proposed && <ProposalView proposed={review.request.proposed} />}
+          <SnapshotEvidenceView snapshot={review.request.snapshot} />
           {since && (
             <div class="panel changes-since" data-testid="sign-since-approval">
               {since.changes.length === 0 ? (

@@ -1,4 +1,5 @@
-// One system: every field, the stage changes core allows from here, and the way into the form.
+// One system: every field, the stage changes core allows from here, the way into the form, its
+// lifecycle, assessments, validation evidence and model cards.
 import { useEffect, useState } from "preact/hooks";
 
 import type { AiSystem } from "../bindings/AiSystem";
@@ -11,17 +12,21 @@ import { useAction } from "../lib/useAction";
 import { labelOf, useVocab } from "../lib/vocab";
 import { SystemAssessments } from "./AssessList";
 import { AssessmentScreen } from "./AssessForm";
+import { EvidencePanel } from "./Evidence";
+import { ModelCardPanel } from "./ModelCard";
 import { SystemForm } from "./SystemForm";
 import { SystemLifecycle } from "./SystemLifecycle";
 import { When } from "../components/When";
 
 interface Props {
   id: number;
+  /** Where the back link leads: the register unless said. */
+  backLabel?: string;
   onBack: () => void;
   onChanged: () => void;
 }
 
-export function SystemDetail({ id, onBack, onChanged }: Props) {
+export function SystemDetail({ id, backLabel = "Register", onBack, onChanged }: Props) {
   const v = useVocab();
   const [system, setSystem] = useState<AiSystem | null>(null);
   const [next, setNext] = useState<Stage[]>([]);
@@ -63,7 +68,7 @@ export function SystemDetail({ id, onBack, onChanged }: Props) {
   if (!system) {
     return (
       <section class="screen">
-        <button type="button" class="link back" onClick={onBack}>← Register</button>
+        <button type="button" class="link back" onClick={onBack}>← {backLabel}</button>
         {error ? <ErrorBox error={error} /> : <p aria-busy="true">Loading…</p>}
       </section>
     );
@@ -105,7 +110,7 @@ export function SystemDetail({ id, onBack, onChanged }: Props) {
 
   return (
     <section class="screen detail" data-testid="system-detail">
-      <button type="button" class="link back" data-testid="back-to-register" onClick={onBack}>← Register</button>
+      <button type="button" class="link back" data-testid="back-to-register" onClick={onBack}>← {backLabel}</button>
       <header class="screen-head">
         <h1 data-testid="detail-name">{s.name}</h1>
         <StageBadge stage={s.stage} />
@@ -139,6 +144,7 @@ export function SystemDetail({ id, onBack, onChanged }: Props) {
           <dt>Technical lead</dt><dd>{text(s.technical_lead)}</dd>
           <dt>Sourcing</dt><dd>{labelOf(v.sourcing, s.sourcing)}{s.vendor ? ` — ${s.vendor}` : ""}</dd>
           <dt>Model approach</dt><dd>{text(s.model_approach)}</dd>
+          <dt>Model version</dt><dd data-testid="detail-model_version">{text(s.model_version)}</dd>
         </dl>
         <dl>
           <dt>Regulated domain</dt><dd>{labelOf(v.regulated_domains, s.regulated_domain)}</dd>
@@ -187,6 +193,8 @@ export function SystemDetail({ id, onBack, onChanged }: Props) {
       )}
       <SystemLifecycle system={s} generation={lifecycleGen} onChanged={onChanged} />
       <SystemAssessments systemId={s.id} onOpen={setAssessment} />
+      <EvidencePanel systemId={s.id} onChanged={onChanged} />
+      <ModelCardPanel systemId={s.id} systemName={s.name} />
     </section>
   );
 }

@@ -177,6 +177,7 @@ export function SystemForm({ id, initial, onSaved, onCancel }: Props) {
           {select("sourcing", "Sourcing", v.sourcing)}
           {text("vendor", "Vendor", { hint: d.sourcing === "vendor" ? "Required for a vendor system" : "Only for a vendor system" })}
           {text("model_approach", "Model approach", { hint: "e.g. gradient boosting, LLM" })}
+          {text("model_version", "Model version", { hint: "The version in use, e.g. 2.3; evidence counts for the version it was produced for" })}
         </div>
       </fieldset>
 

@@ -8,7 +8,7 @@ use crate::support::Ws;
 const PASS: &str = "correct horse battery";
 
 /// Creates an identity for `name` in its own directory (their laptop) and writes its certificate.
-fn person(ws: &Ws, name: &str) -> (PathBuf, PathBuf) {
+pub(crate) fn person(ws: &Ws, name: &str) -> (PathBuf, PathBuf) {
     let id = ws.dir.path().join(format!("id-{name}"));
     ws.cmd()
         .env("STEWARD_PASSPHRASE", PASS)
@@ -47,7 +47,7 @@ fn run(ws: &Ws, id: &Path, args: &[&str]) -> std::process::Output {
         .expect("runs")
 }
 
-fn ok(ws: &Ws, id: &Path, args: &[&str]) -> String {
+pub(crate) fn ok(ws: &Ws, id: &Path, args: &[&str]) -> String {
     let out = run(ws, id, args);
     assert!(
         out.status.success(),
@@ -57,7 +57,7 @@ fn ok(ws: &Ws, id: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn refused(ws: &Ws, id: &Path, args: &[&str]) -> String {
+pub(crate) fn refused(ws: &Ws, id: &Path, args: &[&str]) -> String {
     let out = run(ws, id, args);
     assert!(!out.status.success(), "steward {args:?} should fail");
     String::from_utf8_lossy(&out.stderr).into_owned()
@@ -199,6 +199,8 @@ fn two_signers_sign_on_their_laptops_and_the_system_is_promoted() {
         e.contains("needs an approved pre-deployment sign-off"),
         "the gate is shut: {e}"
     );
+    // The evidence the policy asks for is there: this test is about the sign-off.
+    crate::support::meet_evidence_policy(&ws, "Credit Scorer");
 
     let req: serde_json::Value = serde_json::from_str(&ok(
         &ws,

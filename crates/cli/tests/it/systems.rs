@@ -637,3 +637,37 @@ fn imports_take_a_mapping_file_and_saved_profiles() {
         "and says why"
     );
 }
+
+#[test]
+fn the_model_version_is_set_shown_and_cleared() {
+    let ws = Ws::new();
+    let s = ws.json(&[
+        "systems",
+        "add",
+        "--name",
+        "Churn",
+        "--unit",
+        "Marketing",
+        "--owner",
+        "Liam",
+        "--model-version",
+        "2.3",
+    ]);
+    assert_eq!(s["model_version"], "2.3");
+    ws.cmd()
+        .args(["systems", "show", "Churn"])
+        .assert()
+        .success()
+        .stdout(contains("model version  2.3"));
+    ws.cmd()
+        .args(["systems", "edit", "Churn", "--model-version", "2.3\t2.4"])
+        .assert()
+        .code(1)
+        .stderr(contains("model_version"))
+        .stderr(contains("control characters"));
+    let s = ws.json(&["systems", "edit", "Churn", "--model-version", ""]);
+    assert!(
+        s.get("model_version").is_none(),
+        "\"\" clears it, and an empty version is left out: {s}"
+    );
+}

@@ -270,6 +270,92 @@ fn outcome(r: &AssessmentResult) -> String {
     }
 }
 
+/// An assessment's result as a model card shows it: the headline (as lists show it), what backs
+/// it (AIA scores, the EU screening's grounds, the NIST profile per function), when it was
+/// completed and by whom, and the tier decision.
+pub(super) fn card_assessment(a: &Assessment) -> report::CardAssessment {
+    let mut details = Vec::new();
+    match &a.result {
+        AssessmentResult::Aia(r) => {
+            details.push(format!(
+                "Impact score: {} of {} ({}raw impact {}, mitigation {} of {})",
+                r.current_score,
+                r.max_raw_impact_score,
+                if r.reduction_applied {
+                    "15% mitigation reduction applied; "
+                } else {
+                    ""
+                },
+                r.raw_impact_score,
+                r.mitigation_score,
+                r.max_mitigation_score
+            ));
+            details.push(format!(
+                "Requirements of the level: {}",
+                r.requirements.len()
+            ));
+        }
+        AssessmentResult::EuAiAct(r) => {
+            let grounds: Vec<String> = r
+                .findings
+                .iter()
+                .filter(|f| f.category == r.category)
+                .map(|f| format!("{} ({})", f.reference, f.title))
+                .collect();
+            if !grounds.is_empty() {
+                details.push(format!("Grounds: {}", grounds.join("; ")));
+            }
+            details.push(format!("Obligations: {}", r.requirements.len()));
+        }
+        AssessmentResult::NistAiRmf(r) => {
+            let functions: Vec<String> = r
+                .functions
+                .iter()
+                .map(|f| match f.mean {
+                    Some(m) => format!("{} {m:.1}", f.id),
+                    None => format!("{} not rated", f.id),
+                })
+                .collect();
+            details.push(format!(
+                "Mean maturity by function: {} (target {})",
+                functions.join(", "),
+                r.target_label
+            ));
+        }
+    }
+    let decision = a.decision.as_ref().map_or_else(String::new, |d| {
+        if d.accepted {
+            format!(
+                "Suggested risk tier {} accepted by {}",
+                d.risk_tier.label().to_lowercase(),
+                d.decided_by
+            )
+        } else {
+            format!(
+                "Overridden to a {} risk tier by {}: {}",
+                d.risk_tier.label().to_lowercase(),
+                d.decided_by,
+                d.reason
+            )
+        }
+    });
+    report::CardAssessment {
+        template_id: a.template.id.clone(),
+        template: a.template.title.clone(),
+        template_version: a.template.version.clone(),
+        outcome: outcome(&a.result),
+        details,
+        completed: format!(
+            "{} by {}",
+            a.completed_at
+                .as_deref()
+                .map_or_else(String::new, report::reader_time),
+            a.completed_by.as_deref().unwrap_or_default()
+        ),
+        decision,
+    }
+}
+
 fn answer_error(problems: Vec<AnswerProblem>) -> Error {
     Error::Validation {
         entity: "answers",

@@ -389,6 +389,10 @@ impl Workspace {
             "review_decision",
             "calendar",
             "assessment",
+            "evidence_run",
+            "evidence_bias",
+            "evidence_exception",
+            "model_card",
         ]) {
             n.systems = self.store.system_names()?.into_iter().collect();
         }
@@ -569,6 +573,11 @@ impl Names {
                 ))
             }
             "tco_scenario" => num(id).and_then(|i| self.tco.get(&i)).cloned(),
+            // "12/2.1": the system and the model version the card describes.
+            "model_card" => {
+                let (s, version) = id.split_once('/')?;
+                Some(format!("{}, version {version}", system(s)?))
+            }
             "assessment" => {
                 let v = document(e)?;
                 let sys = v.get("system_id")?.as_i64()?;
@@ -600,7 +609,44 @@ impl Names {
                     v.get("signer")?.as_str()?
                 ))
             }
-            "calendar_rules" | "review_rules" | "review_budget_target" | "workspace_encryption" => {
+            "evidence_run" | "evidence_bias" => {
+                let v = document(e)?;
+                let sys = system(&v.get("system_id")?.as_i64()?.to_string())?;
+                let version = v
+                    .get("model_version")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                let on = v.get("date").and_then(Value::as_str).unwrap_or_default();
+                let what = if e.entity == "evidence_run" {
+                    let method = v.get("method").and_then(Value::as_str).unwrap_or_default();
+                    let method = crate::evidence::Method::parse(method)
+                        .map_or_else(|| method.to_string(), |m| m.label().to_lowercase());
+                    format!("{method} run of {on}")
+                } else {
+                    let field = |f: &str| v.get(f).and_then(Value::as_str).unwrap_or_default();
+                    format!(
+                        "{} of {} {} of {on}",
+                        field("metric").replace('_', " "),
+                        field("attribute"),
+                        field("segment")
+                    )
+                };
+                Some(if version.is_empty() {
+                    format!("{sys}: {what}")
+                } else {
+                    format!("{sys} {version}: {what}")
+                })
+            }
+            "evidence_exception" => system(id),
+            "evidence_import" => {
+                let v = document(e)?;
+                Some(format!("Evidence import of {}", v.get("file")?.as_str()?))
+            }
+            "calendar_rules"
+            | "review_rules"
+            | "review_budget_target"
+            | "evidence_policy"
+            | "workspace_encryption" => {
                 Some(format!("{} of the workspace", entity_label(&e.entity)))
             }
             _ => None,

@@ -4,10 +4,10 @@
 //! records read once, through the serialisation its write path logs: the kind's record type
 //! through `canonical_json` (systems, KPIs, links, measurements, escalations and their rules,
 //! milestones, checklist items, completions, TCO scenarios, certificates, template versions,
-//! sign-off requests and signature statements, review decisions), or the `*_doc` function its
-//! module declares and logs with (assessments, review boards, sign-off rules and conditions,
-//! reviews and their actions, settings, seals). Reads only; the comparison itself is
-//! `audit::state`.
+//! sign-off requests and signature statements, review decisions, model card revisions), or the
+//! `*_doc` function its module declares and logs with (assessments, review boards, sign-off
+//! rules and conditions, reviews and their actions, validation runs and bias results, settings,
+//! seals). Reads only; the comparison itself is `audit::state`.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -83,6 +83,17 @@ const EVENTS: &[(&str, &str)] = &[
         "system_import",
         "an import's entry records the file (its SHA-256), the counts and the mapping, not a \
          record to compare; every system it added or changed has its own entry, checked as a system",
+    ),
+    (
+        "evidence_import",
+        "an import's entry records the file (its SHA-256) and the counts, not a record to compare; \
+         every run and bias result it wrote has its own entry, checked as such",
+    ),
+    (
+        "evidence_exception",
+        "records that a system passed the pre-deployment gate by its board's evidence exception \
+         (the request, the reason and the status signed), not a record to compare; the system's \
+         change has its own entry, checked as a system",
     ),
 ];
 
@@ -176,6 +187,14 @@ fn claims<'a>(
         "review" => {
             let whole = parse(e.after.as_deref()).is_some_and(|v| v.get("header").is_some());
             put(kind, e.entity_id.clone(), one(whole));
+        }
+        // A model card's entry logs one revision of it (the one before it as `before`); each
+        // revision is a record of its own (`SYSTEM/VERSION/REVISION`), only ever added.
+        "model_card" => {
+            let n = parse(e.after.as_deref())
+                .and_then(|v| v.get("revision")?.as_u64())
+                .unwrap_or_default();
+            put(kind, format!("{}/{n}", e.entity_id), one(true));
         }
         // Profiles were once all logged as the record "workspace", whichever was saved.
         "import_profile" if e.entity_id == "workspace" => events.unnamed_profiles = true,
@@ -455,6 +474,19 @@ impl Workspace {
                 })
                 .collect(),
             "calendar_rules" => setting(super::calendar::RULES_KEY, super::setting_doc)?,
+            "evidence_policy" => setting(super::evidence::POLICY_KEY, super::setting_doc)?,
+            "evidence_run" => self
+                .store
+                .evidence_runs(None)?
+                .iter()
+                .map(|r| by_id(r.id.to_string(), super::evidence::run_doc(r)))
+                .collect(),
+            "evidence_bias" => self
+                .store
+                .bias_results(None)?
+                .iter()
+                .map(|b| by_id(b.id.to_string(), super::evidence::bias_doc(b)))
+                .collect(),
             "review_rules" => setting(super::review::RULES_KEY, super::setting_doc)?,
             // The target is kept as its canonical JSON and logged as that text.
             "review_budget_target" => setting(super::review::BUDGET_KEY, str::to_string)?,
@@ -623,6 +655,17 @@ impl Workspace {
                 "workspace".into(),
                 canonical_json(&serde_json::json!({ "encrypted": self.is_encrypted() })),
             )],
+            "model_card" => self
+                .store
+                .all_card_revisions()?
+                .iter()
+                .map(|r| Stored {
+                    key: super::card::revision_key(r),
+                    entity_id: format!("{}/{}", r.system_id, r.model_version),
+                    doc: canonical_json(r),
+                    written: None,
+                })
+                .collect(),
             "audit_seal" => self
                 .store
                 .audit_seals()?

@@ -3,37 +3,51 @@
 //! assessment's tier decision (through `systems::insert_audited` and `update_audited`), and an
 //! import's dry run asks it too, so the plan shows what the write would refuse. Which gates a
 //! change crosses is the pure rule `signoff::gate::crossings`; this module decides whether each
-//! is open from the workspace (its rules, sign-off requests and signatures, and the
-//! decommissioning checklist). It writes nothing.
+//! is open from the workspace (its rules, sign-off requests and signatures, the validation
+//! evidence against the evidence policy, and the decommissioning checklist). It writes nothing;
+//! a passage by the board's evidence exception is returned for the write to record.
 
 use chrono::NaiveDate;
 
 use super::signoff::{snapshot_of, status_of};
 use crate::calendar::ItemState;
 use crate::error::Remedy;
+use crate::evidence::EvidenceStatus;
 use crate::register::{AiSystem, RiskTier, Stage, SystemDraft};
 use crate::signoff::gate::{crossings, Crossing};
 use crate::signoff::{self as so, Gate, Status};
 use crate::store::Tx;
 use crate::{Error, Result};
 
+/// A pre-deployment gate passed by the board's evidence exception rather than by evidence that
+/// meets the policy: the approved request that asked for it, its reason, and the status its
+/// board signed (the status in force, or the request would be stale).
+#[derive(Debug, Clone)]
+pub(super) struct Exception {
+    pub request: i64,
+    pub uid: String,
+    pub reason: String,
+    pub status: EvidenceStatus,
+}
+
 /// Refuses a write of a system that crosses a gate which is not open: `before` is the record as
 /// stored (None for a new one), `after` the record about to be written, `today` the day of the
 /// change. The error is `Error::Gate` naming the system, the gate, the rule in force and what to
-/// do instead.
+/// do instead. Returns the evidence exception the change passes by, if it passes by one.
 pub(super) fn check(
     tx: &Tx<'_>,
     before: Option<&AiSystem>,
     after: &SystemDraft,
     today: NaiveDate,
-) -> Result<()> {
+) -> Result<Option<Exception>> {
+    let mut exception = None;
     for crossing in crossings(before.map(|b| &b.draft), after) {
         match before {
             None => entry(tx, after, &crossing)?,
-            Some(b) => passage(tx, b, after, &crossing, today)?,
+            Some(b) => exception = passage(tx, b, after, &crossing, today)?.or(exception),
         }
     }
-    Ok(())
+    Ok(exception)
 }
 
 fn refused(system: &str, crossing: &Crossing, message: String) -> Error {
@@ -97,7 +111,7 @@ fn passage(
     after: &SystemDraft,
     crossing: &Crossing,
     today: NaiveDate,
-) -> Result<()> {
+) -> Result<Option<Exception>> {
     if let Crossing::Stage {
         stage: Stage::Retired,
         ..
@@ -151,14 +165,17 @@ fn checklist(tx: &Tx<'_>, before: &AiSystem, crossing: &Crossing) -> Result<()> 
 /// system's risk tier (before or after the change; without one the gate is open): a request at
 /// that gate whose board approved exactly the record being saved. "Approved" is computed against
 /// that record, so a request whose snapshot differs (stale, or a different proposed change)
-/// does not open the gate.
+/// does not open the gate. At the pre-deployment gate the system's validation evidence must
+/// also meet the evidence policy of its tier, or the approved request must be one that asked
+/// its board for an evidence exception (the snapshot signed holds the reason and the status, so
+/// it is approved only while that status is the one in force).
 fn signoff(
     tx: &Tx<'_>,
     before: &AiSystem,
     after: &SystemDraft,
     crossing: &Crossing,
     today: NaiveDate,
-) -> Result<()> {
+) -> Result<Option<Exception>> {
     let gate = crossing.gate();
     let mut tiers = vec![before.draft.risk_tier];
     if after.risk_tier != before.draft.risk_tier {
@@ -171,16 +188,52 @@ fn signoff(
         }
     }
     if governed.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
-    let current = snapshot_of(tx, before.id, after)?;
+    let evidence = if gate == Gate::PreDeployment {
+        let policy = super::evidence::policy_in(tx)?;
+        Some(super::evidence::status_in(
+            tx, before.id, after, &policy, today,
+        )?)
+    } else {
+        None
+    };
+    let failing = evidence.as_ref().filter(|e| !e.state.passes());
+    let current = snapshot_of(tx, before.id, after, gate, today, None)?;
     let mut seen = Vec::new();
     let mut matching = false;
+    let mut approved_without_exception = Vec::new();
     for r in tx.signoff_requests_for(before.id, gate)? {
         let sigs = tx.signoff_signatures(r.id)?;
+        // A request that asks for an evidence exception is bound to the evidence with it.
+        let exception = r.doc.snapshot.evidence_exception();
+        let current = match &exception {
+            Some(reason) => snapshot_of(tx, before.id, after, gate, today, Some(reason))?,
+            None => current.clone(),
+        };
         let st = status_of(&r, &sigs, &current, today);
         if st == Status::Approved {
-            return Ok(());
+            match (failing, exception) {
+                (None, _) => return Ok(None),
+                (Some(status), Some(reason)) => {
+                    return Ok(Some(Exception {
+                        request: r.id,
+                        uid: r.doc.uid.clone(),
+                        reason,
+                        status: status.clone(),
+                    }))
+                }
+                (Some(_), None) => {
+                    approved_without_exception.push(r.id);
+                    matching = true;
+                    seen.push(format!(
+                        "request {} is approved, but it did not ask its board for an evidence \
+                         exception",
+                        r.id
+                    ));
+                    continue;
+                }
+            }
         }
         let mut line = format!("request {} is {st}", r.id);
         if st == Status::Stale {
@@ -216,15 +269,44 @@ fn signoff(
     };
     let name = &before.draft.name;
     let gate_name = gate.label().to_lowercase();
-    let message = match crossing {
-        Crossing::Stage { stage, .. } => format!(
+    let evidence_part = failing.map(|e| {
+        format!(
+            "its validation evidence for {} does not meet the evidence policy for risk tier {} \
+             ({}): {}",
+            if e.model_version.is_empty() {
+                "its model (no version recorded)".to_string()
+            } else {
+                format!("model version {}", e.model_version)
+            },
+            e.tier,
+            e.state.label().to_lowercase(),
+            e.failing().join("; ")
+        )
+    });
+    let message = match (crossing, &evidence_part) {
+        (Crossing::Stage { stage, .. }, Some(ev)) if !approved_without_exception.is_empty() => {
+            format!(
+                "{name} cannot move from {} to {stage}: {ev}; {requests}; production needs \
+                 evidence that meets the policy, or an approved {gate_name} request that asks \
+                 the board for an evidence exception",
+                before.draft.stage,
+            )
+        }
+        (Crossing::Stage { stage, .. }, Some(ev)) => format!(
+            "{name} cannot move from {} to {stage}: it needs an approved {gate_name} sign-off \
+             (the workspace has a {} rule for {}), and {ev}; {requests}",
+            before.draft.stage,
+            gate.key(),
+            rules.join(" and ")
+        ),
+        (Crossing::Stage { stage, .. }, None) => format!(
             "{name} cannot move from {} to {stage}: it needs an approved {gate_name} sign-off \
              (the workspace has a {} rule for {}); {requests}",
             before.draft.stage,
             gate.key(),
             rules.join(" and ")
         ),
-        Crossing::Major { fields } => format!(
+        (Crossing::Major { fields }, _) => format!(
             "{name} is {} and this change of it is major ({}): it needs an approved {gate_name} \
              sign-off of exactly this change (the workspace has a {} rule for {}); {requests}",
             if before.draft.stage == Stage::Production {
@@ -242,6 +324,9 @@ fn signoff(
         Crossing::Major { fields } if !matching => err.with_remedy(Remedy::ProposeMajorChange {
             system: name.clone(),
             fields: fields.iter().map(|f| f.to_string()).collect(),
+        }),
+        Crossing::Stage { .. } if failing.is_some() => err.with_remedy(Remedy::ProvideEvidence {
+            system: name.clone(),
         }),
         Crossing::Stage { .. } if seen.is_empty() => err.with_remedy(Remedy::OpenSignoffRequest {
             system: name.clone(),

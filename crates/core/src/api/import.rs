@@ -1,8 +1,8 @@
 //! Importing systems from .xlsx, .ods and .csv: plan (read and check, never write), then write a
 //! clean plan in one transaction with one audit entry per record and one for the import (the
-//! file's SHA-256, the decisions made reading it, the mapping used). The sheet is parsed on one
-//! thread while its rows are checked and written on this one, so an import takes little more
-//! than the parse. Reading and checking rows lives in `crate::import`; this module orchestrates,
+//! file's SHA-256, the decisions made reading it, the mapping used). The sheet is parsed and its
+//! rows read into checked drafts on one thread while they are planned (against the rows before
+//! them and the gates) and written on this one. Reading and checking rows lives in `crate::import`; this module orchestrates,
 //! and keeps mapping profiles (named mappings saved in the workspace).
 
 use std::cell::RefCell;
@@ -17,8 +17,8 @@ use super::systems::{insert_audited, update_audited};
 use super::Workspace;
 use crate::audit::canonical_json;
 use crate::import::mapping::{Mapping, Resolved};
-use crate::import::systems::{self, known_header, PlannedWrite, Planner, RowGate};
-use crate::import::table::{open_sheet, ReadOptions, Rows};
+use crate::import::systems::{self, known_header, PlannedWrite, Planner, ReadRow, RowGate};
+use crate::import::table::{open_sheet, ReadOptions};
 use crate::import::{ImportPlan, ImportProblem};
 use crate::register::{AiSystem, SystemDraft};
 use crate::store::{Change, Tx};
@@ -95,7 +95,10 @@ impl Workspace {
                 &existing,
                 today,
                 &never,
-                gate_rows(|b, d| super::gates::check(tx, b, d, today), &failed),
+                gate_rows(
+                    |b, d| super::gates::check(tx, b, d, today).map(drop),
+                    &failed,
+                ),
                 |_| Ok(()),
             )?;
             match failed.into_inner() {
@@ -161,7 +164,7 @@ impl Workspace {
                 today,
                 &cancel,
                 gate_rows(
-                    |b, d| super::gates::check(&tx.borrow(), b, d, today),
+                    |b, d| super::gates::check(&tx.borrow(), b, d, today).map(drop),
                     &failed,
                 ),
                 |step| {
@@ -390,8 +393,9 @@ fn gate_rows<'a>(
     )
 }
 
-/// Opens the sheet, then parses it on another thread while this one checks the rows as they
-/// come (each clean row also through `gate`) and hands each checked batch to `step`. Stops early
+/// Opens the sheet, then parses it and reads its rows into drafts on another thread while this
+/// one plans the rows as they come (each clean row also through `gate`) and hands each checked
+/// batch to `step`. Stops early
 /// (the plan then counts only the rows read) when `cancel` is set.
 #[allow(clippy::too_many_arguments)]
 fn read_and_plan(
@@ -415,11 +419,14 @@ fn read_and_plan(
     let table = sheet.table.clone();
     let decisions = sheet.decisions.clone();
     let sheets = sheet.sheets.clone();
-    let mut planner = Planner::new(&table, existing, today, mapping, decisions).with_gate(gate);
+    let mut planner = Planner::new(&table, today, mapping, decisions).with_gate(gate);
+    let rows_reader = planner.reader(existing);
     std::thread::scope(|s| -> Result<ImportPlan> {
-        let (send, receive) = std::sync::mpsc::sync_channel::<Rows>(4);
+        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<ReadRow<'_>>>(4);
         let reader = s.spawn(move || {
-            sheet.rows(|batch| !cancel.load(Ordering::Relaxed) && send.send(batch).is_ok())
+            sheet.rows(|batch| {
+                !cancel.load(Ordering::Relaxed) && send.send(rows_reader.read(batch)).is_ok()
+            })
         });
         let mut failed = Ok(());
         for batch in receive {
@@ -427,9 +434,7 @@ fn read_and_plan(
                 continue;
             }
             let n = batch.len() as u32;
-            planner.rows(&batch);
-            // Freeing the batch's cells is left to the reader's next batch's allocation.
-            drop(batch);
+            planner.planned(batch);
             let writes = if planner.is_clean() {
                 planner.take_writes()
             } else {

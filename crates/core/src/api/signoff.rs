@@ -11,6 +11,7 @@ use ts_rs::TS;
 use super::Workspace;
 use crate::audit::canonical_json;
 use crate::error::Remedy;
+use crate::evidence::{EvidenceStatus, SnapshotEvidence};
 use crate::register::{AiSystem, RiskTier, SystemDraft};
 use crate::sign::request_file::{self as file, RequestDoc};
 use crate::sign::{self, CertInfo, Signer};
@@ -77,6 +78,15 @@ pub struct RequestView {
     /// When stale: each field of the record that differs from the snapshot under review.
     pub changes: Vec<FieldChange>,
     pub current_hash: String,
+    /// The validation evidence the board is asked to sign (a pre-deployment request of a system
+    /// with evidence, or one asking for an evidence exception), with its status then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub evidence: Option<SnapshotEvidence>,
+    /// For a pre-deployment request, the system's evidence status now, as the gate reads it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub evidence_now: Option<EvidenceStatus>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -99,6 +109,11 @@ pub struct ActionView {
 pub struct RequestReview {
     pub request: RequestDoc,
     pub requester: CertInfo,
+    /// The validation evidence under review, with its status and the exception asked for, read
+    /// from the request's snapshot (a pre-deployment request of a system with evidence).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub evidence: Option<SnapshotEvidence>,
 }
 
 fn board_view(ws: &Workspace, b: BoardRow) -> Result<BoardView> {
@@ -143,8 +158,16 @@ fn votes(sigs: &[SignatureRow]) -> Vec<Vote> {
         .collect()
 }
 
-/// The snapshot of a system as it would be after `draft` is saved.
-pub(super) fn snapshot_of(tx: &Tx<'_>, id: i64, draft: &SystemDraft) -> Result<Snapshot> {
+/// What a request at `gate` is bound to for a system as it would be after `draft` is saved, on
+/// `today`, with the evidence `exception` the request asks for (see [`snapshot_in`]).
+pub(super) fn snapshot_of(
+    tx: &Tx<'_>,
+    id: i64,
+    draft: &SystemDraft,
+    gate: Gate,
+    today: NaiveDate,
+    exception: Option<&str>,
+) -> Result<Snapshot> {
     snapshot_in(
         tx,
         &AiSystem {
@@ -153,15 +176,31 @@ pub(super) fn snapshot_of(tx: &Tx<'_>, id: i64, draft: &SystemDraft) -> Result<S
             created_at: String::new(),
             updated_at: String::new(),
         },
+        gate,
+        today,
+        exception,
     )
 }
 
-/// What a sign-off is bound to: the system record, its latest complete assessment per template
-/// (the result as computed when it was completed) and its KPI summary (each KPI's latest period,
-/// value, status and consecutive breaches). A new measurement or assessment after signing makes
-/// the request stale, as an edit of the record does.
-fn snapshot_in(tx: &Tx<'_>, sys: &AiSystem) -> Result<Snapshot> {
+/// What a sign-off at `gate` is bound to: the system record, its latest complete assessment per
+/// template (the result as computed when it was completed) and its KPI summary (each KPI's latest
+/// period, value, status and consecutive breaches); at the pre-deployment gate also its
+/// validation evidence with its status on `today` and the `exception` asked for, if any. A new
+/// measurement, assessment or piece of evidence after signing, or evidence going out of date,
+/// makes the request stale, as an edit of the record does: the board approved the evidence it
+/// saw, so the evidence it signed must still be the evidence in force.
+fn snapshot_in(
+    tx: &Tx<'_>,
+    sys: &AiSystem,
+    gate: Gate,
+    today: NaiveDate,
+    exception: Option<&str>,
+) -> Result<Snapshot> {
     let mut snap = Snapshot::of(sys);
+    if gate == Gate::PreDeployment {
+        snap.evidence =
+            super::evidence::snapshot_section(tx, sys.id, &sys.draft, today, exception)?;
+    }
     let mut assessments = serde_json::Map::new();
     for a in tx.complete_assessments(sys.id)? {
         let result = match &a.result {
@@ -475,6 +514,69 @@ impl Workspace {
         deadline: Option<NaiveDate>,
         proposed: Option<SystemDraft>,
     ) -> Result<RequestView> {
+        self.open_request(system, gate, deadline, proposed, None)
+    }
+
+    /// Opens a pre-deployment request that asks the board to approve promoting the system while
+    /// its validation evidence does not meet the policy (missing, not met or out of date), for
+    /// `reason`. The snapshot the board signs holds the reason and the evidence with its status;
+    /// once approved, the system passes the gate by this exception, and its promotion's audit
+    /// says so. Refused when the evidence meets the policy (no exception is needed).
+    pub fn request_evidence_exception(
+        &mut self,
+        system: &str,
+        deadline: Option<NaiveDate>,
+        reason: &str,
+    ) -> Result<RequestView> {
+        let refuse = |message: String| Error::Validation {
+            entity: "sign-off request",
+            fields: vec![FieldError::new("evidence_exception", message)],
+        };
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(refuse(
+                "give the reason the board is asked to approve the promotion for, although the \
+                 evidence does not meet the policy"
+                    .into(),
+            ));
+        }
+        let sys = self.find_system(system)?;
+        let today = self.ctx.clock.today();
+        let status = self.store.read(|tx| {
+            let policy = super::evidence::policy_in(tx)?;
+            super::evidence::status_in(tx, sys.id, &sys.draft, &policy, today)
+        })?;
+        if status.state.passes() {
+            return Err(refuse(format!(
+                "the evidence of {} {} the policy for risk tier {} ({}); it needs no exception: \
+                 open a pre-deployment request without one",
+                sys.draft.name,
+                if status.state == crate::evidence::EvidenceState::NotRequired {
+                    "is not required by"
+                } else {
+                    "meets"
+                },
+                sys.draft.risk_tier,
+                status.state.label().to_lowercase()
+            )));
+        }
+        self.open_request(
+            system,
+            Gate::PreDeployment,
+            deadline,
+            None,
+            Some(reason.to_string()),
+        )
+    }
+
+    fn open_request(
+        &mut self,
+        system: &str,
+        gate: Gate,
+        deadline: Option<NaiveDate>,
+        proposed: Option<SystemDraft>,
+        exception: Option<String>,
+    ) -> Result<RequestView> {
         if gate == Gate::PortfolioReview {
             return Err(Error::Validation {
                 entity: "sign-off request",
@@ -492,7 +594,10 @@ impl Workspace {
         let (rule, board) = self.rule_in_force(gate, tier, "", &excluded)?;
         let deadline = self.request_deadline(deadline, &rule.spec)?;
         let under_review = proposed.as_ref().unwrap_or(&sys);
-        let snapshot = self.store.read(|tx| snapshot_in(tx, under_review))?;
+        let today = self.ctx.clock.today();
+        let snapshot = self
+            .store
+            .read(|tx| snapshot_in(tx, under_review, gate, today, exception.as_deref()))?;
         let since_approval = self.since_approval(sys.id, gate, &snapshot)?;
         let doc = RequestDoc {
             uid: String::new(),
@@ -724,6 +829,17 @@ impl Workspace {
                 imported_by: s.imported_by.clone(),
             });
         }
+        let evidence_now = match (r.doc.gate, r.doc.system_id) {
+            (Gate::PreDeployment, Some(id)) => {
+                let today = self.ctx.clock.today();
+                let s = self.system(id)?;
+                Some(self.store.read(|tx| {
+                    let policy = super::evidence::policy_in(tx)?;
+                    super::evidence::status_in(tx, id, &s.draft, &policy, today)
+                })?)
+            }
+            _ => None,
+        };
         Ok(RequestView {
             id: r.id,
             tally: so::tally(&r.doc.rule, &r.doc.members, &votes(&sigs)),
@@ -731,6 +847,8 @@ impl Workspace {
             signatures,
             changes,
             current_hash: current.hash(),
+            evidence: SnapshotEvidence::of(r.doc.snapshot.evidence.as_ref()),
+            evidence_now,
             request: r.doc,
         })
     }
@@ -746,7 +864,11 @@ impl Workspace {
         };
         match system {
             Some(s) => {
-                let mut snap = self.store.read(|tx| snapshot_in(tx, &s))?;
+                let today = self.ctx.clock.today();
+                let exception = r.doc.snapshot.evidence_exception();
+                let mut snap = self
+                    .store
+                    .read(|tx| snapshot_in(tx, &s, r.doc.gate, today, exception.as_deref()))?;
                 // A proposed change is judged by what the record would be with it made: the
                 // request stays current while nothing else of the record changes, and once the
                 // change is saved as proposed.
@@ -912,7 +1034,11 @@ impl Workspace {
 /// Reads and checks a request file (the requester's signature, the snapshot's hash) for review.
 pub fn review_request(bytes: &[u8], name: &str) -> Result<RequestReview> {
     let (request, requester) = file::read_request(bytes, name)?;
-    Ok(RequestReview { request, requester })
+    Ok(RequestReview {
+        evidence: SnapshotEvidence::of(request.snapshot.evidence.as_ref()),
+        request,
+        requester,
+    })
 }
 
 /// Signs a request file on the signer's own laptop: checks the file, then that `signer`'s

@@ -40,6 +40,16 @@ fn day_of(now: &str) -> Result<NaiveDate> {
         .map_err(|e| Error::Integrity(format!("the time of a change {now:?} is not RFC 3339: {e}")))
 }
 
+/// The systems of `all` that `q` selects, in its order.
+pub(super) fn listed(all: Vec<AiSystem>, q: &SystemQuery) -> Vec<AiSystem> {
+    let mut list: Vec<AiSystem> = all
+        .into_iter()
+        .filter(|s| register::matches(s, q))
+        .collect();
+    register::sort(&mut list, q.sort, q.descending);
+    list
+}
+
 /// Inserts a checked draft and appends its audit entry, in the caller's transaction, once the
 /// gates allow a new record at its stage (`gates::check`).
 pub(super) fn insert_audited(
@@ -49,6 +59,7 @@ pub(super) fn insert_audited(
     actor: &str,
     action: &str,
 ) -> Result<AiSystem> {
+    // A new record cannot pass a gate by an exception: no request can exist for it.
     super::gates::check(tx, None, d, day_of(now)?)?;
     let id = tx.insert_system(d, now)?;
     // Exactly what the row now holds: the draft as given and both timestamps set to `now`.
@@ -71,7 +82,9 @@ pub(super) fn insert_audited(
 }
 
 /// Saves a checked draft over `before` and appends the audit entry with both states, in the
-/// caller's transaction, once the gates the change crosses are open (`gates::check`).
+/// caller's transaction, once the gates the change crosses are open (`gates::check`); a change
+/// that passes the pre-deployment gate by the board's evidence exception gets a second entry
+/// saying so (the request, its reason, the evidence status it was approved with).
 pub(super) fn update_audited(
     tx: &mut Tx<'_>,
     before: &AiSystem,
@@ -80,7 +93,7 @@ pub(super) fn update_audited(
     actor: &str,
     action: &str,
 ) -> Result<AiSystem> {
-    super::gates::check(tx, Some(before), d, day_of(now)?)?;
+    let exception = super::gates::check(tx, Some(before), d, day_of(now)?)?;
     tx.update_system(before.id, d, now)?;
     let after = AiSystem {
         id: before.id,
@@ -97,6 +110,27 @@ pub(super) fn update_audited(
         before: Some(canonical_json(before)),
         after: Some(canonical_json(&after)),
     })?;
+    if let Some(e) = exception {
+        // The promotion passed the evidence gate by the board's exception: said so on record.
+        let record = serde_json::json!({
+            "stage": d.stage,
+            "request": e.request,
+            "request_uid": e.uid,
+            "reason": e.reason,
+            "model_version": e.status.model_version,
+            "evidence_status": e.status.state,
+            "failing": e.status.failing(),
+        });
+        tx.append_audit(Change {
+            at: now.to_string(),
+            actor,
+            entity: "evidence_exception",
+            entity_id: before.id.to_string(),
+            action: "pass",
+            before: None,
+            after: Some(canonical_json(&record)),
+        })?;
+    }
     Ok(after)
 }
 
@@ -191,14 +225,7 @@ impl Workspace {
     }
 
     pub fn list_systems(&self, q: &SystemQuery) -> Result<Vec<AiSystem>> {
-        let mut list: Vec<AiSystem> = self
-            .store
-            .all_systems()?
-            .into_iter()
-            .filter(|s| register::matches(s, q))
-            .collect();
-        register::sort(&mut list, q.sort, q.descending);
-        Ok(list)
+        Ok(listed(self.store.all_systems()?, q))
     }
 
     pub fn facets(&self) -> Result<Facets> {

@@ -9,6 +9,7 @@ use super::assess::AssessmentStatus;
 use super::Workspace;
 use crate::calendar::{EventKind, EventState, ItemState, MilestoneKind};
 use crate::error::Remedy;
+use crate::evidence::{BiasMetric, CheckKind, EvidenceState, Method};
 use crate::import::ImportProblem;
 use crate::kpi::{Cadence, Direction, EscalationState, KpiKind, Status};
 use crate::pack::FindingLevel;
@@ -132,6 +133,10 @@ pub struct Vocabulary {
     pub assessment_statuses: Vec<Labelled<AssessmentStatus>>,
     pub tco_option_types: Vec<Labelled<OptionType>>,
     pub finding_levels: Vec<Labelled<FindingLevel>>,
+    pub validation_methods: Vec<Labelled<Method>>,
+    pub bias_metrics: Vec<Labelled<BiasMetric>>,
+    pub evidence_states: Vec<Labelled<EvidenceState>>,
+    pub evidence_check_kinds: Vec<Labelled<CheckKind>>,
     /// The fields of a system's record with their labels, in the register's column order (the
     /// headers an export writes and an import reads).
     pub system_fields: Vec<FieldLabel>,
@@ -140,6 +145,9 @@ pub struct Vocabulary {
     pub major_change_fields: Vec<FieldLabel>,
     /// The fields of a review's scorecard with their labels.
     pub scorecard_fields: Vec<FieldLabel>,
+    /// The fields a person writes on a model card, in the card's order, with their labels,
+    /// whether each is required and what to write in it.
+    pub card_fields: Vec<crate::card::CardFieldSpec>,
 }
 
 /// A field of a record and how to show it.
@@ -191,6 +199,10 @@ impl Vocabulary {
             assessment_statuses: labelled!(AssessmentStatus),
             tco_option_types: labelled!(OptionType),
             finding_levels: labelled!(FindingLevel),
+            validation_methods: labelled!(Method),
+            bias_metrics: labelled!(BiasMetric),
+            evidence_states: labelled!(EvidenceState),
+            evidence_check_kinds: labelled!(CheckKind),
             system_fields: crate::import::systems::SPECS
                 .iter()
                 .map(|f| FieldLabel {
@@ -213,6 +225,7 @@ impl Vocabulary {
                     label: label.to_string(),
                 })
                 .collect(),
+            card_fields: crate::card::CARD_FIELDS.to_vec(),
         }
     }
 }

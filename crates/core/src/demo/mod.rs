@@ -2,6 +2,8 @@
 //! first-time user sees every area working. Deterministic: the same data every time.
 
 mod calendar;
+mod cards;
+mod evidence;
 mod reviews;
 
 use chrono::{Datelike, Days, NaiveDate};
@@ -206,6 +208,9 @@ fn draft(r: &Row, today: NaiveDate) -> SystemDraft {
             review_date: month_end(today, 2),
         });
     }
+    d.model_version = evidence::model_version(name)
+        .unwrap_or_default()
+        .to_string();
     d.sponsor = SPONSORS
         .iter()
         .find(|(u, _)| *u == unit)
@@ -268,6 +273,8 @@ pub fn populate(ws: &mut Workspace) -> Result<usize> {
         ws.create_tco(s)?;
     }
     assessments(ws)?;
+    evidence::populate(ws)?;
+    cards::populate(ws)?;
     populate_kpis(ws)?;
     crate::demo::calendar::populate(ws)?;
     crate::demo::reviews::populate(ws)?;

@@ -274,3 +274,40 @@ fn a_record_deleted_through_steward_and_put_back_is_named() {
         v.state.findings
     );
 }
+
+#[test]
+fn a_model_card_revision_changed_deleted_or_slipped_in_with_sql_is_named() {
+    // A revision's text rewritten: the field, named on the card's revision.
+    let f = check(
+        "UPDATE model_cards SET fields = json_set(fields, '$.limitations', 'None known.')
+         WHERE revision = 1 AND system_id = (SELECT id FROM systems
+                                             WHERE name = 'Credit Default Scorer')",
+        &[("model_card", StateProblem::Changed, &["limitations"])],
+    );
+    assert_eq!(
+        (f[0].name.as_str(), f[0].entity_label.as_str()),
+        ("Credit Default Scorer, version 3.2", "Model card"),
+        "named by its system and model version"
+    );
+    assert_eq!(
+        field(&f[0], "limitations").1,
+        "\"None known.\"",
+        "the text stored now"
+    );
+    // A revision deleted: the log says it was saved.
+    check(
+        "DELETE FROM model_cards WHERE revision = 2",
+        &[("model_card", StateProblem::Missing, &[])],
+    );
+    // A revision added behind Steward's back: no entry speaks of it.
+    let f = check(
+        "INSERT INTO model_cards (system_id, model_version, revision, fields, saved_at, saved_by)
+         SELECT system_id, model_version, 3, fields, saved_at, 'Mallory' FROM model_cards
+         WHERE revision = 2",
+        &[("model_card", StateProblem::Unlogged, &[])],
+    );
+    assert_eq!(
+        f[0].name, "Credit Default Scorer, version 3.2",
+        "named by its card"
+    );
+}

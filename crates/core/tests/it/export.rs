@@ -332,7 +332,8 @@ fn an_empty_register_exports_a_header_only_file() {
 }
 
 /// An export reports its rows as it writes them, and a stopped one leaves no file and no
-/// partial file beside it.
+/// partial file beside it; whether the query selects every system (the register is counted
+/// before it is read) or filters them (the rows are counted once read).
 #[test]
 fn an_export_reports_progress_and_a_cancelled_one_leaves_no_file() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -340,34 +341,53 @@ fn an_export_reports_progress_and_a_cancelled_one_leaves_no_file() {
     for i in 0..2_500 {
         ws.add_system(draft(&format!("Bulk {i:04}"))).expect("add");
     }
-    for format in [ExportFormat::Csv, ExportFormat::Xlsx] {
-        let out = dir.path().join(format!("out.{}", format.extension()));
-        let mut seen = Vec::new();
-        let n = ws
-            .export_systems_with(&SystemQuery::default(), format, &out, &mut |done, total| {
-                seen.push((done, total));
-                true
-            })
-            .expect("exports");
-        assert_eq!(seen.first(), Some(&(0, n)), "told the total before writing");
-        assert!(seen.len() >= 3, "progress as rows are written: {seen:?}");
-        assert!(seen.windows(2).all(|w| w[0].0 < w[1].0), "{seen:?}");
-        std::fs::remove_file(&out).expect("written");
+    let all = ws
+        .list_systems(&SystemQuery::default())
+        .expect("list")
+        .len();
+    let bulk = SystemQuery {
+        text: "bulk".into(),
+        ..Default::default()
+    };
+    for (q, rows) in [(SystemQuery::default(), all), (bulk, 2_500)] {
+        for format in [ExportFormat::Csv, ExportFormat::Xlsx] {
+            let out = dir.path().join(format!("out.{}", format.extension()));
+            let mut seen = Vec::new();
+            let n = ws
+                .export_systems_with(&q, format, &out, &mut |done, total| {
+                    seen.push((done, total));
+                    true
+                })
+                .expect("exports");
+            assert_eq!(n, rows, "every system the query selects: {q:?}");
+            assert_eq!(seen.first(), Some(&(0, n)), "told the total before writing");
+            assert!(seen.len() >= 3, "progress as rows are written: {seen:?}");
+            assert!(seen.windows(2).all(|w| w[0].0 < w[1].0), "{seen:?}");
+            let plan = ws.plan_import_systems(&out).expect("readable");
+            assert_eq!(
+                (plan.rows as usize, plan.unchanged as usize),
+                (n, n),
+                "the file holds the rows listed, as they are"
+            );
+            std::fs::remove_file(&out).expect("written");
 
-        let err = ws
-            .export_systems_with(&SystemQuery::default(), format, &out, &mut |done, _| {
-                done < 1_000
-            })
-            .expect_err("cancelled");
-        assert!(matches!(err, steward_core::Error::Cancelled), "{err:?}");
-        let left: Vec<_> = std::fs::read_dir(dir.path())
-            .expect("dir")
-            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-            .filter(|n| n.contains("out."))
-            .collect();
-        assert!(
-            left.is_empty(),
-            "a cancelled export leaves nothing: {left:?}"
-        );
+            let err = ws
+                .export_systems_with(&q, format, &out, &mut |done, _| done < 1_000)
+                .expect_err("cancelled");
+            assert!(matches!(err, steward_core::Error::Cancelled), "{err:?}");
+            let err = ws
+                .export_systems_with(&q, format, &out, &mut |_, _| false)
+                .expect_err("cancelled before the first row");
+            assert!(matches!(err, steward_core::Error::Cancelled), "{err:?}");
+            let left: Vec<_> = std::fs::read_dir(dir.path())
+                .expect("dir")
+                .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+                .filter(|n| n.contains("out."))
+                .collect();
+            assert!(
+                left.is_empty(),
+                "a cancelled export leaves nothing: {left:?}"
+            );
+        }
     }
 }

@@ -192,6 +192,7 @@ fn a_new_system_cannot_be_added_beyond_a_gate_in_force() {
     d.risk_tier = RiskTier::High;
     d.stage = Staging;
     let id = s.ws.add_system(d).expect("staging is before the gate").id;
+    crate::support::meet_evidence_policy(&mut s.ws, id);
     let r =
         s.ws.create_request("Fraud Scorer", Gate::PreDeployment, None, None)
             .expect("request");
@@ -314,6 +315,7 @@ fn an_imported_update_to_production_passes_the_same_gate_in_its_dry_run() {
     d.risk_tier = RiskTier::High;
     d.stage = Staging;
     let id = s.ws.add_system(d).expect("add").id;
+    crate::support::meet_evidence_policy(&mut s.ws, id);
     let csv = s.csv(
         "promote.csv",
         &format!("{HEADER}Fraud Scorer,Retail,Ann Owner,production,high,2026-11-02\n"),
@@ -371,6 +373,7 @@ fn major_edits() -> Vec<(&'static str, Edit)> {
             // The day it went live (the clock's today): not before deployment, not after today.
             d.last_retrained = Some(chrono::NaiveDate::from_ymd_opt(2026, 11, 2).expect("date"))
         }),
+        ("model_version", |d| d.model_version = "2.0".into()),
     ]
 }
 

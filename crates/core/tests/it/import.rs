@@ -3,7 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
-use steward_core::api::{AuditQuery, Workspace};
+use steward_core::api::{AuditQuery, ImportOptions, Workspace};
+use steward_core::import::mapping::Mapping;
 use steward_core::import::ImportPlan;
 use steward_core::register::{AiSystem, Stage};
 use steward_core::Error;
@@ -679,3 +680,158 @@ fn an_import_sets_and_clears_review_fields() {
         "empty cells in present columns clear the fields"
     );
 }
+
+/// The audit entries of an import are the same bytes, and so the same hashes, whatever makes
+/// them faster: every field of a system in every form a file gives it (closed values by their
+/// synonyms, lists, dates in two forms, numbers, a vendor column read as sourcing), an
+/// update beside additions, and the import's own entry. The hashes were taken from the entries
+/// as Steward wrote them before canonical JSON was written straight from the record; stored
+/// chains and signed packs depend on them never changing.
+#[test]
+fn an_imports_audit_entries_are_byte_for_byte_as_before() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut ws = seeded(dir.path());
+    let rows: &[&[&str]] = &[
+        &[
+            "Name",
+            "Purpose",
+            "BU",
+            "Owner",
+            "Tech lead",
+            "Vendor",
+            "Approach",
+            "Status",
+            "Domain",
+            "AI Act",
+            "Risk",
+            "Sensitivity",
+            "Go-live",
+            "Certifications",
+            "Datasets",
+            "Assumptions",
+            "Tags",
+            "Executive sponsor",
+            "Last retrain",
+            "Value per year",
+            "Data readiness",
+            "Strategic fit",
+            "Notes",
+        ],
+        &[
+            "Churn model",
+            "Predicts \"churn\" – weekly\u{a0}",
+            "Retail",
+            "Ann Owner",
+            "",
+            "In-house",
+            "gradient boosting",
+            "Validation",
+            "finance",
+            "high risk",
+            "High",
+            "Confidential",
+            "",
+            "",
+            "crm-2025 [7 years] until 2032-12-31",
+            "",
+            "retention",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "keep",
+        ],
+        &[
+            "Claims triage",
+            "Routes claims",
+            "Claims",
+            "B. Owner",
+            "Łukasz Żółw",
+            "Acme AI",
+            "LLM",
+            "Live",
+            "Healthcare",
+            "Limited",
+            "tier 2",
+            "restricted",
+            "31/03/2026",
+            "ISO/IEC 42001 (2027-03-31); SOC 2 (2026-12-31)",
+            "claims-2024 [7 years after closure]; notes [90 days]",
+            "Volumes stay within 10% of plan (review 2027-01-15)",
+            "claims; llm",
+            "Helen Carter",
+            "2026-10-01",
+            "1250000.5",
+            "4",
+            "5",
+            "",
+        ],
+        &[
+            "Doc search",
+            "",
+            "Operations",
+            "C. Owner",
+            "",
+            "",
+            "",
+            "Pilot",
+            "none",
+            "",
+            "low",
+            "internal",
+            "2026-01-31",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "x",
+        ],
+    ];
+    let path = dir.path().join("register.csv");
+    std::fs::write(&path, csv_text(rows, ",")).expect("write csv");
+    let seeded = state(&ws).1;
+    let mapping = Mapping::from_toml(
+        "date_order = \"day-first\"\n[columns]\n\"Tech lead\" = \"technical_lead\"\n\
+         Notes = \"ignore\"\n[values.risk_tier]\n\"tier 2\" = \"high\"\n",
+    )
+    .expect("a mapping");
+    let opts = ImportOptions {
+        sheet: None,
+        mapping: Some(("file map.toml".into(), mapping)),
+    };
+    let plan = ws
+        .import_systems_with(&path, false, &opts, &mut |_| true)
+        .expect("the file imports");
+    assert_eq!((plan.adds.len(), plan.changes.len()), (2, 1));
+    let log = ws
+        .audit_log(&AuditQuery::default())
+        .expect("audit")
+        .into_entries();
+    let hashes: Vec<&str> = log[seeded..].iter().map(|e| e.hash.as_str()).collect();
+    let import = log.last().expect("the import's entry");
+    let file = path.display().to_string();
+    assert_eq!(
+        import.after.as_deref().map(|a| a.replace(&file, "FILE")),
+        Some(IMPORT_DOC.to_string()),
+        "the import's own entry, the temporary file's path aside"
+    );
+    assert_eq!(
+        hashes[..3],
+        SYSTEM_HASHES,
+        "the entries of the records the import wrote, and their chain"
+    );
+    assert!(ws.verify_audit().expect("verify").is_intact());
+}
+
+const IMPORT_DOC: &str = r#"{"added":2,"changed":1,"decisions":["FILE, row 1, column E (Tech lead), value \"Tech lead\": read as Technical lead (mapping file map.toml)","FILE, row 1, column W (Notes), value \"Notes\": ignored (mapping file map.toml)","FILE, row 1, column F (Vendor): the file has no Sourcing column: a row whose vendor is empty, \"In-house\", \"Internal\", \"None\", \"N/A\" or \"-\" is an in-house system, a row naming a vendor is a vendor's system","FILE, row 3, column F (Vendor), value \"Acme AI\": a vendor named with no sourcing given: read as a vendor's system","FILE, row 2, column F (Vendor), value \"In-house\": vendor \"In-house\" read as an in-house system","FILE, row 3, column K (Risk), value \"tier 2\": \"tier 2\" read as high (mapping file map.toml)","FILE, row 3, column M (Go-live), value \"31/03/2026\": text dates read day first, as the mapping says"],"file":"FILE","mapping":{"columns":{"Notes":"ignore","Tech lead":"technical_lead"},"date_order":"day-first","source":"file map.toml","values":{"risk_tier":{"tier 2":"high"}}},"rows":3,"sha256":"486779f23bcd95fbe9946c862236d5e2c45767713eee0fd690d5fffbbca51bfa","sheet":null,"unchanged":0}"#;
+const SYSTEM_HASHES: [&str; 3] = [
+    "977cc0534e37364c0a1e36f0425f277bdf171cf73600ee6fc1fb7b7b992b03b3",
+    "e9e29796e7ac9df1c82a453e2d464347c747cde37812503b4116fe805a75b15f",
+    "2085e33a969596f4b59f972dd58da5c3ab18da71790db841c8b9df39f525f374",
+];

@@ -350,3 +350,155 @@ fn migration_0008_upgrades_a_schema_7_workspace() {
         );
     }
 }
+
+#[test]
+fn the_model_version_is_saved_imported_and_left_out_of_the_json_when_empty() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut ws = workspace(dir.path());
+    let s = ws.add_system(draft("Alpha")).expect("add");
+    assert_eq!(s.draft.model_version, "", "a new system has no version");
+    let mut d = s.draft.clone();
+    d.model_version = " 2.3 ".into();
+    let saved = ws.update_system(s.id, d).expect("a version saves");
+    assert_eq!(saved.draft.model_version, "2.3", "trimmed");
+    assert_eq!(ws.system(s.id).expect("read").draft, saved.draft);
+    let log = ws
+        .audit_log(&steward_core::api::AuditQuery::default())
+        .expect("audit")
+        .into_entries();
+    let (created, updated) = (
+        log.first()
+            .and_then(|e| e.after.clone())
+            .unwrap_or_default(),
+        log.last().and_then(|e| e.after.clone()).unwrap_or_default(),
+    );
+    assert!(
+        !created.contains("model_version"),
+        "a record without a version keeps the JSON (and the sign-off hash) it had: {created}"
+    );
+    assert!(
+        updated.contains(r#""model_version":"2.3""#),
+        "the audit entry holds the version: {updated}"
+    );
+
+    let mut bad = saved.draft.clone();
+    bad.model_version = "2.3\n2.4".into();
+    let fields = refused_fields(ws.update_system(s.id, bad).expect_err("refused"));
+    assert_eq!(fields[0].0, "model_version", "{fields:?}");
+
+    let csv = dir.path().join("register.csv");
+    std::fs::write(
+        &csv,
+        "Name,Business unit,Owner,Version\nAlpha,Retail,Ann,3.0-rc1\nBeta,Retail,Ann,\n",
+    )
+    .expect("write");
+    let plan = ws.import_systems(&csv, false).expect("imports");
+    assert_eq!(plan.problems, [], "a Version column is the model version");
+    assert_eq!(
+        ws.find_system("Alpha").expect("alpha").draft.model_version,
+        "3.0-rc1"
+    );
+    assert_eq!(
+        ws.find_system("Beta").expect("beta").draft.model_version,
+        ""
+    );
+}
+
+#[test]
+fn migration_0015_upgrades_a_schema_14_workspace() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let c = crate::support::workspace_at_schema(dir.path(), 14);
+    c.execute(
+        "INSERT INTO milestones (system_id, kind, planned, updated_by, updated_at)
+         VALUES (1, 'production', '2025-02-01', 'Ann', '2025-01-01T00:00:00Z')",
+        [],
+    )
+    .expect("a milestone of the system, as schema 14 keeps it");
+    drop(c);
+    let mut ws = workspace(dir.path());
+    assert_eq!(
+        ws.schema_version().expect("version"),
+        steward_core::api::SCHEMA_VERSION
+    );
+    let old = ws.system(1).expect("kept under its id");
+    assert_eq!(
+        (
+            old.draft.name.as_str(),
+            old.draft.stage,
+            old.draft.risk_tier
+        ),
+        ("Copilot", Stage::Production, RiskTier::High),
+        "the system made under schema 14 is kept as it was"
+    );
+    let mut d = draft("Beta");
+    d.eu_ai_act_category = None;
+    ws.add_system(d)
+        .expect("a system with no EU AI Act category yet is accepted, as before");
+    drop(ws);
+
+    let c = rusqlite::Connection::open(dir.path().join(steward_core::api::DB_FILE)).expect("open");
+    let planned: String = c
+        .query_row(
+            "SELECT planned FROM milestones WHERE system_id = 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("the milestone");
+    assert_eq!(
+        planned, "2025-02-01",
+        "the milestone still points at its system"
+    );
+    let dangling: i64 = c
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+            r.get(0)
+        })
+        .expect("check");
+    assert_eq!(
+        dangling, 0,
+        "every record that points at a system still finds it"
+    );
+    for (column, good, bad) in [
+        ("sourcing", "vendor", "bought"),
+        ("stage", "retired", "live"),
+        ("regulated_domain", "public_sector", "banking"),
+        ("eu_ai_act_category", "minimal", "low"),
+        ("risk_tier", "medium", "extreme"),
+        ("data_sensitivity", "restricted", "secret"),
+        ("data_readiness", "5", "6"),
+        ("strategic_alignment", "1", "0"),
+        ("annual_value", "0", "-1"),
+    ] {
+        c.execute(
+            &format!("UPDATE systems SET {column} = '{good}' WHERE id = 1"),
+            [],
+        )
+        .unwrap_or_else(|e| panic!("the table takes {column} = {good}: {e}"));
+        assert!(
+            c.execute(
+                &format!("UPDATE systems SET {column} = '{bad}' WHERE id = 1"),
+                []
+            )
+            .is_err(),
+            "the table refuses {column} = {bad} whatever writes to it"
+        );
+    }
+    // What the rebuild is for: writing a system builds no temporary b-tree per row (SQLite
+    // builds one for each `IN` list of three or more values it checks).
+    let program: Vec<String> = c
+        .prepare(
+            "EXPLAIN INSERT INTO systems (name, business_unit, owner, sourcing, stage,
+                regulated_domain, eu_ai_act_category, risk_tier, data_sensitivity, created_at,
+                updated_at)
+             VALUES ('Gamma', 'Retail', 'Ann', 'in_house', 'proposed', 'none', NULL, 'low',
+                'internal', 'now', 'now')",
+        )
+        .expect("explain")
+        .query_map([], |r| r.get::<_, String>(1))
+        .expect("opcodes")
+        .collect::<rusqlite::Result<_>>()
+        .expect("opcodes");
+    assert!(
+        !program.iter().any(|op| op == "OpenEphemeral"),
+        "a row is checked without a temporary b-tree: {program:?}"
+    );
+}

@@ -223,3 +223,86 @@ fn every_escalation_level_is_owned_by_a_named_person() {
         );
     }
 }
+
+#[test]
+fn every_production_system_has_evidence_whose_status_the_sample_shows() {
+    use steward_core::evidence::EvidenceState::{Met, Missing, NotMet, NotRequired, OutOfDate};
+    for day in [DAYS[0], DAYS[4]] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let ws = sample_on(dir.path(), day);
+        assert_eq!(
+            ws.evidence_policy_in_force().expect("policy").origin,
+            steward_core::api::review_rules::RulesOrigin::Workspace,
+            "the sample's own policy is in force"
+        );
+        let all = ws.evidence_statuses().expect("statuses");
+        for s in all.iter().filter(|s| s.stage == Stage::Production) {
+            assert!(
+                s.runs > 0 && !s.model_version.is_empty(),
+                "{} has a model version and evidence for it on {day:?}",
+                s.system
+            );
+        }
+        let state = |name: &str| {
+            all.iter()
+                .find(|s| s.system == name)
+                .map(|s| s.state)
+                .unwrap_or_else(|| panic!("{name} is in the sample"))
+        };
+        for (name, expected) in [
+            ("Credit Default Scorer", Met),
+            ("Card Fraud Detector", Met),
+            ("Claims Fraud Network", Met),
+            ("Customer Churn Predictor", Met),
+            ("Complaint Classifier", NotRequired),
+            ("Mortgage Affordability Model", NotMet),
+            ("Motor Pricing GLM", OutOfDate),
+            ("Liquidity Stress Forecaster", Missing),
+        ] {
+            assert_eq!(state(name), expected, "{name} on {day:?}");
+        }
+        let mortgage = ws
+            .system_evidence("Mortgage Affordability Model")
+            .expect("evidence");
+        assert!(
+            mortgage.status.failing().iter().any(|f| f.contains(
+                "disparity ratio 0.74 is outside 0.8 to 1.25: selection rate of age_band 18-25"
+            )),
+            "one system fails the fairness bound: {:?}",
+            mortgage.status.failing()
+        );
+        let card = ws.system_evidence("Card Fraud Detector").expect("evidence");
+        assert_eq!(
+            card.comparisons.len(),
+            1,
+            "one system has a shadow comparison with its incumbent"
+        );
+        assert_eq!(card.comparisons[0].incumbent, "Card Fraud Detector 5.1");
+    }
+}
+
+#[test]
+fn the_long_format_example_imports_into_the_sample() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut ws = sample_on(dir.path(), DAYS[0]);
+    let example = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../assets/evidence/long-format-example.csv"
+    ));
+    let plan = ws
+        .import_evidence(example, &Default::default(), false)
+        .expect("the README's example imports into the sample");
+    assert_eq!(
+        (plan.runs_added, plan.bias_added, plan.replaced.len()),
+        (3, 3, 0),
+        "{plan:#?}"
+    );
+    let e = ws
+        .system_evidence("Claims Fraud Network")
+        .expect("evidence");
+    assert_eq!(
+        e.comparisons.len(),
+        1,
+        "a shadow comparison with the rules engine"
+    );
+}

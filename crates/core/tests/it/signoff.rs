@@ -144,6 +144,8 @@ impl Setup {
 #[test]
 fn two_signers_approve_and_the_system_can_then_be_promoted() {
     let mut s = setup();
+    // The evidence the policy asks for is there: this test is about the sign-off.
+    crate::support::meet_evidence_policy(&mut s.ws, s.system);
     let e =
         s.ws.set_stage(s.system, Stage::Production)
             .expect_err("no sign-off yet");
@@ -823,6 +825,7 @@ fn audit_packs_carry_sign_offs_and_verify_checks_their_signatures() {
 #[test]
 fn an_import_cannot_promote_a_system_past_its_gate() {
     let mut s = setup();
+    crate::support::meet_evidence_policy(&mut s.ws, s.system);
     let csv = s.root.join("promote.csv");
     std::fs::write(
         &csv,

@@ -63,6 +63,16 @@ pub fn on_postgres() -> bool {
     }
 }
 
+/// Who a record says acted, for a change made as `name`: on a team workspace the database user
+/// the test logged in as, whatever name the change gave.
+pub fn recorded_as(name: &str) -> &str {
+    if on_postgres() {
+        steward_testpg::ROLE
+    } else {
+        name
+    }
+}
+
 pub fn draft(name: &str) -> SystemDraft {
     let mut d = SystemDraft::new(name);
     d.business_unit = "Retail".into();
@@ -145,4 +155,50 @@ pub fn rewrite_sheet_xml(path: &Path, edit: impl FnOnce(String) -> String) {
     }
     let bytes = out.finish().expect("finish").into_inner();
     std::fs::write(path, bytes).expect("save");
+}
+
+/// Records validation evidence that meets the shipped evidence policy at every tier for system
+/// `id` at its current model version (a holdout and a robustness run, and each attribute the high
+/// tier asks to be tested at parity with its reference), dated a month before the clock's today:
+/// what a pre-deployment test needs before its promotion is about the sign-off alone.
+pub fn meet_evidence_policy(ws: &mut Workspace, id: i64) {
+    use steward_core::evidence::{BiasDraft, BiasMetric, Method, MetricValue, RunDraft};
+    let version = ws.system(id).expect("the system").draft.model_version;
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 10, 2).expect("a date");
+    for method in [Method::Holdout, Method::Robustness] {
+        ws.add_validation_run(RunDraft {
+            system_id: id,
+            model_version: version.clone(),
+            date,
+            method,
+            dataset: "validation set".into(),
+            run: String::new(),
+            incumbent: String::new(),
+            metrics: vec![MetricValue {
+                name: "auc".into(),
+                value: 0.8,
+                incumbent: None,
+            }],
+            source: "test".into(),
+        })
+        .expect("a run");
+    }
+    for attribute in ["age_band", "region", "channel"] {
+        ws.add_bias_result(BiasDraft {
+            system_id: id,
+            model_version: version.clone(),
+            date,
+            dataset: "validation set".into(),
+            attribute: attribute.into(),
+            segment: "a".into(),
+            metric: BiasMetric::SelectionRate,
+            reference: "b".into(),
+            segment_value: Some(0.4),
+            reference_value: Some(0.4),
+            ratio: None,
+            difference: None,
+            source: "test".into(),
+        })
+        .expect("a result");
+    }
 }

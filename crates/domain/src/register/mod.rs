@@ -6,7 +6,7 @@ mod transitions;
 mod types;
 mod validate;
 
-pub use query::{matches, sort};
+pub use query::{matches, selects_all, sort};
 pub use transitions::{allowed_next, check_transition};
 pub use types::*;
-pub use validate::{normalize, validate, validate_on};
+pub use validate::{normalize, validate, validate_on, version_problem};

@@ -2,8 +2,23 @@
 
 use super::types::{AiSystem, SortKey, SystemQuery};
 
+/// Whether `q` has no filter and no search text, so it selects every system (a count of the
+/// register is then the number of systems it lists).
+pub fn selects_all(q: &SystemQuery) -> bool {
+    q.stages.is_empty()
+        && q.risk_tiers.is_empty()
+        && q.regulated_domains.is_empty()
+        && q.business_units.is_empty()
+        && q.sourcing.is_none()
+        && q.tag.is_none()
+        && q.text.trim().is_empty()
+}
+
 /// Whether `s` passes every filter of `q` and contains its search text.
 pub fn matches(s: &AiSystem, q: &SystemQuery) -> bool {
+    if selects_all(q) {
+        return true;
+    }
     let d = &s.draft;
     let any_or = |empty: bool, hit: bool| empty || hit;
     any_or(q.stages.is_empty(), q.stages.contains(&d.stage))
@@ -47,25 +62,34 @@ fn text_matches(s: &AiSystem, text: &str) -> bool {
 
 /// Sorts in place by the query's key, then by name so the order is total.
 pub fn sort(list: &mut [AiSystem], key: SortKey, descending: bool) {
-    list.sort_by(|a, b| {
-        let (x, y) = (&a.draft, &b.draft);
+    // Each record's key is made once (texts in lower case), not at every comparison. The sort
+    // is stable either way, so records that compare equal keep their order, as they did.
+    let of = |s: &AiSystem| {
+        let (d, text) = (&s.draft, |t: &str| Primary::Text(t.to_lowercase()));
         let primary = match key {
-            SortKey::Name => std::cmp::Ordering::Equal,
-            SortKey::BusinessUnit => x
-                .business_unit
-                .to_lowercase()
-                .cmp(&y.business_unit.to_lowercase()),
-            SortKey::Owner => x.owner.to_lowercase().cmp(&y.owner.to_lowercase()),
-            SortKey::Stage => x.stage.cmp(&y.stage),
-            SortKey::RiskTier => x.risk_tier.cmp(&y.risk_tier),
-            SortKey::DeploymentDate => x.deployment_date.cmp(&y.deployment_date),
-            SortKey::UpdatedAt => a.updated_at.cmp(&b.updated_at),
+            SortKey::Name => Primary::None,
+            SortKey::BusinessUnit => text(&d.business_unit),
+            SortKey::Owner => text(&d.owner),
+            SortKey::Stage => Primary::Stage(d.stage),
+            SortKey::RiskTier => Primary::RiskTier(d.risk_tier),
+            SortKey::DeploymentDate => Primary::Date(d.deployment_date),
+            SortKey::UpdatedAt => Primary::Text(s.updated_at.clone()),
         };
-        let ord = primary.then_with(|| x.name.to_lowercase().cmp(&y.name.to_lowercase()));
-        if descending {
-            ord.reverse()
-        } else {
-            ord
-        }
-    });
+        (primary, d.name.to_lowercase())
+    };
+    if descending {
+        list.sort_by_cached_key(|s| std::cmp::Reverse(of(s)));
+    } else {
+        list.sort_by_cached_key(of);
+    }
+}
+
+/// What a sort compares first: one kind for a whole list.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum Primary {
+    None,
+    Text(String),
+    Stage(super::types::Stage),
+    RiskTier(super::types::RiskTier),
+    Date(Option<chrono::NaiveDate>),
 }

@@ -186,6 +186,12 @@ pub struct SystemDraft {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub strategic_alignment: Option<u8>,
+    /// The version of the model in use (before production: the one being validated), as its
+    /// team names it, e.g. "2.3" or an MLflow model version. Validation evidence counts for the
+    /// version it was produced for, so a new version needs its own. Empty when not recorded;
+    /// written to JSON only when set, like the review's fields.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub model_version: String,
 }
 
 /// The years a date of the register may fall in (deployment, retraining, expiry, retention,
@@ -249,6 +255,7 @@ impl SystemDraft {
             annual_value: None,
             data_readiness: None,
             strategic_alignment: None,
+            model_version: String::new(),
         }
     }
 }

@@ -7,6 +7,8 @@ use super::types::{check_date_year, Sourcing, Stage, SystemDraft, SCORE_RANGE};
 use crate::FieldError;
 
 pub const MAX_NAME: usize = 120;
+/// The longest model version accepted (a version string, a tag or a digest).
+pub const MAX_VERSION: usize = 100;
 
 /// Trims text fields, drops empty tags and duplicate tags, sorts nothing else.
 pub fn normalize(d: &mut SystemDraft) {
@@ -19,6 +21,7 @@ pub fn normalize(d: &mut SystemDraft) {
         &mut d.vendor,
         &mut d.model_approach,
         &mut d.sponsor,
+        &mut d.model_version,
     ] {
         let t = s.trim();
         if t.len() != s.len() {
@@ -44,6 +47,23 @@ pub fn normalize(d: &mut SystemDraft) {
     }
 }
 
+/// What is wrong with a (trimmed) model version, if anything: the one rule for the register's
+/// version and the version evidence is recorded for.
+pub fn version_problem(v: &str) -> Option<String> {
+    if v.chars().count() > MAX_VERSION {
+        Some(format!(
+            "is longer than {MAX_VERSION} characters; give the version as its team names it, e.g. 2.3"
+        ))
+    } else if v.chars().any(char::is_control) {
+        Some(
+            "must not contain control characters (a line break, a tab); give the version on one line"
+                .into(),
+        )
+    } else {
+        None
+    }
+}
+
 /// All problems with a (normalized) draft; empty when it may be saved.
 pub fn validate(d: &SystemDraft) -> Vec<FieldError> {
     let mut errs = Vec::new();
@@ -60,6 +80,9 @@ pub fn validate(d: &SystemDraft) -> Vec<FieldError> {
             "name",
             format!("is longer than {MAX_NAME} characters"),
         ));
+    }
+    if let Some(m) = version_problem(&d.model_version) {
+        errs.push(FieldError::new("model_version", m));
     }
     if d.name.chars().any(char::is_control) {
         errs.push(FieldError::new(
@@ -325,6 +348,18 @@ mod tests {
             [],
             "the date rule needs today, so plain validate skips it"
         );
+    }
+
+    #[test]
+    fn model_version() {
+        check(|d| d.model_version = " 2.3 ".into(), &[]);
+        check(|d| d.model_version = "x".repeat(100), &[]);
+        check(|d| d.model_version = "x".repeat(101), &["model_version"]);
+        check(|d| d.model_version = "2.3\n2.4".into(), &["model_version"]);
+        let mut d = SystemDraft::new("x");
+        d.model_version = "  v7 ".into();
+        normalize(&mut d);
+        assert_eq!(d.model_version, "v7", "trimmed like every text field");
     }
 
     #[test]

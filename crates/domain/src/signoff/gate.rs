@@ -14,8 +14,8 @@ use crate::register::{AiSystem, Stage, SystemDraft};
 
 /// The fields of a system's record whose change, while the system is in service (production or
 /// deprecated), is a *major change*: what it is for, what kind of model it is and whose, where it
-/// is regulated, how it is classified and rated, what data it touches, and a new model version
-/// (the register marks a retrained model by its `last_retrained` date). Keys of
+/// is regulated, how it is classified and rated, what data it touches, and a new model: a
+/// retraining (`last_retrained`) or another model version (`model_version`). Keys of
 /// [`SystemDraft`]'s JSON, in the register's column order. Any other field of a system in
 /// service may change without a sign-off.
 pub const MAJOR_FIELDS: &[&str] = &[
@@ -28,6 +28,7 @@ pub const MAJOR_FIELDS: &[&str] = &[
     "risk_tier",
     "data_sensitivity",
     "last_retrained",
+    "model_version",
 ];
 
 /// Whether a system at `stage` is in service: its model runs for its users (production, and
@@ -197,6 +198,7 @@ mod tests {
                 d.data_sensitivity = DataSensitivity::Restricted
             }),
             ("last_retrained", |d, day| d.last_retrained = Some(day)),
+            ("model_version", |d, _| d.model_version = "2.0".into()),
         ];
         assert_eq!(
             edits.iter().map(|(f, _)| *f).collect::<Vec<_>>(),
@@ -223,6 +225,7 @@ mod tests {
         let keys = fields_of(&SystemDraft::new("x"));
         let mut d = SystemDraft::new("x");
         d.last_retrained = Some(chrono::NaiveDate::from_ymd_opt(2026, 1, 5).expect("date"));
+        d.model_version = "2.0".into();
         let with_optional = fields_of(&d);
         for f in MAJOR_FIELDS {
             assert!(

@@ -291,8 +291,12 @@ pub fn segregated(system: &AiSystem) -> Vec<String> {
 /// deployment date change *because of* the sign-off, not under it). `assessment` (the latest
 /// complete assessment per template) and `kpis` (each KPI's latest status) are filled by
 /// `api::signoff` from the workspace; None when the system has none. A portfolio review's
-/// outcome has no system (`system` is null) and carries the outcome in `review`; the field is
-/// absent from every other snapshot, so their canonical JSON and hashes are unchanged.
+/// outcome has no system (`system` is null) and carries the outcome in `review`. A
+/// pre-deployment request carries the system's validation evidence in `evidence` (the policy
+/// its tier is held to, the current version's runs and bias results, the status computed, and
+/// the board's exception when one is asked for) once the system has evidence or an exception is
+/// asked for. `review` and `evidence` are absent from every other snapshot, so the canonical JSON
+/// and hash of every snapshot made before them are unchanged.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export, rename = "SignoffSnapshot")]
 pub struct Snapshot {
@@ -305,6 +309,9 @@ pub struct Snapshot {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(type = "Record<string, unknown>", optional)]
     pub review: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(type = "Record<string, unknown>", optional)]
+    pub evidence: Option<Value>,
 }
 
 /// Fields of the system record left out of a snapshot.
@@ -323,6 +330,7 @@ impl Snapshot {
             assessment: None,
             kpis: None,
             review: None,
+            evidence: None,
         }
     }
 
@@ -333,7 +341,13 @@ impl Snapshot {
             assessment: None,
             kpis: None,
             review: Some(outcome),
+            evidence: None,
         }
+    }
+
+    /// The reason of the evidence exception the request asks its board to approve, if any.
+    pub fn evidence_exception(&self) -> Option<String> {
+        crate::evidence::SnapshotEvidence::of(self.evidence.as_ref())?.exception
     }
 
     /// SHA-256 (lowercase hex) of the snapshot's canonical JSON.
@@ -365,6 +379,7 @@ pub fn diff(signed: &Snapshot, now: &Snapshot) -> Vec<FieldChange> {
         ),
         ("kpis", signed.kpis.as_ref(), now.kpis.as_ref()),
         ("review", signed.review.as_ref(), now.review.as_ref()),
+        ("evidence", signed.evidence.as_ref(), now.evidence.as_ref()),
     ];
     sections
         .into_iter()

@@ -41,7 +41,7 @@ fn render(sheets: &[Sheet], charts: &[SeriesChart]) -> Result<Vec<u8>, Stop> {
     }
     for sheet in sheets {
         let ws = book.add_worksheet();
-        super::to_xlsx::write_table(ws, sheet, &mut |_| true)?;
+        super::to_xlsx::write_table(ws, sheet, sheet.rows.len(), &sheet.rows, &mut |_| true)?;
     }
     if let (Some(data), false) = (sheets.first(), charts.is_empty()) {
         let ws = book.add_worksheet();

@@ -6,6 +6,7 @@ mod kpi_book;
 mod to_csv;
 mod to_xlsx;
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -16,8 +17,8 @@ use steward_domain::sheet::Cell;
 use steward_domain::{Error, Result};
 
 pub use kpi_book::{kpi_workbook, SeriesChart};
-pub use to_csv::{to_csv, to_csv_with};
-pub use to_xlsx::{to_xlsx, to_xlsx_with};
+pub use to_csv::{to_csv, to_csv_rows};
+pub use to_xlsx::{to_xlsx, to_xlsx_rows};
 
 /// Rows written so far, for a progress bar; return false to stop (nothing is written).
 pub type RowProgress<'a> = dyn FnMut(usize) -> bool + Send + 'a;
@@ -90,20 +91,31 @@ pub struct Sheet {
 /// Renders `sheet` and writes it to `out` through a temporary file in the same directory that is
 /// renamed into place, so a failed export leaves neither a half-written file nor a stale one.
 pub fn write_file(sheet: &Sheet, format: ExportFormat, out: &Path) -> Result<()> {
-    write_file_with(sheet, format, out, &mut |_| true)
+    write_rows_with(
+        sheet,
+        sheet.rows.len(),
+        &sheet.rows,
+        format,
+        out,
+        &mut |_| true,
+    )
 }
 
-/// As [`write_file`], telling `progress` how many rows were rendered; when it returns false
-/// the export stops with `Error::Cancelled` and nothing is written.
-pub fn write_file_with(
+/// As [`write_file`], with `rows` (`n` of them) under `sheet`'s headers in place of
+/// `sheet.rows`, so they can be made while they are written; tells `progress` how many rows were
+/// rendered, and when it returns false the export stops with `Error::Cancelled` and nothing is
+/// written.
+pub fn write_rows_with<'a, R: Into<Cow<'a, [Cell]>> + AsRef<[Cell]>>(
     sheet: &Sheet,
+    n: usize,
+    rows: impl IntoIterator<Item = R>,
     format: ExportFormat,
     out: &Path,
     progress: &mut RowProgress<'_>,
 ) -> Result<()> {
     let bytes = match format {
-        ExportFormat::Csv => to_csv_with(sheet, progress),
-        ExportFormat::Xlsx => to_xlsx_with(sheet, progress),
+        ExportFormat::Csv => to_csv_rows(sheet, rows, progress),
+        ExportFormat::Xlsx => to_xlsx_rows(sheet, n, rows, progress),
     }
     .map_err(|e| match e {
         Stop::Cancelled => Error::Cancelled,

@@ -20,10 +20,10 @@ use crate::{Store, BUSY_WAIT, SCHEMA_VERSION};
 use steward_domain::{Error, Result};
 
 /// The schema version the first PostgreSQL migration brings an empty database to.
-pub const PG_BASE: i64 = 12;
+pub const PG_BASE: i64 = 15;
 
 /// PostgreSQL's migrations: the first makes schema [`PG_BASE`], each next one the version after.
-pub const PG_MIGRATIONS: &[&str] = &[include_str!("../migrations_pg/0012_schema.sql")];
+pub const PG_MIGRATIONS: &[&str] = &[include_str!("../migrations_pg/0015_schema.sql")];
 
 /// Marks a database's schema as a Steward workspace's.
 const APPLICATION: &str = "steward";

@@ -1,5 +1,7 @@
--- PostgreSQL: the whole schema of SQLite schema version 12 (migrations 0001 to 0012) in one
--- migration, as no team workspace existed before it. Each later SQLite migration NNNN has its
+-- PostgreSQL: the whole schema of SQLite schema version 15 (migrations 0001 to 0015) in one
+-- migration, as no team workspace existed before it. (0015's change, the systems table's closed
+-- values checked by comparisons rather than IN lists, is SQLite's own speed matter: PostgreSQL
+-- checks an IN list without building anything, so its CHECKs keep the IN form.) Each later SQLite migration NNNN has its
 -- PostgreSQL counterpart NNNN here, so a version number means the same tables on both.
 -- A shipped migration is never edited: add the next number instead.
 --
@@ -49,7 +51,8 @@ CREATE TABLE systems (
     last_retrained     TEXT COLLATE "C",
     annual_value       DOUBLE PRECISION CHECK (annual_value >= 0),
     data_readiness     BIGINT CHECK (data_readiness BETWEEN 1 AND 5),
-    strategic_alignment BIGINT CHECK (strategic_alignment BETWEEN 1 AND 5)
+    strategic_alignment BIGINT CHECK (strategic_alignment BETWEEN 1 AND 5),
+    model_version      TEXT COLLATE "C" NOT NULL DEFAULT ''
 );
 
 -- Append-only hash chain: hash = SHA-256 over the canonical entry, which includes prev_hash.
@@ -392,3 +395,55 @@ $$;
 
 CREATE TRIGGER audit_log_appends BEFORE INSERT ON audit_log
     FOR EACH ROW EXECUTE FUNCTION steward_audit_append();
+
+-- Validation evidence (SQLite 0013): runs and bias results per system and model version.
+CREATE TABLE evidence_runs (
+    id            BIGINT PRIMARY KEY,
+    system_id     BIGINT NOT NULL REFERENCES systems (id),
+    model_version TEXT COLLATE "C" NOT NULL,
+    run_date      TEXT COLLATE "C" NOT NULL,
+    method        TEXT COLLATE "C" NOT NULL,
+    dataset       TEXT COLLATE "C" NOT NULL,
+    run           TEXT COLLATE "C" NOT NULL DEFAULT '',
+    incumbent     TEXT COLLATE "C" NOT NULL DEFAULT '',
+    metrics       TEXT COLLATE "C" NOT NULL,
+    source        TEXT COLLATE "C" NOT NULL DEFAULT '',
+    recorded_at   TEXT COLLATE "C" NOT NULL,
+    recorded_by   TEXT COLLATE "C" NOT NULL,
+    UNIQUE (system_id, model_version, run_date, method, dataset, run)
+);
+
+CREATE TABLE evidence_bias (
+    id              BIGINT PRIMARY KEY,
+    system_id       BIGINT NOT NULL REFERENCES systems (id),
+    model_version   TEXT COLLATE "C" NOT NULL,
+    result_date     TEXT COLLATE "C" NOT NULL,
+    dataset         TEXT COLLATE "C" NOT NULL DEFAULT '',
+    attribute       TEXT COLLATE "C" NOT NULL,
+    segment         TEXT COLLATE "C" NOT NULL,
+    metric          TEXT COLLATE "C" NOT NULL,
+    reference       TEXT COLLATE "C" NOT NULL,
+    segment_value   DOUBLE PRECISION,
+    reference_value DOUBLE PRECISION,
+    ratio           DOUBLE PRECISION,
+    difference      DOUBLE PRECISION,
+    source          TEXT COLLATE "C" NOT NULL DEFAULT '',
+    recorded_at     TEXT COLLATE "C" NOT NULL,
+    recorded_by     TEXT COLLATE "C" NOT NULL,
+    UNIQUE (system_id, model_version, result_date, dataset, attribute, segment, metric)
+);
+
+CREATE INDEX evidence_runs_system ON evidence_runs (system_id, model_version);
+CREATE INDEX evidence_bias_system ON evidence_bias (system_id, model_version);
+
+-- Model cards (SQLite 0014): each save a revision, only ever added. The version label is
+-- compared ignoring case.
+CREATE TABLE model_cards (
+    system_id     BIGINT NOT NULL REFERENCES systems (id),
+    model_version TEXT COLLATE nocase NOT NULL,
+    revision      BIGINT NOT NULL CHECK (revision >= 1),
+    fields        TEXT COLLATE "C" NOT NULL,
+    saved_at      TEXT COLLATE "C" NOT NULL,
+    saved_by      TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (system_id, model_version, revision)
+);
