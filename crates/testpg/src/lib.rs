@@ -8,6 +8,9 @@
 //! with `useradd --system` when missing. A watchdog process started beside it stops the server
 //! and removes the directory once the test binary has exited, however it exits.
 //!
+//! The server does not sync what it writes (tests need not survive a crash) unless
+//! `STEWARD_PG_DURABLE=1`, which benchmarks set to compare it fairly with SQLite.
+//!
 //! Each test takes its own schema ([`Server::fresh_schema`]) or database
 //! ([`Server::fresh_database`]), so tests run side by side on the one server.
 //!
@@ -285,6 +288,14 @@ fn start() -> Result<Server, String> {
             "--no-sync",
             "--no-instructions",
         ]))?;
+    // Tests do not need a crash to keep what they wrote, so the server skips syncing; a
+    // benchmark that compares it with SQLite (which syncs each commit) sets
+    // STEWARD_PG_DURABLE=1 to run it with PostgreSQL's own durable defaults.
+    let durability = if std::env::var("STEWARD_PG_DURABLE").is_ok_and(|v| v == "1") {
+        ""
+    } else {
+        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    };
     let mut last = String::new();
     for _ in 0..3 {
         let port = free_port()?;
@@ -296,8 +307,7 @@ fn start() -> Result<Server, String> {
             .args(["-w", "-t", "60", "-o"])
             .arg(format!(
                 "-c port={port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={} \
-                 -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
-                 -c max_connections=300",
+                 {durability} -c max_connections=300",
                 dir.display()
             ))
             .arg("start"));
