@@ -100,6 +100,81 @@ impl Tx<'_> {
     }
 }
 
+impl Tx<'_> {
+    /// Appends `changes` to the chain in order, each as [`Tx::append_audit`] would. On
+    /// PostgreSQL they go as multi-row statements (the database's trigger checks each row
+    /// against the one before it, as it does one at a time).
+    pub fn append_audits(&mut self, changes: Vec<Change<'_>>) -> Result<Vec<AuditEntry>> {
+        if self.tx.dialect() == Dialect::Sqlite {
+            return changes.into_iter().map(|c| self.append_audit(c)).collect();
+        }
+        let mut head = match self.audit_head.take() {
+            Some(head) => Some(head),
+            None => self.tx.query_opt(
+                "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+                &[],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?,
+        };
+        let session = self.tx.session_user().map(str::to_string);
+        let entries: Vec<AuditEntry> = changes
+            .into_iter()
+            .map(|c| {
+                let actor = session.clone().unwrap_or_else(|| c.actor.to_string());
+                let e = next_entry(
+                    head.take(),
+                    c.at,
+                    actor,
+                    c.entity,
+                    c.entity_id,
+                    c.action,
+                    c.before,
+                    c.after,
+                );
+                head = Some((e.seq, e.hash.clone()));
+                e
+            })
+            .collect();
+        for chunk in entries.chunks(crate::systems::ROWS_PER_STATEMENT) {
+            let mut args: Vec<Arg<'_>> = Vec::with_capacity(chunk.len() * 10);
+            let mut values = Vec::with_capacity(chunk.len());
+            for e in chunk {
+                let n = args.len();
+                args.extend(args![
+                    e.seq,
+                    e.at,
+                    e.actor,
+                    e.entity,
+                    e.entity_id,
+                    e.action,
+                    e.before,
+                    e.after,
+                    e.prev_hash,
+                    e.hash
+                ]);
+                values.push(format!(
+                    "({})",
+                    (n + 1..=n + 10)
+                        .map(|i| format!("?{i}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            self.tx.execute(
+                &format!(
+                    "INSERT INTO audit_log (seq, at, actor, entity, entity_id, action, before, after,
+                        prev_hash, hash)
+                     VALUES {}",
+                    values.join(", ")
+                ),
+                &args,
+            )?;
+        }
+        self.audit_head = head;
+        Ok(entries)
+    }
+}
+
 /// Which entries to read: each filter given narrows the log; `at_from` is inclusive and
 /// `at_before` exclusive, both compared with the stored RFC 3339 time as text.
 #[derive(Debug, Default, Clone)]

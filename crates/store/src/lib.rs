@@ -25,6 +25,7 @@ mod tco;
 pub use pg::{ConnInfo, PG_BASE, PG_MIGRATIONS};
 pub use sql::Dialect;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
@@ -80,6 +81,21 @@ pub struct Tx<'a> {
     /// The sequence number and hash of the last audit entry, once this transaction has read or
     /// written it: it holds the write lock, so only its own appends move the head.
     audit_head: Option<(i64, String)>,
+    /// The sign-off rules read so far, by gate and risk tier (None: no rule): the gates ask for
+    /// one for each system an import adds past a gate, and only this transaction can change
+    /// them while it runs (writers hold the write lock), so one read of each is enough; writing
+    /// a rule clears them.
+    rules: std::cell::RefCell<HashMap<(String, String), Option<signoff::RuleRow>>>,
+}
+
+impl<'a> Tx<'a> {
+    fn new(tx: &'a Conn) -> Tx<'a> {
+        Tx {
+            tx,
+            audit_head: None,
+            rules: Default::default(),
+        }
+    }
 }
 
 /// One read transaction held open (see [`Store::snapshot`]); rolled back when dropped.
@@ -408,10 +424,7 @@ impl Store {
     /// Runs `f` over one consistent read of the store (a read transaction, rolled back).
     /// Inside a [`Store::snapshot`], `f` reads that snapshot.
     pub fn read<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
-        let tx = Tx {
-            tx: &self.conn,
-            audit_head: None,
-        };
+        let tx = Tx::new(&self.conn);
         if self.conn.in_transaction() {
             return f(&tx);
         }
@@ -426,10 +439,7 @@ impl Store {
             .begin_write()
             .map_err(|e| write_error(&self.describe(), e))?;
         let guard = TxGuard::new(&self.conn);
-        let mut tx = Tx {
-            tx: &self.conn,
-            audit_head: None,
-        };
+        let mut tx = Tx::new(&self.conn);
         let out = f(&mut tx)?;
         guard
             .commit()

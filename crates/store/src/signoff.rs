@@ -194,6 +194,7 @@ impl Tx<'_> {
         spec: &str,
         now: &str,
     ) -> Result<()> {
+        self.rules.borrow_mut().clear();
         self.tx.execute(
             "INSERT INTO signoff_rules (gate, risk_tier, board_id, spec, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5)
@@ -251,7 +252,13 @@ impl Tx<'_> {
     }
 
     pub fn signoff_rule(&self, gate: Gate, tier: &str) -> Result<Option<RuleRow>> {
-        rule(self.tx, gate.key(), tier)
+        let key = (gate.key().to_string(), tier.to_string());
+        if let Some(known) = self.rules.borrow().get(&key) {
+            return Ok(known.clone());
+        }
+        let found = rule(self.tx, gate.key(), tier)?;
+        self.rules.borrow_mut().insert(key, found.clone());
+        Ok(found)
     }
 
     pub fn signoff_requests_for(&self, system_id: i64, gate: Gate) -> Result<Vec<RequestRow>> {

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 
 use super::{Store, Tx};
-use crate::sql::{args, Conn, Row};
+use crate::sql::{args, Arg, Conn, Dialect, Row};
 use steward_domain::audit::canonical_json;
 use steward_domain::register::*;
 use steward_domain::{Error, Result};
@@ -86,6 +86,10 @@ fn unique_violation(e: Error, name: &str) -> Error {
     }
 }
 
+/// How many rows a multi-row statement carries: within PostgreSQL's 65,535 arguments for the
+/// widest record, and large enough that the round trips stop mattering.
+pub(crate) const ROWS_PER_STATEMENT: usize = 500;
+
 fn date_text(d: Option<NaiveDate>) -> Option<String> {
     d.map(|x| x.format("%Y-%m-%d").to_string())
 }
@@ -114,6 +118,102 @@ impl Tx<'_> {
                 |r| r.get(0),
             )
             .map_err(|e| unique_violation(e, &d.name))
+    }
+
+    /// Inserts `drafts` in order, each as [`Tx::insert_system`] would, and returns their ids.
+    /// On PostgreSQL, where each statement is a round trip to the server, they go as
+    /// multi-row statements; the ids are the ones one insert after another would give (the
+    /// largest plus one, under the write lock).
+    pub fn insert_systems(&mut self, drafts: &[SystemDraft], now: &str) -> Result<Vec<i64>> {
+        if self.tx.dialect() == Dialect::Sqlite {
+            return drafts.iter().map(|d| self.insert_system(d, now)).collect();
+        }
+        let base: i64 =
+            self.tx
+                .query_one("SELECT coalesce(max(id), 0) FROM systems", &[], |r| {
+                    r.get(0)
+                })?;
+        let ids: Vec<i64> = (1..=drafts.len() as i64).map(|k| base + k).collect();
+        for (chunk, chunk_ids) in drafts
+            .chunks(ROWS_PER_STATEMENT)
+            .zip(ids.chunks(ROWS_PER_STATEMENT))
+        {
+            let texts: Vec<[Option<String>; 6]> = chunk
+                .iter()
+                .map(|d| {
+                    [
+                        date_text(d.deployment_date),
+                        Some(canonical_json(&d.certifications)),
+                        Some(canonical_json(&d.datasets)),
+                        Some(canonical_json(&d.assumptions)),
+                        Some(canonical_json(&d.tags)),
+                        date_text(d.last_retrained),
+                    ]
+                })
+                .collect();
+            let mut args: Vec<Arg<'_>> = vec![Arg::Text(now)];
+            let mut values = Vec::with_capacity(chunk.len());
+            for ((d, id), t) in chunk.iter().zip(chunk_ids).zip(&texts) {
+                let first = args.len() + 1;
+                let key = |k: &'static str| Arg::Text(k);
+                args.extend([Arg::Int(*id)]);
+                args.extend(args![
+                    d.name,
+                    d.purpose,
+                    d.business_unit,
+                    d.owner,
+                    d.technical_lead
+                ]);
+                args.extend([key(d.sourcing.key())]);
+                args.extend(args![d.vendor, d.model_approach]);
+                args.extend([
+                    key(d.stage.key()),
+                    key(d.regulated_domain.key()),
+                    d.eu_ai_act_category.map_or(Arg::Null, |c| key(c.key())),
+                    key(d.risk_tier.key()),
+                    key(d.data_sensitivity.key()),
+                ]);
+                args.extend(args![t[0], t[1], t[2], t[3], t[4], d.sponsor, t[5]]);
+                args.extend(args![
+                    d.annual_value,
+                    d.data_readiness,
+                    d.strategic_alignment,
+                    d.model_version
+                ]);
+                let p: Vec<String> = (first..args.len() + 1).map(|i| format!("?{i}")).collect();
+                values.push(format!(
+                    "({}, ?1, ?1, {})",
+                    p[..19].join(", "),
+                    p[19..].join(", ")
+                ));
+            }
+            self.tx
+                .execute(
+                    &format!(
+                        "INSERT INTO systems (id, name, purpose, business_unit, owner, technical_lead,
+                            sourcing, vendor, model_approach, stage, regulated_domain,
+                            eu_ai_act_category, risk_tier, data_sensitivity, deployment_date,
+                            certifications, datasets, assumptions, tags, created_at, updated_at,
+                            sponsor, last_retrained, annual_value, data_readiness,
+                            strategic_alignment, model_version)
+                         VALUES {}",
+                        values.join(", ")
+                    ),
+                    &args,
+                )
+                .map_err(|e| match e {
+                    Error::Conflict(_) => Error::Conflict(format!(
+                        "one of the systems {} already exists (names are unique, ignoring case)",
+                        chunk
+                            .iter()
+                            .map(|d| format!("{:?}", d.name))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                    e => e,
+                })?;
+        }
+        Ok(ids)
     }
 
     pub fn update_system(&mut self, id: i64, d: &SystemDraft, now: &str) -> Result<()> {

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
-use super::systems::{insert_audited, update_audited};
+use super::systems::{insert_audited_many, update_audited};
 use super::Workspace;
 use crate::audit::canonical_json;
 use crate::import::mapping::{Mapping, Resolved};
@@ -176,27 +176,44 @@ impl Workspace {
                             }
                         }
                         Step::Write(writes) => {
+                            // Runs of new systems are written together (one statement for
+                            // many rows where the store can), changes one at a time, in the
+                            // file's order.
+                            let mut guard = tx.borrow_mut();
+                            let tx: &mut Tx<'_> = &mut guard;
+                            let mut adds = Vec::new();
                             for w in writes {
                                 if written.is_err() {
                                     break;
                                 }
-                                let mut guard = tx.borrow_mut();
-                                let tx: &mut Tx<'_> = &mut guard;
                                 written = match w {
                                     PlannedWrite::Add(d) => {
-                                        insert_audited(tx, &d, &now, &actor, "import_create")
-                                            .map(drop)
+                                        adds.push(d);
+                                        Ok(())
                                     }
-                                    PlannedWrite::Update { before, draft } => update_audited(
+                                    PlannedWrite::Update { before, draft } => insert_audited_many(
                                         tx,
-                                        &before,
-                                        &draft,
+                                        std::mem::take(&mut adds),
                                         &now,
                                         &actor,
-                                        "import_update",
+                                        "import_create",
                                     )
-                                    .map(drop),
+                                    .and_then(|()| {
+                                        update_audited(
+                                            tx,
+                                            &before,
+                                            &draft,
+                                            &now,
+                                            &actor,
+                                            "import_update",
+                                        )
+                                        .map(drop)
+                                    }),
                                 };
+                            }
+                            if written.is_ok() && !adds.is_empty() {
+                                written =
+                                    insert_audited_many(tx, adds, &now, &actor, "import_create");
                             }
                         }
                     }

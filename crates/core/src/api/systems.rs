@@ -81,6 +81,45 @@ pub(super) fn insert_audited(
     Ok(saved)
 }
 
+/// [`insert_audited`] for each of `drafts` in order, as the store writes many rows at once:
+/// the same gates, ids, records and audit entries as one after another.
+pub(super) fn insert_audited_many(
+    tx: &mut Tx<'_>,
+    drafts: Vec<SystemDraft>,
+    now: &str,
+    actor: &str,
+    action: &str,
+) -> Result<()> {
+    let today = day_of(now)?;
+    for d in &drafts {
+        super::gates::check(tx, None, d, today)?;
+    }
+    let ids = tx.insert_systems(&drafts, now)?;
+    let changes = drafts
+        .into_iter()
+        .zip(ids)
+        .map(|(draft, id)| {
+            let saved = AiSystem {
+                id,
+                draft,
+                created_at: now.to_string(),
+                updated_at: now.to_string(),
+            };
+            Change {
+                at: now.to_string(),
+                actor,
+                entity: "system",
+                entity_id: id.to_string(),
+                action,
+                before: None,
+                after: Some(canonical_json(&saved)),
+            }
+        })
+        .collect();
+    tx.append_audits(changes)?;
+    Ok(())
+}
+
 /// Saves a checked draft over `before` and appends the audit entry with both states, in the
 /// caller's transaction, once the gates the change crosses are open (`gates::check`); a change
 /// that passes the pre-deployment gate by the board's evidence exception gets a second entry

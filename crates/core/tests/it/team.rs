@@ -130,3 +130,59 @@ fn people_writing_at_once_lose_nothing_and_make_one_chain_naming_each() {
     let v = ws.verify_audit().expect("verify");
     assert!(v.is_intact(), "one linear chain that verifies: {v:?}");
 }
+
+/// An import into a team workspace writes its new systems many rows to a statement; the
+/// records, ids and audit entries are the very ones of the same import into a laptop
+/// workspace (the same hashes to the last entry), across the statements' boundaries and
+/// around a changed system in between.
+#[test]
+fn an_import_writes_the_same_records_and_entries_on_both_stores() {
+    let Some(s) = steward_testpg::server_or_skip("an_import_writes_the_same_records") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("register.csv");
+    let mut text = String::from("Name,Business unit,Owner,Stage,Risk tier\r\n");
+    for i in 1..=1203 {
+        if i == 600 {
+            text.push_str("Existing,Retail,Bea,development,low\r\n");
+        }
+        let stage = ["proposed", "development", "validation"][i % 3];
+        text.push_str(&format!(
+            "System {i:04},Unit {},Ann,{stage},medium\r\n",
+            i % 7
+        ));
+    }
+    std::fs::write(&file, text).expect("write the register");
+    let head = |ws: &mut Workspace| {
+        ws.add_system(draft("Existing")).expect("add");
+        let plan = ws.import_systems(&file, false).expect("imports");
+        assert_eq!((plan.adds.len(), plan.changes.len()), (1203, 1));
+        assert!(ws.verify_audit().expect("verify").is_intact());
+        let page = ws
+            .audit_log(&steward_core::api::AuditQuery {
+                limit: Some(1),
+                newest_first: true,
+                ..Default::default()
+            })
+            .expect("the log");
+        let last = &page.entries[0].entry;
+        (
+            page.total,
+            last.seq,
+            last.hash.clone(),
+            ws.list_systems(&Default::default()).expect("list"),
+        )
+    };
+    let laptop = head(&mut Workspace::open_dir(&dir.path().join("ws"), ctx()).expect("opens"));
+    let url = s.fresh_schema().url;
+    let team = head(&mut Workspace::open_team(&url, ctx()).expect("opens"));
+    assert_eq!(
+        laptop.0,
+        1 + 1204 + 1,
+        "a create, 1,204 rows and the import's own entry"
+    );
+    assert_eq!(team.1, laptop.1);
+    assert_eq!(team.2, laptop.2, "the same chain, entry for entry");
+    assert_eq!(team.3, laptop.3, "the same systems with the same ids");
+}
