@@ -17,6 +17,7 @@ mod review;
 mod signoff;
 mod systems;
 mod tco;
+mod team;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -136,6 +137,10 @@ enum Command {
     /// escalations, overdue calendar items, sign-offs waiting, the next and latest review, and
     /// value against running cost.
     Portfolio,
+    /// A team workspace in PostgreSQL (--db): set it up for its members, add and remove them,
+    /// move a laptop workspace into it, take a read-only copy of it for travel.
+    #[command(subcommand)]
+    Team(team::TeamCmd),
     /// Fill an empty workspace with the sample portfolio.
     Demo,
     /// Where the workspace is and what it holds.
@@ -323,6 +328,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let trusted = reports::trusted(ws.as_ref(), &identity_dir, &trust)?;
             return reports::verify(&file, &trusted, json);
         }
+        Command::Team(_) if db.is_none() => {
+            anyhow::bail!(
+                "team commands work on a team workspace in PostgreSQL: give it with --db URL or \
+                 STEWARD_DATABASE_URL; nothing was changed"
+            )
+        }
         Command::Restore { .. } | Command::Encrypt if db.is_some() => {
             anyhow::bail!(
                 "a team workspace is kept by its PostgreSQL server: restore and encrypt work on a \
@@ -382,7 +393,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         },
         other => other,
     };
-    let mut ws = open(db, data_dir, actor, &keys)?;
+    let mut ws = open(db, data_dir, actor.clone(), &keys)?;
     match command {
         // Handled above, before a workspace is opened.
         Command::Identity(_) | Command::Tco(_) | Command::Restore { .. } | Command::Encrypt => {
@@ -399,6 +410,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Assess(cmd) => assess::run_in(&mut ws, cmd, json),
+        Command::Team(cmd) => team::run(&mut ws, cmd, &keys, &actor, json),
         Command::Certs(cmd) => cmd.run(&mut ws, json),
         Command::Signoff(cmd) => signoff::run(&mut ws, cmd, &identity_dir, json),
         Command::Systems(cmd) => systems::run(&mut ws, cmd, json),
@@ -440,8 +452,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Audit(AuditCmd::Verify { against }) => {
             let report = ws.verify_audit()?;
             let anchor = against.map(|p| ws.verify_chain_against(&p)).transpose()?;
-            output::audit_verification(&report, anchor.as_ref(), json)?;
-            let ok = report.is_intact() && anchor.is_none_or(|a| a.extends);
+            let copy = ws.copy_status(&report);
+            output::audit_verification(&report, anchor.as_ref(), copy.as_ref(), json)?;
+            let ok = report.is_intact()
+                && anchor.is_none_or(|a| a.extends)
+                && copy.is_none_or(|c| c.ends_at_mark);
             Ok(if ok {
                 ExitCode::SUCCESS
             } else {
@@ -481,7 +496,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let systems = ws.list_systems(&Default::default())?.len();
             let chain = ws.verify_chain()?;
             let encrypted = ws.is_encrypted();
+            let copy = ws.copy_mark();
+            let copy_line = copy.as_ref().map_or_else(String::new, |c| {
+                format!(
+                    "\nread-only copy of the team workspace {} taken at entry {} ({})",
+                    c.team, c.seq, c.head
+                )
+            });
             let v = serde_json::json!({
+                "copy_of": copy,
                 "path": path,
                 "encrypted": encrypted,
                 "schema_version": ws.schema_version()?,
@@ -492,7 +515,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             output::message(
                 json,
                 &format!(
-                    "workspace {path} ({})\nschema version {}\n{systems} systems\n{} audit entries, head {}",
+                    "workspace {path} ({})\nschema version {}\n{systems} systems\n{} audit entries, head {}{copy_line}",
                     if encrypted { "encrypted" } else { "not encrypted" },
                     v["schema_version"], chain.length, chain.head
                 ),

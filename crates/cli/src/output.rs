@@ -234,6 +234,7 @@ pub fn audit_log(page: &AuditPage, changes: bool, as_json: bool) -> Result<()> {
 pub fn audit_verification(
     r: &AuditVerification,
     anchor: Option<&AnchorReport>,
+    copy: Option<&steward_core::api::team::CopyStatus>,
     as_json: bool,
 ) -> Result<()> {
     if as_json {
@@ -241,7 +242,22 @@ pub fn audit_verification(
         if let Some(a) = anchor {
             v["against"] = serde_json::to_value(a)?;
         }
+        if let Some(c) = copy {
+            v["copy_of"] = serde_json::to_value(c)?;
+        }
         return json(&v);
+    }
+    if let Some(c) = copy {
+        println!(
+            "read-only copy of the team workspace {} taken at entry {} ({}) on {} by {}",
+            c.mark.team, c.mark.seq, c.mark.head, c.mark.taken_at, c.mark.taken_by
+        );
+        if !c.ends_at_mark {
+            println!(
+                "copy CHANGED: its log no longer ends at the entry it was taken at (it ends at {} ({}))",
+                r.chain.length, r.chain.head
+            );
+        }
     }
     let c = &r.chain;
     match &c.first_bad {

@@ -274,6 +274,7 @@ pub const ENTITY_KINDS: &[(&str, &str)] = &[
     ("audit_seal", "Audit log seal"),
     ("workspace_encryption", "Workspace encryption"),
     ("model_card", "Model card"),
+    ("team", "Team workspace"),
 ];
 
 /// One field of a record that differs between two versions of it, each value as canonical

@@ -43,7 +43,7 @@ impl Passphrase {
         Ok(Passphrase(text))
     }
 
-    fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
 }

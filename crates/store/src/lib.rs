@@ -22,8 +22,10 @@ mod pg;
 mod sql;
 mod systems;
 mod tco;
-pub use pg::{ConnInfo, PG_BASE, PG_MIGRATIONS};
+mod transfer;
+pub use pg::{members_role, ConnInfo, Member, TeamInit, PG_BASE, PG_MIGRATIONS};
 pub use sql::Dialect;
+pub use transfer::{CopyMark, TableCount, COPY_MARK_KEY};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -72,6 +74,8 @@ pub struct Store {
     key: Option<Passphrase>,
     /// A team workspace: where it is and who this session is logged in as.
     team: Option<pg::Team>,
+    /// A read-only copy of a team workspace: where from; every write is refused.
+    read_only: Option<CopyMark>,
 }
 
 /// A transaction: a write one (`&mut Tx`, from [`Store::write`]) or a read one (`&Tx`, from
@@ -100,7 +104,26 @@ impl<'a> Tx<'a> {
 
 /// One read transaction held open (see [`Store::snapshot`]); rolled back when dropped.
 pub struct Snapshot<'a> {
-    _guard: TxGuard<'a>,
+    _guard: Option<TxGuard<'a>>,
+}
+
+/// A write transaction held open across several calls (see [`Store::hold_write`]): reads of
+/// the store meanwhile see what it wrote; it commits with [`Held::commit`] and is rolled back
+/// if dropped before.
+pub struct Held<'a> {
+    guard: TxGuard<'a>,
+    conn: &'a Conn,
+}
+
+impl Held<'_> {
+    /// Runs `f` inside the held transaction.
+    pub fn write<T>(&self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
+        f(&mut Tx::new(self.conn))
+    }
+
+    pub fn commit(self) -> Result<()> {
+        self.guard.commit()
+    }
 }
 
 impl Store {
@@ -160,6 +183,7 @@ impl Store {
             path: Some(path.to_path_buf()),
             key: key.cloned(),
             team: None,
+            read_only: None,
         };
         let in_workspace = |e| match e {
             Error::Storage(msg) => Error::Workspace(format!("{}: {msg}", path.display())),
@@ -172,6 +196,7 @@ impl Store {
             return Ok(None);
         }
         store.set_up(version).map_err(in_workspace)?;
+        store.read_only = transfer::read_mark(&store.conn).map_err(in_workspace)?;
         Ok(Some(store))
     }
 
@@ -182,6 +207,7 @@ impl Store {
             path: None,
             key: None,
             team: None,
+            read_only: None,
         };
         let version = store.check()?;
         store.set_up(version)?;
@@ -405,15 +431,16 @@ impl Store {
     /// store meanwhile sees the same state, whatever other processes write (WAL keeps their
     /// changes out of this snapshot). Reads inside it that open their own transaction
     /// ([`Store::read`]) join this one; a write is refused while it is held.
+    ///
+    /// Inside a transaction already open (a [`Store::hold_write`], or another snapshot) it
+    /// joins that one, which is then the state every read sees.
     pub fn snapshot(&self) -> Result<Snapshot<'_>> {
         if self.conn.in_transaction() {
-            return Err(Error::Storage(
-                "a snapshot cannot be taken inside another transaction".into(),
-            ));
+            return Ok(Snapshot { _guard: None });
         }
         self.conn.begin_read()?;
         let guard = Snapshot {
-            _guard: TxGuard::new(&self.conn),
+            _guard: Some(TxGuard::new(&self.conn)),
         };
         // A transaction takes its snapshot at its first read.
         self.conn
@@ -434,7 +461,14 @@ impl Store {
     }
 
     /// Runs `f` in one write transaction: everything it did commits together or not at all.
+    /// A read-only copy of a team workspace refuses it, saying what it is a copy of.
     pub fn write<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
+        self.writable()?;
+        if self.conn.in_transaction() {
+            return Err(Error::Storage(
+                "a write cannot begin inside another transaction".into(),
+            ));
+        }
         self.conn
             .begin_write()
             .map_err(|e| write_error(&self.describe(), e))?;
@@ -445,6 +479,33 @@ impl Store {
             .commit()
             .map_err(|e| write_error(&self.describe(), e))?;
         Ok(out)
+    }
+
+    /// Opens a write transaction and holds it open until [`Held::commit`] (or rolls it back when
+    /// dropped), so that an operation can write, read back what it wrote through the store's
+    /// usual reads, and commit only if those reads say it may: all or nothing across calls.
+    pub fn hold_write(&self) -> Result<Held<'_>> {
+        self.writable()?;
+        if self.conn.in_transaction() {
+            return Err(Error::Storage(
+                "a write cannot be held open inside another transaction".into(),
+            ));
+        }
+        self.conn
+            .begin_write()
+            .map_err(|e| write_error(&self.describe(), e))?;
+        Ok(Held {
+            guard: TxGuard::new(&self.conn),
+            conn: &self.conn,
+        })
+    }
+
+    /// Refuses any write to a read-only copy: the one check every write passes.
+    fn writable(&self) -> Result<()> {
+        match &self.read_only {
+            Some(mark) => Err(Error::Workspace(mark.refusal())),
+            None => Ok(()),
+        }
     }
 
     /// Which engine this transaction runs on.

@@ -194,7 +194,9 @@ impl Row<'_> {
     }
 }
 
-/// A column value as PostgreSQL returned it.
+/// A column value as PostgreSQL returned it, or any column read whole from either engine
+/// (`Row::get::<Value>`, for copying a workspace between engines).
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Value {
     Null,
     Int(i64),
@@ -244,6 +246,34 @@ fn pg_value(r: &postgres::Row, i: usize) -> Result<Value> {
             .map(Value::Text),
     };
     Ok(v.unwrap_or(Value::Null))
+}
+
+impl Value {
+    /// The value bound as an argument.
+    pub fn arg(&self) -> Arg<'_> {
+        match self {
+            Value::Null => Arg::Null,
+            Value::Int(i) => Arg::Int(*i),
+            Value::Real(f) => Arg::Real(*f),
+            Value::Text(t) => Arg::Text(t),
+            Value::Blob(b) => Arg::Blob(b),
+        }
+    }
+}
+
+impl FromCol for Value {
+    fn sqlite(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Self> {
+        Ok(match r.get_ref(i)? {
+            ValueRef::Null => Value::Null,
+            ValueRef::Integer(v) => Value::Int(v),
+            ValueRef::Real(v) => Value::Real(v),
+            ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+            ValueRef::Blob(b) => Value::Blob(b.to_vec()),
+        })
+    }
+    fn from_value(v: Value) -> std::result::Result<Self, String> {
+        Ok(v)
+    }
 }
 
 /// A Rust type a column reads as, from either engine.

@@ -134,19 +134,59 @@ impl Server {
             ));
             made.push(role.to_string());
         }
-        let user: String = role
-            .bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
-                    (b as char).to_string()
-                }
-                b => format!("%{b:02X}"),
-            })
-            .collect();
+        self.url_as(role, &self.password, schema)
+    }
+
+    /// The URL that opens schema `schema` of the database `postgres` as `role` with `password`
+    /// over TCP, creating nothing: for roles a test made itself (a workspace's owner, a member
+    /// added by Steward).
+    pub fn url_as(&self, role: &str, password: &str, schema: &str) -> String {
+        let enc = |s: &str| -> String {
+            s.bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                        (b as char).to_string()
+                    }
+                    b => format!("%{b:02X}"),
+                })
+                .collect()
+        };
         format!(
-            "postgres://{user}:{}@127.0.0.1:{}/postgres?options=-csearch_path%3D{schema}",
-            self.password, self.port
+            "postgres://{}:{}@127.0.0.1:{}/postgres?options=-csearch_path%3D{schema}",
+            enc(role),
+            enc(password),
+            self.port
         )
+    }
+
+    /// A role that logs in with the test password and is no superuser, with `attributes` (e.g.
+    /// `CREATEROLE`), created unless it exists: the owner of a team workspace as an
+    /// organisation would set one up.
+    pub fn login_role(&self, role: &str, attributes: &str) {
+        self.admin(&format!(
+            "DO $$ BEGIN
+               IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{}') THEN
+                 CREATE ROLE \"{}\" LOGIN NOSUPERUSER {attributes} PASSWORD '{}';
+               END IF;
+             END $$",
+            role.replace('\'', "''"),
+            role.replace('"', "\"\""),
+            self.password
+        ));
+    }
+
+    /// A new, empty schema in the database `postgres` owned by `role` (who may then create a
+    /// workspace in it and own its tables), and the URL that opens it as that role.
+    pub fn fresh_schema_owned_by(&self, role: &str) -> Scratch {
+        let name = format!("t{}", NEXT.fetch_add(1, Ordering::Relaxed));
+        self.admin(&format!(
+            "CREATE SCHEMA {name} AUTHORIZATION \"{}\"",
+            role.replace('"', "\"\"")
+        ));
+        Scratch {
+            url: self.url_as(role, &self.password, &name),
+            name,
+        }
     }
 
     /// Turns TLS on with the certificate chain and key given (PEM), for the tests of sslmode:

@@ -81,3 +81,185 @@ fn a_team_workspace_that_cannot_be_reached_is_named_without_its_password() {
         .stderr(contains("postgres://ann@127.0.0.1:1/gov"))
         .stderr(contains("s3cret").not());
 }
+
+/// `steward` on the team workspace `url`, with no inherited workspace settings.
+fn on_team(ws: &Ws, url: &str) -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("steward").expect("the steward binary is built");
+    c.env_remove("STEWARD_DATA_DIR")
+        .env_remove("STEWARD_WORKSPACE_PASSPHRASE")
+        .env_remove("STEWARD_MEMBER_PASSWORD")
+        .env("HOME", ws.dir.path())
+        .env("STEWARD_DATABASE_URL", url);
+    c
+}
+
+#[test]
+fn team_init_twice_add_member_and_a_member_working_as_themselves() {
+    let Some(s) = steward_testpg::server_or_skip("team_init_twice_add_member") else {
+        return;
+    };
+    let n = s.fresh_schema().name;
+    let owner = format!("{n}_owner");
+    s.login_role(&owner, "CREATEROLE");
+    let db = s.fresh_schema_owned_by(&owner);
+    let ws = Ws::new();
+    on_team(&ws, &db.url)
+        .args(["team", "init"])
+        .assert()
+        .success()
+        .stdout(contains("created the members' role"));
+    on_team(&ws, &db.url)
+        .args(["team", "init"])
+        .assert()
+        .success()
+        .stdout(contains("nothing was changed"));
+    let member = format!("{}_ann", db.name);
+    on_team(&ws, &db.url)
+        .args(["team", "add-member", &member])
+        .assert()
+        .code(1)
+        .stderr(contains("STEWARD_MEMBER_PASSWORD"));
+    on_team(&ws, &db.url)
+        .env("STEWARD_MEMBER_PASSWORD", "ann's password")
+        .args(["team", "add-member", &member])
+        .assert()
+        .success()
+        .stdout(contains("created the login role"));
+    on_team(&ws, &db.url)
+        .args(["team", "members"])
+        .assert()
+        .success()
+        .stdout(contains(&member));
+    let as_ann = s.url_as(&member, "ann's password", &db.name);
+    on_team(&ws, &as_ann)
+        .args([
+            "systems", "add", "--name", "Alpha", "--unit", "Retail", "--owner", "Ann",
+        ])
+        .assert()
+        .success();
+    on_team(&ws, &as_ann)
+        .args(["team", "add-member", "someone", "--no-password"])
+        .assert()
+        .code(1)
+        .stderr(contains("for the workspace's owner"));
+    let out = on_team(&ws, &db.url)
+        .args(["audit", "log", "--json"])
+        .output()
+        .expect("runs");
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let who: Vec<(String, String)> = log["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap_or_default().to_string(),
+                e["actor"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        who,
+        [
+            ("init".to_string(), owner.clone()),
+            ("add_member".to_string(), owner.clone()),
+            ("create".to_string(), member.clone()),
+        ],
+        "the set-up by the owner, the member's change by the member"
+    );
+}
+
+#[test]
+fn a_laptop_workspace_pushed_then_copied_out_read_only() {
+    let Some(s) = steward_testpg::server_or_skip("a_laptop_workspace_pushed") else {
+        return;
+    };
+    let n = s.fresh_schema().name;
+    let owner = format!("{n}_owner");
+    s.login_role(&owner, "CREATEROLE");
+    let db = s.fresh_schema_owned_by(&owner);
+    let ws = Ws::new();
+    ws.cmd().arg("demo").assert().success();
+    let laptop = ws.json(&["audit", "verify"]);
+    let (length, head) = (
+        laptop["chain"]["length"].as_i64().expect("length"),
+        laptop["chain"]["head"].as_str().expect("head").to_string(),
+    );
+    on_team(&ws, &db.url)
+        .args(["team", "push", "--from"])
+        .arg(ws.data())
+        .assert()
+        .success()
+        .stdout(contains(format!("{length} audit entries up to {head}")));
+    on_team(&ws, &db.url)
+        .args(["audit", "verify"])
+        .assert()
+        .success()
+        .stdout(contains(format!(
+            "audit chain intact: {} entries",
+            length + 1
+        )));
+    // Into a team workspace that is no longer empty: refused, naming what it holds.
+    on_team(&ws, &db.url)
+        .args(["team", "push", "--from"])
+        .arg(ws.data())
+        .assert()
+        .code(1)
+        .stderr(contains("is not empty"))
+        .stderr(contains("rows in systems"));
+    on_team(&ws, &db.url)
+        .args(["audit", "verify"])
+        .assert()
+        .success()
+        .stdout(contains(format!(
+            "audit chain intact: {} entries",
+            length + 1
+        )));
+
+    let travel = ws.dir.path().join("travel");
+    on_team(&ws, &db.url)
+        .args(["team", "copy", "-o"])
+        .arg(&travel)
+        .assert()
+        .success()
+        .stdout(contains(format!("taken at audit entry {}", length + 1)));
+    ws.cmd_in(&travel)
+        .args(["audit", "verify"])
+        .assert()
+        .success()
+        .stdout(contains("read-only copy of the team workspace postgres://"))
+        .stdout(contains(s.password()).not());
+    ws.cmd_in(&travel)
+        .args(["report", "register", "--format", "xlsx", "-o"])
+        .arg(ws.dir.path().join("register.xlsx"))
+        .assert()
+        .success();
+    ws.cmd_in(&travel)
+        .args([
+            "systems",
+            "add",
+            "--name",
+            "On the train",
+            "--unit",
+            "Retail",
+            "--owner",
+            "Ann",
+        ])
+        .assert()
+        .code(1)
+        .stderr(contains("read-only copy of the team workspace"))
+        .stderr(contains(format!("taken at audit entry {}", length + 1)))
+        .stderr(contains("make changes in the team workspace"));
+    on_team(&ws, &db.url)
+        .args(["team", "copy", "-o"])
+        .arg(&travel)
+        .assert()
+        .code(1)
+        .stderr(contains("already holds a workspace"));
+    // Without --db, team commands say what they need.
+    ws.cmd()
+        .args(["team", "members"])
+        .assert()
+        .code(1)
+        .stderr(contains("--db"));
+}

@@ -90,6 +90,12 @@ const EVENTS: &[(&str, &str)] = &[
          every run and bias result it wrote has its own entry, checked as such",
     ),
     (
+        "team",
+        "records how the workspace was set up for a team (its members' role and grants, members \
+         added and removed) or moved in from a laptop; roles and grants are the database \
+         server's, not records to compare",
+    ),
+    (
         "evidence_exception",
         "records that a system passed the pre-deployment gate by its board's evidence exception \
          (the request, the reason and the status signed), not a record to compare; the system's \
@@ -238,6 +244,7 @@ impl Workspace {
             };
                 n.entry(kind).or_insert((0, reason.to_string())).0 += 1;
             };
+        let own_file = self.team().is_none() && self.store.copy_mark().is_none();
         for (kind, _) in ENTITY_KINDS {
             if EVENTS.iter().any(|(k, _)| k == kind) {
                 continue;
@@ -282,8 +289,20 @@ impl Workspace {
                     }
                 }
                 // A workspace is created plain or encrypted without an entry; only a
-                // conversion is logged, and from then on the file must be as it says.
-                if claim.is_none() && *kind == "workspace_encryption" {
+                // conversion is logged, and from then on the file must be as it says. A team
+                // workspace (kept by its server) and a copy taken of one have no file of that
+                // history: their log's conversions are of the laptop workspace pushed in.
+                if *kind == "workspace_encryption" && (claim.is_none() || !own_file) {
+                    if claim.is_some() {
+                        uncompared
+                            .entry(kind)
+                            .or_insert((
+                                0,
+                                "a conversion of the laptop workspace this one was pushed from;                                  a team workspace is kept by its server, and a copy of one is                                  encrypted or not as it was taken"
+                                    .to_string(),
+                            ))
+                            .0 += 1;
+                    }
                     continue;
                 }
                 report.records += 1;

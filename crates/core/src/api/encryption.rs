@@ -95,7 +95,11 @@ impl Workspace {
         Ok((ws, summary))
     }
 
-    fn describe(&self) -> String {
+    /// Where the workspace is: its file, or a team workspace's URL (no password).
+    pub(super) fn describe(&self) -> String {
+        if let Some(team) = self.team() {
+            return team.to_string();
+        }
         self.path()
             .map_or_else(|| ":memory:".into(), |p| p.display().to_string())
     }

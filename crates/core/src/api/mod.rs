@@ -25,6 +25,7 @@ pub mod seal;
 pub mod signoff;
 mod systems;
 pub mod tco;
+pub mod team;
 pub mod wire;
 
 use std::path::{Path, PathBuf};

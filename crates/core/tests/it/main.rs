@@ -30,3 +30,4 @@ mod support;
 mod tco;
 mod tco_store;
 mod team;
+mod team_move;

@@ -186,3 +186,235 @@ fn an_import_writes_the_same_records_and_entries_on_both_stores() {
     assert_eq!(team.2, laptop.2, "the same chain, entry for entry");
     assert_eq!(team.3, laptop.3, "the same systems with the same ids");
 }
+
+/// A team workspace as an organisation sets one up: a schema owned by a role that is no
+/// superuser (with CREATEROLE when `creates_roles`), opened as that role. Returns the server,
+/// the schema, the owner and the owner's workspace.
+fn owned_team(
+    test: &str,
+    creates_roles: bool,
+) -> Option<(&'static steward_testpg::Server, String, String, Workspace)> {
+    let s = steward_testpg::server_or_skip(test)?;
+    let n = s.fresh_schema().name;
+    let owner = format!("{n}_owner");
+    s.login_role(
+        &owner,
+        if creates_roles {
+            "CREATEROLE"
+        } else {
+            "NOCREATEROLE"
+        },
+    );
+    let scratch = s.fresh_schema_owned_by(&owner);
+    let ws = Workspace::open_team(&scratch.url, ctx()).expect("the owner opens the workspace");
+    Some((s, scratch.name, owner, ws))
+}
+
+/// psql as `user` on the test database: the output, and whether it succeeded.
+fn psql(s: &steward_testpg::Server, user: &str, sql: &str) -> (bool, String) {
+    let out = s
+        .psql(user, "postgres")
+        .arg("-c")
+        .arg(sql)
+        .output()
+        .expect("psql runs");
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+#[test]
+fn team_init_sets_up_the_members_role_once_and_a_second_run_changes_nothing() {
+    let Some((_s, schema, owner, mut ws)) = owned_team("team_init_sets_up", true) else {
+        return;
+    };
+    let first = ws.team_init().expect("the owner sets the workspace up");
+    let role = format!("steward_postgres_{schema}_members");
+    assert_eq!(
+        first.members_role, role,
+        "named after the database and schema"
+    );
+    assert!(
+        first
+            .changes
+            .iter()
+            .any(|c| c.contains("created the members' role")),
+        "{:?}",
+        first.changes
+    );
+    assert!(
+        first
+            .changes
+            .iter()
+            .any(|c| c == "granted SELECT, INSERT on audit_log"),
+        "the log is only read and appended: {:?}",
+        first.changes
+    );
+    let log = ws
+        .audit_log(&Default::default())
+        .expect("log")
+        .into_entries();
+    assert_eq!(
+        log.iter()
+            .map(|e| (e.entity.as_str(), e.action.as_str(), e.actor.as_str()))
+            .collect::<Vec<_>>(),
+        [("team", "init", owner.as_str())],
+        "the set-up is audited as made by the owner who logged in"
+    );
+    let second = ws.team_init().expect("runs again");
+    assert_eq!(second.changes, Vec::<String>::new(), "nothing left to do");
+    assert_eq!(
+        ws.audit_log(&Default::default()).expect("log").total,
+        1,
+        "a run that changed nothing writes no entry"
+    );
+    assert!(ws.verify_audit().expect("verify").is_intact());
+}
+
+#[test]
+fn team_init_without_createrole_or_by_a_member_is_refused_naming_what_is_missing() {
+    let Some((s, schema, owner, mut ws)) = owned_team("team_init_without_createrole", false) else {
+        return;
+    };
+    let err = ws
+        .team_init()
+        .expect_err("creating a role needs CREATEROLE");
+    assert!(
+        err.to_string().contains("CREATEROLE") && err.to_string().contains("nothing was changed"),
+        "{err}"
+    );
+    assert_eq!(ws.audit_log(&Default::default()).expect("log").total, 0);
+    let (_, out) = psql(
+        s,
+        steward_testpg::ROLE,
+        &format!(
+            "SELECT count(*) FROM pg_roles WHERE rolname = 'steward_postgres_{schema}_members'"
+        ),
+    );
+    assert!(out.contains(" 0\n"), "no role was made: {out}");
+    // Someone who does not own the tables cannot set them up, whatever they may do otherwise.
+    let other = format!("{schema}_other");
+    s.login_role(&other, "CREATEROLE");
+    s.admin(&format!("GRANT USAGE ON SCHEMA {schema} TO {other}; GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {other}"));
+    let mut theirs = Workspace::open_team(&s.url_as(&other, s.password(), &schema), ctx())
+        .expect("opens to read");
+    let err = theirs.team_init().expect_err("not the owner");
+    assert!(
+        err.to_string().contains("is for the workspace's owner")
+            && err.to_string().contains(&owner),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_member_writes_through_steward_and_psql_refuses_what_the_log_and_schema_forbid() {
+    let Some((s, schema, owner_role, mut owner)) =
+        owned_team("a_member_writes_through_steward", true)
+    else {
+        return;
+    };
+    owner.team_init().expect("set up");
+    let member = format!("{schema}_ann");
+    let password = steward_core::api::Passphrase::new("ann's secret").expect("a password");
+    let added = owner
+        .team_add_member(&member, Some(&password))
+        .expect("the owner adds a member");
+    assert_eq!(added.outcome, "created");
+    assert_eq!(
+        owner.team_add_member(&member, None).expect("again").outcome,
+        "already",
+        "adding a member twice changes nothing"
+    );
+    assert_eq!(
+        owner.team_members().expect("members").members.len(),
+        1,
+        "one member"
+    );
+    let err = Workspace::open_team(&s.url_as(&member, "wrong", &schema), ctx())
+        .err()
+        .expect("a wrong password is refused");
+    assert!(err.to_string().contains("password"), "{err}");
+    let mut ann = Workspace::open_team(&s.url_as(&member, "ann's secret", &schema), ctx())
+        .expect("the member logs in with the password the owner gave");
+    let mut d = draft("Alpha");
+    d.risk_tier = RiskTier::High;
+    let a = ann.add_system(d).expect("a member writes through Steward");
+    let err = ann.team_init().expect_err("a member is not the owner");
+    assert!(err.to_string().contains("owner"), "{err}");
+    let err = ann
+        .team_add_member("mallory", None)
+        .expect_err("a member adds no one");
+    assert!(err.to_string().contains("owner"), "{err}");
+    let chain = ann.verify_chain().expect("chain");
+    let t = &schema;
+    for (sql, says) in [
+        (
+            format!("UPDATE {t}.audit_log SET actor = 'mallory'"),
+            "permission denied",
+        ),
+        (format!("DELETE FROM {t}.audit_log"), "permission denied"),
+        (format!("TRUNCATE {t}.audit_log"), "permission denied"),
+        (format!("DELETE FROM {t}.audit_seals"), "permission denied"),
+        (format!("DROP TABLE {t}.systems"), "must be owner"),
+        (
+            format!("ALTER TABLE {t}.systems ADD COLUMN x int"),
+            "must be owner",
+        ),
+        (format!("CREATE TABLE {t}.x (id int)"), "permission denied"),
+        (
+            format!(
+                "INSERT INTO {t}.audit_log VALUES ({}, 'at', '{}', 'system', '1', 'delete', \
+                 NULL, NULL, '{}', 'h')",
+                chain.length + 1,
+                owner_role,
+                chain.head
+            ),
+            "as its actor",
+        ),
+    ] {
+        let (ok, out) = psql(s, &member, &sql);
+        assert!(
+            !ok && out.contains(says),
+            "{sql} is refused for a member ({says}): {out}"
+        );
+    }
+    assert_eq!(
+        ann.verify_chain().expect("chain"),
+        chain,
+        "the log is as it was"
+    );
+    let (ok, out) = psql(
+        s,
+        &member,
+        &format!(
+            "UPDATE {t}.systems SET risk_tier = 'low' WHERE id = {}",
+            a.id
+        ),
+    );
+    assert!(ok, "a member may write the register's tables: {out}");
+    let v = owner.verify_audit().expect("verify");
+    assert!(
+        !v.is_intact()
+            && v.state.findings.len() == 1
+            && v.state.findings[0].fields[0].field == "risk_tier",
+        "the change behind Steward's back is named: {:?}",
+        v.state.findings
+    );
+    let removed = owner.team_remove_member(&member).expect("removed");
+    assert_eq!(removed.outcome, "removed");
+    assert_eq!(owner.team_members().expect("members").members.len(), 0);
+    let actions: Vec<String> = owner
+        .audit_log(&Default::default())
+        .expect("log")
+        .into_entries()
+        .into_iter()
+        .filter(|e| e.entity == "team")
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(actions, ["init", "add_member", "remove_member"]);
+}

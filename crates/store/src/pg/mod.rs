@@ -9,9 +9,11 @@
 //! and every later one is the counterpart of the SQLite migration of its number.
 
 mod conninfo;
+mod team;
 mod tls;
 
 pub use conninfo::ConnInfo;
+pub use team::{members_role, Member, TeamInit};
 
 use std::time::Duration;
 
@@ -68,6 +70,7 @@ impl Store {
             path: None,
             key: None,
             team: Some(Team { display, user }),
+            read_only: None,
         };
         let in_workspace = |e| match e {
             Error::Storage(msg) => Error::Workspace(format!("{}: {msg}", store.describe())),
