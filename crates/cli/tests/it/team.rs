@@ -263,3 +263,196 @@ fn a_laptop_workspace_pushed_then_copied_out_read_only() {
         .code(1)
         .stderr(contains("--db"));
 }
+
+/// A board on a team workspace, as members who are no superusers: one member registers the
+/// board members' certificates once for the team and asks for a sign-off; the signers sign the
+/// request file on their laptops; another member imports their signature files into the team
+/// workspace, as into a laptop one, and the request is approved; the log names who did what.
+#[test]
+fn members_register_a_board_once_and_import_signatures_from_laptops() {
+    use crate::signoff::person;
+    const PASS: &str = "correct horse battery";
+    let Some(s) = steward_testpg::server_or_skip("members_register_a_board_once") else {
+        return;
+    };
+    let n = s.fresh_schema().name;
+    let owner = format!("{n}_owner");
+    s.login_role(&owner, "CREATEROLE");
+    let db = s.fresh_schema_owned_by(&owner);
+    let ws = Ws::new();
+    on_team(&ws, &db.url)
+        .args(["team", "init"])
+        .assert()
+        .success();
+    let (ann, bob) = (format!("{}_ann", db.name), format!("{}_bob", db.name));
+    for m in [&ann, &bob] {
+        on_team(&ws, &db.url)
+            .env("STEWARD_MEMBER_PASSWORD", "a member's password")
+            .args(["team", "add-member", m])
+            .assert()
+            .success();
+    }
+    let as_member = |m: &str| s.url_as(m, "a member's password", &db.name);
+    let (legal_id, legal_cert) = person(&ws, "Ann Legal");
+    let (compliance_id, compliance_cert) = person(&ws, "Bo Compliance");
+    let p = |p: &std::path::Path| p.display().to_string();
+    let ok = |m: &str, id: &std::path::Path, args: &[&str]| -> String {
+        let out = on_team(&ws, &as_member(m))
+            .env("STEWARD_PASSPHRASE", PASS)
+            .arg("--identity-dir")
+            .arg(id)
+            .args(args)
+            .output()
+            .expect("runs");
+        assert!(
+            out.status.success(),
+            "steward {args:?} as {m}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    ok(
+        &ann,
+        &legal_id,
+        &[
+            "systems",
+            "add",
+            "--name",
+            "Credit Scorer",
+            "--risk",
+            "high",
+            "--stage",
+            "staging",
+            "--owner",
+            "Olu Owner",
+            "--business-unit",
+            "Retail",
+        ],
+    );
+    ok(
+        &ann,
+        &legal_id,
+        &["signoff", "board", "create", "Model board"],
+    );
+    for (name, role, cert) in [
+        ("Ann Legal", "legal", &legal_cert),
+        ("Bo Compliance", "compliance", &compliance_cert),
+    ] {
+        ok(
+            &ann,
+            &legal_id,
+            &[
+                "signoff",
+                "board",
+                "add-member",
+                "Model board",
+                "--name",
+                name,
+                "--role",
+                role,
+                "--cert",
+                &p(cert),
+            ],
+        );
+    }
+    ok(
+        &ann,
+        &legal_id,
+        &[
+            "signoff",
+            "rule",
+            "set",
+            "--gate",
+            "pre_deployment",
+            "--tier",
+            "high",
+            "--board",
+            "Model board",
+            "--require",
+            "legal=1",
+            "--require",
+            "compliance=1",
+            "--quorum",
+            "2",
+        ],
+    );
+    ok(
+        &ann,
+        &legal_id,
+        &[
+            "signoff",
+            "request",
+            "Credit Scorer",
+            "--gate",
+            "pre_deployment",
+        ],
+    );
+    let file = ws.dir.path().join("request.json");
+    ok(
+        &ann,
+        &legal_id,
+        &["signoff", "export-request", "1", "-o", &p(&file)],
+    );
+    // On each signer's laptop: the request file and their identity, no workspace.
+    let sigs = [
+        ws.dir.path().join("legal.sig.json"),
+        ws.dir.path().join("compliance.sig.json"),
+    ];
+    for (id, role, sig) in [
+        (&legal_id, "legal", &sigs[0]),
+        (&compliance_id, "compliance", &sigs[1]),
+    ] {
+        crate::signoff::ok(
+            &ws,
+            id,
+            &[
+                "signoff",
+                "sign",
+                &p(&file),
+                "--role",
+                role,
+                "--decision",
+                "approve",
+                "-o",
+                &p(sig),
+            ],
+        );
+    }
+    ok(
+        &bob,
+        &compliance_id,
+        &["signoff", "import-signature", &p(&sigs[0]), &p(&sigs[1])],
+    );
+    let st: serde_json::Value = serde_json::from_str(&ok(
+        &bob,
+        &compliance_id,
+        &["signoff", "status", "1", "--json"],
+    ))
+    .expect("json");
+    assert_eq!(st["status"], "approved", "{st}");
+    let log: serde_json::Value =
+        serde_json::from_str(&ok(&bob, &compliance_id, &["audit", "log", "--json"])).expect("json");
+    let actors = |action: &str| -> Vec<String> {
+        log["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .filter(|e| e["action"] == action)
+            .map(|e| e["actor"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    assert_eq!(
+        actors("add_member"),
+        [owner.clone(), owner.clone(), ann.clone(), ann.clone()],
+        "members added to the team by its owner, to the board by ann"
+    );
+    assert_eq!(
+        actors("import_signature"),
+        [bob.clone(), bob.clone()],
+        "the signatures imported by bob"
+    );
+    on_team(&ws, &as_member(&bob))
+        .args(["audit", "verify"])
+        .assert()
+        .success();
+}
