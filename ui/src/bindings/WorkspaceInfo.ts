@@ -5,7 +5,7 @@
  */
 export type WorkspaceInfo = { 
 /**
- * The database file.
+ * The database file, or where the team workspace is.
  */
 path: string, 
 /**

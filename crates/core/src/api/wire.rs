@@ -70,7 +70,7 @@ impl From<Error> for WireError {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct WorkspaceInfo {
-    /// The database file.
+    /// The database file, or where the team workspace is.
     pub path: String,
     /// Who the changes are recorded as.
     pub actor: String,
