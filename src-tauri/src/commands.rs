@@ -70,15 +70,25 @@ impl Shell {
     /// open, puts it in place of the workspace open until now; a workspace that does not open
     /// leaves the one open as it was.
     pub(crate) fn open_laptop(&self, passphrase: Option<&Passphrase>) -> Reply<WorkspaceInfo> {
-        let ws = Workspace::open_dir_with(&self.dir, self.context(), passphrase)?;
-        self.put(ws)
+        blocking(|| {
+            self.put(Workspace::open_dir_with(
+                &self.dir,
+                self.context(),
+                passphrase,
+            )?)
+        })
     }
 
     /// [`Shell::open_laptop`] for the team workspace the form names (remembered without its
     /// password once it is open).
     pub(crate) fn open_team(&self, login: &TeamLogin) -> Reply<WorkspaceInfo> {
-        let ws = Workspace::open_team_login(login, self.context(), &self.config)?;
-        self.put(ws)
+        blocking(|| {
+            self.put(Workspace::open_team_login(
+                login,
+                self.context(),
+                &self.config,
+            )?)
+        })
     }
 
     /// Makes `ws` the open workspace (opened without holding the lock, so a slow server
@@ -120,6 +130,13 @@ impl Shell {
         &self,
         f: impl FnOnce(&mut Workspace) -> steward_core::Result<T>,
     ) -> Reply<T> {
+        blocking(|| self.with_blocking(f))
+    }
+
+    fn with_blocking<T>(
+        &self,
+        f: impl FnOnce(&mut Workspace) -> steward_core::Result<T>,
+    ) -> Reply<T> {
         let mut guard = self.lock(&self.ws)?;
         if guard.is_none() {
             let launch = self.lock(&self.launch_team)?.clone();
@@ -133,6 +150,15 @@ impl Shell {
             .ok_or_else(|| WireError::new("workspace", "the workspace is not open"))?;
         Ok(f(ws)?)
     }
+}
+
+/// Runs `f`, which may wait on the workspace's database, where a command runs: an `async`
+/// command runs on a worker of Tauri's tokio runtime, where the `postgres` client's own
+/// runtime (a team workspace's every call, its opening and closing too) may not block unless
+/// the worker is first handed over to blocking work; elsewhere (the window's thread) `f` just
+/// runs.
+fn blocking<T>(f: impl FnOnce() -> T) -> T {
+    tokio::task::block_in_place(f)
 }
 
 // The UI's first call, which opens the workspace (see `Shell::with`): off the window's thread,
