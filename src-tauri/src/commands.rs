@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
+use steward_core::api::connect::TeamLogin;
 use steward_core::api::seal::SealCheck;
 use steward_core::api::wire::{Vocabulary, WireError, WorkspaceInfo};
 use steward_core::api::{
@@ -21,25 +22,91 @@ use tauri::State;
 
 pub(crate) type Reply<T> = Result<T, WireError>;
 
-/// The app's state: where the workspace and the signing identity live, the workspace once
-/// opened, and whether the person asked to cancel the export or import in progress.
+/// The app's state: where the laptop workspace, the signing identity and the app's
+/// configuration live, the team workspace named at launch, the workspace once opened, and
+/// whether the person asked to cancel the export or import in progress.
 pub struct Shell {
     dir: PathBuf,
     identity: PathBuf,
+    config: PathBuf,
     actor: String,
+    /// The team workspace `--db` or `STEWARD_DATABASE_URL` named at launch (its password, if
+    /// the string holds one, only ever in memory): opened at the first call instead of the
+    /// laptop workspace, until the person opens another.
+    launch_team: Mutex<Option<String>>,
     ws: Mutex<Option<Workspace>>,
     cancel: AtomicBool,
 }
 
 impl Shell {
-    pub fn new(dir: PathBuf, identity: PathBuf, actor: String) -> Self {
+    pub fn new(
+        dir: PathBuf,
+        identity: PathBuf,
+        config: PathBuf,
+        actor: String,
+        launch_team: Option<String>,
+    ) -> Self {
         Shell {
             dir,
             identity,
+            config,
             actor,
+            launch_team: Mutex::new(launch_team),
             ws: Mutex::new(None),
             cancel: AtomicBool::new(false),
         }
+    }
+
+    /// Where the app keeps what it remembers (the team workspaces opened lately).
+    pub(crate) fn config_dir(&self) -> &std::path::Path {
+        &self.config
+    }
+
+    fn context(&self) -> Context {
+        Context::new(self.actor.clone(), Arc::new(SystemClock))
+    }
+
+    /// Opens the laptop workspace (an encrypted one with its passphrase) and, once it is
+    /// open, puts it in place of the workspace open until now; a workspace that does not open
+    /// leaves the one open as it was.
+    pub(crate) fn open_laptop(&self, passphrase: Option<&Passphrase>) -> Reply<WorkspaceInfo> {
+        blocking(|| {
+            self.put(Workspace::open_dir_with(
+                &self.dir,
+                self.context(),
+                passphrase,
+            )?)
+        })
+    }
+
+    /// [`Shell::open_laptop`] for the team workspace the form names (remembered without its
+    /// password once it is open).
+    pub(crate) fn open_team(&self, login: &TeamLogin) -> Reply<WorkspaceInfo> {
+        blocking(|| {
+            self.put(Workspace::open_team_login(
+                login,
+                self.context(),
+                &self.config,
+            )?)
+        })
+    }
+
+    /// Makes `ws` the open workspace (opened without holding the lock, so a slow server
+    /// does not stall the other calls); the launch's team workspace is not opened again.
+    fn put(&self, ws: Workspace) -> Reply<WorkspaceInfo> {
+        let info = ws.info()?;
+        *self.lock(&self.ws)? = Some(ws);
+        *self.lock(&self.launch_team)? = None;
+        Ok(info)
+    }
+
+    fn lock<'a, T>(&self, m: &'a Mutex<T>) -> Reply<std::sync::MutexGuard<'a, T>> {
+        m.lock().map_err(|_| {
+            WireError::new(
+                "workspace",
+                "an earlier operation failed while holding the workspace; restart Steward",
+            )
+        })
     }
 
     /// Set when the person asks to stop the export or import in progress.
@@ -55,38 +122,43 @@ impl Shell {
         )?)
     }
 
-    /// Runs `f` on the workspace, opening it on first use so an unusable data directory reaches
-    /// the UI as an error instead of stopping the app. An encrypted workspace does not open
-    /// here: the error's code is `locked`, and the UI asks for the passphrase
-    /// ([`unlock_workspace`]).
+    /// Runs `f` on the workspace, opening it on first use (the team workspace named at launch,
+    /// else the laptop one) so an unusable data directory or server reaches the UI as an error
+    /// instead of stopping the app. An encrypted workspace does not open here: the error's
+    /// code is `locked`, and the UI asks for the passphrase ([`unlock_workspace`]).
     pub(crate) fn with<T>(
         &self,
         f: impl FnOnce(&mut Workspace) -> steward_core::Result<T>,
     ) -> Reply<T> {
-        self.open_with(None, f)
+        blocking(|| self.with_blocking(f))
     }
 
-    /// [`Shell::with`], opening the workspace with `passphrase` if it is not open yet.
-    fn open_with<T>(
+    fn with_blocking<T>(
         &self,
-        passphrase: Option<&Passphrase>,
         f: impl FnOnce(&mut Workspace) -> steward_core::Result<T>,
     ) -> Reply<T> {
-        let mut guard = self.ws.lock().map_err(|_| {
-            WireError::new(
-                "workspace",
-                "an earlier operation failed while holding the workspace; restart Steward",
-            )
-        })?;
+        let mut guard = self.lock(&self.ws)?;
         if guard.is_none() {
-            let ctx = Context::new(self.actor.clone(), Arc::new(SystemClock));
-            *guard = Some(Workspace::open_dir_with(&self.dir, ctx, passphrase)?);
+            let launch = self.lock(&self.launch_team)?.clone();
+            *guard = Some(match launch {
+                Some(conninfo) => Workspace::open_team(&conninfo, self.context())?,
+                None => Workspace::open_dir_with(&self.dir, self.context(), None)?,
+            });
         }
         let ws = guard
             .as_mut()
             .ok_or_else(|| WireError::new("workspace", "the workspace is not open"))?;
         Ok(f(ws)?)
     }
+}
+
+/// Runs `f`, which may wait on the workspace's database, where a command runs: an `async`
+/// command runs on a worker of Tauri's tokio runtime, where the `postgres` client's own
+/// runtime (a team workspace's every call, its opening and closing too) may not block unless
+/// the worker is first handed over to blocking work; elsewhere (the window's thread) `f` just
+/// runs.
+fn blocking<T>(f: impl FnOnce() -> T) -> T {
+    tokio::task::block_in_place(f)
 }
 
 // The UI's first call, which opens the workspace (see `Shell::with`): off the window's thread,
@@ -96,12 +168,11 @@ pub fn workspace_info(s: State<'_, Shell>) -> Reply<WorkspaceInfo> {
     s.with(|ws| ws.info())
 }
 
-/// Opens the encrypted workspace with its passphrase, once `workspace_info` has said it is
+/// Opens the encrypted laptop workspace with its passphrase, once opening it has said it is
 /// locked; a wrong passphrase is a `locked` error again and opens nothing.
 #[tauri::command(async)]
 pub fn unlock_workspace(s: State<'_, Shell>, passphrase: String) -> Reply<WorkspaceInfo> {
-    let passphrase = Passphrase::new(passphrase)?;
-    s.open_with(Some(&passphrase), |ws| ws.info())
+    s.open_laptop(Some(&Passphrase::new(passphrase)?))
 }
 
 #[tauri::command]

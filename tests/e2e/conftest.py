@@ -5,6 +5,8 @@ Each test gets a fresh data directory (so a fresh workspace) passed to the app a
 and one WebDriver session. run.sh starts tauri-driver under Xvfb. `sample_app` is the same app
 opened on a data directory the `steward` CLI filled with the sample portfolio before the app
 started, as a returning user finds it; `steward` runs the CLI on the app's data directory.
+`team_db` is a fresh database on the tests' own PostgreSQL 15 (crates/testpg's `testpg-serve`),
+with a login role for each of two people.
 """
 
 from __future__ import annotations
@@ -155,7 +157,7 @@ def run_steward(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-def launch(tmp_path: Path, request: pytest.FixtureRequest):
+def launch(tmp_path: Path, request: pytest.FixtureRequest, extra_args: tuple[str, ...] = ()):
     binary = os.environ.get("STEWARD_APP_BIN")
     if not binary:
         pytest.fail("STEWARD_APP_BIN must name the built steward-app binary (run tests/e2e/run.sh)")
@@ -169,7 +171,7 @@ def launch(tmp_path: Path, request: pytest.FixtureRequest):
     options.set_capability("browserName", "wry")
     options.set_capability("tauri:options", {
         "application": binary,
-        "args": ["--data-dir", str(data_dir), "--identity-dir", str(identity_dir)],
+        "args": ["--data-dir", str(data_dir), "--identity-dir", str(identity_dir), *extra_args],
     })
     connection = RemoteConnection(client_config=ClientConfig(remote_server_addr=f"http://127.0.0.1:{port}"))
     driver = webdriver.Remote(command_executor=connection, options=options)
@@ -214,3 +216,32 @@ def files(tmp_path: Path):
         return p
 
     return write
+
+
+@pytest.fixture
+def team_db():
+    """A fresh database on the tests' PostgreSQL (started by `testpg-serve`, STEWARD_TESTPG_BIN,
+    which run.sh builds), with the roles `ann` and `bob`: the JSON it prints (host, port,
+    database, password, url, people: {name: url}). The server is stopped and removed when the
+    test ends (closing its stdin), or by its watchdog if this process dies first."""
+    binary = os.environ.get("STEWARD_TESTPG_BIN")
+    if not binary:
+        pytest.fail("STEWARD_TESTPG_BIN must name crates/testpg's testpg-serve (run tests/e2e/run.sh)")
+    server = subprocess.Popen([binary, "--person", "ann", "--person", "bob"], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = server.stdout.readline()
+        if not line:
+            pytest.fail(f"testpg-serve did not start PostgreSQL: {server.stderr.read()}")
+        yield json.loads(line)
+    finally:
+        server.stdin.close()
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def run_steward_db(url: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """The `steward` CLI on the team workspace `url` (`--db`)."""
+    return subprocess.run([steward_bin(), "--db", url, *args], check=check, capture_output=True, text=True)

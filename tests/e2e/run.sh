@@ -4,6 +4,9 @@
 #
 #   STEWARD_APP_BIN=/path/to/steward-app bash tests/e2e/run.sh [pytest args...]
 #
+# STEWARD_TESTPG_BIN names crates/testpg's testpg-serve (the tests' PostgreSQL 15); unset, it is
+# built with cargo.
+#
 # The binary must be built with tauri's custom-protocol feature (the workspace always enables
 # it), so it serves the embedded ui/dist. Screenshots go to $STEWARD_E2E_SHOTS (default: a new
 # temporary directory, printed at the end).
@@ -40,6 +43,14 @@ if [[ ! -x "$here/.venv/bin/pytest" ]]; then
   python3 -m venv "$here/.venv"
   "$here/.venv/bin/pip" install --quiet -r "$here/requirements.txt"
 fi
+
+# The tests' PostgreSQL for the team workspace's tests: crates/testpg's testpg-serve, a test tool
+# never shipped with the app, built here unless named.
+if [[ -z "${STEWARD_TESTPG_BIN:-}" ]]; then
+  (cd "$here/../.." && cargo build --quiet -p steward-testpg --bin testpg-serve)
+  STEWARD_TESTPG_BIN="${CARGO_TARGET_DIR:-$here/../../target}/debug/testpg-serve"
+fi
+export STEWARD_TESTPG_BIN
 
 export STEWARD_E2E_SHOTS="${STEWARD_E2E_SHOTS:-$(mktemp -d -t steward-e2e-shots.XXXXXX)}"
 mkdir -p "$STEWARD_E2E_SHOTS"

@@ -11,6 +11,7 @@ import { backend } from "./backend";
 import { ErrorBox } from "./components/ErrorBox";
 import { noFilters } from "./lib/filters";
 import type { Target } from "./lib/portfolio";
+import { workspaceLine } from "./lib/team";
 import { VocabContext } from "./lib/vocab";
 import { AssessOverview } from "./screens/AssessOverview";
 import { AuditScreen } from "./screens/Audit";
@@ -25,11 +26,12 @@ import { ReviewsScreen } from "./screens/Reviews";
 import { SignExportScreen } from "./screens/SignExport";
 import { SignoffScreen } from "./screens/Signoff";
 import { TcoScreen } from "./screens/Tco";
+import { TeamOpen } from "./screens/TeamOpen";
 import { Unlock } from "./screens/Unlock";
 import { VerifyScreen } from "./screens/Verify";
 import { Welcome } from "./screens/Welcome";
 
-type Area = "portfolio" | "reviews" | "register" | "calendar" | "import" | "audit" | "reports" | "verify" | "profile" | "tco" | "assess" | "evidence" | "kpi" | "signoff";
+type Area = "workspaces" | "portfolio" | "reviews" | "register" | "calendar" | "import" | "audit" | "reports" | "verify" | "profile" | "tco" | "assess" | "evidence" | "kpi" | "signoff";
 
 const AREAS: { key: Area; label: string }[] = [
   { key: "portfolio", label: "Portfolio" },
@@ -89,12 +91,17 @@ export function App() {
     }
   }, []);
 
+  // The laptop workspace turned out encrypted when the person switched to it.
+  const [locked, setLocked] = useState<WireError | null>(null);
+
   const opened = useCallback(async (info: Promise<WorkspaceInfo>) => {
     try {
-      const [i, v] = await Promise.all([info, start.vocab]);
+      // The vocabulary first: the team workspace form needs it when the workspace fails.
+      setVocab(await start.vocab);
+      const i = await info;
       setError(null);
+      setLocked(null);
       setInfo(i);
-      setVocab(v);
       setWelcome(i.systems === 0);
       // A workspace with systems opens on the portfolio home; an empty one starts at the
       // welcome, which leads to the register.
@@ -108,10 +115,14 @@ export function App() {
     void opened(start.info);
   }, [start, opened]);
 
-  // An encrypted workspace opened once its passphrase was given: the overview asked for at the
-  // start failed with it, so the home asks afresh.
+  // A workspace opened after the start (an encrypted one once its passphrase was given, or
+  // another one switched to): the overview asked for at the start is not its own, and every
+  // screen reads afresh.
   const unlocked = useCallback((i: WorkspaceInfo) => {
     firstOverview.current = null;
+    setGeneration((g) => g + 1);
+    setVisit((n) => n + 1);
+    setArea("register");
     void opened(Promise.resolve(i));
   }, [opened]);
 
@@ -127,8 +138,20 @@ export function App() {
     void refreshInfo();
   }, [refreshInfo]);
 
-  if (error && !vocab && error.code === "locked") {
-    return <Unlock locked={error} onUnlocked={unlocked} />;
+  if (locked || (error && !info && error.code === "locked")) {
+    return <Unlock locked={(locked ?? error)!} onUnlocked={unlocked} onCancel={locked && info ? () => setLocked(null) : undefined} />;
+  }
+  if (error && !info && vocab) {
+    // The workspace named at launch (the laptop one, or a team one) did not open: say why,
+    // and offer the others.
+    return (
+      <VocabContext.Provider value={vocab}>
+        <main class="content startup-team">
+          <h1>Steward could not open its workspace</h1>
+          <TeamOpen current={null} failure={error} onOpened={unlocked} onLocked={setLocked} />
+        </main>
+      </VocabContext.Provider>
+    );
   }
   if (error && !vocab) {
     return (
@@ -169,12 +192,28 @@ export function App() {
               </li>
             ))}
           </ul>
-          <div class="workspace" title={info.path}>
+          <div class="workspace" title={workspaceLine(info)}>
             <div class="workspace-label">Workspace</div>
-            <div class="workspace-path" data-testid="workspace-path">{info.path}</div>
+            <div class="workspace-path" data-testid="workspace-path">{workspaceLine(info)}</div>
             {info.encrypted && <div data-testid="workspace-encrypted">Encrypted at rest</div>}
-            <div class="workspace-label">Recording changes as</div>
-            <div>{info.actor}</div>
+            {!info.team && (
+              <>
+                <div class="workspace-label">Recording changes as</div>
+                <div data-testid="workspace-actor">{info.actor}</div>
+              </>
+            )}
+            <button
+              type="button"
+              class="link workspace-switch"
+              data-testid="nav-workspaces"
+              aria-current={area === "workspaces" && !welcome ? "page" : undefined}
+              onClick={() => {
+                setWelcome(false);
+                setArea("workspaces");
+              }}
+            >
+              {info.team ? "Switch workspace" : "Open a team workspace"}
+            </button>
           </div>
         </nav>
         <main class="content">
@@ -185,7 +224,13 @@ export function App() {
                 setArea("register");
                 changed();
               }}
+              onTeam={() => {
+                setWelcome(false);
+                setArea("workspaces");
+              }}
             />
+          ) : area === "workspaces" ? (
+            <TeamOpen current={info} onOpened={unlocked} onLocked={setLocked} onCancel={() => setArea("register")} />
           ) : area === "portfolio" ? (
             <HomeScreen generation={generation} onGo={go} load={overview} />
           ) : area === "reviews" ? (
@@ -206,7 +251,7 @@ export function App() {
               onShowRegister={() => setArea("register")}
             />
           ) : area === "reports" ? (
-            <SignExportScreen />
+            <SignExportScreen team={info.team} />
           ) : area === "verify" ? (
             <VerifyScreen />
           ) : area === "tco" ? (

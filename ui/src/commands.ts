@@ -51,6 +51,7 @@ import type { Portfolio } from "./bindings/Portfolio";
 import type { PortfolioOverview } from "./bindings/PortfolioOverview";
 import type { Profile } from "./bindings/Profile";
 import type { Progress } from "./bindings/Progress";
+import type { RecentTeam } from "./bindings/RecentTeam";
 import type { RecordedMeasurement } from "./bindings/RecordedMeasurement";
 import type { RegisterEntry } from "./bindings/RegisterEntry";
 import type { RequestReview } from "./bindings/RequestReview";
@@ -79,6 +80,7 @@ import type { SystemDraft } from "./bindings/SystemDraft";
 import type { SystemQuery } from "./bindings/SystemQuery";
 import type { TcoEvaluation } from "./bindings/tco/TcoEvaluation";
 import type { TcoSummary } from "./bindings/tco/TcoSummary";
+import type { TeamLogin } from "./bindings/TeamLogin";
 import type { Template } from "./bindings/Template";
 import type { TemplateInfo } from "./bindings/TemplateInfo";
 import type { TemplateStatus } from "./bindings/TemplateStatus";
@@ -163,7 +165,7 @@ export function commands(invoke: Invoke) {
     workspaceInfo: (): Promise<WorkspaceInfo> =>
       invoke("workspace_info"),
     /**
-     * Opens the encrypted workspace with its passphrase, once `workspace_info` has said it is
+     * Opens the encrypted laptop workspace with its passphrase, once opening it has said it is
      * locked; a wrong passphrase is a `locked` error again and opens nothing.
      */
     unlockWorkspace: (passphrase: string): Promise<WorkspaceInfo> =>
@@ -402,5 +404,23 @@ export function commands(invoke: Invoke) {
     /** Stores a scenario file (its `systems` must name systems of the register). */
     tcoImport: (path: string): Promise<StoredScenario> =>
       invoke("tco_import", { path }),
+    /**
+     * Opens the team workspace the form names in place of the one open; a wrong field, a wrong
+     * password or a server that refuses leaves the open workspace as it was.
+     */
+    openTeamWorkspace: (login: TeamLogin): Promise<WorkspaceInfo> =>
+      invoke("open_team_workspace", { login }),
+    /**
+     * Opens the laptop workspace (the data directory's) in place of the team workspace; an
+     * encrypted one answers `locked`, and the UI asks for its passphrase.
+     */
+    openLaptopWorkspace: (): Promise<WorkspaceInfo> =>
+      invoke("open_laptop_workspace"),
+    /** The team workspaces opened lately, the latest first. */
+    recentTeamWorkspaces: (): Promise<RecentTeam[]> =>
+      invoke("recent_team_workspaces"),
+    /** Forgets a team workspace of the list; returns the list left. */
+    forgetTeamWorkspace: (conninfo: string): Promise<RecentTeam[]> =>
+      invoke("forget_team_workspace", { conninfo }),
   };
 }

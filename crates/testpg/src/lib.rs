@@ -119,6 +119,14 @@ impl Server {
     /// which several people act connect as one role each, so the database names each as the
     /// actor of what they did.
     pub fn schema_url_as(&self, role: &str, schema: &str) -> String {
+        format!(
+            "{}?options=-csearch_path%3D{schema}",
+            self.database_url_as(role, "postgres")
+        )
+    }
+
+    /// The URL that opens `database` as `role`, made as in [`Server::schema_url_as`].
+    pub fn database_url_as(&self, role: &str, database: &str) -> String {
         static MADE: Mutex<Vec<String>> = Mutex::new(Vec::new());
         let mut made = MADE.lock().unwrap_or_else(|e| e.into_inner());
         if role != ROLE && !made.iter().any(|r| r == role) {
@@ -134,13 +142,21 @@ impl Server {
             ));
             made.push(role.to_string());
         }
-        self.url_as(role, &self.password, schema)
+        self.login_url(role, &self.password, database)
     }
 
     /// The URL that opens schema `schema` of the database `postgres` as `role` with `password`
     /// over TCP, creating nothing: for roles a test made itself (a workspace's owner, a member
     /// added by Steward).
     pub fn url_as(&self, role: &str, password: &str, schema: &str) -> String {
+        format!(
+            "{}?options=-csearch_path%3D{schema}",
+            self.login_url(role, password, "postgres")
+        )
+    }
+
+    /// `postgres://ROLE:PASSWORD@127.0.0.1:PORT/DATABASE`, the user and password escaped.
+    fn login_url(&self, role: &str, password: &str, database: &str) -> String {
         let enc = |s: &str| -> String {
             s.bytes()
                 .map(|b| match b {
@@ -152,7 +168,7 @@ impl Server {
                 .collect()
         };
         format!(
-            "postgres://{}:{}@127.0.0.1:{}/postgres?options=-csearch_path%3D{schema}",
+            "postgres://{}:{}@127.0.0.1:{}/{database}",
             enc(role),
             enc(password),
             self.port
@@ -246,6 +262,19 @@ impl Server {
             url: self.url(&name),
             name,
         }
+    }
+
+    /// Stops the server and removes its directory now, rather than once this process has exited
+    /// (the watchdog then finds nothing left to do): for a process that is done with the server,
+    /// such as `testpg-serve`, whose parent waits for it to be gone.
+    pub fn stop(&self) -> Result<(), String> {
+        run(self
+            .command("pg_ctl")
+            .arg("-D")
+            .arg(self.dir.join("data"))
+            .args(["-m", "fast", "-w", "stop"]))?;
+        std::fs::remove_dir_all(&self.dir)
+            .map_err(|e| format!("cannot remove {}: {e}", self.dir.display()))
     }
 
     /// Runs `sql` as the superuser on the database `postgres`; panics on an error.

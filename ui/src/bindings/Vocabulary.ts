@@ -27,6 +27,7 @@ import type { SignoffGate } from "./SignoffGate";
 import type { SignoffRole } from "./SignoffRole";
 import type { SignoffStatus } from "./SignoffStatus";
 import type { Sourcing } from "./Sourcing";
+import type { SslMode } from "./SslMode";
 import type { Stage } from "./Stage";
 import type { Status } from "./Status";
 import type { TimeCategory } from "./TimeCategory";
@@ -38,6 +39,10 @@ import type { OptionType } from "./tco/OptionType";
  * order, so the UI never spells them a second time.
  */
 export type Vocabulary = { stages: Array<Labelled<Stage>>, sourcing: Array<Labelled<Sourcing>>, regulated_domains: Array<Labelled<RegulatedDomain>>, eu_ai_act_categories: Array<Labelled<EuAiActCategory>>, risk_tiers: Array<Labelled<RiskTier>>, data_sensitivities: Array<Labelled<DataSensitivity>>, kpi_kinds: Array<Labelled<KpiKind>>, directions: Array<Labelled<Direction>>, cadences: Array<Labelled<Cadence>>, kpi_statuses: Array<Labelled<Status>>, escalation_states: Array<Labelled<EscalationState>>, event_kinds: Array<Labelled<EventKind>>, event_states: Array<Labelled<EventState>>, milestone_kinds: Array<Labelled<MilestoneKind>>, item_states: Array<Labelled<ItemState>>, signoff_roles: Array<Labelled<SignoffRole>>, signoff_gates: Array<Labelled<SignoffGate>>, signoff_decisions: Array<Labelled<SignoffDecision>>, signoff_statuses: Array<Labelled<SignoffStatus>>, dispositions: Array<Labelled<Disposition>>, review_states: Array<Labelled<ReviewState>>, time_categories: Array<Labelled<TimeCategory>>, budget_lines: Array<Labelled<BudgetLine>>, assessment_statuses: Array<Labelled<AssessmentStatus>>, tco_option_types: Array<Labelled<OptionType>>, finding_levels: Array<Labelled<FindingLevel>>, validation_methods: Array<Labelled<ValidationMethod>>, bias_metrics: Array<Labelled<BiasMetric>>, evidence_states: Array<Labelled<EvidenceState>>, evidence_check_kinds: Array<Labelled<EvidenceCheckKind>>, 
+/**
+ * The TLS modes a team workspace's connection may ask for (libpq's `sslmode`).
+ */
+sslmodes: Array<Labelled<SslMode>>, 
 /**
  * The fields of a system's record with their labels, in the register's column order (the
  * headers an export writes and an import reads).

@@ -5,7 +5,7 @@
  */
 export type WorkspaceInfo = { 
 /**
- * The database file.
+ * The database file, or where the team workspace is.
  */
 path: string, 
 /**
@@ -19,4 +19,9 @@ systems: number,
 /**
  * Whether the workspace file is encrypted with a passphrase.
  */
-encrypted: boolean, };
+encrypted: boolean, 
+/**
+ * On a team workspace, where it is (`postgres://user@host:port/database`, never with a
+ * password; also its `path`), and `actor` is the database user signed in as.
+ */
+team: string | null, };

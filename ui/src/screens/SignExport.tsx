@@ -62,7 +62,8 @@ export function PassphraseDialog({ onOk, onCancel }: { onOk: (p: string) => void
   );
 }
 
-export function SignExportScreen() {
+/** `team`: the team workspace open, if one is: a backup is a laptop workspace's. */
+export function SignExportScreen({ team }: { team: string | null }) {
   const [kind, setKind] = useState<ReportKind>("pdf");
   const [sign, setSign] = useState(true);
   const [path, setPath] = useState("");
@@ -126,6 +127,7 @@ export function SignExportScreen() {
   };
 
   const busy = step === "running";
+  const laptopOnly = kind === "backup" && team !== null;
   return (
     <section class="screen sign-export">
       <header class="screen-head">
@@ -176,10 +178,16 @@ export function SignExportScreen() {
           <button type="button" data-testid="report-browse" disabled={busy} onClick={browse}>
             Browse…
           </button>
-          <button type="submit" class="primary" data-testid="report-run" disabled={busy || path.trim() === ""}>
+          <button type="submit" class="primary" data-testid="report-run" disabled={busy || path.trim() === "" || laptopOnly}>
             {busy ? "Exporting…" : "Export"}
           </button>
         </div>
+        {laptopOnly && (
+          <p class="hint" data-testid="backup-team-note">
+            A workspace backup is a laptop workspace's: the team workspace open ({team}) is kept, and backed up, by its
+            database server. Open the laptop workspace to back that one up.
+          </p>
+        )}
       </form>
       {step === "setup" && (
         <IdentityForm

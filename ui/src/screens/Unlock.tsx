@@ -10,7 +10,12 @@ import { ErrorBox } from "../components/ErrorBox";
 import { valueOf } from "../lib/dom";
 import { useAction } from "../lib/useAction";
 
-export function Unlock({ locked, onUnlocked }: { locked: WireError; onUnlocked: (info: WorkspaceInfo) => void }) {
+export function Unlock({ locked, onUnlocked, onCancel }: {
+  locked: WireError;
+  onUnlocked: (info: WorkspaceInfo) => void;
+  /** Back to the workspace still open (a team one the person was switching from). */
+  onCancel?: () => void;
+}) {
   const [passphrase, setPassphrase] = useState("");
   const { busy, error, run } = useAction();
 
@@ -45,6 +50,11 @@ export function Unlock({ locked, onUnlocked }: { locked: WireError; onUnlocked: 
           <button type="submit" class="primary" data-testid="unlock-submit" disabled={busy || passphrase === ""}>
             Open the workspace
           </button>
+          {onCancel && (
+            <button type="button" data-testid="unlock-cancel" onClick={onCancel}>
+              Cancel
+            </button>
+          )}
         </div>
       </form>
       {error && <ErrorBox error={error} />}

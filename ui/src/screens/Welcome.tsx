@@ -1,9 +1,10 @@
-// First start on an empty workspace: offer the sample portfolio, or an empty register.
+// First start on an empty workspace: offer the sample portfolio, an empty register, or the
+// team workspace a team shares.
 import { backend } from "../backend";
 import { ErrorBox } from "../components/ErrorBox";
 import { useAction } from "../lib/useAction";
 
-export function Welcome({ onDone }: { onDone: () => void }) {
+export function Welcome({ onDone, onTeam }: { onDone: () => void; onTeam: () => void }) {
   const { busy, error, run } = useAction();
 
   const openSample = async () => {
@@ -27,6 +28,10 @@ export function Welcome({ onDone }: { onDone: () => void }) {
         <button type="button" class="big" data-testid="welcome-empty" disabled={busy} onClick={onDone}>
           Start with an empty register
           <small>Add systems one by one, or import a spreadsheet</small>
+        </button>
+        <button type="button" class="big" data-testid="welcome-team" disabled={busy} onClick={onTeam}>
+          Open a team workspace
+          <small>The register your team shares in a PostgreSQL database</small>
         </button>
       </div>
       {error && <ErrorBox error={error} />}

@@ -8,6 +8,7 @@ pub mod backup;
 mod calendar;
 pub mod card;
 mod certs;
+pub mod connect;
 pub mod encryption;
 pub mod evidence;
 pub mod evidence_view;

@@ -6,6 +6,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::assess::AssessmentStatus;
+use super::connect::SslMode;
 use super::Workspace;
 use crate::calendar::{EventKind, EventState, ItemState, MilestoneKind};
 use crate::error::Remedy;
@@ -69,7 +70,7 @@ impl From<Error> for WireError {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct WorkspaceInfo {
-    /// The database file.
+    /// The database file, or where the team workspace is.
     pub path: String,
     /// Who the changes are recorded as.
     pub actor: String,
@@ -78,18 +79,23 @@ pub struct WorkspaceInfo {
     pub systems: usize,
     /// Whether the workspace file is encrypted with a passphrase.
     pub encrypted: bool,
+    /// On a team workspace, where it is (`postgres://user@host:port/database`, never with a
+    /// password; also its `path`), and `actor` is the database user signed in as.
+    pub team: Option<String>,
 }
 
 impl Workspace {
     pub fn info(&self) -> Result<WorkspaceInfo> {
         Ok(WorkspaceInfo {
-            path: self
-                .path()
-                .map(|p| p.display().to_string())
-                .unwrap_or_else(|| ":memory:".into()),
+            path: match (self.path(), self.team()) {
+                (Some(p), _) => p.display().to_string(),
+                (None, Some(team)) => team.to_string(),
+                (None, None) => ":memory:".into(),
+            },
             actor: self.ctx.actor.clone(),
             systems: self.store.all_systems()?.len(),
             encrypted: self.store.is_encrypted(),
+            team: self.team().map(str::to_string),
         })
     }
 }
@@ -137,6 +143,8 @@ pub struct Vocabulary {
     pub bias_metrics: Vec<Labelled<BiasMetric>>,
     pub evidence_states: Vec<Labelled<EvidenceState>>,
     pub evidence_check_kinds: Vec<Labelled<CheckKind>>,
+    /// The TLS modes a team workspace's connection may ask for (libpq's `sslmode`).
+    pub sslmodes: Vec<Labelled<SslMode>>,
     /// The fields of a system's record with their labels, in the register's column order (the
     /// headers an export writes and an import reads).
     pub system_fields: Vec<FieldLabel>,
@@ -203,6 +211,7 @@ impl Vocabulary {
             bias_metrics: labelled!(BiasMetric),
             evidence_states: labelled!(EvidenceState),
             evidence_check_kinds: labelled!(CheckKind),
+            sslmodes: labelled!(SslMode),
             system_fields: crate::import::systems::SPECS
                 .iter()
                 .map(|f| FieldLabel {

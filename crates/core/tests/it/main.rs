@@ -5,6 +5,7 @@ mod audit;
 mod audit_state;
 mod calendar;
 mod card;
+mod connect;
 mod encryption;
 mod evidence;
 mod evidence_view;

@@ -140,6 +140,40 @@ impl ConnInfo {
     }
 }
 
+impl ConnInfo {
+    /// Reads the connection string `s` as opening it does (the process's environment and
+    /// password file filling the gaps), every value checked.
+    pub fn read(s: &str) -> Result<ConnInfo> {
+        parse(s, &Env::process())
+    }
+
+    /// The parameters the connection string `s` (a URI or keyword/value pairs) gives itself, in
+    /// libpq's order of keywords, nothing filled from the environment or the password file:
+    /// what a person typed, to be changed (a password set, or left out before it is remembered)
+    /// and written back with [`ConnInfo::pairs`].
+    pub fn given(s: &str) -> Result<Vec<(String, String)>> {
+        let mut given = if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+            parse_uri(s)?
+        } else {
+            parse_pairs(s)?
+        };
+        Ok(KEYWORDS
+            .iter()
+            .filter_map(|(k, _)| given.remove(*k).map(|v| (k.to_string(), v)))
+            .collect())
+    }
+
+    /// `params` as keyword/value pairs, each value quoted as libpq reads it (`'...'`, with `\'`
+    /// and `\\` inside), so [`ConnInfo::given`] and the parsing read them back unchanged.
+    pub fn pairs(params: &[(String, String)]) -> String {
+        params
+            .iter()
+            .map(|(k, v)| format!("{k}='{}'", v.replace('\\', "\\\\").replace('\'', "\\'")))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
 /// What the parsing reads from outside the string: environment variables and the home
 /// directory, passed in so tests give their own.
 pub struct Env<'a> {
@@ -540,6 +574,40 @@ mod tests {
             "dbname=gov",
             &[],
             "postgres://ann@[/var/run/postgresql]:5432/gov pw=None ssl=Prefer root= opts=None",
+        );
+    }
+
+    #[test]
+    fn given_parameters_written_as_pairs_read_back_unchanged() {
+        for s in [
+            "postgres://bob:s%40cret@db.example.org:6543/steward?sslmode=verify-full",
+            "host=/tmp/s dbname='my db' password='it\\'s \\\\ back' options='-csearch_path=t1'",
+            "postgresql://[::1]/team",
+            "",
+        ] {
+            let given = ConnInfo::given(s).unwrap_or_else(|e| panic!("{s:?}: {e}"));
+            let written = ConnInfo::pairs(&given);
+            assert_eq!(
+                ConnInfo::given(&written).expect("reads back"),
+                given,
+                "{s:?} written as {written:?} gives the same parameters"
+            );
+            let env = env_of(&[], None);
+            let (a, b) = (
+                parse(s, &env).expect("parses"),
+                parse(&written, &env).expect("parses"),
+            );
+            assert_eq!(
+                (a.display(), a.password, a.options),
+                (b.display(), b.password, b.options),
+                "{s:?} and {written:?} open the same workspace as the same person"
+            );
+        }
+        assert_eq!(
+            ConnInfo::given("host=h user=ann password=x").expect("reads"),
+            [("host", "h"), ("user", "ann"), ("password", "x")]
+                .map(|(k, v)| (k.to_string(), v.to_string())),
+            "only what the string gives, nothing from the environment"
         );
     }
 

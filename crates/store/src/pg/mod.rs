@@ -43,8 +43,7 @@ impl Store {
     /// and refusing a database that is not a Steward workspace or is newer than this Steward,
     /// before anything is written to it.
     pub fn open_team(conninfo: &str) -> Result<Store> {
-        let info = conninfo::parse(conninfo, &conninfo::Env::process())?;
-        Store::open_team_with(&info)
+        Store::open_team_with(&ConnInfo::read(conninfo)?)
     }
 
     /// [`Store::open_team`] with parameters already read.
