@@ -286,6 +286,26 @@ impl Workspace {
             .filter(|t| t.rows > 0)
             .map(|t| format!("{} rows in {}", t.rows, t.table))
             .collect();
+        let only_set_up = !held_now.is_empty()
+            && self
+                .store
+                .table_counts()?
+                .iter()
+                .all(|t| t.rows == 0 || t.table == "audit_log")
+            && self
+                .store
+                .audit_entries()?
+                .iter()
+                .all(|e| e.entity == "team");
+        if only_set_up {
+            return Err(Error::Conflict(format!(
+                "{team} has been set up for its team already ({}, its log beginning with that); \
+                 a laptop workspace's log must begin the team workspace's, so it is pushed into \
+                 a new, empty database or schema, and `steward team init` is run after the push; \
+                 nothing was changed",
+                held_now.join(", ")
+            )));
+        }
         if !held_now.is_empty() {
             return Err(Error::Conflict(format!(
                 "{team} is not empty: it holds {}; a laptop workspace is pushed into an empty team \

@@ -122,7 +122,15 @@ fn push_is_refused_into_a_workspace_holding_anything_with_a_broken_chain_or_by_a
     let (_, _, mut set_up) = empty_team(s);
     set_up.team_init().expect("init");
     let err = set_up.push_from(&from).expect_err("refused");
-    assert!(err.to_string().contains("rows in audit_log"), "{err}");
+    assert!(
+        err.to_string().contains("set up for its team already")
+            && err.to_string().contains("1 rows in audit_log")
+            && err
+                .to_string()
+                .contains("`steward team init` is run after the push"),
+        "says what to do instead: {err}"
+    );
+    assert_eq!(entries(&set_up).len(), 1, "nothing was changed");
 
     // A member is not the owner, who alone may write entries naming other people.
     let (schema, _, mut owned) = empty_team(s);
