@@ -65,6 +65,19 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// The chain's head (sequence number and hash), None for an empty log: as this
+    /// transaction last wrote it, or else read. The caller puts back the head it leaves.
+    fn take_audit_head(&mut self) -> Result<Option<(i64, String)>> {
+        match self.audit_head.take() {
+            Some(head) => Ok(Some(head)),
+            None => self.tx.query_opt(
+                "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+                &[],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            ),
+        }
+    }
+
     /// Appends `c` to the chain after the entry at its head. Writers hold the write lock (SQLite's
     /// write transaction, PostgreSQL's advisory lock, see `sql::Conn::begin_write`) from before
     /// their first read, so the head read here is the last one committed and the chain stays one
@@ -72,14 +85,7 @@ impl Tx<'_> {
     /// session logged in as, whatever the caller says.
     pub fn append_audit(&mut self, c: Change<'_>) -> Result<AuditEntry> {
         let actor = self.tx.session_user().unwrap_or(c.actor).to_string();
-        let prev = match self.audit_head.take() {
-            Some(head) => Some(head),
-            None => self.tx.query_opt(
-                "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-                &[],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?,
-        };
+        let prev = self.take_audit_head()?;
         let e = next_entry(
             prev,
             c.at,
@@ -108,14 +114,7 @@ impl Tx<'_> {
         if self.tx.dialect() == Dialect::Sqlite {
             return changes.into_iter().map(|c| self.append_audit(c)).collect();
         }
-        let mut head = match self.audit_head.take() {
-            Some(head) => Some(head),
-            None => self.tx.query_opt(
-                "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-                &[],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?,
-        };
+        let mut head = self.take_audit_head()?;
         let session = self.tx.session_user().map(str::to_string);
         let entries: Vec<AuditEntry> = changes
             .into_iter()

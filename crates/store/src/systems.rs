@@ -125,7 +125,7 @@ impl Tx<'_> {
     /// multi-row statements; the ids are the ones one insert after another would give (the
     /// largest plus one, under the write lock).
     pub fn insert_systems(&mut self, drafts: &[SystemDraft], now: &str) -> Result<Vec<i64>> {
-        if self.tx.dialect() == Dialect::Sqlite {
+        if self.tx.dialect() == Dialect::Sqlite || drafts.len() == 1 {
             return drafts.iter().map(|d| self.insert_system(d, now)).collect();
         }
         let base: i64 =

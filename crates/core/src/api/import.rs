@@ -198,7 +198,7 @@ impl Workspace {
                                         &actor,
                                         "import_create",
                                     )
-                                    .and_then(|()| {
+                                    .and_then(|_| {
                                         update_audited(
                                             tx,
                                             &before,
@@ -213,7 +213,8 @@ impl Workspace {
                             }
                             if written.is_ok() && !adds.is_empty() {
                                 written =
-                                    insert_audited_many(tx, adds, &now, &actor, "import_create");
+                                    insert_audited_many(tx, adds, &now, &actor, "import_create")
+                                        .map(drop);
                             }
                         }
                     }

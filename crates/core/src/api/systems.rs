@@ -59,26 +59,10 @@ pub(super) fn insert_audited(
     actor: &str,
     action: &str,
 ) -> Result<AiSystem> {
-    // A new record cannot pass a gate by an exception: no request can exist for it.
-    super::gates::check(tx, None, d, day_of(now)?)?;
-    let id = tx.insert_system(d, now)?;
-    // Exactly what the row now holds: the draft as given and both timestamps set to `now`.
-    let saved = AiSystem {
-        id,
-        draft: d.clone(),
-        created_at: now.to_string(),
-        updated_at: now.to_string(),
-    };
-    tx.append_audit(Change {
-        at: now.to_string(),
-        actor,
-        entity: "system",
-        entity_id: id.to_string(),
-        action,
-        before: None,
-        after: Some(canonical_json(&saved)),
-    })?;
-    Ok(saved)
+    let mut saved = insert_audited_many(tx, vec![d.clone()], now, actor, action)?;
+    saved
+        .pop()
+        .ok_or_else(|| Error::Integrity("a system was inserted and not returned".into()))
 }
 
 /// [`insert_audited`] for each of `drafts` in order, as the store writes many rows at once:
@@ -89,35 +73,38 @@ pub(super) fn insert_audited_many(
     now: &str,
     actor: &str,
     action: &str,
-) -> Result<()> {
+) -> Result<Vec<AiSystem>> {
     let today = day_of(now)?;
     for d in &drafts {
+        // A new record cannot pass a gate by an exception: no request can exist for it.
         super::gates::check(tx, None, d, today)?;
     }
     let ids = tx.insert_systems(&drafts, now)?;
-    let changes = drafts
+    // Exactly what each row now holds: the draft as given and both timestamps set to `now`.
+    let saved: Vec<AiSystem> = drafts
         .into_iter()
         .zip(ids)
-        .map(|(draft, id)| {
-            let saved = AiSystem {
-                id,
-                draft,
-                created_at: now.to_string(),
-                updated_at: now.to_string(),
-            };
-            Change {
-                at: now.to_string(),
-                actor,
-                entity: "system",
-                entity_id: id.to_string(),
-                action,
-                before: None,
-                after: Some(canonical_json(&saved)),
-            }
+        .map(|(draft, id)| AiSystem {
+            id,
+            draft,
+            created_at: now.to_string(),
+            updated_at: now.to_string(),
+        })
+        .collect();
+    let changes = saved
+        .iter()
+        .map(|s| Change {
+            at: now.to_string(),
+            actor,
+            entity: "system",
+            entity_id: s.id.to_string(),
+            action,
+            before: None,
+            after: Some(canonical_json(s)),
         })
         .collect();
     tx.append_audits(changes)?;
-    Ok(())
+    Ok(saved)
 }
 
 /// Saves a checked draft over `before` and appends the audit entry with both states, in the
