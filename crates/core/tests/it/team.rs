@@ -82,7 +82,7 @@ fn people_writing_at_once_lose_nothing_and_make_one_chain_naming_each() {
     let changes: usize = std::env::var("STEWARD_TEAM_CHANGES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(15);
+        .unwrap_or(500);
     let schema = s.fresh_schema().name;
     let url_of = |who: &str| s.schema_url_as(who, &schema);
     drop(as_person(&url_of, "owner"));
