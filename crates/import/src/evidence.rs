@@ -19,39 +19,25 @@ use steward_domain::evidence::{
 use steward_domain::register::AiSystem;
 use steward_domain::FieldError;
 
-const fn spec(
-    key: &'static str,
-    label: &'static str,
-    synonyms: &'static [&'static str],
-    required: bool,
-) -> FieldSpec {
-    FieldSpec {
-        key,
-        label,
-        synonyms,
-        required,
-    }
-}
-
 /// The columns of an evidence file, in the order the README documents them.
 #[rustfmt::skip]
 pub const SPECS: [FieldSpec; 16] = [
-    spec("system", "System", &["AI system", "System name"], true),
-    spec("model_version", "Model version", &["Version"], false),
-    spec("date", "Date", &["Run date", "Test date", "Evaluated on", "As of"], true),
-    spec("dataset", "Dataset", &["Data set", "Test set", "Evaluation data"], false),
-    spec("method", "Method", &["Validation method", "Test type"], false),
-    spec("run", "Run", &["Run id", "Run name"], false),
-    spec("metric", "Metric", &["Metric name", "Measure"], true),
-    spec("value", "Value", &["Metric value", "Score", "Segment value"], false),
-    spec("incumbent", "Incumbent", &["Incumbent model", "Champion"], false),
-    spec("incumbent_value", "Incumbent value", &["Champion value", "Incumbent score"], false),
-    spec("attribute", "Attribute", &["Segment attribute", "Protected attribute", "Sensitive attribute"], false),
-    spec("segment", "Segment", &["Group", "Subgroup", "Cohort"], false),
-    spec("reference", "Reference group", &["Reference", "Baseline group", "Privileged group"], false),
-    spec("reference_value", "Reference value", &["Reference group value", "Baseline value"], false),
-    spec("ratio", "Disparity ratio", &["Ratio", "Disparate impact", "Impact ratio"], false),
-    spec("difference", "Difference", &["Disparity difference", "Rate difference", "Gap"], false),
+    FieldSpec::new("system", "System", &["AI system", "System name"], true),
+    FieldSpec::new("model_version", "Model version", &["Version"], false),
+    FieldSpec::new("date", "Date", &["Run date", "Test date", "Evaluated on", "As of"], true),
+    FieldSpec::new("dataset", "Dataset", &["Data set", "Test set", "Evaluation data"], false),
+    FieldSpec::new("method", "Method", &["Validation method", "Test type"], false),
+    FieldSpec::new("run", "Run", &["Run id", "Run name"], false),
+    FieldSpec::new("metric", "Metric", &["Metric name", "Measure"], true),
+    FieldSpec::new("value", "Value", &["Metric value", "Score", "Segment value"], false),
+    FieldSpec::new("incumbent", "Incumbent", &["Incumbent model", "Champion"], false),
+    FieldSpec::new("incumbent_value", "Incumbent value", &["Champion value", "Incumbent score"], false),
+    FieldSpec::new("attribute", "Attribute", &["Segment attribute", "Protected attribute", "Sensitive attribute"], false),
+    FieldSpec::new("segment", "Segment", &["Group", "Subgroup", "Cohort"], false),
+    FieldSpec::new("reference", "Reference group", &["Reference", "Baseline group", "Privileged group"], false),
+    FieldSpec::new("reference_value", "Reference value", &["Reference group value", "Baseline value"], false),
+    FieldSpec::new("ratio", "Disparity ratio", &["Ratio", "Disparate impact", "Impact ratio"], false),
+    FieldSpec::new("difference", "Difference", &["Disparity difference", "Rate difference", "Gap"], false),
 ];
 
 mod col {
@@ -80,13 +66,7 @@ pub fn headers() -> Vec<&'static str> {
 
 /// Whether a header names a column of an evidence file.
 pub fn known_header(h: &str) -> bool {
-    let k = super::table::header_key(h);
-    !k.is_empty()
-        && SPECS.iter().any(|s| {
-            super::table::header_key(s.key) == k
-                || super::table::header_key(s.label) == k
-                || s.synonyms.iter().any(|x| super::table::header_key(x) == k)
-        })
+    super::table::names_a_field(&SPECS, h)
 }
 
 /// What an evidence import would do (or did).

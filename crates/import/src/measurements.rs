@@ -87,13 +87,7 @@ pub struct MeasurementPlan {
 
 /// Whether a header names a column of a measurements file.
 pub fn known_header(h: &str) -> bool {
-    let k = super::table::header_key(h);
-    !k.is_empty()
-        && SPECS.iter().any(|s| {
-            super::table::header_key(s.key) == k
-                || super::table::header_key(s.label) == k
-                || s.synonyms.iter().any(|x| super::table::header_key(x) == k)
-        })
+    super::table::names_a_field(&SPECS, h)
 }
 
 /// A period whose value an import replaces.

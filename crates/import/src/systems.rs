@@ -89,47 +89,33 @@ impl Field {
     }
 }
 
-const fn spec(
-    key: &'static str,
-    label: &'static str,
-    synonyms: &'static [&'static str],
-    required: bool,
-) -> FieldSpec {
-    FieldSpec {
-        key,
-        label,
-        synonyms,
-        required,
-    }
-}
-
 /// The columns of the register; labels are the headers an export writes.
 #[rustfmt::skip]
 pub static SPECS: [FieldSpec; 24] = [
-    spec("name", "Name", &["system", "system name", "ai system", "model", "model name", "use case", "title"], true),
-    spec("purpose", "Purpose", &["description", "use", "intended purpose", "what it does", "objective"], false),
-    spec("business_unit", "Business unit", &["BU", "unit", "department", "division", "business", "line of business", "LOB", "team"], true),
-    spec("owner", "Owner", &["business owner", "system owner", "accountable", "accountable owner", "product owner", "model owner"], true),
-    spec("technical_lead", "Technical lead", &["tech lead", "technical owner", "lead engineer", "engineering lead", "developer", "data scientist"], false),
-    spec("sourcing", "Sourcing", &["in-house or vendor", "build or buy", "in-house/vendor", "make or buy", "source", "origin", "in-house", "built in-house"], false),
-    spec("vendor", "Vendor", &["supplier", "vendor name", "provider", "third party"], false),
-    spec("model_approach", "Model approach", &["approach", "model type", "technique", "algorithm", "method", "model family"], false),
-    spec("stage", "Stage", &["lifecycle stage", "lifecycle", "status", "phase"], false),
-    spec("regulated_domain", "Regulated domain", &["domain", "regulated area", "sector", "regulation domain"], false),
-    spec("eu_ai_act_category", "EU AI Act category", &["EU AI Act", "AI Act category", "AI Act", "AI Act risk", "EU AI Act risk category", "AI Act classification"], false),
-    spec("risk_tier", "Risk tier", &["risk", "risk level", "internal risk", "internal risk tier", "risk rating", "tier"], false),
-    spec("data_sensitivity", "Data sensitivity", &["sensitivity", "data classification", "classification", "data class"], false),
-    spec("deployment_date", "Deployment date", &["deployed", "deployed on", "go-live", "go-live date", "go live date", "live since", "launch date", "production date"], false),
-    spec("certifications", "Certifications", &["certification", "certificates", "certs"], false),
-    spec("datasets", "Datasets", &["dataset", "data sets", "training data", "data sources"], false),
-    spec("assumptions", "Assumptions", &["assumption", "strategic assumptions", "key assumptions"], false),
-    spec("tags", "Tags", &["tag", "labels", "keywords"], false),
-    spec("sponsor", "Sponsor", &["executive sponsor", "exec sponsor", "business sponsor", "sponsoring executive", "funding executive"], false),
-    spec("last_retrained", "Last retrained", &["last retrain", "last retraining", "last retrained on", "retrained", "retrained on", "last trained", "last training date", "retraining date"], false),
-    spec("annual_value", "Annual value", &["value per year", "yearly value", "value p.a.", "annual benefit", "expected annual value", "expected value per year", "annual value (expected)"], false),
-    spec("data_readiness", "Data readiness", &["data readiness score", "data readiness (1-5)", "readiness", "data maturity"], false),
-    spec("strategic_alignment", "Strategic alignment", &["strategic alignment score", "strategic alignment (1-5)", "strategic fit", "strategy fit", "strategy alignment", "alignment"], false),
-    spec("model_version", "Model version", &["version", "current version", "model release", "release", "deployed version", "version in use"], false),
+    FieldSpec::new("name", "Name", &["system", "system name", "ai system", "model", "model name", "use case", "title"], true),
+    FieldSpec::new("purpose", "Purpose", &["description", "use", "intended purpose", "what it does", "objective"], false),
+    FieldSpec::new("business_unit", "Business unit", &["BU", "unit", "department", "division", "business", "line of business", "LOB", "team"], true),
+    FieldSpec::new("owner", "Owner", &["business owner", "system owner", "accountable", "accountable owner", "product owner", "model owner"], true),
+    FieldSpec::new("technical_lead", "Technical lead", &["tech lead", "technical owner", "lead engineer", "engineering lead", "developer", "data scientist"], false),
+    FieldSpec::new("sourcing", "Sourcing", &["in-house or vendor", "build or buy", "in-house/vendor", "make or buy", "source", "origin", "in-house", "built in-house"], false),
+    FieldSpec::new("vendor", "Vendor", &["supplier", "vendor name", "provider", "third party"], false),
+    FieldSpec::new("model_approach", "Model approach", &["approach", "model type", "technique", "algorithm", "method", "model family"], false),
+    FieldSpec::new("stage", "Stage", &["lifecycle stage", "lifecycle", "status", "phase"], false),
+    FieldSpec::new("regulated_domain", "Regulated domain", &["domain", "regulated area", "sector", "regulation domain"], false),
+    FieldSpec::new("eu_ai_act_category", "EU AI Act category", &["EU AI Act", "AI Act category", "AI Act", "AI Act risk", "EU AI Act risk category", "AI Act classification"], false),
+    FieldSpec::new("risk_tier", "Risk tier", &["risk", "risk level", "internal risk", "internal risk tier", "risk rating", "tier"], false),
+    FieldSpec::new("data_sensitivity", "Data sensitivity", &["sensitivity", "data classification", "classification", "data class"], false),
+    FieldSpec::new("deployment_date", "Deployment date", &["deployed", "deployed on", "go-live", "go-live date", "go live date", "live since", "launch date", "production date"], false),
+    FieldSpec::new("certifications", "Certifications", &["certification", "certificates", "certs"], false),
+    FieldSpec::new("datasets", "Datasets", &["dataset", "data sets", "training data", "data sources"], false),
+    FieldSpec::new("assumptions", "Assumptions", &["assumption", "strategic assumptions", "key assumptions"], false),
+    FieldSpec::new("tags", "Tags", &["tag", "labels", "keywords"], false),
+    FieldSpec::new("sponsor", "Sponsor", &["executive sponsor", "exec sponsor", "business sponsor", "sponsoring executive", "funding executive"], false),
+    FieldSpec::new("last_retrained", "Last retrained", &["last retrain", "last retraining", "last retrained on", "retrained", "retrained on", "last trained", "last training date", "retraining date"], false),
+    FieldSpec::new("annual_value", "Annual value", &["value per year", "yearly value", "value p.a.", "annual benefit", "expected annual value", "expected value per year", "annual value (expected)"], false),
+    FieldSpec::new("data_readiness", "Data readiness", &["data readiness score", "data readiness (1-5)", "readiness", "data maturity"], false),
+    FieldSpec::new("strategic_alignment", "Strategic alignment", &["strategic alignment score", "strategic alignment (1-5)", "strategic fit", "strategy fit", "strategy alignment", "alignment"], false),
+    FieldSpec::new("model_version", "Model version", &["version", "current version", "model release", "release", "deployed version", "version in use"], false),
 ];
 
 /// The register's column headers, as an export writes them.
@@ -220,18 +206,10 @@ pub fn value_sets() -> &'static [ValueSet] {
 /// Whether a header names a column of the register, by its label, key or a synonym, or by what
 /// `mapping` says: how the header row and the sheet are found.
 pub fn known_header(h: &str, mapping: Option<&Resolved>) -> bool {
-    let k = super::table::header_key(h);
-    if k.is_empty() {
+    if super::table::header_key(h).is_empty() {
         return false;
     }
-    if mapping.is_some_and(|m| m.column(h).is_some()) {
-        return true;
-    }
-    SPECS.iter().any(|s| {
-        super::table::header_key(s.key) == k
-            || super::table::header_key(s.label) == k
-            || s.synonyms.iter().any(|x| super::table::header_key(x) == k)
-    })
+    mapping.is_some_and(|m| m.column(h).is_some()) || super::table::names_a_field(&SPECS, h)
 }
 
 /// Sets the field of `d` that `field` names (its key, its label or a synonym, as a column header

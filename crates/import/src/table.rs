@@ -1034,6 +1034,34 @@ pub struct FieldSpec {
     pub required: bool,
 }
 
+impl FieldSpec {
+    pub const fn new(
+        key: &'static str,
+        label: &'static str,
+        synonyms: &'static [&'static str],
+        required: bool,
+    ) -> FieldSpec {
+        FieldSpec {
+            key,
+            label,
+            synonyms,
+            required,
+        }
+    }
+}
+
+/// Whether header `h` names one of `specs`, by its key, its label or a synonym (compared as
+/// [`header_key`] does): how the header row and the sheet of a file are found.
+pub fn names_a_field(specs: &[FieldSpec], h: &str) -> bool {
+    let k = header_key(h);
+    !k.is_empty()
+        && specs.iter().any(|s| {
+            header_key(s.key) == k
+                || header_key(s.label) == k
+                || s.synonyms.iter().any(|x| header_key(x) == k)
+        })
+}
+
 /// Where each field was found. `columns[i]` is the column of `specs[i]`, if present.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HeaderMap {
