@@ -2,7 +2,8 @@
 the server's reason and nothing changed), the register another member wrote with the CLI, a
 system added in the app recorded as made by the database user signed in, the backup said to be
 a laptop workspace's, back to the laptop workspace and in again from the recent list; and the
-launch option `--db` that opens one directly. Against the tests' own PostgreSQL 15
+launch option `--db` that opens one directly; a connection string pasted whole, and a
+remembered workspace forgotten. Against the tests' own PostgreSQL 15
 (`team_db`)."""
 
 from __future__ import annotations
@@ -121,6 +122,26 @@ def test_a_team_workspace_opened_by_the_form_records_changes_as_its_database_use
         app.wait(lambda: app.find("workspace-path").text.startswith("Team: "), "one click and the password reopen it")
         app.click("nav-register")
         app.wait(lambda: len(app.rows()) == 3, "the three systems")
+
+        # A connection string pasted whole (its password inside), then one of the remembered
+        # workspaces forgotten.
+        app.click("nav-workspaces")
+        app.click("team-mode-uri")
+        app.type("team-uri", bob)
+        app.click("team-open-submit")
+        app.wait(lambda: app.find("workspace-path").text.endswith("— signed in as bob"),
+                 "the pasted string opens the workspace as bob")
+        remembered = config.joinpath("team-workspaces.json").read_text(encoding="utf-8")
+        assert "bob@" in remembered and db["password"] not in remembered, \
+            "remembered without the password the pasted string held"
+        app.click("nav-workspaces")
+        app.wait(lambda: len(app.all("recent-team")) == 2, "ann's and bob's")
+        assert "bob@" in app.all("recent-team")[0].text, "the latest first"
+        app.click("recent-forget")
+        app.wait(lambda: len(app.all("recent-team")) == 1, "bob's is forgotten")
+        assert "ann@" in app.find("recent-team").text
+        remembered = config.joinpath("team-workspaces.json").read_text(encoding="utf-8")
+        assert "bob@" not in remembered and "ann@" in remembered, remembered
         next(gen, None)
     except BaseException:
         app.screenshot("failed")
